@@ -1,0 +1,48 @@
+package org.leafwalk.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.leafwalk.io.JsonFiles;
+import org.leafwalk.model.VitCheckpoints;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "init-vit", mixinStandardHelpOptions = true,
+        description = "Write a ViT with random (seeded) weights in the Hugging Face layout, for benchmarks and tests.")
+final class InitVitCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write.")
+    Path out;
+
+    @Option(names = "--image-size", defaultValue = "28") int imageSize;
+    @Option(names = "--patch-size", defaultValue = "2") int patchSize;
+    @Option(names = "--channels", defaultValue = "1") int channels;
+    @Option(names = "--hidden", defaultValue = "48") int hidden;
+    @Option(names = "--layers", defaultValue = "4") int layers;
+    @Option(names = "--heads", defaultValue = "4") int heads;
+    @Option(names = "--mlp", defaultValue = "192") int mlp;
+    @Option(names = "--labels", defaultValue = "10") int labels;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+
+    @Override
+    public Integer call() {
+        if (imageSize % patchSize != 0 || hidden % heads != 0) {
+            throw new IllegalArgumentException("image size must be a multiple of patch size and hidden of heads");
+        }
+        VitCheckpoints.writeRandom(out, new VitCheckpoints.Shape(imageSize, patchSize, channels, hidden, layers,
+                heads, mlp, labels), seed, true, true);
+        Map<String, Object> o = Json.object();
+        o.put("out", out.toString());
+        o.put("tokens", (imageSize / patchSize) * (imageSize / patchSize) + 1);
+        if (common.json) {
+            System.out.println(JsonFiles.toJson(o));
+        } else {
+            System.out.println("wrote random ViT to " + out);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package org.leafwalk.cli;
+
+import java.io.PrintWriter;
+import org.leafwalk.explore.Explorer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: the same engine as the window, so every figure the UI shows can be produced headless. */
+@Command(name = "leafwalk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Walk the input space of a Transformer along the eigendirections of its pullback metric.",
+        subcommands = {InspectCommand.class, WalkCommand.class, BenchCommand.class, InitVitCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    static volatile boolean debug;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (2 for any error, with one line on stderr). */
+    public static int run(String... args) {
+        Explorer.Offline.ensure();
+        for (String a : args) {
+            if (a.equals("--debug")) {
+                debug = true;
+            }
+        }
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            err.println("leafwalk: error: " + describe(ex));
+            err.flush();
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    static String describe(Throwable ex) {
+        String m = ex.getMessage();
+        boolean expected = ex instanceof org.leafwalk.io.InvalidInputException
+                || ex instanceof IllegalArgumentException
+                || ex instanceof org.leafwalk.geometry.GeometryException;
+        if (m == null || m.isBlank()) {
+            m = ex.getClass().getSimpleName();
+        }
+        return expected ? m : m + " (" + ex.getClass().getSimpleName() + "; --debug shows where)";
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"leafwalk " + (v == null ? "dev" : v)};
+        }
+    }
+}

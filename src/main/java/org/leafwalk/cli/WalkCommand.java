@@ -1,0 +1,179 @@
+package org.leafwalk.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.leafwalk.explore.Explorer;
+import org.leafwalk.explore.Readout;
+import org.leafwalk.geometry.Algorithm;
+import org.leafwalk.geometry.GeometryException;
+import org.leafwalk.geometry.StepOutcome;
+import org.leafwalk.geometry.StepPolicy;
+import org.leafwalk.geometry.WalkSettings;
+import org.leafwalk.geometry.Walker;
+import org.leafwalk.io.JsonFiles;
+import org.leafwalk.model.ImageInput;
+import org.leafwalk.model.InputSpace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "walk", mixinStandardHelpOptions = true,
+        description = "Walk from an input: SiMEC along null directions (keeps the prediction) or SiMExp along "
+                + "eigendirections (changes it fastest).")
+final class WalkCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    ExploreOptions explore;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "An image (PNG, JPEG, BMP).")
+    Path input;
+
+    @Option(names = "--algo", defaultValue = "simec", description = "simec or simexp (default: ${DEFAULT-VALUE}).")
+    String algo;
+
+    @Option(names = "--steps", defaultValue = "100", description = "Number of steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--eta", defaultValue = "1", description = "Step scale η (default: ${DEFAULT-VALUE}).")
+    double eta;
+
+    @Option(names = "--step-policy", defaultValue = "paper",
+            description = "paper, authors-code, fixed or output-speed (default: ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--uncorrected", description = "SiMEC without the retraction onto the level set (as the papers measured).")
+    boolean uncorrected;
+
+    @Option(names = "--direction", defaultValue = "0",
+            description = "Which tracked direction: an index (null direction for simec, eigendirection for simexp), "
+                    + "or 'random' for the papers' uniformly random choice at every step (default: ${DEFAULT-VALUE}).")
+    String direction;
+
+    @Option(names = "--variant", defaultValue = "global",
+            description = "global (exact spectrum of G) or token-blocks (the authors' per-token d×d blocks; "
+                    + "embedding space) (default: ${DEFAULT-VALUE}).")
+    String variant;
+
+    @Option(names = "--embedding-bounds", description = "Clamp embedding coordinates to what pixels in [0,1] can produce.")
+    boolean embeddingBounds;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the trajectory JSON here.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        InputSpace space = explore.inputSpace();
+        Algorithm algorithm = Algorithm.parse(algo);
+        boolean random = direction.equalsIgnoreCase("random");
+        int slider;
+        try {
+            slider = random ? 0 : Integer.parseInt(direction.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--direction must be an index or 'random', got '" + direction + "'");
+        }
+        if (steps < 0) {
+            throw new IllegalArgumentException("--steps must be ≥ 0, got " + steps);
+        }
+        int block = switch (variant) {
+            case "global" -> 0;
+            case "token-blocks" -> -1;
+            default -> throw new IllegalArgumentException("unknown variant '" + variant + "' (global, token-blocks)");
+        };
+        WalkSettings settings = explore.settings().withPolicy(StepPolicy.parse(policy), eta).withSeed(seed)
+                .withCorrected(!uncorrected).withRandomChoice(random).withTokenBlock(block);
+        long t0 = System.nanoTime();
+        try (Explorer ex = Explorer.open(explore.model, common.device)) {
+            ImageInput image = ex.loadImage(input);
+            Walker w = ex.walker(space, settings, ex.startPoint(image, space), embeddingBounds);
+            Readout start = ex.readout(w.current().output());
+            List<Map<String, Object>> rows = new ArrayList<>();
+            String stopped = null;
+            int changes = 0;
+            int prev = start.prediction();
+            long tw = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                StepOutcome so;
+                try {
+                    so = w.step(algorithm, slider, 1);
+                } catch (GeometryException e) {
+                    stopped = "step " + (i + 1) + " refused: " + e.getMessage();
+                    break;
+                }
+                Readout r = ex.readout(so.state().output());
+                if (r.prediction() != prev) {
+                    changes++;
+                    prev = r.prediction();
+                }
+                Map<String, Object> row = Json.object();
+                row.put("step", so.step());
+                row.put("direction", so.direction());
+                row.put("prediction", Json.prediction(r));
+                row.put("probabilities", Json.list(r.probabilities()));
+                row.put("eigenvalues", Json.head(so.state().spectrum().nonzeroEigenvalues(), 10));
+                row.put("delta", so.delta());
+                row.put("distance", so.distance());
+                row.put("kl_from_start", r.klFrom(start));
+                row.put("correction", so.correction());
+                rows.add(row);
+            }
+            double walkMs = (System.nanoTime() - tw) / 1e6;
+            double finalDistance = rows.isEmpty() ? 0.0 : (double) rows.get(rows.size() - 1).get("distance");
+            Readout end = ex.readout(w.current().output());
+            Map<String, Object> o = Json.object();
+            o.put("model", explore.model.toString());
+            o.put("input", input.toString());
+            o.put("notes", image.notes());
+            o.put("device", ex.deviceName());
+            o.put("space", space.id());
+            o.put("metric", explore.outputMetric().id());
+            o.put("algorithm", algorithm.id());
+            o.put("step_policy", settings.policy().id());
+            o.put("eta", eta);
+            o.put("tau", settings.tau());
+            o.put("seed", seed);
+            o.put("corrected", settings.corrected());
+            o.put("variant", variant);
+            o.put("direction", direction);
+            o.put("dimension", w.current().spectrum().dimension());
+            o.put("start", Map.of("prediction", Json.prediction(start), "probabilities",
+                    Json.list(start.probabilities())));
+            o.put("final", Map.of("prediction", Json.prediction(end), "probabilities", Json.list(end.probabilities()),
+                    "distance", finalDistance));
+            o.put("prediction_changes", changes);
+            o.put("steps", rows);
+            o.put("ms_per_step", rows.isEmpty() ? 0 : walkMs / rows.size());
+            o.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
+            if (stopped != null) {
+                o.put("stopped", stopped);
+            }
+            if (out != null) {
+                JsonFiles.write(out, o);
+            }
+            if (common.json) {
+                System.out.println(JsonFiles.toJson(o));
+            } else {
+                System.out.printf("%s walk, %d steps in %s space (%s metric): %s (p=%.4f) -> %s (p=%.4f), "
+                                + "distance %.4g, %d prediction changes, %.1f ms/step%n",
+                        algorithm.id(), rows.size(), space.id(), explore.outputMetric().id(), start.label(),
+                        start.probabilities()[start.prediction()], end.label(),
+                        end.probabilities()[end.prediction()], finalDistance, changes, rows.isEmpty() ? 0 : walkMs / rows.size());
+                if (out != null) {
+                    System.out.println("trajectory written to " + out);
+                }
+            }
+            if (stopped != null) {
+                System.err.println("leafwalk: error: walk stopped at " + stopped);
+                return 2;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,173 @@
+package org.leafwalk.explore;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.leafwalk.geometry.Bounds;
+import org.leafwalk.geometry.DifferentiableMap;
+import org.leafwalk.geometry.OutputSpec;
+import org.leafwalk.geometry.WalkSettings;
+import org.leafwalk.geometry.Walker;
+import org.leafwalk.model.EmbeddingDecoding;
+import org.leafwalk.model.ImageInput;
+import org.leafwalk.model.InputSpace;
+import org.leafwalk.model.VitConfig;
+import org.leafwalk.model.VitModel;
+
+/**
+ * A loaded model ready to be explored: turns images into start points, hands out the model as a differentiable
+ * map in either input space, builds walkers, and reads outputs back as predictions. Owns the model's native
+ * memory; whoever opens it closes it, on the one thread that uses it.
+ */
+public final class Explorer implements AutoCloseable {
+    static {
+        Offline.ensure();
+    }
+
+    private final VitModel model;
+
+    private Explorer(VitModel model) {
+        this.model = model;
+    }
+
+    public static Explorer open(Path modelDir, String device) {
+        return open(modelDir, Offline.device(device), DataType.FLOAT32);
+    }
+
+    public static Explorer open(Path modelDir, Device device, DataType dtype) {
+        return new Explorer(VitModel.load(modelDir, device, dtype));
+    }
+
+    public VitModel model() {
+        return model;
+    }
+
+    public VitConfig config() {
+        return model.config();
+    }
+
+    public String deviceName() {
+        Device d = model.device();
+        return d.isGpu() ? "GPU " + d.getDeviceId() : "CPU";
+    }
+
+    public ImageInput loadImage(Path file) {
+        return ImageInput.load(file, model.config());
+    }
+
+    public double[] startPoint(ImageInput image, InputSpace space) {
+        return space == InputSpace.PIXELS ? image.pixels().clone() : model.embeddingsOf(image.pixels());
+    }
+
+    public DifferentiableMap map(InputSpace space) {
+        int n = model.inputDimension(space);
+        return new DifferentiableMap() {
+            @Override
+            public NDArray apply(NDArray x) {
+                return model.readout(x, space);
+            }
+
+            @Override
+            public int inputDimension() {
+                return n;
+            }
+
+            @Override
+            public int outputDimension() {
+                return model.readoutWidth();
+            }
+
+            @Override
+            public int logitCount() {
+                return model.config().numLabels();
+            }
+
+            @Override
+            public DataType dataType() {
+                return model.dataType();
+            }
+
+            @Override
+            public NDManager manager() {
+                return model.manager();
+            }
+        };
+    }
+
+    /** Pixel space is always boxed to [0,1]; embedding space only when the seed paper's bounds are asked for. */
+    public Bounds bounds(InputSpace space, boolean embeddingBounds) {
+        if (space == InputSpace.PIXELS) {
+            return Bounds.box(model.inputDimension(space), 0, 1);
+        }
+        if (!embeddingBounds) {
+            return null;
+        }
+        double[][] b = model.embeddingBounds();
+        return new Bounds(b[0], b[1]);
+    }
+
+    public Walker walker(InputSpace space, WalkSettings settings, double[] start, boolean embeddingBounds) {
+        return walker(space, settings, start, embeddingBounds, null);
+    }
+
+    public Walker walker(InputSpace space, WalkSettings settings, double[] start, boolean embeddingBounds,
+            OutputSpec spec) {
+        WalkSettings s = settings.tokenBlock() > 0 && space == InputSpace.PIXELS
+                ? failPixelsBlocks()
+                : settings.tokenBlock() < 0 ? settings.withTokenBlock(model.config().hiddenSize()) : settings;
+        return new Walker(map(space), s, start, bounds(space, embeddingBounds), spec);
+    }
+
+    private static WalkSettings failPixelsBlocks() {
+        throw new IllegalArgumentException("the per-token block variant works in embedding space (--space embeddings)");
+    }
+
+    public Readout readout(double[] output) {
+        return Readout.of(output, model.config().labels());
+    }
+
+    public EmbeddingDecoding decode(double[] embedding) {
+        return model.decode(embedding);
+    }
+
+    /** The point as an image: itself in pixel space, its pseudo-inverse reading in embedding space. */
+    public double[] asImage(double[] point, InputSpace space) {
+        return space == InputSpace.PIXELS ? point : model.decode(point).image();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    /** Process-wide engine settings that must hold before DJL starts. */
+    public static final class Offline {
+        private Offline() {}
+
+        public static void ensure() {
+            System.setProperty("ai.djl.offline", "true");
+        }
+
+        public static Device device(String choice) {
+            ensure();
+            String c = choice == null ? "auto" : choice.toLowerCase(Locale.ROOT);
+            int gpus = Engine.getInstance().getGpuCount();
+            return switch (c) {
+                case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
+                case "cpu" -> Device.cpu();
+                case "gpu" -> {
+                    if (gpus == 0) {
+                        throw new IllegalArgumentException("--device gpu: no GPU is visible to the PyTorch engine "
+                                + "(this build carries the CPU native library)");
+                    }
+                    yield Device.gpu();
+                }
+                default -> throw new IllegalArgumentException("unknown device '" + choice + "' (auto, cpu, gpu)");
+            };
+        }
+    }
+}

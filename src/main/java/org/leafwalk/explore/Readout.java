@@ -1,0 +1,34 @@
+package org.leafwalk.explore;
+
+import java.util.Arrays;
+import java.util.List;
+import org.leafwalk.geometry.OutputSpec;
+
+/** What the model says at a point, as plain numbers: logits, probabilities, the prediction, the representation. */
+public record Readout(double[] logits, double[] probabilities, int prediction, String label, double[] representation) {
+
+    public static Readout of(double[] output, List<String> labels) {
+        int l = labels.size();
+        double[] logits = Arrays.copyOf(output, l);
+        double[] p = OutputSpec.softmax(output, l);
+        int best = 0;
+        for (int i = 1; i < l; i++) {
+            if (logits[i] > logits[best]) {
+                best = i;
+            }
+        }
+        return new Readout(logits, p, best, labels.get(best), Arrays.copyOfRange(output, l, output.length));
+    }
+
+    /** KL(p_start ‖ p_here): how far the predictive distribution has moved from the start. */
+    public double klFrom(Readout start) {
+        double kl = 0;
+        for (int i = 0; i < probabilities.length; i++) {
+            double p = start.probabilities[i];
+            if (p > 0) {
+                kl += p * Math.log(p / Math.max(probabilities[i], 1e-300));
+            }
+        }
+        return kl;
+    }
+}

@@ -1,0 +1,62 @@
+package org.leafwalk.geometry;
+
+import java.util.Arrays;
+
+/**
+ * Per-coordinate box constraints on the input point (the valid pixel range, or the seed paper's embedding
+ * bounds). Infinite entries leave a coordinate free.
+ */
+public record Bounds(double[] lower, double[] upper) {
+
+    public static Bounds box(int n, double lo, double hi) {
+        double[] l = new double[n];
+        double[] u = new double[n];
+        Arrays.fill(l, lo);
+        Arrays.fill(u, hi);
+        return new Bounds(l, u);
+    }
+
+    /** Clamps in place; returns how many coordinates were moved. */
+    public int clamp(double[] x) {
+        int moved = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] < lower[i]) {
+                x[i] = lower[i];
+                moved++;
+            } else if (x[i] > upper[i]) {
+                x[i] = upper[i];
+                moved++;
+            } else if (Double.isNaN(x[i])) {
+                throw new GeometryException("the step produced NaN at coordinate " + i);
+            }
+        }
+        return moved;
+    }
+
+    /**
+     * Active set: zeroes the components of a direction that would push a coordinate already on its bound
+     * further out, so a step along it is not silently bent by clamping. Returns how many were zeroed.
+     */
+    public int blockOutward(double[] x, double[] v, double sign) {
+        int blocked = 0;
+        for (int i = 0; i < x.length; i++) {
+            double s = sign * v[i];
+            double span = upper[i] - lower[i];
+            double eps = Double.isFinite(span) ? 1e-9 * Math.max(span, 1) : 1e-9;
+            if ((s < 0 && x[i] <= lower[i] + eps) || (s > 0 && x[i] >= upper[i] - eps)) {
+                v[i] = 0;
+                blocked++;
+            }
+        }
+        return blocked;
+    }
+
+    public boolean contains(double[] x) {
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] < lower[i] || x[i] > upper[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

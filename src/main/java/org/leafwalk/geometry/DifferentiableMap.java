@@ -1,0 +1,26 @@
+package org.leafwalk.geometry;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * A model seen as a smooth map of a flattened input point: (B, n) to (B, m), built from NDArray operations so
+ * autograd differentiates it. The first {@link #logitCount()} output columns are class logits (softmax applies
+ * to them); any columns after are a representation vector. Every array the map creates must be attached to the
+ * input's manager, so the caller frees a whole step by closing one sub-manager.
+ */
+public interface DifferentiableMap {
+    NDArray apply(NDArray x);
+
+    int inputDimension();
+
+    int outputDimension();
+
+    int logitCount();
+
+    DataType dataType();
+
+    /** The manager whose sub-managers hold each step's arrays (the model's device). */
+    NDManager manager();
+}

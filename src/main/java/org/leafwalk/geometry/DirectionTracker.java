@@ -1,0 +1,160 @@
+package org.leafwalk.geometry;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Keeps a slider's meaning across steps. Eigenvectors come back from each decomposition in arbitrary order and
+ * sign: each new set is matched to the previous one by largest |overlap| and signs flipped so the overlap is
+ * positive. Null directions are carried forward by projecting the previous one onto the new null space.
+ */
+public final class DirectionTracker {
+    private final int dimension;
+    private final Random rng;
+    private double[][] eigen; // tracked unit eigendirections, one per slider
+    private int[] sliderToEigen;
+    private double[] sliderEigenvalues;
+    private final List<double[]> nulls = new ArrayList<>();
+    private final int nullCount;
+    private int nullRedraws;
+
+    public DirectionTracker(int dimension, int nullCount, Random rng) {
+        this.dimension = dimension;
+        this.nullCount = nullCount;
+        this.rng = rng;
+    }
+
+    /** Re-aligns every tracked direction with the spectrum at a new point. */
+    public void update(Spectrum s) {
+        alignEigen(s);
+        carryNulls(s);
+    }
+
+    private void alignEigen(Spectrum s) {
+        int rank = s.rank();
+        int n = dimension;
+        if (eigen == null) {
+            eigen = new double[rank][];
+            sliderToEigen = new int[rank];
+            sliderEigenvalues = new double[rank];
+            for (int i = 0; i < rank; i++) {
+                eigen[i] = s.eigenvector(i);
+                sliderToEigen[i] = i;
+                sliderEigenvalues[i] = s.eigenvalues()[i];
+            }
+            return;
+        }
+        int sliders = eigen.length;
+        double[][] overlap = new double[sliders][rank];
+        List<int[]> pairs = new ArrayList<>();
+        for (int i = 0; i < sliders; i++) {
+            if (eigen[i] == null) {
+                continue;
+            }
+            for (int j = 0; j < rank; j++) {
+                overlap[i][j] = Vectors.dotRow(s.eigenvectors(), j, eigen[i]);
+                pairs.add(new int[] {i, j});
+            }
+        }
+        pairs.sort((a, b) -> Double.compare(Math.abs(overlap[b[0]][b[1]]), Math.abs(overlap[a[0]][a[1]])));
+        int[] map = new int[sliders];
+        Arrays.fill(map, -1);
+        boolean[] taken = new boolean[rank];
+        for (int[] p : pairs) {
+            if (map[p[0]] < 0 && !taken[p[1]]) {
+                map[p[0]] = p[1];
+                taken[p[1]] = true;
+            }
+        }
+        // a slider whose direction vanished (rank dropped) takes any eigendirection left over, else goes idle
+        for (int i = 0; i < sliders; i++) {
+            if (map[i] < 0) {
+                for (int j = 0; j < rank; j++) {
+                    if (!taken[j]) {
+                        map[i] = j;
+                        taken[j] = true;
+                        break;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < sliders; i++) {
+            int j = map[i];
+            if (j < 0) {
+                sliderEigenvalues[i] = 0;
+                continue;
+            }
+            double[] v = Vectors.row(s.eigenvectors(), j, n);
+            if (eigen[i] != null && overlap[i][j] < 0) {
+                for (int c = 0; c < n; c++) {
+                    v[c] = -v[c];
+                }
+            }
+            eigen[i] = v;
+            sliderEigenvalues[i] = s.eigenvalues()[j];
+        }
+        sliderToEigen = map;
+    }
+
+    private void carryNulls(Spectrum s) {
+        List<double[]> carried = new ArrayList<>();
+        for (int i = 0; i < nullCount; i++) {
+            double[] v = i < nulls.size() ? nulls.get(i).clone() : Vectors.gaussian(dimension, rng);
+            Vectors.projectOut(v, s.eigenvectors(), s.rank());
+            for (double[] u : carried) {
+                double c = Vectors.dot(u, v);
+                for (int j = 0; j < dimension; j++) {
+                    v[j] -= c * u[j];
+                }
+            }
+            // lost to the new range (or degenerate): draw afresh rather than amplify rounding noise
+            if (Vectors.norm(v) < 1e-3 || !Vectors.normalize(v)) {
+                v = Vectors.gaussian(dimension, rng);
+                Vectors.projectOut(v, s.eigenvectors(), s.rank());
+                Vectors.normalize(v);
+                nullRedraws++;
+            }
+            carried.add(v);
+        }
+        nulls.clear();
+        nulls.addAll(carried);
+    }
+
+    /** Draws new null directions (seeded) at the next update and now. */
+    public void redrawNulls(Spectrum s) {
+        nulls.clear();
+        carryNulls(s);
+    }
+
+    public int sliderCount() {
+        return eigen == null ? 0 : eigen.length;
+    }
+
+    public int nullCount() {
+        return nullCount;
+    }
+
+    /** The tracked unit eigendirection of slider i (null when that direction left the spectrum). */
+    public double[] eigendirection(int slider) {
+        return sliderToEigen[slider] < 0 ? null : eigen[slider];
+    }
+
+    public double sliderEigenvalue(int slider) {
+        return sliderEigenvalues[slider];
+    }
+
+    /** Which eigenvalue index (descending order) slider i follows now, or -1. */
+    public int eigenIndex(int slider) {
+        return sliderToEigen[slider];
+    }
+
+    public double[] nullDirection(int i) {
+        return nulls.get(i);
+    }
+
+    public int nullRedraws() {
+        return nullRedraws;
+    }
+}

@@ -1,0 +1,324 @@
+package org.leafwalk.geometry;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+
+/**
+ * The model linearised at one point: its output, the Jacobian J of the selected outputs (one batched backward
+ * pass), the metric, and the exact non-zero spectrum of G = Jᵀ M J through the Gram matrix. Plain arrays only:
+ * every NDArray lives in a sub-manager closed before this returns.
+ */
+public final class Linearization {
+    private final double[] point;
+    private final double[] output;
+    private final double[] selected;
+    private final double[] jacobian; // k × n
+    private final double[] weighted; // A = Lᵀ J, r × n (the same array as jacobian when M = I)
+    private final int weightedRows;
+    private final double[] jjt; // J Jᵀ, k × k
+    private final double[] metric; // M, k × k
+    private final Spectrum spectrum;
+
+    private Linearization(double[] point, double[] output, double[] selected, double[] jacobian, double[] weighted,
+            int weightedRows, double[] jjt, double[] metric, Spectrum spectrum) {
+        this.point = point;
+        this.output = output;
+        this.selected = selected;
+        this.jacobian = jacobian;
+        this.weighted = weighted;
+        this.weightedRows = weightedRows;
+        this.jjt = jjt;
+        this.metric = metric;
+        this.spectrum = spectrum;
+    }
+
+    /**
+     * Linearises f at x. J comes from ONE forward+backward at batch k: x replicated k times, the loss the sum over
+     * i of z[i, i], so batch row i's gradient is row i of J.
+     */
+    public static Linearization at(DifferentiableMap f, OutputSpec spec, double[] x, double tau) {
+        int n = f.inputDimension();
+        if (x.length != n) {
+            throw new IllegalArgumentException("point has " + x.length + " coordinates, the map expects " + n);
+        }
+        if (!Vectors.allFinite(x)) {
+            throw new GeometryException("the input point contains NaN or Inf");
+        }
+        int k = spec.size();
+        double[] output;
+        double[] jac;
+        try (NDManager m = f.manager().newSubManager()) {
+            NDArray xb = m.create(x).reshape(1, n).toType(f.dataType(), false).repeat(0, k);
+            xb.setRequiresGradient(true);
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray y = f.apply(xb);
+                NDArray z = select(m, y, spec, f);
+                NDArray eye = m.eye(k).toType(f.dataType(), false);
+                gc.backward(z.mul(eye).sum());
+                output = y.get(0).toType(DataType.FLOAT64, false).toDoubleArray();
+                jac = xb.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+            }
+        }
+        if (!Vectors.allFinite(output)) {
+            throw new GeometryException("the model's output is NaN or Inf at this point");
+        }
+        if (!Vectors.allFinite(jac)) {
+            throw new GeometryException("the Jacobian contains NaN or Inf at this point");
+        }
+        return fromJacobian(x.clone(), output, spec, jac, n, tau);
+    }
+
+    /** Builds the spectrum from a known Jacobian (k × n); also the entry point for closed-form checks. */
+    public static Linearization fromJacobian(double[] x, double[] output, OutputSpec spec, double[] jac, int n,
+            double tau) {
+        int k = spec.size();
+        double[] metric = spec.metricMatrix(output);
+        double[] jjt = gram(jac, k, n);
+        double[] weighted;
+        int rows;
+        double[] gramA;
+        if (spec.metric() == OutputMetric.FISHER) {
+            // M = Q D Qᵀ = L Lᵀ with L = Q √D (columns of positive D only): A = Lᵀ J
+            Eigen me = Eigen.symmetric(metric, k);
+            double floor = 1e-12 * Math.max(me.values[0], 0);
+            rows = 0;
+            while (rows < k && me.values[rows] > floor && me.values[rows] > 0) {
+                rows++;
+            }
+            double[] lt = new double[rows * k];
+            for (int r = 0; r < rows; r++) {
+                double s = Math.sqrt(me.values[r]);
+                for (int i = 0; i < k; i++) {
+                    lt[r * k + i] = s * me.vectors[i * k + r];
+                }
+            }
+            weighted = multiply(lt, rows, k, jac, n);
+            gramA = gram(weighted, rows, n);
+        } else {
+            weighted = jac;
+            rows = k;
+            gramA = jjt;
+        }
+        if (!Vectors.allFinite(gramA)) {
+            throw new GeometryException("the pullback metric contains NaN or Inf at this point");
+        }
+        Eigen e = Eigen.symmetric(gramA, rows);
+        double[] values = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            values[i] = Math.max(0, e.values[i]);
+        }
+        double lmax = rows == 0 ? 0 : values[0];
+        int rank = 0;
+        while (rank < rows && values[rank] > tau * lmax && values[rank] > 1e-300) {
+            rank++;
+        }
+        // v_i = Aᵀ u_i / √λ_i: exact eigenvectors of G, orthonormal
+        double[] vecs = new double[rank * n];
+        for (int i = 0; i < rank; i++) {
+            double inv = 1.0 / Math.sqrt(values[i]);
+            for (int r = 0; r < rows; r++) {
+                double c = e.vectors[r * rows + i] * inv;
+                if (c != 0) {
+                    int off = r * n;
+                    int vo = i * n;
+                    for (int j = 0; j < n; j++) {
+                        vecs[vo + j] += c * weighted[off + j];
+                    }
+                }
+            }
+        }
+        // one Gram-Schmidt pass absorbs rounding for nearly repeated eigenvalues
+        for (int i = 0; i < rank; i++) {
+            double[] v = Vectors.row(vecs, i, n);
+            Vectors.projectOut(v, vecs, i);
+            Vectors.normalize(v);
+            System.arraycopy(v, 0, vecs, i * n, n);
+        }
+        Spectrum spectrum = new Spectrum(values, rank, vecs, n, tau);
+        return new Linearization(x, output, spec.select(output), jac, weighted, rows, jjt, metric, spectrum);
+    }
+
+    /** One forward pass at batch 1, outside autograd: the full output row at x. */
+    public static double[] evaluate(DifferentiableMap f, double[] x) {
+        try (NDManager m = f.manager().newSubManager()) {
+            NDArray x1 = m.create(x).reshape(1, x.length).toType(f.dataType(), false);
+            double[] y = f.apply(x1).toType(DataType.FLOAT64, false).toDoubleArray();
+            if (!Vectors.allFinite(y)) {
+                throw new GeometryException("the model's output is NaN or Inf at this point");
+            }
+            return y;
+        }
+    }
+
+    private static NDArray select(NDManager m, NDArray y, OutputSpec spec, DifferentiableMap f) {
+        int k = spec.size();
+        int cols = spec.metric() == OutputMetric.PROBS ? spec.logitCount() : f.outputDimension();
+        double[] s = new double[cols * k];
+        for (int i = 0; i < k; i++) {
+            s[spec.columns()[i] * k + i] = 1;
+        }
+        NDArray sel = m.create(s).reshape(cols, k).toType(f.dataType(), false);
+        NDArray src = spec.metric() == OutputMetric.PROBS
+                ? y.get(":, 0:" + spec.logitCount()).softmax(1)
+                : y;
+        return src.matMul(sel);
+    }
+
+    static double[] gram(double[] a, int rows, int n) {
+        double[] g = new double[rows * rows];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = 0;
+                int oi = i * n;
+                int oj = j * n;
+                for (int c = 0; c < n; c++) {
+                    s += a[oi + c] * a[oj + c];
+                }
+                g[i * rows + j] = s;
+                g[j * rows + i] = s;
+            }
+        }
+        return g;
+    }
+
+    private static double[] multiply(double[] a, int rows, int inner, double[] b, int n) {
+        double[] out = new double[rows * n];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < inner; i++) {
+                double c = a[r * inner + i];
+                if (c != 0) {
+                    for (int j = 0; j < n; j++) {
+                        out[r * n + j] += c * b[i * n + j];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Symmetric eigendecomposition, eigenvalues descending, eigenvectors as columns (row-major k×k). */
+    static final class Eigen {
+        final double[] values;
+        final double[] vectors;
+
+        private Eigen(double[] values, double[] vectors) {
+            this.values = values;
+            this.vectors = vectors;
+        }
+
+        static Eigen symmetric(double[] a, int k) {
+            if (k == 0) {
+                return new Eigen(new double[0], new double[0]);
+            }
+            DMatrixRMaj m = new DMatrixRMaj(k, k, true, a.clone());
+            EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(k, true, true);
+            if (!eig.decompose(m)) {
+                throw new GeometryException("the eigendecomposition of the Gram matrix did not converge");
+            }
+            Integer[] order = new Integer[k];
+            double[] vals = new double[k];
+            for (int i = 0; i < k; i++) {
+                order[i] = i;
+                vals[i] = eig.getEigenvalue(i).getReal();
+            }
+            Arrays.sort(order, (p, q) -> Double.compare(vals[q], vals[p]));
+            double[] values = new double[k];
+            double[] vectors = new double[k * k];
+            for (int c = 0; c < k; c++) {
+                values[c] = vals[order[c]];
+                DMatrixRMaj v = eig.getEigenVector(order[c]);
+                if (v == null) {
+                    throw new GeometryException("the eigendecomposition of the Gram matrix returned no eigenvector");
+                }
+                for (int r = 0; r < k; r++) {
+                    vectors[r * k + c] = v.get(r, 0);
+                }
+            }
+            return new Eigen(values, vectors);
+        }
+    }
+
+    public double[] point() {
+        return point;
+    }
+
+    public double[] output() {
+        return output;
+    }
+
+    /** The selected outputs z(x) the metric measures. */
+    public double[] selected() {
+        return selected;
+    }
+
+    public Spectrum spectrum() {
+        return spectrum;
+    }
+
+    public double[] jacobian() {
+        return jacobian;
+    }
+
+    public double[] metricMatrix() {
+        return metric;
+    }
+
+    /** A = Lᵀ J (rows × n), the square root of G in the sense G = Aᵀ A. */
+    public double[] weightedJacobian() {
+        return weighted;
+    }
+
+    public int weightedRows() {
+        return weightedRows;
+    }
+
+    /** vᵀ G v = ‖A v‖²: how fast the output (in the metric) changes along v. */
+    public double rayleigh(double[] v) {
+        int n = v.length;
+        double s = 0;
+        for (int r = 0; r < weightedRows; r++) {
+            double a = 0;
+            int off = r * n;
+            for (int j = 0; j < n; j++) {
+                a += weighted[off + j] * v[j];
+            }
+            s += a * a;
+        }
+        return s;
+    }
+
+    /**
+     * The minimum-norm dx with J dx = r (J⁺ r = Jᵀ (J Jᵀ)⁺ r): the Gauss-Newton correction that pulls the
+     * selected outputs back by r.
+     */
+    public double[] solveMinimumNorm(double[] r) {
+        int k = selected.length;
+        int n = point.length;
+        Eigen e = Eigen.symmetric(jjt, k);
+        double floor = 1e-10 * Math.max(e.values[0], 0);
+        double[] w = new double[k];
+        for (int c = 0; c < k; c++) {
+            if (e.values[c] > floor && e.values[c] > 0) {
+                double proj = 0;
+                for (int i = 0; i < k; i++) {
+                    proj += e.vectors[i * k + c] * r[i];
+                }
+                proj /= e.values[c];
+                for (int i = 0; i < k; i++) {
+                    w[i] += e.vectors[i * k + c] * proj;
+                }
+            }
+        }
+        double[] dx = new double[n];
+        for (int i = 0; i < k; i++) {
+            Vectors.addRow(dx, jacobian, i, w[i]);
+        }
+        return dx;
+    }
+}

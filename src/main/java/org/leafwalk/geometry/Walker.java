@@ -1,0 +1,258 @@
+package org.leafwalk.geometry;
+
+import java.util.Random;
+
+/**
+ * Walks input space along eigendirections of the pullback metric: SiMEC along null directions (stay in the
+ * equivalence class, optionally retracted back onto the level set), SiMExp along non-null ones (leave it).
+ * Not thread-safe: one compute thread owns a walker.
+ */
+public final class Walker {
+    private final DifferentiableMap f;
+    private final WalkSettings settings;
+    private final Bounds bounds;
+    private final Random rng;
+    private final OutputSpec spec;
+    private final double[] start;
+    private final DirectionTracker tracker;
+    private Linearization current;
+    private double[] anchor;
+    private Algorithm last;
+    private int steps;
+
+    public Walker(DifferentiableMap f, WalkSettings settings, double[] start, Bounds bounds) {
+        this(f, settings, start, bounds, null);
+    }
+
+    /** @param spec the output coordinates to keep (null: chosen at the start point) */
+    public Walker(DifferentiableMap f, WalkSettings settings, double[] start, Bounds bounds, OutputSpec spec) {
+        settings.validate();
+        this.f = f;
+        this.settings = settings;
+        this.bounds = bounds;
+        this.rng = new Random(settings.seed());
+        double[] x0 = start.clone();
+        if (bounds != null) {
+            bounds.clamp(x0);
+        }
+        this.start = x0;
+        this.spec = spec != null ? spec
+                : OutputSpec.choose(settings.metric(), Linearization.evaluate(f, x0), f.logitCount(), settings.topK());
+        this.current = Linearization.at(f, this.spec, x0, settings.tau());
+        this.tracker = new DirectionTracker(x0.length, settings.nullDirections(), rng);
+        tracker.update(current.spectrum());
+        this.anchor = current.selected();
+    }
+
+    public Linearization current() {
+        return current;
+    }
+
+    public double[] start() {
+        return start.clone();
+    }
+
+    public OutputSpec spec() {
+        return spec;
+    }
+
+    public WalkSettings settings() {
+        return settings;
+    }
+
+    public DirectionTracker tracker() {
+        return tracker;
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    /** The corrected SiMEC walk keeps the selected outputs at their value here from now on. */
+    public void anchorHere() {
+        anchor = current.selected();
+    }
+
+    /**
+     * One step. {@code slider} picks the tracked direction (the null direction for SiMEC, the eigendirection for
+     * SiMExp; negative: the first); {@code sign} is +1 or −1 (a slider dragged back). On any failure the walker
+     * stays where it was.
+     */
+    public StepOutcome step(Algorithm algorithm, int slider, double sign) {
+        if (algorithm == Algorithm.SIMEC && last != Algorithm.SIMEC && steps > 0) {
+            anchorHere();
+        }
+        StepOutcome out = settings.tokenBlock() > 0
+                ? blockStep(algorithm, sign)
+                : globalStep(algorithm, Math.max(slider, 0), sign);
+        last = algorithm;
+        return out;
+    }
+
+    private StepOutcome globalStep(Algorithm algorithm, int slider, double sign) {
+        Spectrum s = current.spectrum();
+        double[] x = current.point();
+        int n = x.length;
+        double[] v;
+        String label;
+        if (algorithm == Algorithm.SIMEC) {
+            if (settings.randomChoice()) {
+                v = Vectors.gaussian(n, rng);
+                Vectors.projectOut(v, s.eigenvectors(), s.rank());
+                Vectors.normalize(v);
+                label = "null:random";
+            } else {
+                if (slider >= tracker.nullCount()) {
+                    throw new IllegalArgumentException("null direction " + slider + " of " + tracker.nullCount());
+                }
+                v = tracker.nullDirection(slider).clone();
+                label = "null:" + slider;
+            }
+        } else {
+            if (s.rank() == 0) {
+                throw new GeometryException("G has no non-zero eigenvalue here: no direction changes the output");
+            }
+            if (settings.randomChoice()) {
+                int j = rng.nextInt(s.rank());
+                v = s.eigenvector(j);
+                label = "eigen:" + j;
+            } else {
+                if (slider >= tracker.sliderCount()) {
+                    throw new IllegalArgumentException("eigendirection " + slider + " of " + tracker.sliderCount());
+                }
+                double[] t = tracker.eigendirection(slider);
+                if (t == null) {
+                    throw new GeometryException("eigendirection " + slider + " left the spectrum (rank dropped)");
+                }
+                v = t.clone();
+                label = "eigen:" + slider;
+            }
+        }
+        int blocked = 0;
+        if (bounds != null) {
+            for (int pass = 0; pass < 3; pass++) {
+                int b = bounds.blockOutward(x, v, sign);
+                blocked = Math.max(blocked, b);
+                if (algorithm == Algorithm.SIMEC) {
+                    Vectors.projectOut(v, s.eigenvectors(), s.rank());
+                }
+                if (b == 0) {
+                    break;
+                }
+            }
+        }
+        if (!Vectors.normalize(v)) {
+            throw new GeometryException("this direction only moves coordinates held at their bounds");
+        }
+        double delta = settings.policy().delta(settings.eta(), s, current.rayleigh(v));
+        double[] xn = x.clone();
+        for (int i = 0; i < n; i++) {
+            xn[i] += sign * delta * v[i];
+        }
+        return finish(algorithm, label, delta, xn, blocked);
+    }
+
+    /** The authors' variant: one d×d block per token, every token moved along its own eigendirection. */
+    private StepOutcome blockStep(Algorithm algorithm, double sign) {
+        int d = settings.tokenBlock();
+        double[] x = current.point();
+        int n = x.length;
+        if (n % d != 0) {
+            throw new IllegalArgumentException("token blocks of " + d + " do not divide the input dimension " + n);
+        }
+        int tokens = n / d;
+        double[] a = current.weightedJacobian();
+        int rows = current.weightedRows();
+        double[] xn = x.clone();
+        double deltaSum = 0;
+        int moved = 0;
+        double[] at = new double[rows * d];
+        for (int t = 0; t < tokens; t++) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(a, r * n + t * d, at, r * d, d);
+            }
+            double[] k = Linearization.gram(at, rows, d);
+            Linearization.Eigen e = Linearization.Eigen.symmetric(k, rows);
+            double[] vals = new double[rows];
+            for (int i = 0; i < rows; i++) {
+                vals[i] = Math.max(0, e.values[i]);
+            }
+            double lmax = rows == 0 ? 0 : vals[0];
+            int rank = 0;
+            while (rank < rows && vals[rank] > settings.tau() * lmax && vals[rank] > 1e-300) {
+                rank++;
+            }
+            double[] vecs = new double[rank * d];
+            for (int i = 0; i < rank; i++) {
+                double inv = 1 / Math.sqrt(vals[i]);
+                for (int r = 0; r < rows; r++) {
+                    Vectors.addRowScaled(vecs, i, at, r, d, e.vectors[r * rows + i] * inv);
+                }
+            }
+            Spectrum bs = new Spectrum(vals, rank, vecs, d, settings.tau());
+            double[] v;
+            if (algorithm == Algorithm.SIMEC) {
+                v = Vectors.gaussian(d, rng);
+                Vectors.projectOut(v, vecs, rank);
+                if (!Vectors.normalize(v)) {
+                    continue;
+                }
+            } else {
+                if (rank == 0) {
+                    continue;
+                }
+                v = bs.eigenvector(settings.randomChoice() ? rng.nextInt(rank) : 0);
+            }
+            double delta = settings.policy().delta(settings.eta(), bs, bs.rank() == 0 ? 0 : rayleigh(at, rows, v));
+            for (int j = 0; j < d; j++) {
+                xn[t * d + j] += sign * delta * v[j];
+            }
+            deltaSum += delta;
+            moved++;
+        }
+        String label = "blocks:" + (algorithm == Algorithm.SIMEC ? "null" : settings.randomChoice() ? "random" : "top");
+        return finish(algorithm, label, moved == 0 ? 0 : deltaSum / moved, xn, 0);
+    }
+
+    private static double rayleigh(double[] a, int rows, double[] v) {
+        double s = 0;
+        for (int r = 0; r < rows; r++) {
+            double c = Vectors.dotRow(a, r, v);
+            s += c * c;
+        }
+        return s;
+    }
+
+    private StepOutcome finish(Algorithm algorithm, String label, double delta, double[] xn, int blocked) {
+        if (!Vectors.allFinite(xn)) {
+            throw new GeometryException("the step produced NaN or Inf (δ = " + delta + "); step refused");
+        }
+        if (bounds != null) {
+            bounds.clamp(xn);
+        }
+        double correction = 0;
+        if (algorithm == Algorithm.SIMEC && settings.corrected()) {
+            double[] z = spec.select(Linearization.evaluate(f, xn));
+            double[] r = new double[z.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = z[i] - anchor[i];
+            }
+            double[] dx = current.solveMinimumNorm(r);
+            correction = Vectors.norm(dx);
+            for (int i = 0; i < xn.length; i++) {
+                xn[i] -= dx[i];
+            }
+            if (bounds != null) {
+                bounds.clamp(xn);
+            }
+            if (!Vectors.allFinite(xn)) {
+                throw new GeometryException("the level-set correction produced NaN or Inf; step refused");
+            }
+        }
+        Linearization next = Linearization.at(f, spec, xn, settings.tau());
+        tracker.update(next.spectrum());
+        current = next;
+        steps++;
+        return new StepOutcome(steps, algorithm, label, delta, next, Vectors.distance(xn, start), blocked, correction);
+    }
+}

@@ -1,0 +1,22 @@
+package org.leafwalk.model;
+
+import java.util.Locale;
+
+/** Where the walk happens: the image the user sees, or the token embedding sequence the encoder reads. */
+public enum InputSpace {
+    PIXELS,
+    EMBEDDINGS;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static InputSpace parse(String s) {
+        for (InputSpace v : values()) {
+            if (v.id().equalsIgnoreCase(s.trim())) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("unknown space '" + s + "' (pixels, embeddings)");
+    }
+}
