@@ -94,9 +94,9 @@ public final class VitModel implements AutoCloseable {
         for (int j = 0; j < d; j++) {
             clsOffset[j] = cls[j] + pos[j];
         }
-        patchW = array(transpose(toFloat(projection), d, cpp), cpp, d);
-        patchBiasPos = array(toFloat(patchOffsets), n, d);
-        clsPos = array(toFloat(clsOffset), 1, 1, d);
+        patchW = arrayOf(transpose(projection, d, cpp), cpp, d);
+        patchBiasPos = arrayOf(patchOffsets, n, d);
+        clsPos = arrayOf(clsOffset, 1, 1, d);
         projectionPinv = pseudoInverse(projection, d, cpp);
 
         int heads = config.numHeads();
@@ -391,8 +391,13 @@ public final class VitModel implements AutoCloseable {
         return dtype == DataType.FLOAT32 ? a : a.toType(dtype, false);
     }
 
-    private static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
+    /** Folded weights are computed in double; the model's dtype decides the precision they run at. */
+    private NDArray arrayOf(double[] data, long... shape) {
+        return manager.create(data).reshape(new Shape(shape)).toType(dtype, false);
+    }
+
+    private static double[] transpose(double[] a, int rows, int cols) {
+        double[] t = new double[a.length];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 t[c * rows + r] = a[r * cols + c];
@@ -401,12 +406,14 @@ public final class VitModel implements AutoCloseable {
         return t;
     }
 
-    private static float[] toFloat(double[] a) {
-        float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = (float) a[i];
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
         }
-        return f;
+        return t;
     }
 
     private static float[] orZeros(float[] a, int n) {

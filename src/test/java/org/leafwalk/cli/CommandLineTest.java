@@ -1,0 +1,120 @@
+package org.leafwalk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.io.Images;
+import org.leafwalk.model.ImageInput;
+import org.leafwalk.testing.TinyVit;
+
+/** The command-line contract other tools rely on: JSON fields, exit codes, one-line errors. */
+class CommandLineTest {
+    @TempDir
+    static Path tmp;
+
+    static Path model;
+    static Path image;
+
+    @BeforeAll
+    static void setUp() {
+        model = TinyVit.write(tmp, "cli", TinyVit.small(), 12);
+        image = tmp.resolve("blob.png");
+        Images.writePng(image, ImageInput.toImage(TinyVit.blob(1, 12, 3), 1, 12));
+    }
+
+    record Result(int code, String out, String err) {}
+
+    static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void inspectPrintsTheContractFields() {
+        Result r = run("inspect", "--model", model.toString(), "--input", image.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(5, o.getAsJsonArray("logits").size());
+        assertEquals(5, o.getAsJsonArray("probabilities").size());
+        assertTrue(o.getAsJsonObject("prediction").has("index"));
+        assertTrue(o.getAsJsonObject("prediction").has("label"));
+        assertEquals(144, o.get("dimension").getAsInt());
+        int rank = o.get("rank").getAsInt();
+        assertTrue(rank >= 1 && rank <= 5, "rank " + rank);
+        var ev = o.getAsJsonArray("eigenvalues");
+        assertEquals(rank, ev.size());
+        for (int i = 1; i < ev.size(); i++) {
+            assertTrue(ev.get(i).getAsDouble() <= ev.get(i - 1).getAsDouble(), "descending");
+        }
+    }
+
+    @Test
+    void walkWritesItsStepsToJsonAndFile() throws Exception {
+        Path out = tmp.resolve("traj.json");
+        Result r = run("walk", "--model", model.toString(), "--input", image.toString(), "--algo", "simexp",
+                "--steps", "5", "--space", "embeddings", "--metric", "fisher", "--step-policy", "output-speed",
+                "--eta", "0.1", "--out", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        var steps = o.getAsJsonArray("steps");
+        assertEquals(5, steps.size());
+        JsonObject s = steps.get(4).getAsJsonObject();
+        for (String f : new String[] {"step", "prediction", "probabilities", "eigenvalues", "delta", "distance"}) {
+            assertTrue(s.has(f), "step field " + f);
+        }
+        assertEquals(5, s.get("step").getAsInt());
+        assertTrue(s.get("distance").getAsDouble() > 0);
+        JsonObject file = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+        assertEquals(o, file);
+    }
+
+    @Test
+    void errorsAreOneLineWithExitCodeTwo() {
+        Result r = run("inspect", "--model", tmp.resolve("nowhere").toString(), "--input", image.toString(), "--json");
+        assertEquals(2, r.code());
+        assertEquals("", r.out());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("model folder not found"), r.err());
+        assertFalse(r.err().contains("at org."), "no stack trace without --debug");
+    }
+
+    @Test
+    void nonImageInputIsNamed() throws Exception {
+        Path junk = tmp.resolve("notes.png");
+        Files.writeString(junk, "hello");
+        Result r = run("inspect", "--model", model.toString(), "--input", junk.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains(junk.toString()) && r.err().contains("not an image"), r.err());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String c : new String[] {"inspect", "walk", "bench", "init-vit"}) {
+            Result r = run(c, "--help");
+            assertEquals(0, r.code(), c);
+            assertTrue(r.out().contains("Usage: leafwalk " + c), r.out());
+        }
+    }
+}

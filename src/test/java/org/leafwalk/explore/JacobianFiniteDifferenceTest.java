@@ -1,0 +1,73 @@
+package org.leafwalk.explore;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.leafwalk.geometry.DifferentiableMap;
+import org.leafwalk.geometry.Linearization;
+import org.leafwalk.geometry.OutputMetric;
+import org.leafwalk.geometry.OutputSpec;
+import org.leafwalk.model.InputSpace;
+import org.leafwalk.testing.TinyVit;
+
+/** J from the one batched backward pass equals central finite differences on a tiny ViT. */
+class JacobianFiniteDifferenceTest {
+    @TempDir
+    static Path tmp;
+
+    @ParameterizedTest
+    @CsvSource({"PIXELS,LOGITS", "PIXELS,PROBS", "EMBEDDINGS,LOGITS", "EMBEDDINGS,REPRESENTATION"})
+    void batchedBackwardMatchesCentralDifferences(InputSpace space, OutputMetric metric) {
+        Path dir = TinyVit.write(tmp, "fd-" + space + metric, TinyVit.small(), 5);
+        try (Explorer ex = Explorer.open(dir, Device.cpu(), DataType.FLOAT64)) {
+            double[] pixels = TinyVit.blob(1, 12, 2);
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = 0.1 + 0.8 * pixels[i]; // away from kinks: a smooth point
+            }
+            double[] x = space == InputSpace.PIXELS ? pixels : ex.model().embeddingsOf(pixels);
+            DifferentiableMap f = ex.map(space);
+            OutputSpec spec = OutputSpec.choose(metric, Linearization.evaluate(f, x), f.logitCount(), 4);
+            Linearization lin = Linearization.at(f, spec, x, 1e-9);
+            int n = x.length;
+            int k = spec.size();
+            double[] jac = lin.jacobian();
+            double h = 1e-5;
+            double errSq = 0;
+            double normSq = 0;
+            double worstRow = 0;
+            double[][] fd = new double[k][n];
+            for (int j = 0; j < n; j++) {
+                double[] xp = x.clone();
+                double[] xm = x.clone();
+                xp[j] += h;
+                xm[j] -= h;
+                double[] zp = spec.select(Linearization.evaluate(f, xp));
+                double[] zm = spec.select(Linearization.evaluate(f, xm));
+                for (int i = 0; i < k; i++) {
+                    fd[i][j] = (zp[i] - zm[i]) / (2 * h);
+                }
+            }
+            for (int i = 0; i < k; i++) {
+                double re = 0;
+                double rn = 0;
+                for (int j = 0; j < n; j++) {
+                    double d = fd[i][j] - jac[i * n + j];
+                    re += d * d;
+                    rn += fd[i][j] * fd[i][j];
+                }
+                errSq += re;
+                normSq += rn;
+                worstRow = Math.max(worstRow, Math.sqrt(re / Math.max(rn, 1e-300)));
+            }
+            double rel = Math.sqrt(errSq / normSq);
+            assertTrue(normSq > 0, "Jacobian must not vanish");
+            assertTrue(rel < 1e-3, "relative error of J " + rel);
+            assertTrue(worstRow < 1e-3, "worst row relative error " + worstRow);
+        }
+    }
+}

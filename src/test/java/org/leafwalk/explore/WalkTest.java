@@ -1,0 +1,143 @@
+package org.leafwalk.explore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.geometry.Algorithm;
+import org.leafwalk.geometry.OutputMetric;
+import org.leafwalk.geometry.StepOutcome;
+import org.leafwalk.geometry.StepPolicy;
+import org.leafwalk.geometry.WalkSettings;
+import org.leafwalk.geometry.Walker;
+import org.leafwalk.model.InputSpace;
+import org.leafwalk.testing.TinyVit;
+
+/** SiMEC keeps the prediction, SiMExp changes it, and a seed fixes the trajectory. */
+class WalkTest {
+    @TempDir
+    static Path tmp;
+
+    static Path model;
+
+    @BeforeAll
+    static void writeModel() {
+        model = TinyVit.write(tmp, "walk", TinyVit.small(), 9);
+    }
+
+    private static double maxAbsDiff(double[] a, double[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+
+    @Test
+    void correctedSimecKeepsTheClassAndSimexpLeavesIt() {
+        try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT32)) {
+            double[] start = TinyVit.blob(1, 12, 4);
+            WalkSettings s = WalkSettings.defaults().withPolicy(StepPolicy.FIXED, 0.05).withSeed(1);
+            Walker simec = ex.walker(InputSpace.PIXELS, s, start, false);
+            Readout r0 = ex.readout(simec.current().output());
+            double maxDrift = 0;
+            StepOutcome last = null;
+            for (int i = 0; i < 300; i++) {
+                last = simec.step(Algorithm.SIMEC, 0, 1);
+                Readout r = ex.readout(last.state().output());
+                assertEquals(r0.prediction(), r.prediction(), "top-1 changed at SiMEC step " + (i + 1));
+                maxDrift = Math.max(maxDrift, maxAbsDiff(r0.probabilities(), r.probabilities()));
+                assertTrue(ex.bounds(InputSpace.PIXELS, false).contains(last.point()), "pixels left [0,1]");
+            }
+            assertTrue(maxDrift < 1e-3, "SiMEC moved the probabilities by " + maxDrift);
+            assertTrue(last.distance() > 0.5, "SiMEC should travel: distance " + last.distance());
+
+            Walker simexp = ex.walker(InputSpace.PIXELS, s, start, false);
+            double moved = 0;
+            for (int i = 0; i < 300; i++) {
+                StepOutcome o = simexp.step(Algorithm.SIMEXP, 0, 1);
+                moved = Math.max(moved, maxAbsDiff(r0.probabilities(), ex.readout(o.state().output()).probabilities()));
+            }
+            assertTrue(moved > 100 * Math.max(maxDrift, 1e-4),
+                    "SiMExp moved probabilities by " + moved + ", SiMEC by " + maxDrift);
+        }
+    }
+
+    @Test
+    void uncorrectedSimecDriftsMoreThanCorrected() {
+        try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT32)) {
+            double[] start = TinyVit.blob(1, 12, 4);
+            WalkSettings s = WalkSettings.defaults().withPolicy(StepPolicy.FIXED, 0.05).withSeed(1);
+            double[] drift = new double[2];
+            for (int c = 0; c < 2; c++) {
+                Walker w = ex.walker(InputSpace.PIXELS, s.withCorrected(c == 0), start, false);
+                Readout r0 = ex.readout(w.current().output());
+                for (int i = 0; i < 100; i++) {
+                    w.step(Algorithm.SIMEC, 0, 1);
+                }
+                drift[c] = maxAbsDiff(r0.probabilities(), ex.readout(w.current().output()).probabilities());
+            }
+            assertTrue(drift[0] < drift[1], "corrected " + drift[0] + " vs uncorrected " + drift[1]);
+        }
+    }
+
+    @Test
+    void sameSeedSameTrajectory() {
+        List<double[]> a = trajectory(17);
+        List<double[]> b = trajectory(17);
+        List<double[]> c = trajectory(18);
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.get(i), b.get(i), 0.0, "step " + i);
+        }
+        assertTrue(maxAbsDiff(a.get(a.size() - 1), c.get(c.size() - 1)) > 1e-6, "another seed, another walk");
+    }
+
+    private static List<double[]> trajectory(long seed) {
+        try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT32)) {
+            WalkSettings s = WalkSettings.defaults().withMetric(OutputMetric.FISHER).withPolicy(StepPolicy.FIXED, 0.05)
+                    .withSeed(seed).withRandomChoice(true);
+            Walker w = ex.walker(InputSpace.EMBEDDINGS, s, ex.model().embeddingsOf(TinyVit.blob(1, 12, 4)), false);
+            List<double[]> pts = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                pts.add(w.step(i % 3 == 0 ? Algorithm.SIMEXP : Algorithm.SIMEC, 0, 1).point());
+            }
+            return pts;
+        }
+    }
+
+    @Test
+    void authorsTokenBlockVariantMovesEveryTokenAndKeepsTheClass() {
+        try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT32)) {
+            double[] start = ex.model().embeddingsOf(TinyVit.blob(1, 12, 4));
+            WalkSettings s = WalkSettings.defaults().withPolicy(StepPolicy.FIXED, 0.01).withTokenBlock(-1)
+                    .withCorrected(false);
+            Walker w = ex.walker(InputSpace.EMBEDDINGS, s, start, true);
+            Readout r0 = ex.readout(w.current().output());
+            StepOutcome o = null;
+            for (int i = 0; i < 20; i++) {
+                o = w.step(Algorithm.SIMEC, 0, 1);
+            }
+            int d = ex.config().hiddenSize();
+            int tokensMoved = 0;
+            for (int t = 0; t < ex.config().numTokens(); t++) {
+                double m = 0;
+                for (int j = 0; j < d; j++) {
+                    m = Math.max(m, Math.abs(o.point()[t * d + j] - start[t * d + j]));
+                }
+                if (m > 0) {
+                    tokensMoved++;
+                }
+            }
+            assertTrue(tokensMoved >= ex.config().numTokens() - 1, "tokens moved: " + tokensMoved);
+            assertEquals(r0.prediction(), ex.readout(o.state().output()).prediction());
+        }
+    }
+}
