@@ -126,7 +126,7 @@ final class WalkCommand implements Callable<Integer> {
             }
             double walkMs = (System.nanoTime() - tw) / 1e6;
             double finalDistance = rows.isEmpty() ? 0.0 : (double) rows.get(rows.size() - 1).get("distance");
-            Readout end = ex.readout(w.current().output());
+            Readout end = ex.readout(w.settle().output());
             Map<String, Object> o = Json.object();
             o.put("model", explore.model.toString());
             o.put("input", input.toString());

@@ -95,6 +95,22 @@ public final class Explorer implements AutoCloseable {
             public NDManager manager() {
                 return model.manager();
             }
+
+            @Override
+            public Vjp vjp(NDArray x1) {
+                VitModel.Tape tape = model.tape(x1, space);
+                return new Vjp() {
+                    @Override
+                    public NDArray output() {
+                        return tape.output();
+                    }
+
+                    @Override
+                    public NDArray pullback(NDArray cotangents) {
+                        return tape.pullback(cotangents);
+                    }
+                };
+            }
         };
     }
 

@@ -23,4 +23,21 @@ public interface DifferentiableMap {
 
     /** The manager whose sub-managers hold each step's arrays (the model's device). */
     NDManager manager();
+
+    /**
+     * Optional fast path: one forward pass at batch 1 whose vector-Jacobian products can be taken for many
+     * cotangents at once. Null when the map has none; autograd on a replicated batch is used then.
+     */
+    default Vjp vjp(NDArray x1) {
+        return null;
+    }
+
+    /** A forward pass kept for pulling cotangents back. */
+    interface Vjp {
+        /** The output at the point, (1, m). */
+        NDArray output();
+
+        /** Cotangent rows (k, m) to rows cᵀJ (k, n). */
+        NDArray pullback(NDArray cotangents);
+    }
 }

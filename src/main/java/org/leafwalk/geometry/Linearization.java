@@ -43,6 +43,14 @@ public final class Linearization {
      * i of z[i, i], so batch row i's gradient is row i of J.
      */
     public static Linearization at(DifferentiableMap f, OutputSpec spec, double[] x, double tau) {
+        return at(f, spec, x, tau, false);
+    }
+
+    /**
+     * @param autograd force DJL's autograd on the replicated batch even where the map offers a batched
+     *     vector-Jacobian product (the reference the fast path is tested against)
+     */
+    public static Linearization at(DifferentiableMap f, OutputSpec spec, double[] x, double tau, boolean autograd) {
         int n = f.inputDimension();
         if (x.length != n) {
             throw new IllegalArgumentException("point has " + x.length + " coordinates, the map expects " + n);
@@ -54,7 +62,15 @@ public final class Linearization {
         double[] output;
         double[] jac;
         try (NDManager m = f.manager().newSubManager()) {
-            NDArray xb = m.create(x).reshape(1, n).toType(f.dataType(), false).repeat(0, k);
+            NDArray x1 = m.create(x).reshape(1, n).toType(f.dataType(), false);
+            DifferentiableMap.Vjp vjp = autograd ? null : f.vjp(x1);
+            if (vjp != null) {
+                output = vjp.output().toType(DataType.FLOAT64, false).toDoubleArray();
+                NDArray cot = m.create(spec.cotangents(output)).reshape(k, output.length).toType(f.dataType(), false);
+                jac = vjp.pullback(cot).toType(DataType.FLOAT64, false).toDoubleArray();
+                return checked(x, output, spec, jac, n, tau);
+            }
+            NDArray xb = x1.repeat(0, k);
             xb.setRequiresGradient(true);
             try (GradientCollector gc = m.getEngine().newGradientCollector()) {
                 NDArray y = f.apply(xb);
@@ -65,6 +81,11 @@ public final class Linearization {
                 jac = xb.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
             }
         }
+        return checked(x, output, spec, jac, n, tau);
+    }
+
+    private static Linearization checked(double[] x, double[] output, OutputSpec spec, double[] jac, int n,
+            double tau) {
         if (!Vectors.allFinite(output)) {
             throw new GeometryException("the model's output is NaN or Inf at this point");
         }

@@ -43,6 +43,30 @@ public record OutputSpec(OutputMetric metric, int[] columns, int logitCount) {
         return z;
     }
 
+    /**
+     * Row i is ∂z_i/∂y, the cotangent on the full output row whose pullback is row i of J (k × width, row-major).
+     */
+    public double[] cotangents(double[] output) {
+        int k = columns.length;
+        int width = output.length;
+        double[] c = new double[k * width];
+        if (metric == OutputMetric.PROBS) {
+            double[] p = softmax(output, logitCount);
+            for (int i = 0; i < k; i++) {
+                double pi = p[columns[i]];
+                for (int j = 0; j < logitCount; j++) {
+                    c[i * width + j] = -pi * p[j];
+                }
+                c[i * width + columns[i]] += pi;
+            }
+        } else {
+            for (int i = 0; i < k; i++) {
+                c[i * width + columns[i]] = 1;
+            }
+        }
+        return c;
+    }
+
     /** The output metric M (k×k, row-major) at an output row. */
     public double[] metricMatrix(double[] output) {
         int k = columns.length;

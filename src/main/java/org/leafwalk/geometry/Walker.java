@@ -227,32 +227,62 @@ public final class Walker {
         if (!Vectors.allFinite(xn)) {
             throw new GeometryException("the step produced NaN or Inf (δ = " + delta + "); step refused");
         }
-        if (bounds != null) {
-            bounds.clamp(xn);
-        }
         double correction = 0;
         if (algorithm == Algorithm.SIMEC && settings.corrected()) {
-            double[] z = spec.select(Linearization.evaluate(f, xn));
-            double[] r = new double[z.length];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = z[i] - anchor[i];
-            }
-            double[] dx = current.solveMinimumNorm(r);
+            // Gauss-Newton retraction of the current point onto the level set z = z(anchor), with the Jacobian
+            // already computed here: x ← x − J⁺ (z(x) − z_anchor). Doing it as part of the next move instead of
+            // after it saves a forward pass per step; the output then carries only one step's second-order drift,
+            // which never accumulates (settle() removes it when the walk stops).
+            double[] dx = retraction();
             correction = Vectors.norm(dx);
             for (int i = 0; i < xn.length; i++) {
                 xn[i] -= dx[i];
             }
-            if (bounds != null) {
-                bounds.clamp(xn);
-            }
-            if (!Vectors.allFinite(xn)) {
-                throw new GeometryException("the level-set correction produced NaN or Inf; step refused");
-            }
+        }
+        if (bounds != null) {
+            bounds.clamp(xn);
+        }
+        if (!Vectors.allFinite(xn)) {
+            throw new GeometryException("the level-set correction produced NaN or Inf; step refused");
         }
         Linearization next = Linearization.at(f, spec, xn, settings.tau());
         tracker.update(next.spectrum());
         current = next;
         steps++;
         return new StepOutcome(steps, algorithm, label, delta, next, Vectors.distance(xn, start), blocked, correction);
+    }
+
+    private double[] retraction() {
+        double[] z = current.selected();
+        double[] r = new double[z.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = z[i] - anchor[i];
+        }
+        return current.solveMinimumNorm(r);
+    }
+
+    /**
+     * Removes the drift a corrected SiMEC walk carries from its last step (one retraction and one new
+     * linearisation); call when the walk stops. Returns the state, unchanged when there is nothing to settle.
+     */
+    public Linearization settle() {
+        if (last != Algorithm.SIMEC || !settings.corrected()) {
+            return current;
+        }
+        double[] dx = retraction();
+        if (Vectors.norm(dx) == 0) {
+            return current;
+        }
+        double[] xn = current.point().clone();
+        for (int i = 0; i < xn.length; i++) {
+            xn[i] -= dx[i];
+        }
+        if (bounds != null) {
+            bounds.clamp(xn);
+        }
+        Linearization next = Linearization.at(f, spec, xn, settings.tau());
+        tracker.update(next.spectrum());
+        current = next;
+        return current;
     }
 }

@@ -26,8 +26,8 @@ public record VitConfig(
         int patchSize,
         int numChannels,
         List<String> labels,
-        float[] imageMean,
-        float[] imageStd) {
+        double[] imageMean,
+        double[] imageStd) {
 
     public int gridSize() {
         return imageSize / patchSize;
@@ -90,10 +90,10 @@ public record VitConfig(
                     + " is not a multiple of patch_size " + patch);
         }
         List<String> labels = readLabels(c, configFile);
-        float[] mean = new float[channels];
-        float[] std = new float[channels];
-        java.util.Arrays.fill(mean, 0.5f);
-        java.util.Arrays.fill(std, 0.5f);
+        double[] mean = new double[channels];
+        double[] std = new double[channels];
+        java.util.Arrays.fill(mean, 0.5);
+        java.util.Arrays.fill(std, 0.5);
         Path pre = dir.resolve("preprocessor_config.json");
         if (Files.isRegularFile(pre)) {
             JsonObject p = JsonFiles.readObject(pre);
@@ -102,10 +102,10 @@ public record VitConfig(
                 mean = floats(p, pre, "image_mean", channels, mean);
                 std = floats(p, pre, "image_std", channels, std);
             } else {
-                java.util.Arrays.fill(mean, 0f);
-                java.util.Arrays.fill(std, 1f);
+                java.util.Arrays.fill(mean, 0);
+                java.util.Arrays.fill(std, 1);
             }
-            for (float s : std) {
+            for (double s : std) {
                 if (!(s > 0)) {
                     throw new InvalidInputException(pre + ": image_std must be positive");
                 }
@@ -171,14 +171,14 @@ public record VitConfig(
         }
     }
 
-    private static float[] floats(JsonObject p, Path file, String name, int channels, float[] dflt) {
+    private static double[] floats(JsonObject p, Path file, String name, int channels, double[] dflt) {
         if (!p.has(name)) {
             return dflt;
         }
         JsonElement e = p.get(name);
-        float[] out = new float[channels];
+        double[] out = new double[channels];
         if (e.isJsonPrimitive()) {
-            java.util.Arrays.fill(out, e.getAsFloat());
+            java.util.Arrays.fill(out, e.getAsDouble());
             return out;
         }
         var arr = e.getAsJsonArray();
@@ -187,7 +187,7 @@ public record VitConfig(
                     + channels + " channels");
         }
         for (int i = 0; i < channels; i++) {
-            out[i] = arr.get(i).getAsFloat();
+            out[i] = arr.get(i).getAsDouble();
         }
         return out;
     }

@@ -50,7 +50,12 @@ public final class VitModel implements AutoCloseable {
     private final double[] clsOffset; // (d)
 
     private record Layer(NDArray ln1G, NDArray ln1B, NDArray qkvW, NDArray qkvB, NDArray outW, NDArray outB,
-            NDArray ln2G, NDArray ln2B, NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B) {}
+            NDArray ln2G, NDArray ln2B, NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B,
+            NDArray qkvWT, NDArray outWT, NDArray fc1WT, NDArray fc2WT) {}
+
+    // transposed copies for the pullback, made once so no step ever creates arrays on the model's manager
+    private final NDArray patchWT; // (d, CPP)
+    private final NDArray classifierWT; // (L, d)
 
     private VitModel(Path directory, VitConfig config, Map<String, Tensor> w, NDManager manager, DataType dtype) {
         this.directory = directory;
@@ -78,7 +83,7 @@ public final class VitModel implements AutoCloseable {
             double b = projBias == null ? 0 : projBias[j];
             for (int i = 0; i < cpp; i++) {
                 int ch = i / pp;
-                double wv = proj[j * cpp + i] / (double) config.imageStd()[ch];
+                double wv = proj[j * cpp + i] / config.imageStd()[ch];
                 projection[j * cpp + i] = wv;
                 b -= wv * config.imageMean()[ch];
             }
@@ -92,9 +97,10 @@ public final class VitModel implements AutoCloseable {
         }
         clsOffset = new double[d];
         for (int j = 0; j < d; j++) {
-            clsOffset[j] = cls[j] + pos[j];
+            clsOffset[j] = (double) cls[j] + pos[j];
         }
         patchW = arrayOf(transpose(projection, d, cpp), cpp, d);
+        patchWT = arrayOf(projection, d, cpp);
         patchBiasPos = arrayOf(patchOffsets, n, d);
         clsPos = arrayOf(clsOffset, 1, 1, d);
         projectionPinv = pseudoInverse(projection, d, cpp);
@@ -122,24 +128,33 @@ public final class VitModel implements AutoCloseable {
                 qkvB[d + o] = kb[o];
                 qkvB[2 * d + o] = vb[o];
             }
+            float[] outWeight = ws.take(pre + "attention.output.dense.weight", d, d);
+            float[] fc1Weight = ws.take(pre + "intermediate.dense.weight", inter, d);
+            float[] fc2Weight = ws.take(pre + "output.dense.weight", d, inter);
             layers.add(new Layer(
                     array(ws.take(pre + "layernorm_before.weight", d), d),
                     array(ws.take(pre + "layernorm_before.bias", d), d),
                     array(qkv, d, 3 * d),
                     array(qkvB, 3 * d),
-                    array(transpose(ws.take(pre + "attention.output.dense.weight", d, d), d, d), d, d),
+                    array(transpose(outWeight, d, d), d, d),
                     array(ws.take(pre + "attention.output.dense.bias", d), d),
                     array(ws.take(pre + "layernorm_after.weight", d), d),
                     array(ws.take(pre + "layernorm_after.bias", d), d),
-                    array(transpose(ws.take(pre + "intermediate.dense.weight", inter, d), inter, d), d, inter),
+                    array(transpose(fc1Weight, inter, d), d, inter),
                     array(ws.take(pre + "intermediate.dense.bias", inter), inter),
-                    array(transpose(ws.take(pre + "output.dense.weight", d, inter), d, inter), inter, d),
-                    array(ws.take(pre + "output.dense.bias", d), d)));
+                    array(transpose(fc2Weight, d, inter), inter, d),
+                    array(ws.take(pre + "output.dense.bias", d), d),
+                    array(transpose(qkv, d, 3 * d), 3 * d, d),
+                    array(outWeight, d, d),
+                    array(fc1Weight, inter, d),
+                    array(fc2Weight, d, inter)));
         }
         finalLnG = array(ws.take("layernorm.weight", d), d);
         finalLnB = array(ws.take("layernorm.bias", d), d);
         int labels = config.numLabels();
-        classifierW = array(transpose(ws.takeTop("classifier.weight", labels, d), labels, d), d, labels);
+        float[] cw = ws.takeTop("classifier.weight", labels, d);
+        classifierW = array(transpose(cw, labels, d), d, labels);
+        classifierWT = array(cw, labels, d);
         classifierB = array(ws.takeTop("classifier.bias", labels), labels);
         ws.checkAllUsed();
     }
@@ -271,6 +286,182 @@ public final class VitModel implements AutoCloseable {
         // tanh approximation (gelu_new, gelu_pytorch_tanh, gelu_fast)
         NDArray inner = x.mul(x).mul(0.044715).add(1.0).mul(x).mul(Math.sqrt(2.0 / Math.PI));
         return inner.tanh().add(1.0).mul(x).mul(0.5);
+    }
+
+    /**
+     * Forward pass at batch 1 that keeps what the hand-written pullback needs. Autograd would replicate the input k
+     * times to get k rows of J; here the forward runs once and only the cotangents are batched (a vmap over the
+     * vector-Jacobian product), which removes k − 1 forward passes from every step.
+     */
+    public Tape tape(NDArray x1, InputSpace space) {
+        return new Tape(x1, space);
+    }
+
+    /** Activations of one forward pass at batch 1, and the batched vector-Jacobian product through them. */
+    public final class Tape {
+        private final InputSpace space;
+        private final List<Saved> saved = new ArrayList<>();
+        private final Norm finalNorm;
+        private final NDArray output;
+
+        private record Norm(NDArray xhat, NDArray rstd, NDArray gamma) {}
+
+        private record Saved(Norm ln1, NDArray q, NDArray k, NDArray v, NDArray att, NDArray ctx, Norm ln2,
+                NDArray actGrad, boolean clsOnly) {}
+
+        private Tape(NDArray x1, InputSpace space) {
+            this.space = space;
+            NDArray h = space == InputSpace.PIXELS ? embed(x1) : x1.reshape(1, config.numTokens(), config.hiddenSize());
+            int last = layers.size() - 1;
+            for (int l = 0; l <= last; l++) {
+                h = forward(h, layers.get(l), l == last);
+            }
+            if (last < 0) {
+                h = h.get(":, 0:1, :");
+            }
+            NDArray[] ln = norm(h, finalLnG, finalLnB);
+            finalNorm = new Norm(ln[1], ln[2], finalLnG);
+            NDArray rep = ln[0].reshape(1, config.hiddenSize());
+            NDArray logits = rep.matMul(classifierW).add(classifierB);
+            output = NDArrays.concat(new NDList(logits, rep), 1);
+        }
+
+        /** The readout at the point: (1, L + d), logits then the [CLS] representation. */
+        public NDArray output() {
+            return output;
+        }
+
+        private NDArray forward(NDArray h, Layer w, boolean clsOnly) {
+            int d = config.hiddenSize();
+            int heads = config.numHeads();
+            int hd = d / heads;
+            long t = h.getShape().get(1);
+            NDArray[] ln1 = norm(h, w.ln1G, w.ln1B);
+            NDArray qkv = ln1[0].matMul(w.qkvW).add(w.qkvB).reshape(1, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+            NDArray q = qkv.get(0);
+            NDArray k = qkv.get(1);
+            NDArray v = qkv.get(2);
+            NDArray residual = h;
+            long tq = t;
+            if (clsOnly) {
+                q = q.get(":, :, 0:1, :");
+                residual = h.get(":, 0:1, :");
+                tq = 1;
+            }
+            NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
+            NDArray ctxHeads = att.matMul(v);
+            NDArray ctx = ctxHeads.transpose(0, 2, 1, 3).reshape(1, tq, d);
+            NDArray h1 = ctx.matMul(w.outW).add(w.outB).add(residual);
+            NDArray[] ln2 = norm(h1, w.ln2G, w.ln2B);
+            NDArray u = ln2[0].matMul(w.fc1W).add(w.fc1B);
+            NDArray[] act = activationWithGrad(u);
+            saved.add(new Saved(new Norm(ln1[1], ln1[2], w.ln1G), q, k, v, att,
+                    ctxHeads.reshape(heads, tq, 1, hd), new Norm(ln2[1], ln2[2], w.ln2G), act[1], clsOnly));
+            return act[0].matMul(w.fc2W).add(w.fc2B).add(h1);
+        }
+
+        /**
+         * Rows of cotangents on the readout, (k, L + d), to rows of vector-Jacobian products on the input,
+         * (k, n): row i is c_iᵀ J.
+         */
+        public NDArray pullback(NDArray cot) {
+            int d = config.hiddenSize();
+            int labels = config.numLabels();
+            long kRows = cot.getShape().get(0);
+            NDArray df = cot.get(":, 0:" + labels).matMul(classifierWT).add(cot.get(":, " + labels + ":"));
+            NDArray dh = normBackward(df.reshape(kRows, 1, d), finalNorm);
+            for (int l = layers.size() - 1; l >= 0; l--) {
+                dh = backward(dh, layers.get(l), saved.get(l));
+            }
+            if (layers.isEmpty()) {
+                dh = padTokens(dh, config.numTokens());
+            }
+            if (space == InputSpace.EMBEDDINGS) {
+                return dh.reshape(kRows, config.embeddingDimension());
+            }
+            int g = config.gridSize();
+            int p = config.patchSize();
+            int c = config.numChannels();
+            NDArray dPatches = dh.get(":, 1:, :").matMul(patchWT); // (k, N, CPP)
+            return dPatches.reshape(kRows, g, g, c, p, p).transpose(0, 3, 1, 4, 2, 5)
+                    .reshape(kRows, config.pixelDimension());
+        }
+
+        private NDArray backward(NDArray dOut, Layer w, Saved s) {
+            int d = config.hiddenSize();
+            int heads = config.numHeads();
+            int hd = d / heads;
+            long kRows = dOut.getShape().get(0);
+            long tq = dOut.getShape().get(1);
+            long t = s.k.getShape().get(2);
+            // MLP with its residual
+            NDArray du = dOut.matMul(w.fc2WT).mul(s.actGrad);
+            NDArray dh1 = normBackward(du.matMul(w.fc1WT), s.ln2).add(dOut);
+            // attention with its residual. The cotangent rows are folded into the matrix dimension, laid out
+            // (head, query, row, ·), so every product is one large GEMM per head against the shared batch-1
+            // activations instead of k broadcast small ones.
+            NDArray q3 = s.q.reshape(heads, tq, hd);
+            NDArray k3 = s.k.reshape(heads, t, hd);
+            NDArray v3 = s.v.reshape(heads, t, hd);
+            NDArray a3 = s.att.reshape(heads, tq, t);
+            NDArray dCtx = dh1.matMul(w.outWT).reshape(kRows, tq, heads, hd).transpose(2, 1, 0, 3);
+            NDArray dAtt = dCtx.reshape(heads, tq * kRows, hd).matMul(v3.transpose(0, 2, 1))
+                    .reshape(heads, tq, kRows, t);
+            // softmax pullback: the row sums Σ_j A_ij dAtt_ij equal dCtx_i · ctx_i, so no extra pass over T×T
+            NDArray rowDot = dCtx.mul(s.ctx).sum(new int[] {-1}, true); // (H, tq, k, 1)
+            NDArray dS = dAtt.sub(rowDot).mul(a3.reshape(heads, tq, 1, t));
+            NDArray dq = dS.reshape(heads, tq * kRows, t).matMul(k3).reshape(heads, tq, kRows, hd)
+                    .transpose(2, 1, 0, 3).reshape(kRows, tq, d);
+            NDArray dk = q3.transpose(0, 2, 1).matMul(dS.reshape(heads, tq, kRows * t))
+                    .reshape(heads, hd, kRows, t).transpose(2, 3, 0, 1).reshape(kRows, t, d);
+            NDArray dv = a3.transpose(0, 2, 1).matMul(dCtx.reshape(heads, tq, kRows * hd))
+                    .reshape(heads, t, kRows, hd).transpose(2, 1, 0, 3).reshape(kRows, t, d);
+            if (s.clsOnly) {
+                dq = padTokens(dq, t);
+                dh1 = padTokens(dh1, t);
+            }
+            NDArray dqkv = NDArrays.concat(new NDList(dq, dk, dv), 2);
+            return normBackward(dqkv.matMul(w.qkvWT), s.ln1).add(dh1);
+        }
+
+        private NDArray padTokens(NDArray a, long t) {
+            long kRows = a.getShape().get(0);
+            NDArray zeros = a.getManager().zeros(new Shape(kRows, t - 1, a.getShape().get(2)), a.getDataType());
+            return NDArrays.concat(new NDList(a, zeros), 1);
+        }
+
+        private NDArray normBackward(NDArray dy, Norm n) {
+            NDArray dxhat = dy.mul(n.gamma);
+            NDArray mean1 = dxhat.mean(new int[] {-1}, true);
+            NDArray mean2 = dxhat.mul(n.xhat).mean(new int[] {-1}, true);
+            return dxhat.sub(mean1).sub(n.xhat.mul(mean2)).mul(n.rstd);
+        }
+    }
+
+    /** Layer norm that also returns x̂ and 1/σ for the pullback: {out, xhat, rstd}. */
+    private NDArray[] norm(NDArray x, NDArray g, NDArray b) {
+        NDArray mean = x.mean(new int[] {-1}, true);
+        NDArray xc = x.sub(mean);
+        NDArray rstd = xc.mul(xc).mean(new int[] {-1}, true).add(config.layerNormEps()).sqrt().pow(-1);
+        NDArray xhat = xc.mul(rstd);
+        return new NDArray[] {xhat.mul(g).add(b), xhat, rstd};
+    }
+
+    /** {act(u), act'(u)} for the configured GELU. */
+    private NDArray[] activationWithGrad(NDArray u) {
+        if (config.hiddenAct().equals("gelu")) {
+            NDArray cdf = u.mul(1 / Math.sqrt(2)).erf().add(1).mul(0.5);
+            NDArray pdf = u.mul(u).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+            return new NDArray[] {u.mul(cdf), cdf.add(u.mul(pdf))};
+        }
+        double c = Math.sqrt(2.0 / Math.PI);
+        NDArray u2 = u.mul(u);
+        NDArray th = u2.mul(0.044715).add(1.0).mul(u).mul(c).tanh();
+        NDArray onePlus = th.add(1.0);
+        NDArray value = onePlus.mul(u).mul(0.5);
+        NDArray sech2 = th.mul(th).neg().add(1.0);
+        NDArray grad = onePlus.mul(0.5).add(sech2.mul(u2.mul(3 * 0.044715).add(1.0)).mul(u).mul(0.5 * c));
+        return new NDArray[] {value, grad};
     }
 
     /** The embedding sequence of an image as plain numbers (T*d), computed outside autograd. */

@@ -70,4 +70,27 @@ class JacobianFiniteDifferenceTest {
             assertTrue(worstRow < 1e-3, "worst row relative error " + worstRow);
         }
     }
+
+    /** The hand-written batched pullback (the fast path) equals DJL autograd on the replicated batch. */
+    @ParameterizedTest
+    @CsvSource({"PIXELS,LOGITS", "PIXELS,PROBS", "PIXELS,FISHER", "EMBEDDINGS,REPRESENTATION", "EMBEDDINGS,PROBS"})
+    void fastPullbackEqualsAutograd(InputSpace space, OutputMetric metric) {
+        Path dir = TinyVit.write(tmp, "vjp-" + space + metric, TinyVit.small(), 8);
+        try (Explorer ex = Explorer.open(dir, Device.cpu(), DataType.FLOAT64)) {
+            double[] pixels = TinyVit.blob(1, 12, 5);
+            double[] x = space == InputSpace.PIXELS ? pixels : ex.model().embeddingsOf(pixels);
+            DifferentiableMap f = ex.map(space);
+            OutputSpec spec = OutputSpec.choose(metric, Linearization.evaluate(f, x), f.logitCount(), 0);
+            double[] fast = Linearization.at(f, spec, x, 1e-9, false).jacobian();
+            double[] slow = Linearization.at(f, spec, x, 1e-9, true).jacobian();
+            double err = 0;
+            double norm = 0;
+            for (int i = 0; i < fast.length; i++) {
+                err += (fast[i] - slow[i]) * (fast[i] - slow[i]);
+                norm += slow[i] * slow[i];
+            }
+            assertTrue(norm > 0);
+            assertTrue(Math.sqrt(err / norm) < 1e-10, "relative difference " + Math.sqrt(err / norm));
+        }
+    }
 }

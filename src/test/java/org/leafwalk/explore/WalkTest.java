@@ -45,7 +45,8 @@ class WalkTest {
     void correctedSimecKeepsTheClassAndSimexpLeavesIt() {
         try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT32)) {
             double[] start = TinyVit.blob(1, 12, 4);
-            WalkSettings s = WalkSettings.defaults().withPolicy(StepPolicy.FIXED, 0.05).withSeed(1);
+            // δ = 0.02 per step: 300 steps travel ~6 in a 144-pixel image whose diagonal is 12
+            WalkSettings s = WalkSettings.defaults().withPolicy(StepPolicy.FIXED, 0.02).withSeed(1);
             Walker simec = ex.walker(InputSpace.PIXELS, s, start, false);
             Readout r0 = ex.readout(simec.current().output());
             double maxDrift = 0;
