@@ -32,10 +32,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--metric", defaultValue = "logits", description = "Output metric (default: ${DEFAULT-VALUE}).")
     String metric;
 
-    @Option(names = "--steps", defaultValue = "40", description = "Timed steps per space (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "100", description = "Timed steps per space (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--warmup", defaultValue = "8", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "10", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--space", split = ",", defaultValue = "pixels,embeddings",
@@ -87,9 +87,8 @@ final class BenchCommand implements Callable<Integer> {
                     jac[i] = (System.nanoTime() - t) / 1e6;
                 }
                 int k = w.spec().size();
-                double fwd = ex.model().forwardFlops(space);
-                // backward ≈ 2 forwards; half the steps are SiMEC, whose retraction adds one batch-1 forward
-                double flops = 3 * k * fwd + 0.5 * fwd;
+                // one forward at batch 1, then k cotangents pulled back together
+                double flops = ex.model().forwardFlops(space) + k * ex.model().pullbackFlops(space);
                 double median = percentile(full, 50);
                 Map<String, Object> r = Json.object();
                 r.put("dimension", ex.model().inputDimension(space));

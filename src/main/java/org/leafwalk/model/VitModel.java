@@ -404,23 +404,26 @@ public final class VitModel implements AutoCloseable {
             NDArray k3 = s.k.reshape(heads, t, hd);
             NDArray v3 = s.v.reshape(heads, t, hd);
             NDArray a3 = s.att.reshape(heads, tq, t);
-            NDArray dCtx = dh1.matMul(w.outWT).reshape(kRows, tq, heads, hd).transpose(2, 1, 0, 3);
+            // one contiguous copy in (head, query, row, hd) layout serves both products below as free views
+            NDArray dCtx = dh1.matMul(w.outWT).reshape(kRows, tq, heads, hd).transpose(2, 1, 0, 3)
+                    .reshape(heads, tq, kRows, hd);
             NDArray dAtt = dCtx.reshape(heads, tq * kRows, hd).matMul(v3.transpose(0, 2, 1))
                     .reshape(heads, tq, kRows, t);
             // softmax pullback: the row sums Σ_j A_ij dAtt_ij equal dCtx_i · ctx_i, so no extra pass over T×T
             NDArray rowDot = dCtx.mul(s.ctx).sum(new int[] {-1}, true); // (H, tq, k, 1)
             NDArray dS = dAtt.sub(rowDot).mul(a3.reshape(heads, tq, 1, t));
             NDArray dq = dS.reshape(heads, tq * kRows, t).matMul(k3).reshape(heads, tq, kRows, hd)
-                    .transpose(2, 1, 0, 3).reshape(kRows, tq, d);
+                    .transpose(2, 1, 0, 3); // view (k, tq, H, hd)
             NDArray dk = q3.transpose(0, 2, 1).matMul(dS.reshape(heads, tq, kRows * t))
-                    .reshape(heads, hd, kRows, t).transpose(2, 3, 0, 1).reshape(kRows, t, d);
+                    .reshape(heads, hd, kRows, t).transpose(2, 3, 0, 1); // view (k, T, H, hd)
             NDArray dv = a3.transpose(0, 2, 1).matMul(dCtx.reshape(heads, tq, kRows * hd))
-                    .reshape(heads, t, kRows, hd).transpose(2, 1, 0, 3).reshape(kRows, t, d);
+                    .reshape(heads, t, kRows, hd).transpose(2, 1, 0, 3); // view (k, T, H, hd)
             if (s.clsOnly) {
-                dq = padTokens(dq, t);
+                dq = padTokens(dq.reshape(kRows, tq, d), t).reshape(kRows, t, heads, hd);
                 dh1 = padTokens(dh1, t);
             }
-            NDArray dqkv = NDArrays.concat(new NDList(dq, dk, dv), 2);
+            // stacking the three views makes the single copy into the (k, T, 3, H, hd) layout of the fused QKV
+            NDArray dqkv = NDArrays.stack(new NDList(dq, dk, dv), 2).reshape(kRows, t, 3L * d);
             return normBackward(dqkv.matMul(w.qkvWT), s.ln1).add(dh1);
         }
 
@@ -562,19 +565,38 @@ public final class VitModel implements AutoCloseable {
         return new double[][] {lo, hi};
     }
 
-    /** Multiply-adds of one forward pass for one input, for reporting achieved GFLOP/s. */
+    /** Floating-point operations of one forward pass for one input (2 per multiply-add), for GFLOP/s figures. */
     public double forwardFlops(InputSpace space) {
+        return linearFlops(space) + attentionFlops();
+    }
+
+    /**
+     * Floating-point operations of pulling one cotangent back to the input: each linear layer once (only the
+     * input gradient is needed), attention twice (dA, dV, dQ, dK against the forward's QKᵀ and AV).
+     */
+    public double pullbackFlops(InputSpace space) {
+        return linearFlops(space) + 2 * attentionFlops();
+    }
+
+    private double linearFlops(InputSpace space) {
         double d = config.hiddenSize();
         double t = config.numTokens();
         double inter = config.intermediateSize();
-        double layersFull = Math.max(0, config.numLayers() - 1);
-        double perLayer = 2 * t * d * 3 * d + 2 * 2 * t * t * d + 2 * t * d * d + 2 * 2 * t * d * inter;
-        double lastLayer = 2 * t * d * 3 * d + 2 * 2 * t * d + 2 * d * d + 2 * 2 * d * inter;
-        double flops = layersFull * perLayer + lastLayer + 2 * d * config.numLabels();
+        double full = Math.max(0, config.numLayers() - 1);
+        double perLayer = 2 * t * d * 3 * d + 2 * t * d * d + 2 * 2 * t * d * inter;
+        double last = 2 * t * d * 2 * d + 2 * d * d + 2 * d * d + 2 * 2 * d * inter;
+        double flops = full * perLayer + (config.numLayers() > 0 ? last : 0) + 2 * d * config.numLabels();
         if (space == InputSpace.PIXELS) {
             flops += 2.0 * config.numPatches() * config.patchDim() * d;
         }
         return flops;
+    }
+
+    private double attentionFlops() {
+        double d = config.hiddenSize();
+        double t = config.numTokens();
+        double full = Math.max(0, config.numLayers() - 1);
+        return full * 2 * 2 * t * t * d + (config.numLayers() > 0 ? 2 * 2 * t * d : 0);
     }
 
     private NDArray array(float[] data, long... shape) {
