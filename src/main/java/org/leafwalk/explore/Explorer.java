@@ -98,7 +98,7 @@ public final class Explorer implements AutoCloseable {
 
             @Override
             public Vjp vjp(NDArray x1) {
-                VitModel.Tape tape = model.tape(x1, space);
+                org.leafwalk.model.VitNetwork.Tape tape = model.tape(x1, space);
                 return new Vjp() {
                     @Override
                     public NDArray output() {
