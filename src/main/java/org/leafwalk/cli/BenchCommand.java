@@ -23,11 +23,12 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A ViT folder.")
-    Path model;
+    @Option(names = "--model", defaultValue = "default", paramLabel = "MODEL",
+            description = "'default', 'fashion' or a ViT folder (default: ${DEFAULT-VALUE}).")
+    String modelRef;
 
-    @Option(names = "--input", paramLabel = "FILE", description = "Start image (default: seeded noise).")
-    Path input;
+    @Option(names = "--input", paramLabel = "INPUT", description = "Start image or sample:N (default: seeded noise).")
+    String inputRef;
 
     @Option(names = "--metric", defaultValue = "logits", description = "Output metric (default: ${DEFAULT-VALUE}).")
     String metric;
@@ -45,10 +46,11 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Object> o = Json.object();
+        Path model = org.leafwalk.explore.References.model(modelRef);
         try (Explorer ex = Explorer.open(model, common.device)) {
             double[] pixels;
-            if (input != null) {
-                pixels = ex.loadImage(input).pixels();
+            if (inputRef != null) {
+                pixels = ex.loadImage(org.leafwalk.explore.References.input(inputRef, model)).pixels();
             } else {
                 Random rng = new Random(7);
                 pixels = new double[ex.config().pixelDimension()];

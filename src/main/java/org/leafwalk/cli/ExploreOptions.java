@@ -8,9 +8,14 @@ import picocli.CommandLine.Option;
 
 /** The model, the input and the metric: what inspect, walk and bench share. */
 final class ExploreOptions {
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "A Hugging Face format ViT folder (config.json, model.safetensors).")
-    Path model;
+    @Option(names = "--model", defaultValue = "default", paramLabel = "MODEL",
+            description = "'default' (the shipped MNIST ViT), 'fashion' (the shipped Fashion-MNIST ViT) or a "
+                    + "Hugging Face format ViT folder (config.json, model.safetensors) (default: ${DEFAULT-VALUE}).")
+    String modelRef;
+
+    Path model() {
+        return org.leafwalk.explore.References.model(modelRef);
+    }
 
     @Option(names = "--space", defaultValue = "pixels", paramLabel = "SPACE",
             description = "pixels or embeddings (default: ${DEFAULT-VALUE}).")

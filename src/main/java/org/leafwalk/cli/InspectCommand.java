@@ -27,14 +27,16 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     ExploreOptions explore;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "An image (PNG, JPEG, BMP).")
-    Path input;
+    @Option(names = "--input", required = true, paramLabel = "INPUT",
+            description = "An image file (PNG, JPEG, BMP) or sample:N, the N-th shipped sample of the model's data set.")
+    String inputRef;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
         InputSpace space = explore.inputSpace();
-        try (Explorer ex = Explorer.open(explore.model, common.device)) {
+        try (Explorer ex = Explorer.open(explore.model(), common.device)) {
+            Path input = org.leafwalk.explore.References.input(inputRef, explore.model());
             ImageInput image = ex.loadImage(input);
             double[] start = ex.startPoint(image, space);
             Walker w = ex.walker(space, explore.settings(), start, false);
@@ -42,7 +44,7 @@ final class InspectCommand implements Callable<Integer> {
             Spectrum s = lin.spectrum();
             Readout r = ex.readout(lin.output());
             Map<String, Object> o = Json.object();
-            o.put("model", explore.model.toString());
+            o.put("model", explore.model().toString());
             o.put("input", input.toString());
             o.put("notes", image.notes());
             o.put("device", ex.deviceName());

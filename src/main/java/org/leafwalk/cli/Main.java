@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The command line: the same engine as the window, so every figure the UI shows can be produced headless. */
 @Command(name = "leafwalk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Walk the input space of a Transformer along the eigendirections of its pullback metric.",
-        subcommands = {InspectCommand.class, WalkCommand.class, BenchCommand.class, InitVitCommand.class,
+        subcommands = {InspectCommand.class, WalkCommand.class, BenchCommand.class, TrainVitCommand.class,
+                EvalCommand.class, ExtractSamplesCommand.class, InitVitCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static volatile boolean debug;

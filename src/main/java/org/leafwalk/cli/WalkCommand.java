@@ -30,8 +30,9 @@ final class WalkCommand implements Callable<Integer> {
     @Mixin
     ExploreOptions explore;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "An image (PNG, JPEG, BMP).")
-    Path input;
+    @Option(names = "--input", required = true, paramLabel = "INPUT",
+            description = "An image file (PNG, JPEG, BMP) or sample:N, the N-th shipped sample of the model's data set.")
+    String inputRef;
 
     @Option(names = "--algo", defaultValue = "simec", description = "simec or simexp (default: ${DEFAULT-VALUE}).")
     String algo;
@@ -90,7 +91,8 @@ final class WalkCommand implements Callable<Integer> {
         WalkSettings settings = explore.settings().withPolicy(StepPolicy.parse(policy), eta).withSeed(seed)
                 .withCorrected(!uncorrected).withRandomChoice(random).withTokenBlock(block);
         long t0 = System.nanoTime();
-        try (Explorer ex = Explorer.open(explore.model, common.device)) {
+        try (Explorer ex = Explorer.open(explore.model(), common.device)) {
+            Path input = org.leafwalk.explore.References.input(inputRef, explore.model());
             ImageInput image = ex.loadImage(input);
             Walker w = ex.walker(space, settings, ex.startPoint(image, space), embeddingBounds);
             Readout start = ex.readout(w.current().output());
@@ -128,7 +130,7 @@ final class WalkCommand implements Callable<Integer> {
             double finalDistance = rows.isEmpty() ? 0.0 : (double) rows.get(rows.size() - 1).get("distance");
             Readout end = ex.readout(w.settle().output());
             Map<String, Object> o = Json.object();
-            o.put("model", explore.model.toString());
+            o.put("model", explore.model().toString());
             o.put("input", input.toString());
             o.put("notes", image.notes());
             o.put("device", ex.deviceName());

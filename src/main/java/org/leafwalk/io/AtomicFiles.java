@@ -21,6 +21,7 @@ public final class AtomicFiles {
             }
             tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
             Files.write(tmp, bytes);
+            readableByAll(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -35,6 +36,15 @@ public final class AtomicFiles {
                 }
             }
             throw new InvalidInputException("cannot write " + target + ": " + describe(e), e);
+        }
+    }
+
+    /** Temporary files are created owner-only; what the user gets should read like any file they save. */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults apply
         }
     }
 

@@ -1,12 +1,12 @@
 package org.leafwalk.model;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import org.leafwalk.io.JsonFiles;
 import org.leafwalk.io.SafeTensors;
 import org.leafwalk.io.Tensor;
 
@@ -63,51 +63,13 @@ public final class VitCheckpoints {
         put(w, "classifier.weight", rng, 1 / Math.sqrt(d), s.labels(), d);
         put(w, "classifier.bias", rng, 0.05, s.labels());
         SafeTensors.write(dir.resolve("model.safetensors"), w);
-
-        JsonObject c = new JsonObject();
-        c.addProperty("model_type", "vit");
-        JsonArray arch = new JsonArray();
-        arch.add("ViTForImageClassification");
-        c.add("architectures", arch);
-        c.addProperty("hidden_size", d);
-        c.addProperty("num_hidden_layers", s.layers());
-        c.addProperty("num_attention_heads", s.heads());
-        c.addProperty("intermediate_size", s.mlp());
-        c.addProperty("hidden_act", "gelu");
-        c.addProperty("layer_norm_eps", 1e-12);
-        c.addProperty("image_size", s.imageSize());
-        c.addProperty("patch_size", s.patchSize());
-        c.addProperty("num_channels", s.channels());
-        c.addProperty("qkv_bias", true);
-        JsonObject id2label = new JsonObject();
-        JsonObject label2id = new JsonObject();
+        List<String> labels = new ArrayList<>();
         for (int i = 0; i < s.labels(); i++) {
-            id2label.addProperty(Integer.toString(i), Integer.toString(i));
-            label2id.addProperty(Integer.toString(i), i);
+            labels.add(Integer.toString(i));
         }
-        c.add("id2label", id2label);
-        c.add("label2id", label2id);
-        JsonFiles.write(dir.resolve("config.json"), c);
-
-        JsonObject pre = new JsonObject();
-        pre.addProperty("image_processor_type", "ViTImageProcessor");
-        pre.addProperty("do_rescale", true);
-        pre.addProperty("rescale_factor", 1 / 255.0);
-        pre.addProperty("do_normalize", true);
-        JsonArray mean = new JsonArray();
-        JsonArray std = new JsonArray();
-        for (int i = 0; i < s.channels(); i++) {
-            mean.add(0.5);
-            std.add(0.5);
-        }
-        pre.add("image_mean", mean);
-        pre.add("image_std", std);
-        pre.addProperty("do_resize", true);
-        JsonObject size = new JsonObject();
-        size.addProperty("height", s.imageSize());
-        size.addProperty("width", s.imageSize());
-        pre.add("size", size);
-        JsonFiles.write(dir.resolve("preprocessor_config.json"), pre);
+        double[] half = new double[s.channels()];
+        Arrays.fill(half, 0.5);
+        VitConfig.of(s, labels, half, half).write(dir);
     }
 
     private static void put(Map<String, Tensor> w, String name, Random rng, double scale, long... shape) {

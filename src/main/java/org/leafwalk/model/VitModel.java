@@ -24,6 +24,7 @@ public final class VitModel implements AutoCloseable {
     private final DataType dtype;
     private final Path directory;
     private final VitNetwork network;
+    private final VitParameters parameters;
 
     // plain copies for decoding embeddings back into pixels
     private final double[] projection; // (d, CPP) folded, row-major
@@ -36,6 +37,7 @@ public final class VitModel implements AutoCloseable {
         this.config = config;
         this.manager = manager;
         this.dtype = dtype;
+        this.parameters = params;
         VitNetwork.Fused fused = VitNetwork.fuse(params);
         this.network = new VitNetwork(config, fused);
         projection = fused.patchWT().toType(DataType.FLOAT64, false).toDoubleArray();
@@ -75,6 +77,11 @@ public final class VitModel implements AutoCloseable {
 
     public DataType dataType() {
         return dtype;
+    }
+
+    /** The raw parameters as loaded (Hugging Face layout). */
+    public VitParameters parameters() {
+        return parameters;
     }
 
     public VitNetwork network() {

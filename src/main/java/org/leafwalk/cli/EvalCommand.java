@@ -1,0 +1,49 @@
+package org.leafwalk.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.leafwalk.explore.Evaluation;
+import org.leafwalk.explore.References;
+import org.leafwalk.io.JsonFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Classify a test set (IDX files) and print the accuracy and the confusion matrix as JSON.")
+final class EvalCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--model", defaultValue = "default", paramLabel = "MODEL",
+            description = "'default', 'fashion' or a ViT folder (default: ${DEFAULT-VALUE}).")
+    String modelRef;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "Folder with t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (optionally .gz).")
+    Path data;
+
+    @Option(names = "--split", defaultValue = "t10k", description = "t10k (test) or train (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Override
+    public Integer call() {
+        Path model = References.model(modelRef);
+        Evaluation e = Evaluation.run(model, data, split, common.device);
+        Map<String, Object> o = Json.object();
+        o.put("model", model.toString());
+        o.put("data", data.toString());
+        o.put("split", split);
+        o.put("count", e.count());
+        o.put("correct", e.correct());
+        o.put("accuracy", e.accuracy());
+        o.put("labels", e.labels());
+        o.put("per_class_accuracy", Json.list(e.perClassAccuracy()));
+        o.put("confusion", e.confusion());
+        o.put("seconds", e.seconds());
+        // eval prints JSON either way: it is the command's output format
+        System.out.println(JsonFiles.toJson(o));
+        return 0;
+    }
+}

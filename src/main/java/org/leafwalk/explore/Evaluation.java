@@ -1,0 +1,44 @@
+package org.leafwalk.explore;
+
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import java.util.List;
+import org.leafwalk.io.Idx;
+import org.leafwalk.io.LabeledImages;
+import org.leafwalk.model.VitModel;
+import org.leafwalk.model.VitParameters;
+import org.leafwalk.model.VitTrainer;
+
+/** Accuracy and confusion matrix [true][predicted] of a model on an IDX data split. */
+public record Evaluation(int count, int correct, List<String> labels, int[][] confusion, double seconds) {
+
+    public double accuracy() {
+        return count == 0 ? 0 : (double) correct / count;
+    }
+
+    public double[] perClassAccuracy() {
+        double[] a = new double[confusion.length];
+        for (int i = 0; i < a.length; i++) {
+            int total = 0;
+            for (int v : confusion[i]) {
+                total += v;
+            }
+            a[i] = total == 0 ? Double.NaN : (double) confusion[i][i] / total;
+        }
+        return a;
+    }
+
+    public static Evaluation run(Path modelDir, Path dataDir, String split, String device) {
+        Explorer.Offline.ensure();
+        long t0 = System.nanoTime();
+        LabeledImages data = Idx.readSplit(dataDir, split);
+        try (VitModel m = VitModel.load(modelDir, Explorer.Offline.device(device), DataType.FLOAT32)) {
+            int[][] c = VitTrainer.confusion(m.parameters(), data);
+            int correct = 0;
+            for (int i = 0; i < c.length; i++) {
+                correct += c[i][i];
+            }
+            return new Evaluation(data.count(), correct, m.config().labels(), c, (System.nanoTime() - t0) / 1e9);
+        }
+    }
+}

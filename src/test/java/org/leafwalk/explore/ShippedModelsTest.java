@@ -1,0 +1,65 @@
+package org.leafwalk.explore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.leafwalk.geometry.WalkSettings;
+import org.leafwalk.io.JsonFiles;
+import org.leafwalk.model.InputSpace;
+
+/**
+ * The models shipped in assets/ are what their training records say: evaluated here on the full 10,000-image test
+ * sets (fetched by src/scripts/fetch-data.sh), small, and their shipped samples resolve and classify.
+ */
+class ShippedModelsTest {
+    static Path dataRoot() {
+        String prop = System.getProperty("leafwalk.data");
+        String env = System.getenv("LEAFWALK_DATA");
+        Path root = prop != null ? Path.of(prop)
+                : env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache/leafwalk/data");
+        return root;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"default,mnist,0.976", "fashion,fashion-mnist,0.88"})
+    void reachesItsAccuracyOnTheWholeTestSet(String ref, String dataset, double floor) {
+        Path data = dataRoot().resolve(dataset);
+        assertTrue(Files.isDirectory(data), data + " is missing: run src/scripts/fetch-data.sh first");
+        Path model = References.model(ref);
+        Evaluation e = Evaluation.run(model, data, "t10k", "cpu");
+        assertEquals(10_000, e.count());
+        assertTrue(e.accuracy() >= floor, ref + ": test accuracy " + e.accuracy() + " is below " + floor);
+        JsonObject record = JsonFiles.readObject(model.resolve("training.json"));
+        assertEquals(record.get("test_accuracy").getAsDouble(), e.accuracy(), 1e-9,
+                "training.json reports the accuracy the shipped weights reach");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"default,10", "fashion,10"})
+    void weightsAreSmallAndSamplesResolveAndClassify(String ref, int classes) throws Exception {
+        Path model = References.model(ref);
+        assertTrue(Files.size(model.resolve("model.safetensors")) < 5_000_000, "weights under 5 MB");
+        List<Path> samples = References.samples(model);
+        assertEquals(2 * classes, samples.size());
+        int correct = 0;
+        try (Explorer ex = Explorer.open(model, "cpu")) {
+            for (int i = 0; i < samples.size(); i++) {
+                Path p = References.input("sample:" + i, model);
+                int label = Integer.parseInt(p.getFileName().toString().split("-")[0]);
+                assertEquals(i / 2, label, "samples sort by label, two per class");
+                var w = ex.walker(InputSpace.PIXELS, WalkSettings.defaults(),
+                        ex.startPoint(ex.loadImage(p), InputSpace.PIXELS), false);
+                if (ex.readout(w.current().output()).prediction() == label) {
+                    correct++;
+                }
+            }
+        }
+        assertTrue(correct >= samples.size() - 2, ref + ": only " + correct + " of the samples classified right");
+    }
+}
