@@ -155,6 +155,17 @@ public final class Explorer implements AutoCloseable {
         return space == InputSpace.PIXELS ? point : model.decode(point).image();
     }
 
+    /**
+     * A direction of input space as an image (C, H, W): itself in pixel space; in embedding space the pixels that
+     * move it, through the pseudo-inverse of the patch projection (offsets left out: a direction has none).
+     */
+    public double[] directionAsImage(double[] v, InputSpace space) {
+        if (space == InputSpace.PIXELS) {
+            return v.clone();
+        }
+        return model.decodeDirection(v);
+    }
+
     @Override
     public void close() {
         model.close();

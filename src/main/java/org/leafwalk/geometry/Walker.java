@@ -19,6 +19,7 @@ public final class Walker {
     private double[] anchor;
     private Algorithm last;
     private int steps;
+    private double maxDelta = Double.POSITIVE_INFINITY;
 
     public Walker(DifferentiableMap f, WalkSettings settings, double[] start, Bounds bounds) {
         this(f, settings, start, bounds, null);
@@ -79,14 +80,41 @@ public final class Walker {
      * stays where it was.
      */
     public StepOutcome step(Algorithm algorithm, int slider, double sign) {
+        return step(algorithm, slider, sign, Double.POSITIVE_INFINITY);
+    }
+
+    /** As {@link #step(Algorithm, int, double)}, with the step length capped at {@code maxDelta}. */
+    public StepOutcome step(Algorithm algorithm, int slider, double sign, double maxDelta) {
         if (algorithm == Algorithm.SIMEC && last != Algorithm.SIMEC && steps > 0) {
             anchorHere();
         }
+        this.maxDelta = maxDelta;
         StepOutcome out = settings.tokenBlock() > 0
                 ? blockStep(algorithm, sign)
                 : globalStep(algorithm, Math.max(slider, 0), sign);
         last = algorithm;
         return out;
+    }
+
+    /**
+     * Continues the walk from another point (undo, scrubbing the trajectory): linearises there and re-aligns the
+     * tracked directions. The SiMEC anchor is kept.
+     */
+    public Linearization moveTo(double[] point) {
+        double[] x = point.clone();
+        if (bounds != null) {
+            bounds.clamp(x);
+        }
+        Linearization next = Linearization.at(f, spec, x, settings.tau());
+        tracker.update(next.spectrum());
+        current = next;
+        last = null;
+        return current;
+    }
+
+    /** Draws new null directions (seeded by the walk's random stream). */
+    public void redrawNullDirections() {
+        tracker.redrawNulls(current.spectrum());
     }
 
     private StepOutcome globalStep(Algorithm algorithm, int slider, double sign) {
@@ -144,7 +172,7 @@ public final class Walker {
         if (!Vectors.normalize(v)) {
             throw new GeometryException("this direction only moves coordinates held at their bounds");
         }
-        double delta = settings.policy().delta(settings.eta(), s, current.rayleigh(v));
+        double delta = Math.min(maxDelta, settings.policy().delta(settings.eta(), s, current.rayleigh(v)));
         double[] xn = x.clone();
         for (int i = 0; i < n; i++) {
             xn[i] += sign * delta * v[i];
@@ -203,7 +231,8 @@ public final class Walker {
                 }
                 v = bs.eigenvector(settings.randomChoice() ? rng.nextInt(rank) : 0);
             }
-            double delta = settings.policy().delta(settings.eta(), bs, bs.rank() == 0 ? 0 : rayleigh(at, rows, v));
+            double delta = Math.min(maxDelta,
+                    settings.policy().delta(settings.eta(), bs, bs.rank() == 0 ? 0 : rayleigh(at, rows, v)));
             for (int j = 0; j < d; j++) {
                 xn[t * d + j] += sign * delta * v[j];
             }

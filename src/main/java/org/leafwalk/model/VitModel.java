@@ -183,6 +183,29 @@ public final class VitModel implements AutoCloseable {
                 Math.sqrt(clsSq));
     }
 
+    /** A direction in embedding space read through the pseudo-inverse of the patch projection, as an image. */
+    public double[] decodeDirection(double[] v) {
+        int d = config.hiddenSize();
+        int cpp = config.patchDim();
+        int g = config.gridSize();
+        int p = config.patchSize();
+        int size = config.imageSize();
+        double[] image = new double[config.pixelDimension()];
+        for (int k = 0; k < config.numPatches(); k++) {
+            int gy = k / g;
+            int gx = k % g;
+            for (int i = 0; i < cpp; i++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    s += projectionPinv[i * d + j] * v[(k + 1) * d + j];
+                }
+                int ch = i / (p * p);
+                image[ch * size * size + (gy * p + (i / p) % p) * size + gx * p + i % p] = s;
+            }
+        }
+        return image;
+    }
+
     /**
      * Per-dimension bounds of the patch tokens reachable by images with pixels in [0,1] (the seed paper's
      * embedding-space bounds); the [CLS] token is left free.

@@ -1,0 +1,513 @@
+package org.leafwalk.explore;
+
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.leafwalk.geometry.Algorithm;
+import org.leafwalk.geometry.DirectionTracker;
+import org.leafwalk.geometry.Linearization;
+import org.leafwalk.geometry.StepOutcome;
+import org.leafwalk.geometry.Walker;
+import org.leafwalk.model.EmbeddingDecoding;
+import org.leafwalk.model.ImageInput;
+import org.leafwalk.model.InputSpace;
+
+/**
+ * The compute service: one worker thread owns the model and every NDArray and recomputes the metric after every
+ * step. Callers on any thread (the UI thread) only post requests, which never block. Slider drags are latest-wins:
+ * a new target replaces the pending one, and a walk heading for an old target turns between two steps. Each state
+ * is published as an immutable {@link Snapshot}; failures arrive as {@link Notice}s and leave the state as it was.
+ */
+public final class ExplorationService implements AutoCloseable {
+    /** Which group of sliders a drag belongs to. */
+    public enum SliderKind {
+        /** "Changes the prediction": a tracked eigendirection with a non-zero eigenvalue (SiMExp). */
+        EIGEN,
+        /** "Keeps the prediction": a tracked null direction (SiMEC). */
+        NULL
+    }
+
+    private record Drag(long id, SliderKind kind, int index, double target) {}
+
+    private final Consumer<Snapshot> snapshots;
+    private final Consumer<Notice> notices;
+    private final String device;
+    private final Thread worker;
+    private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Object> wake = new ArrayBlockingQueue<>(1);
+    private final AtomicReference<Drag> drag = new AtomicReference<>();
+    private final AtomicLong dragIds = new AtomicLong();
+    private final AtomicLong versions = new AtomicLong();
+    private volatile Algorithm playing;
+    private volatile boolean running = true;
+    private volatile int pendingComputations;
+
+    // owned by the worker thread
+    private Explorer explorer;
+    private Path modelPath;
+    private Path inputPath;
+    private ImageInput image;
+    private Settings settings = Settings.defaults();
+    private Walker walker;
+    private Readout startReadout;
+    private double[] startImage;
+    private final List<TrajectoryEntry> trajectory = new ArrayList<>();
+    private int cursor;
+    private long currentDragId = -1;
+    private double walked;
+    private long refusedDragId = -1;
+    private double lastStepMillis;
+    private double stepsPerSecond;
+    private long lastStepEnd;
+    private double lastDelta;
+
+    public ExplorationService(String device, Consumer<Snapshot> snapshots, Consumer<Notice> notices) {
+        this.device = device;
+        this.snapshots = snapshots;
+        this.notices = notices;
+        this.worker = new Thread(this::loop, "leafwalk-compute");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    // ---- requests (any thread, never blocking) ----
+
+    public void openModel(Path dir) {
+        post(() -> doOpenModel(dir));
+    }
+
+    public void openImage(Path file) {
+        post(() -> doOpenImage(file));
+    }
+
+    /** Opens a model and an input together (the input resolved against the model, for sample:N). */
+    public void open(Path modelDir, String inputRef) {
+        post(() -> {
+            if (doOpenModel(modelDir)) {
+                try {
+                    doOpenImage(References.input(inputRef, modelDir));
+                } catch (RuntimeException e) {
+                    notices.accept(Notice.error(e.getMessage()));
+                }
+            }
+        });
+    }
+
+    public void applySettings(Settings s) {
+        post(() -> doApplySettings(s));
+    }
+
+    /**
+     * Moves a slider: walk along its tracked direction until the distance walked since the slider was pressed is
+     * {@code target}. Latest wins.
+     */
+    public void drag(SliderKind kind, int index, double target) {
+        Drag prev = drag.get();
+        long id = prev != null && prev.kind == kind && prev.index == index ? prev.id : dragIds.incrementAndGet();
+        drag.set(new Drag(id, kind, index, target));
+        playing = null;
+        wake.offer(Boolean.TRUE);
+    }
+
+    /** The slider is let go: the point is kept (and a corrected SiMEC walk settles onto the level set). */
+    public void release() {
+        drag.set(null);
+        post(this::doSettle);
+    }
+
+    public void reset() {
+        stopMotion();
+        post(() -> doScrub(0, true));
+    }
+
+    public void undo() {
+        stopMotion();
+        post(() -> doScrub(cursor - 1, false));
+    }
+
+    public void scrubTo(int step) {
+        stopMotion();
+        post(() -> doScrub(step, false));
+    }
+
+    public void redrawNullDirections() {
+        post(() -> {
+            if (walker != null) {
+                walker.redrawNullDirections();
+                publish();
+            }
+        });
+    }
+
+    public void play(Algorithm algorithm) {
+        drag.set(null);
+        playing = algorithm;
+        wake.offer(Boolean.TRUE);
+    }
+
+    public void pause() {
+        playing = null;
+        post(this::doSettle);
+    }
+
+    public boolean isPlaying() {
+        return playing != null;
+    }
+
+    public void stepOnce(Algorithm algorithm) {
+        stopMotion();
+        post(() -> {
+            if (walker != null) {
+                safeStep(algorithm, 0, 1, Double.POSITIVE_INFINITY, algorithm == Algorithm.SIMEC ? "null:0" : "eigen:0");
+            }
+        });
+    }
+
+    /** Computations requested but not yet started (commands plus a pending drag target), for tests and status. */
+    public int pendingComputations() {
+        return commands.size() + (drag.get() != null && needsStep(drag.get()) ? 1 : 0);
+    }
+
+    /** A copy of the recorded trajectory, taken on the worker thread (blocks the caller: not for the UI thread). */
+    public List<TrajectoryEntry> trajectory() throws InterruptedException {
+        BlockingQueue<List<TrajectoryEntry>> out = new ArrayBlockingQueue<>(1);
+        post(() -> out.offer(List.copyOf(trajectory.subList(0, Math.min(trajectory.size(), cursor + 1)))));
+        return out.take();
+    }
+
+    /** Waits until every posted request has run and no drag or walk is moving (tests, command line). */
+    public void awaitIdle(long timeoutMillis) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < end) {
+            BlockingQueue<Boolean> done = new ArrayBlockingQueue<>(1);
+            post(() -> done.offer(drag.get() == null || !needsStep(drag.get())));
+            Boolean settled = done.poll(Math.max(1, end - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            if (settled != null && settled && playing == null && commands.isEmpty()) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("the compute service did not become idle in " + timeoutMillis + " ms");
+    }
+
+    private void stopMotion() {
+        drag.set(null);
+        playing = null;
+    }
+
+    private void post(Runnable r) {
+        commands.add(r);
+        wake.offer(Boolean.TRUE);
+    }
+
+    // ---- worker thread ----
+
+    private void loop() {
+        while (running) {
+            try {
+                Runnable c = commands.poll();
+                if (c != null) {
+                    runGuarded(c);
+                    continue;
+                }
+                Drag d = drag.get();
+                if (d != null && walker != null && needsStep(d)) {
+                    runGuarded(() -> dragStep(d));
+                    continue;
+                }
+                Algorithm p = playing;
+                if (p != null && walker != null) {
+                    runGuarded(() -> safeStep(p, 0, 1, Double.POSITIVE_INFINITY,
+                            p == Algorithm.SIMEC ? "play:simec" : "play:simexp"));
+                    continue;
+                }
+                wake.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void runGuarded(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            stopMotion();
+            notices.accept(Notice.error(describe(e)));
+            publish();
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    private boolean needsStep(Drag d) {
+        if (d.id == refusedDragId) {
+            return false;
+        }
+        double w = d.id == currentDragId ? walked : 0;
+        return Math.abs(d.target - w) > 1e-9;
+    }
+
+    private void dragStep(Drag d) {
+        if (d.id != currentDragId) {
+            currentDragId = d.id;
+            walked = 0;
+        }
+        double remaining = d.target - walked;
+        Algorithm a = d.kind == SliderKind.NULL ? Algorithm.SIMEC : Algorithm.SIMEXP;
+        String label = (d.kind == SliderKind.NULL ? "null:" : "eigen:") + d.index;
+        StepOutcome o = safeStep(a, d.index, Math.signum(remaining), Math.abs(remaining), label);
+        if (o == null) {
+            refusedDragId = d.id;
+        } else {
+            walked += Math.signum(remaining) * o.delta();
+            if (o.delta() <= 0) {
+                refusedDragId = d.id; // nothing can move: do not spin
+            }
+        }
+    }
+
+    /** One step; on failure the walk stops, the state is unchanged and the user is told why. */
+    private StepOutcome safeStep(Algorithm a, int slider, double sign, double maxDelta, String label) {
+        long t0 = System.nanoTime();
+        StepOutcome o;
+        try {
+            o = walker.step(a, slider, sign, maxDelta);
+        } catch (RuntimeException e) {
+            stopMotion();
+            notices.accept(Notice.error("step refused: " + describe(e)));
+            return null;
+        }
+        long t1 = System.nanoTime();
+        lastStepMillis = (t1 - t0) / 1e6;
+        double rate = lastStepEnd == 0 ? 0 : 1e9 / (t1 - lastStepEnd);
+        stepsPerSecond = lastStepEnd == 0 || t1 - lastStepEnd > 1_000_000_000L ? 1000 / lastStepMillis
+                : 0.8 * stepsPerSecond + 0.2 * rate;
+        lastStepEnd = t1;
+        lastDelta = o.delta();
+        record(label, o.delta(), o.state());
+        publish();
+        return o;
+    }
+
+    private void record(String label, double delta, Linearization state) {
+        while (trajectory.size() > cursor + 1) {
+            trajectory.remove(trajectory.size() - 1);
+        }
+        Readout r = explorer.readout(state.output());
+        double[] x = state.point();
+        double dist = distance(x, trajectory.get(0).point());
+        trajectory.add(new TrajectoryEntry(trajectory.size(), label, delta, x, r.probabilities(), r.prediction(),
+                head(state.spectrum().nonzeroEigenvalues(), 10), r.klFrom(startReadout), dist));
+        cursor = trajectory.size() - 1;
+    }
+
+    private boolean doOpenModel(Path dir) {
+        Explorer next;
+        try {
+            next = Explorer.open(dir, Explorer.Offline.device(device), DataType.FLOAT32);
+        } catch (RuntimeException e) {
+            notices.accept(Notice.error("cannot open model: " + describe(e)
+                    + (explorer != null ? " (still using " + modelPath.getFileName() + ")" : "")));
+            publish();
+            return false;
+        }
+        Explorer old = explorer;
+        Path oldPath = modelPath;
+        explorer = next;
+        modelPath = dir;
+        if (old != null) {
+            walker = null;
+            old.close();
+        }
+        if (inputPath != null) {
+            try {
+                doOpenImage(inputPath);
+            } catch (RuntimeException e) {
+                notices.accept(Notice.error("the input does not fit the new model: " + describe(e)));
+            }
+        }
+        notices.accept(Notice.info("opened " + dir.getFileName() + (oldPath != null ? "" : "")));
+        return true;
+    }
+
+    private void doOpenImage(Path file) {
+        if (explorer == null) {
+            throw new IllegalStateException("open a model first");
+        }
+        ImageInput img;
+        try {
+            img = explorer.loadImage(file);
+        } catch (RuntimeException e) {
+            notices.accept(Notice.error("cannot open image: " + describe(e)));
+            publish();
+            return;
+        }
+        for (String n : img.notes()) {
+            notices.accept(Notice.info(file.getFileName() + ": " + n));
+        }
+        image = img;
+        inputPath = file;
+        restart();
+    }
+
+    private void doApplySettings(Settings s) {
+        s.walkSettings().validate();
+        Settings old = settings;
+        settings = s;
+        if (explorer == null || image == null) {
+            return;
+        }
+        try {
+            if (old.space() != s.space() || old.metric() != s.metric() || old.topK() != s.topK()
+                    || old.seed() != s.seed() || old.nullDirections() != s.nullDirections()) {
+                restart();
+            } else {
+                double[] here = walker.current().point();
+                rebuildWalker(trajectory.get(0).point());
+                walker.moveTo(here);
+                publish();
+            }
+        } catch (RuntimeException e) {
+            settings = old;
+            throw e;
+        }
+    }
+
+    private void restart() {
+        stopMotion();
+        double[] start = explorer.startPoint(image, settings.space());
+        rebuildWalker(start);
+        startReadout = explorer.readout(walker.current().output());
+        startImage = explorer.asImage(start, settings.space());
+        trajectory.clear();
+        cursor = 0;
+        Linearization s = walker.current();
+        trajectory.add(new TrajectoryEntry(0, "start", 0, s.point(), startReadout.probabilities(),
+                startReadout.prediction(), head(s.spectrum().nonzeroEigenvalues(), 10), 0, 0));
+        lastStepEnd = 0;
+        publish();
+    }
+
+    private void rebuildWalker(double[] start) {
+        walker = explorer.walker(settings.space(), settings.walkSettings(), start, false);
+    }
+
+    private void doScrub(int step, boolean truncate) {
+        if (walker == null || trajectory.isEmpty()) {
+            return;
+        }
+        int target = Math.max(0, Math.min(step, trajectory.size() - 1));
+        if (target == 0 && truncate) {
+            restart();
+            return;
+        }
+        walker.moveTo(trajectory.get(target).point());
+        cursor = target;
+        publish();
+    }
+
+    private void doSettle() {
+        if (walker == null) {
+            return;
+        }
+        Linearization before = walker.current();
+        Linearization after = walker.settle();
+        if (after != before) {
+            record("settle", 0, after);
+        }
+        publish();
+    }
+
+    private void publish() {
+        if (explorer == null || walker == null) {
+            snapshots.accept(null);
+            return;
+        }
+        Linearization lin = walker.current();
+        Readout r = explorer.readout(lin.output());
+        InputSpace space = settings.space();
+        double[] point = lin.point();
+        double[] img;
+        double[] residual = null;
+        double relResidual = 0;
+        if (space == InputSpace.EMBEDDINGS) {
+            EmbeddingDecoding dec = explorer.decode(point);
+            img = dec.image();
+            residual = dec.patchResidual();
+            relResidual = dec.relativeResidual();
+        } else {
+            img = point;
+        }
+        DirectionTracker t = walker.tracker();
+        double[][] eigenThumbs = new double[t.sliderCount()][];
+        double[] sliderEigen = new double[t.sliderCount()];
+        for (int i = 0; i < t.sliderCount(); i++) {
+            double[] v = t.eigendirection(i);
+            eigenThumbs[i] = v == null ? new double[img.length] : explorer.directionAsImage(v, space);
+            sliderEigen[i] = t.sliderEigenvalue(i);
+        }
+        double[][] nullThumbs = new double[t.nullCount()][];
+        for (int i = 0; i < t.nullCount(); i++) {
+            nullThumbs[i] = explorer.directionAsImage(t.nullDirection(i), space);
+        }
+        int upto = Math.min(trajectory.size(), cursor + 1);
+        double[] dd = new double[upto];
+        double[] dk = new double[upto];
+        for (int i = 0; i < upto; i++) {
+            dd[i] = trajectory.get(i).distance();
+            dk[i] = trajectory.get(i).kl();
+        }
+        var cfg = explorer.config();
+        snapshots.accept(new Snapshot(versions.incrementAndGet(), modelPath.getFileName().toString(),
+                explorer.deviceName(), inputPath == null ? "" : inputPath.getFileName().toString(), space.id(),
+                settings.metric().id(), cfg.numChannels(), cfg.imageSize(), cursor, trajectory.size(), img.clone(),
+                startImage.clone(), residual, relResidual, cfg.labels(), r.probabilities(),
+                startReadout.probabilities(), r.prediction(), startReadout.prediction(),
+                lin.spectrum().nonzeroEigenvalues(), lin.spectrum().eigenvalues().clone(), lin.spectrum().rank(),
+                settings.tau(), sliderEigen, eigenThumbs, nullThumbs, distance(point, trajectory.get(0).point()),
+                r.klFrom(startReadout), lastDelta, lastStepMillis, stepsPerSecond, dd, dk,
+                playing != null || drag.get() != null, settings));
+    }
+
+    private static double[] head(double[] a, int n) {
+        return Arrays.copyOf(a, Math.min(n, a.length));
+    }
+
+    private static double distance(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            s += d * d;
+        }
+        return Math.sqrt(s);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        stopMotion();
+        wake.offer(Boolean.TRUE);
+        try {
+            worker.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (explorer != null) {
+            explorer.close();
+        }
+    }
+}

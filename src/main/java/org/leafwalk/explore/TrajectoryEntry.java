@@ -1,0 +1,19 @@
+package org.leafwalk.explore;
+
+/**
+ * One recorded point of a walk.
+ *
+ * @param direction which slider or algorithm moved here ("start", "null:0", "eigen:2", ...)
+ * @param point the input point itself (pixels or embeddings), so the walk reopens at any step without recomputing
+ * @param topEigenvalues up to ten largest eigenvalues of G here
+ */
+public record TrajectoryEntry(
+        int step,
+        String direction,
+        double delta,
+        double[] point,
+        double[] probabilities,
+        int prediction,
+        double[] topEigenvalues,
+        double kl,
+        double distance) {}

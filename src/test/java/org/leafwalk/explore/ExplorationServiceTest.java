@@ -1,0 +1,131 @@
+package org.leafwalk.explore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.explore.ExplorationService.SliderKind;
+import org.leafwalk.io.Images;
+import org.leafwalk.model.ImageInput;
+import org.leafwalk.testing.TinyVit;
+
+/** The compute service: drags walk, latest target wins, failures leave the state alone. */
+class ExplorationServiceTest {
+    @TempDir
+    Path tmp;
+
+    ExplorationService service;
+    final AtomicReference<Snapshot> last = new AtomicReference<>();
+    final List<Notice> notices = new CopyOnWriteArrayList<>();
+    Path model;
+
+    @BeforeEach
+    void open() throws Exception {
+        model = TinyVit.write(tmp, "m", TinyVit.small(), 9);
+        Path img = tmp.resolve("blob.png");
+        Images.writePng(img, ImageInput.toImage(TinyVit.blob(1, 12, 4), 1, 12));
+        service = new ExplorationService("cpu", s -> {
+            if (s != null) {
+                last.set(s);
+            }
+        }, notices::add);
+        service.openModel(model);
+        service.openImage(img);
+        service.awaitIdle(20_000);
+        assertNotNull(last.get(), "a snapshot after opening");
+    }
+
+    @AfterEach
+    void close() {
+        service.close();
+    }
+
+    @Test
+    void keepsSliderWalksWithoutChangingTheClassAndChangesSliderMovesProbabilities() throws Exception {
+        Snapshot start = last.get();
+        service.drag(SliderKind.NULL, 0, 1.0);
+        service.awaitIdle(30_000);
+        Snapshot after = last.get();
+        assertTrue(after.step() > 5, "steps performed: " + after.step());
+        assertEquals(start.startPrediction(), after.prediction());
+        assertTrue(after.distance() > 0.5, "moved " + after.distance());
+        double drift = maxDiff(start.probabilities(), after.probabilities());
+        assertTrue(drift < 1e-2, "keeps slider moved the probabilities by " + drift);
+        service.release();
+        service.drag(SliderKind.EIGEN, 0, 2.0);
+        service.awaitIdle(30_000);
+        double moved = maxDiff(start.probabilities(), last.get().probabilities());
+        assertTrue(moved > 10 * drift && moved > 0.02, "changes slider moved the probabilities by " + moved);
+    }
+
+    @Test
+    void latestTargetWinsUnderAStorm() throws Exception {
+        int maxPending = 0;
+        long t0 = System.nanoTime();
+        for (int i = 1; i <= 1000; i++) {
+            service.drag(SliderKind.NULL, 0, 0.001 * i);
+            maxPending = Math.max(maxPending, service.pendingComputations());
+            // 1,000 updates spread over about one second
+            while (System.nanoTime() - t0 < i * 1_000_000L) {
+                Thread.onSpinWait();
+            }
+        }
+        assertTrue(maxPending <= 1, "pending computations " + maxPending);
+        service.awaitIdle(60_000);
+        List<TrajectoryEntry> tr = service.trajectory();
+        double walked = 0;
+        for (TrajectoryEntry e : tr.subList(1, tr.size())) {
+            walked += e.delta();
+        }
+        assertEquals(1.0, walked, 1e-9, "the walk ends exactly at the last target");
+    }
+
+    @Test
+    void undoAndResetReturnAlongTheTrajectory() throws Exception {
+        service.drag(SliderKind.EIGEN, 0, 0.5);
+        service.awaitIdle(30_000);
+        Snapshot moved = last.get();
+        assertTrue(moved.step() >= 1);
+        service.undo();
+        service.awaitIdle(10_000);
+        assertEquals(moved.step() - 1, last.get().step());
+        service.reset();
+        service.awaitIdle(10_000);
+        assertEquals(0, last.get().step());
+        assertEquals(0, last.get().distance(), 1e-12);
+    }
+
+    @Test
+    void aCorruptModelIsRefusedAndThePreviousOneStays() throws Exception {
+        Path bad = Files.createDirectories(tmp.resolve("bad"));
+        Files.copy(model.resolve("config.json"), bad.resolve("config.json"));
+        Files.write(bad.resolve("model.safetensors"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+        long before = last.get().version();
+        service.openModel(bad);
+        service.awaitIdle(10_000);
+        assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR
+                && n.message().contains("model.safetensors")), notices.toString());
+        assertEquals("m", last.get().model());
+        service.drag(SliderKind.NULL, 0, 0.2);
+        service.awaitIdle(10_000);
+        assertNotEquals(before, last.get().version(), "the previous model still walks");
+    }
+
+    private static double maxDiff(double[] a, double[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+}
