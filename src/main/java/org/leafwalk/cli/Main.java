@@ -9,13 +9,14 @@ import picocli.CommandLine.Command;
 @Command(name = "leafwalk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Walk the input space of a Transformer along the eigendirections of its pullback metric.",
         subcommands = {InspectCommand.class, WalkCommand.class, BenchCommand.class, TrainVitCommand.class,
-                EvalCommand.class, ExtractSamplesCommand.class, InitVitCommand.class,
+                EvalCommand.class, ExtractSamplesCommand.class, InitVitCommand.class, UiCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static volatile boolean debug;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        // no command: the window, on the default model and a sample digit
+        System.exit(run(args.length == 0 ? new String[] {"ui"} : args));
     }
 
     /** Runs a command line and returns its exit code (2 for any error, with one line on stderr). */

@@ -36,11 +36,13 @@ public final class ExplorationService implements AutoCloseable {
         NULL
     }
 
-    private record Drag(long id, SliderKind kind, int index, double target) {}
+    /** A slider's target; {@code released}: the hand let go, finish the way to the target, then settle. */
+    private record Drag(long id, SliderKind kind, int index, double target, boolean released) {}
 
     private final Consumer<Snapshot> snapshots;
     private final Consumer<Notice> notices;
     private final String device;
+    private final int computeThreads;
     private final Thread worker;
     private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
     private final BlockingQueue<Object> wake = new ArrayBlockingQueue<>(1);
@@ -71,6 +73,16 @@ public final class ExplorationService implements AutoCloseable {
     private double lastDelta;
 
     public ExplorationService(String device, Consumer<Snapshot> snapshots, Consumer<Notice> notices) {
+        this(device, 0, snapshots, notices);
+    }
+
+    /**
+     * @param computeThreads intra-op threads for the model (0: the engine's default); a window passes one fewer
+     *     than the cores so the JavaFX thread always has one
+     */
+    public ExplorationService(String device, int computeThreads, Consumer<Snapshot> snapshots,
+            Consumer<Notice> notices) {
+        this.computeThreads = computeThreads;
         this.device = device;
         this.snapshots = snapshots;
         this.notices = notices;
@@ -113,15 +125,21 @@ public final class ExplorationService implements AutoCloseable {
     public void drag(SliderKind kind, int index, double target) {
         Drag prev = drag.get();
         long id = prev != null && prev.kind == kind && prev.index == index ? prev.id : dragIds.incrementAndGet();
-        drag.set(new Drag(id, kind, index, target));
+        drag.set(new Drag(id, kind, index, target, false));
         playing = null;
         wake.offer(Boolean.TRUE);
     }
 
-    /** The slider is let go: the point is kept (and a corrected SiMEC walk settles onto the level set). */
+    /**
+     * The slider is let go: the walk finishes the way to the last target, keeps the point there, and a corrected
+     * SiMEC walk settles onto the level set.
+     */
     public void release() {
-        drag.set(null);
-        post(this::doSettle);
+        Drag d = drag.updateAndGet(x -> x == null ? null : new Drag(x.id, x.kind, x.index, x.target, true));
+        if (d == null) {
+            post(this::doSettle);
+        }
+        wake.offer(Boolean.TRUE);
     }
 
     public void reset() {
@@ -189,7 +207,7 @@ public final class ExplorationService implements AutoCloseable {
         long end = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < end) {
             BlockingQueue<Boolean> done = new ArrayBlockingQueue<>(1);
-            post(() -> done.offer(drag.get() == null || !needsStep(drag.get())));
+            post(() -> done.offer(drag.get() == null || (!drag.get().released && !needsStep(drag.get()))));
             Boolean settled = done.poll(Math.max(1, end - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
             if (settled != null && settled && playing == null && commands.isEmpty()) {
                 return;
@@ -212,6 +230,9 @@ public final class ExplorationService implements AutoCloseable {
     // ---- worker thread ----
 
     private void loop() {
+        if (computeThreads > 0) {
+            runGuarded(() -> Explorer.Offline.limitComputeThreads(computeThreads));
+        }
         while (running) {
             try {
                 Runnable c = commands.poll();
@@ -222,6 +243,10 @@ public final class ExplorationService implements AutoCloseable {
                 Drag d = drag.get();
                 if (d != null && walker != null && needsStep(d)) {
                     runGuarded(() -> dragStep(d));
+                    continue;
+                }
+                if (d != null && (d.released || walker == null) && drag.compareAndSet(d, null)) {
+                    runGuarded(this::doSettle);
                     continue;
                 }
                 Algorithm p = playing;
@@ -429,6 +454,7 @@ public final class ExplorationService implements AutoCloseable {
         if (after != before) {
             record("settle", 0, after);
         }
+        walker.resortSliders();
         publish();
     }
 
@@ -474,7 +500,7 @@ public final class ExplorationService implements AutoCloseable {
         var cfg = explorer.config();
         snapshots.accept(new Snapshot(versions.incrementAndGet(), modelPath.getFileName().toString(),
                 explorer.deviceName(), inputPath == null ? "" : inputPath.getFileName().toString(), space.id(),
-                settings.metric().id(), cfg.numChannels(), cfg.imageSize(), cursor, trajectory.size(), img.clone(),
+                settings.metric().id(), cfg.numChannels(), cfg.imageSize(), point.length, cursor, trajectory.size(), img.clone(),
                 startImage.clone(), residual, relResidual, cfg.labels(), r.probabilities(),
                 startReadout.probabilities(), r.prediction(), startReadout.prediction(),
                 lin.spectrum().nonzeroEigenvalues(), lin.spectrum().eigenvalues().clone(), lin.spectrum().rank(),

@@ -179,6 +179,17 @@ public final class Explorer implements AutoCloseable {
             System.setProperty("ai.djl.offline", "true");
         }
 
+        /**
+         * Caps the intra-op threads the engine uses for work started from the calling thread (OpenMP's setting is
+         * per thread). The window leaves one core to the JavaFX thread so it never starves while a walk runs.
+         */
+        public static void limitComputeThreads(int threads) {
+            ensure();
+            if (Engine.getInstance().getEngineName().equals("PyTorch")) {
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(Math.max(1, threads));
+            }
+        }
+
         public static Device device(String choice) {
             ensure();
             String c = choice == null ? "auto" : choice.toLowerCase(Locale.ROOT);

@@ -6,6 +6,7 @@ import java.util.List;
  * What the window shows after a step, as plain immutable numbers: published by the compute thread, read by the UI
  * thread. No NDArray ever leaves the compute thread.
  *
+ * @param dimension n, the input dimension of the space walked in
  * @param image the current point as an image (C, H, W) in [0,1] (decoded through the patch projection in
  *     embedding space)
  * @param patchResidual embedding space: per patch, the part of the embedding no image can produce (else null)
@@ -26,6 +27,7 @@ public record Snapshot(
         String metric,
         int channels,
         int size,
+        int dimension,
         int step,
         int trajectoryLength,
         double[] image,

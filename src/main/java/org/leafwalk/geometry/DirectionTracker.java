@@ -122,6 +122,15 @@ public final class DirectionTracker {
         nulls.addAll(carried);
     }
 
+    /**
+     * Starts tracking afresh in eigenvalue order (slider i = i-th largest eigenvalue): between two drags, so that a
+     * slider keeps its meaning during a drag but the list reads in order again afterwards.
+     */
+    public void resortEigendirections(Spectrum s) {
+        eigen = null;
+        alignEigen(s);
+    }
+
     /** Draws new null directions (seeded) at the next update and now. */
     public void redrawNulls(Spectrum s) {
         nulls.clear();

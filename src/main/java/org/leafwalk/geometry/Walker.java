@@ -112,6 +112,11 @@ public final class Walker {
         return current;
     }
 
+    /** Re-sorts the eigendirection sliders by eigenvalue (call between drags, never during one). */
+    public void resortSliders() {
+        tracker.resortEigendirections(current.spectrum());
+    }
+
     /** Draws new null directions (seeded by the walk's random stream). */
     public void redrawNullDirections() {
         tracker.redrawNulls(current.spectrum());

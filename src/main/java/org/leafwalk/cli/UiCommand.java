@@ -1,0 +1,41 @@
+package org.leafwalk.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.leafwalk.explore.References;
+import org.leafwalk.ui.LeafwalkApp;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "ui", mixinStandardHelpOptions = true,
+        description = "Open the window (what the jar does with no command).")
+final class UiCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "default", paramLabel = "MODEL",
+            description = "'default', 'fashion' or a ViT folder (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--input", defaultValue = "sample:14", paramLabel = "INPUT",
+            description = "An image file or sample:N (default: ${DEFAULT-VALUE}).")
+    String input;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--screenshot", paramLabel = "PNG",
+            description = "Walk a little, save the main window here, and quit.")
+    Path screenshot;
+
+    @Option(names = "--classroom-screenshot", paramLabel = "PNG",
+            description = "Also save classroom mode here before quitting.")
+    Path classroomScreenshot;
+
+    @Option(names = "--demo-distance", defaultValue = "3", hidden = true)
+    int demoDistance;
+
+    @Override
+    public Integer call() {
+        LeafwalkApp.launch(new LeafwalkApp.Options(References.model(model), input, device, screenshot,
+                classroomScreenshot, demoDistance));
+        return 0;
+    }
+}

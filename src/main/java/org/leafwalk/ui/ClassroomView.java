@@ -1,0 +1,72 @@
+package org.leafwalk.ui;
+
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import org.leafwalk.explore.ExplorationService;
+import org.leafwalk.explore.ExplorationService.SliderKind;
+import org.leafwalk.explore.Snapshot;
+
+/** For a projector: only the image, one pair of sliders and the output bars, in large type. Esc leaves. */
+final class ClassroomView extends BorderPane {
+    private final Canvas image = new Canvas(420, 420);
+    private final Label headline = new Label();
+    private final OutputBars bars = new OutputBars(340, "What the model sees");
+
+    ClassroomView(ExplorationService service, double range) {
+        getStyleClass().add("classroom");
+        headline.getStyleClass().add("classroom-headline");
+        VBox left = new VBox(16, headline, image);
+        left.setAlignment(Pos.CENTER);
+        VBox sliders = new VBox(18,
+                sliderBox(service, SliderKind.EIGEN, "Changes the prediction", "classroom-eigen", range),
+                sliderBox(service, SliderKind.NULL, "Keeps the prediction", "classroom-null", range));
+        VBox right = new VBox(30, bars, sliders);
+        right.setAlignment(Pos.CENTER_LEFT);
+        HBox center = new HBox(60, left, right);
+        center.setAlignment(Pos.CENTER);
+        setCenter(center);
+        Label hint = new Label("Esc: back to the full window");
+        hint.getStyleClass().add("classroom-hint");
+        setBottom(hint);
+        BorderPane.setAlignment(hint, Pos.CENTER);
+        setPadding(new Insets(30));
+    }
+
+    private static VBox sliderBox(ExplorationService service, SliderKind kind, String title, String id,
+            double range) {
+        Label l = new Label(title);
+        l.getStyleClass().add("classroom-slider-title");
+        Slider s = new Slider(-1, 1, 0);
+        s.setId(id);
+        s.getStyleClass().add(kind == SliderKind.EIGEN ? "eigen-slider" : "null-slider");
+        s.setPrefWidth(420);
+        boolean[] recentring = {false};
+        s.valueProperty().addListener((o, a, v) -> {
+            if (!recentring[0]) {
+                service.drag(kind, 0, v.doubleValue() * range);
+            }
+        });
+        Runnable letGo = () -> {
+            service.release();
+            recentring[0] = true;
+            s.setValue(0);
+            recentring[0] = false;
+        };
+        s.setOnMouseReleased(e -> letGo.run());
+        s.setOnKeyReleased(e -> letGo.run());
+        return new VBox(6, l, s);
+    }
+
+    void show(Snapshot s) {
+        Painter.fill(image, Painter.intensities(s.image(), s.channels(), s.size()));
+        headline.setText(String.format("The model says: %s  (%.0f%%)", s.predictedLabel(),
+                100 * s.probabilities()[s.prediction()]));
+        bars.show(s);
+    }
+}

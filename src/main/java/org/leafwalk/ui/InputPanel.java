@@ -1,0 +1,99 @@
+package org.leafwalk.ui;
+
+import javafx.geometry.Pos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import org.leafwalk.explore.Snapshot;
+
+/**
+ * The input as the model sees it now, with crisp pixels; optionally its difference from the start (diverging heat
+ * map) and the original beside it; in embedding space also what of the embedding no image can produce.
+ */
+final class InputPanel extends VBox {
+    private final Canvas current;
+    private final Canvas original = new Canvas(150, 150);
+    private final Canvas residual = new Canvas(150, 150);
+    private final Label caption = new Label();
+    private final Label originalCaption = new Label("Start");
+    private final Label residualCaption = new Label("Residual");
+    private final VBox originalBox;
+    private final VBox residualBox;
+    final ToggleButton difference = new ToggleButton("Difference from start");
+    final ToggleButton showOriginal = new ToggleButton("Show original");
+    private Snapshot last;
+
+    InputPanel(double size) {
+        getStyleClass().add("input-panel");
+        current = new Canvas(size, size);
+        current.getStyleClass().add("input-canvas");
+        Label title = new Label("Input");
+        title.getStyleClass().add("panel-title");
+        caption.getStyleClass().add("caption");
+        VBox currentBox = new VBox(4, wrap(current), caption);
+        originalBox = new VBox(4, wrap(original), originalCaption);
+        residualBox = new VBox(4, wrap(residual), residualCaption);
+        residualCaption.setWrapText(true);
+        residualCaption.setMaxWidth(150);
+        originalBox.setVisible(false);
+        originalBox.managedProperty().bind(originalBox.visibleProperty());
+        residualBox.setVisible(false);
+        residualBox.managedProperty().bind(residualBox.visibleProperty());
+        VBox side = new VBox(10, originalBox, residualBox);
+        HBox images = new HBox(12, currentBox, side);
+        difference.setId("difference-toggle");
+        showOriginal.setId("original-toggle");
+        difference.selectedProperty().addListener((o, a, b) -> redraw());
+        showOriginal.selectedProperty().addListener((o, a, b) -> redraw());
+        HBox toggles = new HBox(8, difference, showOriginal);
+        toggles.setAlignment(Pos.CENTER_LEFT);
+        getChildren().addAll(title, images, toggles);
+        setSpacing(8);
+    }
+
+    private static javafx.scene.layout.StackPane wrap(Canvas c) {
+        javafx.scene.layout.StackPane p = new javafx.scene.layout.StackPane(c);
+        p.getStyleClass().add("image-frame");
+        return p;
+    }
+
+    void show(Snapshot s) {
+        last = s;
+        redraw();
+    }
+
+    private void redraw() {
+        Snapshot s = last;
+        if (s == null) {
+            return;
+        }
+        if (difference.isSelected()) {
+            double[] d = new double[s.image().length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = s.image()[i] - s.startImage()[i];
+            }
+            Painter.fill(current, Painter.diverging(d, s.channels(), s.size(), 0));
+            caption.setText("Now minus start (red: brighter, blue: darker)");
+        } else {
+            Painter.fill(current, Painter.intensities(s.image(), s.channels(), s.size()));
+            caption.setText(String.format("Step %d: %s (p = %.3f)", s.step(), s.predictedLabel(),
+                    s.probabilities()[s.prediction()]));
+        }
+        originalBox.setVisible(showOriginal.isSelected());
+        if (showOriginal.isSelected()) {
+            Painter.fill(original, Painter.intensities(s.startImage(), s.channels(), s.size()));
+            originalCaption.setText(String.format("Start: %s (p = %.3f)", s.startLabel(),
+                    s.startProbabilities()[s.startPrediction()]));
+        }
+        boolean embeddings = s.patchResidual() != null;
+        residualBox.setVisible(embeddings);
+        if (embeddings) {
+            int grid = (int) Math.round(Math.sqrt(s.patchResidual().length));
+            Painter.fill(residual, Painter.patches(s.patchResidual(), grid, s.size()));
+            residualCaption.setText(String.format("Residual per patch: %.1f%% of the embedding no image can produce",
+                    100 * s.relativeResidual()));
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.leafwalk.ui;
+
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.image.PixelWriter;
+import javafx.scene.image.WritableImage;
+import javafx.scene.paint.Color;
+
+/** Turns plain (C, H, W) arrays into pixels: intensities as they are, signed fields as a diverging heat map. */
+final class Painter {
+    private Painter() {}
+
+    /** Intensities in [0,1] (1 or 3 channels) as an image of native size. */
+    static WritableImage intensities(double[] px, int channels, int size) {
+        WritableImage img = new WritableImage(size, size);
+        PixelWriter w = img.getPixelWriter();
+        int plane = size * size;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int i = y * size + x;
+                int r = byteOf(px[i]);
+                int g = channels == 1 ? r : byteOf(px[plane + i]);
+                int b = channels == 1 ? r : byteOf(px[2 * plane + i]);
+                w.setArgb(x, y, 0xff000000 | (r << 16) | (g << 8) | b);
+            }
+        }
+        return img;
+    }
+
+    /**
+     * A signed field (summed over channels) as blue (negative), white (zero), red (positive), scaled by its largest
+     * magnitude, or by {@code scale} when that is positive.
+     */
+    static WritableImage diverging(double[] v, int channels, int size, double scale) {
+        int plane = size * size;
+        double[] f = new double[plane];
+        double max = 0;
+        for (int i = 0; i < plane; i++) {
+            double s = 0;
+            for (int c = 0; c < channels; c++) {
+                s += v[c * plane + i];
+            }
+            f[i] = s;
+            max = Math.max(max, Math.abs(s));
+        }
+        double m = scale > 0 ? scale : max;
+        WritableImage img = new WritableImage(size, size);
+        PixelWriter w = img.getPixelWriter();
+        for (int i = 0; i < plane; i++) {
+            double t = m == 0 ? 0 : Math.max(-1, Math.min(1, f[i] / m));
+            w.setArgb(i % size, i / size, divergingArgb(t));
+        }
+        return img;
+    }
+
+    /** Per-patch values (grid × grid) in [0, ∞) as a white-to-purple map over the image size. */
+    static WritableImage patches(double[] values, int grid, int size) {
+        double max = 0;
+        for (double v : values) {
+            max = Math.max(max, v);
+        }
+        WritableImage img = new WritableImage(size, size);
+        PixelWriter w = img.getPixelWriter();
+        int p = size / grid;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                double t = max == 0 ? 0 : values[(y / p) * grid + x / p] / max;
+                int r = (int) Math.round(255 - 140 * t);
+                int g = (int) Math.round(255 - 215 * t);
+                int b = (int) Math.round(255 - 60 * t);
+                w.setArgb(x, y, 0xff000000 | (r << 16) | (g << 8) | b);
+            }
+        }
+        return img;
+    }
+
+    /** t in [-1, 1] to a blue-white-red colour (the RdBu scheme's ends). */
+    static int divergingArgb(double t) {
+        double a = Math.abs(t);
+        int r;
+        int g;
+        int b;
+        if (t >= 0) {
+            r = (int) Math.round(255 - a * (255 - 178));
+            g = (int) Math.round(255 - a * (255 - 24));
+            b = (int) Math.round(255 - a * (255 - 43));
+        } else {
+            r = (int) Math.round(255 - a * (255 - 33));
+            g = (int) Math.round(255 - a * (255 - 102));
+            b = (int) Math.round(255 - a * (255 - 172));
+        }
+        return 0xff000000 | (r << 16) | (g << 8) | b;
+    }
+
+    /** Draws an image onto a canvas filling it, with crisp (nearest-neighbour) pixels. */
+    static void fill(Canvas canvas, WritableImage img) {
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        g.setImageSmoothing(false);
+        g.clearRect(0, 0, canvas.getWidth(), canvas.getHeight());
+        g.drawImage(img, 0, 0, canvas.getWidth(), canvas.getHeight());
+    }
+
+    static Color color(String web) {
+        return Color.web(web);
+    }
+
+    private static int byteOf(double v) {
+        return (int) Math.round(Math.max(0, Math.min(1, v)) * 255);
+    }
+}

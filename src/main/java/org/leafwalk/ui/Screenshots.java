@@ -1,0 +1,82 @@
+package org.leafwalk.ui;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Scene;
+import javafx.scene.image.WritableImage;
+import org.leafwalk.explore.ExplorationService.SliderKind;
+import org.leafwalk.io.Images;
+
+/**
+ * Saves pictures of the window for the README and the Xvfb check: walks a little first (along a null direction,
+ * then along the top eigendirection) so the panels show a real exploration, then the main window and classroom
+ * mode, then quits. Waiting happens on its own thread, never on the JavaFX thread.
+ */
+final class Screenshots {
+    private Screenshots() {}
+
+    static void maybeRun(MainWindow w, LeafwalkApp.Options o) {
+        if (o.screenshot() == null && o.classroomScreenshot() == null) {
+            return;
+        }
+        Thread t = new Thread(() -> run(w, o), "leafwalk-screenshots");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void run(MainWindow w, LeafwalkApp.Options o) {
+        try {
+            var service = w.service();
+            service.awaitIdle(60_000);
+            double range = Math.max(1, o.demoSteps());
+            service.drag(SliderKind.NULL, 0, 0.5 * range);
+            service.awaitIdle(120_000);
+            service.release();
+            service.drag(SliderKind.EIGEN, 0, range);
+            service.awaitIdle(120_000);
+            service.release();
+            service.awaitIdle(60_000);
+            onFx(() -> w.input().showOriginal.setSelected(true));
+            Thread.sleep(700);
+            if (o.screenshot() != null) {
+                save(w.scene(), o.screenshot());
+            }
+            if (o.classroomScreenshot() != null) {
+                onFx(w::toggleClassroom);
+                Thread.sleep(900);
+                save(w.scene(), o.classroomScreenshot());
+            }
+        } catch (Exception e) {
+            System.err.println("leafwalk: screenshots failed: " + e);
+        } finally {
+            Platform.runLater(() -> {
+                w.close();
+                Platform.exit();
+            });
+        }
+    }
+
+    private static void save(Scene scene, Path file) throws InterruptedException {
+        WritableImage[] img = new WritableImage[1];
+        onFx(() -> img[0] = scene.snapshot(null));
+        Images.writePng(file, SwingFXUtils.fromFXImage(img[0], null));
+        System.out.println("saved " + file);
+    }
+
+    private static void onFx(Runnable r) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        Platform.runLater(() -> {
+            try {
+                r.run();
+            } finally {
+                done.countDown();
+            }
+        });
+        if (!done.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the JavaFX thread did not answer");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.leafwalk.ui;
+
+import java.util.ArrayList;
+import java.util.List;
+import javafx.geometry.Pos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import org.leafwalk.explore.ExplorationService;
+import org.leafwalk.explore.ExplorationService.SliderKind;
+import org.leafwalk.explore.Snapshot;
+
+/**
+ * One slider per eigendirection, in two groups: those that change the prediction (non-zero eigenvalues, SiMExp)
+ * and those that keep it (null directions, SiMEC). Dragging walks; letting go keeps the point and re-centres the
+ * slider, whose position always means "distance walked along this direction since it was pressed".
+ */
+final class SliderPanel extends VBox {
+    private final ExplorationService service;
+    private final VBox changes = new VBox(4);
+    private final VBox keeps = new VBox(4);
+    private final List<Row> eigenRows = new ArrayList<>();
+    private final List<Row> nullRows = new ArrayList<>();
+    private double range = 4;
+
+    SliderPanel(ExplorationService service) {
+        this.service = service;
+        getStyleClass().add("slider-panel");
+        Label t1 = new Label("Changes the prediction");
+        t1.getStyleClass().add("panel-title");
+        Label s1 = new Label("eigendirections of G with non-zero eigenvalue (SiMExp)");
+        s1.getStyleClass().add("subtitle");
+        Label t2 = new Label("Keeps the prediction");
+        t2.getStyleClass().add("panel-title");
+        Label s2 = new Label("null directions of G: the input's equivalence class (SiMEC)");
+        s2.getStyleClass().add("subtitle");
+        Button redraw = new Button("Draw new null directions");
+        redraw.setId("redraw-nulls");
+        redraw.setOnAction(e -> service.redrawNullDirections());
+        getChildren().addAll(t1, s1, changes, t2, s2, keeps, redraw);
+        setSpacing(6);
+    }
+
+    /** Full slider travel, in input-space distance. */
+    void setRange(double range) {
+        this.range = range;
+    }
+
+    List<Row> eigenRows() {
+        return eigenRows;
+    }
+
+    List<Row> nullRows() {
+        return nullRows;
+    }
+
+    void show(Snapshot s) {
+        ensure(eigenRows, changes, s.sliderEigenvalues().length, SliderKind.EIGEN);
+        ensure(nullRows, keeps, s.nullThumbs().length, SliderKind.NULL);
+        for (int i = 0; i < eigenRows.size(); i++) {
+            Row r = eigenRows.get(i);
+            r.name.setText(String.format("λ = %.3g", s.sliderEigenvalues()[i]));
+            Painter.fill(r.thumb, Painter.diverging(s.eigenThumbs()[i], s.channels(), s.size(), 0));
+        }
+        for (int i = 0; i < nullRows.size(); i++) {
+            Row r = nullRows.get(i);
+            r.name.setText("null " + (i + 1));
+            Painter.fill(r.thumb, Painter.diverging(s.nullThumbs()[i], s.channels(), s.size(), 0));
+        }
+    }
+
+    private void ensure(List<Row> rows, VBox box, int count, SliderKind kind) {
+        while (rows.size() > count) {
+            box.getChildren().remove(rows.remove(rows.size() - 1).box);
+        }
+        while (rows.size() < count) {
+            Row r = new Row(kind, rows.size());
+            rows.add(r);
+            box.getChildren().add(r.box);
+        }
+    }
+
+    /** One direction: its picture, its name and its slider. */
+    final class Row {
+        final Canvas thumb = new Canvas(34, 34);
+        final Label name = new Label();
+        final Slider slider = new Slider(-1, 1, 0);
+        final HBox box;
+        private boolean recentring;
+
+        Row(SliderKind kind, int index) {
+            name.getStyleClass().add("slider-name");
+            name.setMinWidth(96);
+            slider.setId((kind == SliderKind.EIGEN ? "eigen-slider-" : "null-slider-") + index);
+            slider.getStyleClass().add(kind == SliderKind.EIGEN ? "eigen-slider" : "null-slider");
+            slider.setBlockIncrement(0.05);
+            HBox.setHgrow(slider, Priority.ALWAYS);
+            Tooltip.install(slider, new Tooltip(kind == SliderKind.EIGEN
+                    ? "Drag to walk along this eigendirection: the prediction changes"
+                    : "Drag to walk along this null direction: the prediction stays"));
+            slider.valueProperty().addListener((o, a, v) -> {
+                if (!recentring) {
+                    service.drag(kind, index, v.doubleValue() * range);
+                }
+            });
+            slider.setOnMouseReleased(e -> letGo());
+            slider.setOnKeyReleased(e -> letGo());
+            javafx.scene.layout.StackPane frame = new javafx.scene.layout.StackPane(thumb);
+            frame.getStyleClass().add("thumb-frame");
+            box = new HBox(8, frame, name, slider);
+            box.setAlignment(Pos.CENTER_LEFT);
+            box.getStyleClass().add(kind == SliderKind.EIGEN ? "eigen-row" : "null-row");
+        }
+
+        private void letGo() {
+            service.release();
+            recentring = true;
+            slider.setValue(0);
+            recentring = false;
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.leafwalk.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javafx.animation.AnimationTimer;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.explore.Notice;
+import org.leafwalk.explore.References;
+import org.leafwalk.explore.Snapshot;
+import org.leafwalk.geometry.Algorithm;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The window in headless Monocle, driven by TestFX's robot as a user would. */
+@ExtendWith(ApplicationExtension.class)
+class MainWindowTest {
+    MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        window = new MainWindow(stage,
+                new LeafwalkApp.Options(References.model("default"), "sample:14", "cpu", null, null, 0));
+        window.show();
+    }
+
+    @AfterEach
+    void stop() {
+        window.close();
+    }
+
+    private Snapshot awaitFirst() throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.current() != null);
+        window.service().awaitIdle(60_000);
+        WaitForAsyncUtils.waitForFxEvents();
+        return window.current();
+    }
+
+    private Snapshot settle() throws Exception {
+        window.service().awaitIdle(60_000);
+        Thread.sleep(200);
+        WaitForAsyncUtils.waitForFxEvents();
+        return window.current();
+    }
+
+    @Test
+    void opensOnTheDefaultModel() throws Exception {
+        Snapshot s = awaitFirst();
+        assertEquals("mnist-vit", s.model());
+        assertEquals(7, s.startPrediction(), "sample:14 is a seven");
+        assertTrue(s.rank() >= 1);
+        assertTrue(window.sliders().nullRows().size() >= 1 && window.sliders().eigenRows().size() >= 1);
+    }
+
+    @Test
+    void draggingAKeepsSliderWalksAndKeepsTheTopClass(FxRobot robot) throws Exception {
+        Snapshot start = awaitFirst();
+        robot.drag("#null-slider-0").moveBy(80, 0).release(javafx.scene.input.MouseButton.PRIMARY);
+        Snapshot after = settle();
+        assertTrue(after.trajectoryLength() > 3, "steps performed: " + after.trajectoryLength());
+        assertTrue(after.distance() > 0.1, "walked " + after.distance());
+        assertEquals(start.startPrediction(), after.prediction(), "the top class stays");
+    }
+
+    @Test
+    void draggingAChangesSliderMovesTheProbabilities(FxRobot robot) throws Exception {
+        Snapshot start = awaitFirst();
+        robot.drag("#eigen-slider-0").moveBy(140, 0).release(javafx.scene.input.MouseButton.PRIMARY);
+        Snapshot after = settle();
+        double moved = 0;
+        for (int i = 0; i < start.probabilities().length; i++) {
+            moved = Math.max(moved, Math.abs(after.probabilities()[i] - start.probabilities()[i]));
+        }
+        assertTrue(moved > 0.05, "probabilities moved by " + moved);
+    }
+
+    @Test
+    void theJavaFxThreadStaysResponsiveWhileAWalkRuns() throws Exception {
+        awaitFirst();
+        AtomicLong last = new AtomicLong();
+        AtomicLong maxGap = new AtomicLong();
+        AnimationTimer timer = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                long prev = last.getAndSet(now);
+                if (prev != 0) {
+                    maxGap.accumulateAndGet(now - prev, Math::max);
+                }
+            }
+        };
+        WaitForAsyncUtils.asyncFx(timer::start).get();
+        Thread.sleep(300);
+        maxGap.set(0);
+        long versionBefore = window.current().version();
+        window.service().play(Algorithm.SIMEXP);
+        Thread.sleep(3000);
+        window.service().pause();
+        WaitForAsyncUtils.asyncFx(timer::stop).get();
+        assertTrue(window.current().version() > versionBefore + 5, "the walk ran and was drawn");
+        assertTrue(maxGap.get() < 100_000_000L, "longest pulse gap " + maxGap.get() / 1e6 + " ms (longest render "
+                + window.maxRenderNanos() / 1e6 + " ms)");
+    }
+
+    @Test
+    void aCorruptModelShowsAnErrorAndKeepsThePreviousModel(@TempDir Path tmp) throws Exception {
+        awaitFirst();
+        Path bad = Files.createDirectories(tmp.resolve("broken-vit"));
+        Files.copy(References.model("default").resolve("config.json"), bad.resolve("config.json"));
+        Files.write(bad.resolve("model.safetensors"), new byte[] {42, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3});
+        WaitForAsyncUtils.asyncFx(() -> window.openModel(bad)).get();
+        settle();
+        assertTrue(window.notices().stream().anyMatch(n -> n.level() == Notice.Level.ERROR
+                && n.message().contains("model.safetensors")), window.notices().toString());
+        var pane = (org.controlsfx.control.NotificationPane) window.scene().getRoot();
+        assertTrue(pane.isShowing() && pane.getText().contains("model.safetensors"), pane.getText());
+        assertEquals("mnist-vit", window.current().model(), "the previous model stays loaded");
+        long v = window.current().version();
+        window.service().stepOnce(Algorithm.SIMEXP);
+        assertTrue(settle().version() > v, "and it still walks");
+    }
+}
