@@ -23,9 +23,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", defaultValue = "default", paramLabel = "MODEL",
-            description = "'default', 'fashion' or a ViT folder (default: ${DEFAULT-VALUE}).")
-    String modelRef;
+    @Mixin
+    ModelOption modelOption;
 
     @Option(names = "--input", paramLabel = "INPUT", description = "Start image or sample:N (default: seeded noise).")
     String inputRef;
@@ -46,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Object> o = Json.object();
-        Path model = org.leafwalk.explore.References.model(modelRef);
+        Path model = modelOption.path();
         try (Explorer ex = Explorer.open(model, common.device)) {
             double[] pixels;
             if (inputRef != null) {

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.leafwalk.explore.Evaluation;
-import org.leafwalk.explore.References;
 import org.leafwalk.io.JsonFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,9 +15,8 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", defaultValue = "default", paramLabel = "MODEL",
-            description = "'default', 'fashion' or a ViT folder (default: ${DEFAULT-VALUE}).")
-    String modelRef;
+    @Mixin
+    ModelOption modelOption;
 
     @Option(names = "--data", required = true, paramLabel = "DIR",
             description = "Folder with t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (optionally .gz).")
@@ -29,7 +27,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path model = References.model(modelRef);
+        Path model = modelOption.path();
         Evaluation e = Evaluation.run(model, data, split, common.device);
         Map<String, Object> o = Json.object();
         o.put("model", model.toString());

@@ -8,13 +8,11 @@ import picocli.CommandLine.Option;
 
 /** The model, the input and the metric: what inspect, walk and bench share. */
 final class ExploreOptions {
-    @Option(names = "--model", defaultValue = "default", paramLabel = "MODEL",
-            description = "'default' (the shipped MNIST ViT), 'fashion' (the shipped Fashion-MNIST ViT) or a "
-                    + "Hugging Face format ViT folder (config.json, model.safetensors) (default: ${DEFAULT-VALUE}).")
-    String modelRef;
+    @picocli.CommandLine.Mixin
+    ModelOption modelOption;
 
     Path model() {
-        return org.leafwalk.explore.References.model(modelRef);
+        return modelOption.path();
     }
 
     @Option(names = "--space", defaultValue = "pixels", paramLabel = "SPACE",

@@ -2,7 +2,6 @@ package org.leafwalk.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.leafwalk.explore.References;
 import org.leafwalk.ui.LeafwalkApp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,9 +9,8 @@ import picocli.CommandLine.Option;
 @Command(name = "ui", mixinStandardHelpOptions = true,
         description = "Open the window (what the jar does with no command).")
 final class UiCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "default", paramLabel = "MODEL",
-            description = "'default', 'fashion' or a ViT folder (default: ${DEFAULT-VALUE}).")
-    String model;
+    @picocli.CommandLine.Mixin
+    ModelOption model;
 
     @Option(names = "--input", defaultValue = "sample:14", paramLabel = "INPUT",
             description = "An image file or sample:N (default: ${DEFAULT-VALUE}).")
@@ -34,7 +32,7 @@ final class UiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LeafwalkApp.launch(new LeafwalkApp.Options(References.model(model), input, device, screenshot,
+        LeafwalkApp.launch(new LeafwalkApp.Options(model.path(), input, device, screenshot,
                 classroomScreenshot, demoDistance));
         return 0;
     }

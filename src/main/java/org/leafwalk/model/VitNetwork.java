@@ -36,6 +36,13 @@ public final class VitNetwork {
     public record Fused(NDArray patchW, NDArray patchWT, NDArray patchBiasPos, NDArray clsPos, List<Layer> layers,
             NDArray finalLnG, NDArray finalLnB, NDArray classifierW, NDArray classifierWT, NDArray classifierB) {}
 
+    /** x̂ and 1/σ of a layer norm, and its scale, for the pullback. */
+    private record Norm(NDArray xhat, NDArray rstd, NDArray gamma) {}
+
+    /** What one block's pullback needs from its forward pass. */
+    private record Saved(Norm ln1, NDArray q, NDArray k, NDArray v, NDArray att, NDArray ctx, Norm ln2,
+            NDArray actGrad, boolean clsOnly) {}
+
     public VitNetwork(VitConfig config, Fused weights) {
         this.config = config;
         this.weights = weights;
@@ -150,13 +157,21 @@ public final class VitNetwork {
     }
 
     private NDArray block(NDArray h, Layer w, boolean clsOnly) {
+        return block(h, w, clsOnly, null);
+    }
+
+    /**
+     * One pre-norm encoder block. With {@code tape} null it runs the fused layer norm and GELU; otherwise it
+     * computes them by hand and records what the pullback needs.
+     */
+    private NDArray block(NDArray h, Layer w, boolean clsOnly, List<Saved> tape) {
         int d = config.hiddenSize();
         int heads = config.numHeads();
         int hd = d / heads;
         long b = h.getShape().get(0);
         long t = h.getShape().get(1);
-        NDArray x = layerNorm(h, w.ln1G, w.ln1B);
-        NDArray qkv = x.matMul(w.qkvW).add(w.qkvB).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+        NDArray[] ln1 = tape == null ? new NDArray[] {layerNorm(h, w.ln1G, w.ln1B)} : norm(h, w.ln1G, w.ln1B);
+        NDArray qkv = ln1[0].matMul(w.qkvW).add(w.qkvB).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
         NDArray q = qkv.get(0);
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
@@ -168,11 +183,17 @@ public final class VitNetwork {
             tq = 1;
         }
         NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
-        NDArray ctx = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, tq, d);
-        NDArray h1 = ctx.matMul(w.outW).add(w.outB).add(residual);
-        NDArray y = layerNorm(h1, w.ln2G, w.ln2B).matMul(w.fc1W).add(w.fc1B);
-        y = activation(y).matMul(w.fc2W).add(w.fc2B);
-        return y.add(h1);
+        NDArray ctxHeads = att.matMul(v);
+        NDArray h1 = ctxHeads.transpose(0, 2, 1, 3).reshape(b, tq, d).matMul(w.outW).add(w.outB).add(residual);
+        if (tape == null) {
+            NDArray u = layerNorm(h1, w.ln2G, w.ln2B).matMul(w.fc1W).add(w.fc1B);
+            return activation(u).matMul(w.fc2W).add(w.fc2B).add(h1);
+        }
+        NDArray[] ln2 = norm(h1, w.ln2G, w.ln2B);
+        NDArray[] act = activationWithGrad(ln2[0].matMul(w.fc1W).add(w.fc1B));
+        tape.add(new Saved(new Norm(ln1[1], ln1[2], w.ln1G), q, k, v, att, ctxHeads.reshape(heads, tq, 1, hd),
+                new Norm(ln2[1], ln2[2], w.ln2G), act[1], clsOnly));
+        return act[0].matMul(w.fc2W).add(w.fc2B).add(h1);
     }
 
     private NDArray layerNorm(NDArray x, NDArray g, NDArray b) {
@@ -206,17 +227,13 @@ public final class VitNetwork {
         private final Norm finalNorm;
         private final NDArray output;
 
-        private record Norm(NDArray xhat, NDArray rstd, NDArray gamma) {}
-
-        private record Saved(Norm ln1, NDArray q, NDArray k, NDArray v, NDArray att, NDArray ctx, Norm ln2,
-                NDArray actGrad, boolean clsOnly) {}
 
         private Tape(NDArray x1, InputSpace space) {
             this.space = space;
             NDArray h = space == InputSpace.PIXELS ? embed(x1) : x1.reshape(1, config.numTokens(), config.hiddenSize());
             int last = weights.layers.size() - 1;
             for (int l = 0; l <= last; l++) {
-                h = forward(h, weights.layers.get(l), l == last);
+                h = block(h, weights.layers.get(l), l == last, saved);
             }
             if (last < 0) {
                 h = h.get(":, 0:1, :");
@@ -231,35 +248,6 @@ public final class VitNetwork {
         /** The readout at the point: (1, L + d), logits then the [CLS] representation. */
         public NDArray output() {
             return output;
-        }
-
-        private NDArray forward(NDArray h, Layer w, boolean clsOnly) {
-            int d = config.hiddenSize();
-            int heads = config.numHeads();
-            int hd = d / heads;
-            long t = h.getShape().get(1);
-            NDArray[] ln1 = norm(h, w.ln1G, w.ln1B);
-            NDArray qkv = ln1[0].matMul(w.qkvW).add(w.qkvB).reshape(1, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-            NDArray q = qkv.get(0);
-            NDArray k = qkv.get(1);
-            NDArray v = qkv.get(2);
-            NDArray residual = h;
-            long tq = t;
-            if (clsOnly) {
-                q = q.get(":, :, 0:1, :");
-                residual = h.get(":, 0:1, :");
-                tq = 1;
-            }
-            NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
-            NDArray ctxHeads = att.matMul(v);
-            NDArray ctx = ctxHeads.transpose(0, 2, 1, 3).reshape(1, tq, d);
-            NDArray h1 = ctx.matMul(w.outW).add(w.outB).add(residual);
-            NDArray[] ln2 = norm(h1, w.ln2G, w.ln2B);
-            NDArray u = ln2[0].matMul(w.fc1W).add(w.fc1B);
-            NDArray[] act = activationWithGrad(u);
-            saved.add(new Saved(new Norm(ln1[1], ln1[2], w.ln1G), q, k, v, att,
-                    ctxHeads.reshape(heads, tq, 1, hd), new Norm(ln2[1], ln2[2], w.ln2G), act[1], clsOnly));
-            return act[0].matMul(w.fc2W).add(w.fc2B).add(h1);
         }
 
         /**
