@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "leafwalk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Walk the input space of a Transformer along the eigendirections of its pullback metric.",
         subcommands = {InspectCommand.class, WalkCommand.class, BenchCommand.class, TrainVitCommand.class,
-                EvalCommand.class, ExtractSamplesCommand.class, InitVitCommand.class, UiCommand.class,
+                EvalCommand.class, ExportCommand.class, ExtractSamplesCommand.class, InitVitCommand.class,
+                UiCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static volatile boolean debug;

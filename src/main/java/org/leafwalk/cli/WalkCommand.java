@@ -69,6 +69,22 @@ final class WalkCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the trajectory JSON here.")
     Path out;
 
+    @Option(names = "--gif", paramLabel = "FILE", description = "Write an animated GIF of the walk.")
+    Path gif;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Write the walk as CSV, one row per step.")
+    Path csv;
+
+    @Option(names = "--session", paramLabel = "FILE", description = "Write a session file (.leafwalk.json).")
+    Path session;
+
+    @Mixin
+    GifOptionsMixin gifOptions;
+
+    private static double[] head(double[] a) {
+        return java.util.Arrays.copyOf(a, Math.min(10, a.length));
+    }
+
     @Override
     public Integer call() {
         InputSpace space = explore.inputSpace();
@@ -96,6 +112,10 @@ final class WalkCommand implements Callable<Integer> {
             ImageInput image = ex.loadImage(input);
             Walker w = ex.walker(space, settings, ex.startPoint(image, space), embeddingBounds);
             Readout start = ex.readout(w.current().output());
+            List<org.leafwalk.explore.TrajectoryEntry> entries = new ArrayList<>();
+            entries.add(new org.leafwalk.explore.TrajectoryEntry(0, "start", 0, w.current().point(),
+                    start.probabilities(), start.prediction(),
+                    head(w.current().spectrum().nonzeroEigenvalues()), 0, 0));
             List<Map<String, Object>> rows = new ArrayList<>();
             String stopped = null;
             int changes = 0;
@@ -125,6 +145,9 @@ final class WalkCommand implements Callable<Integer> {
                 row.put("kl_from_start", r.klFrom(start));
                 row.put("correction", so.correction());
                 rows.add(row);
+                entries.add(new org.leafwalk.explore.TrajectoryEntry(so.step(), so.direction(), so.delta(),
+                        so.point(), r.probabilities(), r.prediction(),
+                        head(so.state().spectrum().nonzeroEigenvalues()), r.klFrom(start), so.distance()));
             }
             double walkMs = (System.nanoTime() - tw) / 1e6;
             double finalDistance = rows.isEmpty() ? 0.0 : (double) rows.get(rows.size() - 1).get("distance");
@@ -158,6 +181,30 @@ final class WalkCommand implements Callable<Integer> {
             }
             if (out != null) {
                 JsonFiles.write(out, o);
+            }
+            if (gif != null || csv != null || session != null) {
+                var settingsRecord = new org.leafwalk.explore.Settings(space, settings.metric(), settings.topK(),
+                        algorithm, settings.policy(), settings.eta(), settings.tau(), settings.corrected(), seed,
+                        settings.nullDirections());
+                var cfg = ex.config();
+                var rec = new org.leafwalk.explore.Recording(explore.modelOption.ref,
+                        explore.model().toAbsolutePath().toString(),
+                        org.leafwalk.explore.SessionFiles.weightsSha256(explore.model()),
+                        input.getFileName().toString(),
+                        org.leafwalk.io.Images.encodePng(ImageInput.toImage(image.pixels(), cfg.numChannels(),
+                                cfg.imageSize())),
+                        settingsRecord, cfg.labels(), cfg.numChannels(), cfg.imageSize(), entries.size() - 1,
+                        entries);
+                if (csv != null) {
+                    org.leafwalk.explore.TrajectoryExport.writeCsv(csv, rec);
+                }
+                if (session != null) {
+                    org.leafwalk.explore.SessionFiles.save(session, rec);
+                }
+                if (gif != null) {
+                    org.leafwalk.explore.Exports.gif(gif, rec, org.leafwalk.explore.Exports.imageOf(rec, ex),
+                            gifOptions.options());
+                }
             }
             if (common.json) {
                 System.out.println(JsonFiles.toJson(o));

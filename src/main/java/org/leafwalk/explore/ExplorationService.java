@@ -190,6 +190,60 @@ public final class ExplorationService implements AutoCloseable {
         });
     }
 
+    /** What can be exported from the window. */
+    public enum ExportKind {
+        SESSION,
+        CSV,
+        JSON,
+        GIF,
+        PNG
+    }
+
+    /**
+     * Writes the walk (up to the current step) to a file on the compute thread; a notice says where it went or why
+     * it could not be written. Nothing recorded is lost either way.
+     */
+    public void export(ExportKind kind, Path file, Exports.GifOptions gif) {
+        post(() -> {
+            if (walker == null) {
+                notices.accept(Notice.error("nothing to export yet"));
+                return;
+            }
+            try {
+                Recording r = recording();
+                switch (kind) {
+                    case SESSION -> SessionFiles.save(file, r);
+                    case CSV -> TrajectoryExport.writeCsv(file, r);
+                    case JSON -> TrajectoryExport.writeJson(file, r);
+                    case GIF -> Exports.gif(file, r, Exports.imageOf(r, explorer), gif);
+                    case PNG -> Exports.png(file, r, r.cursor(), Exports.imageOf(r, explorer), 10);
+                }
+                notices.accept(Notice.info("saved " + file));
+            } catch (RuntimeException e) {
+                notices.accept(Notice.error("could not save " + file.getFileName() + ": " + describe(e)));
+            }
+        });
+    }
+
+    /**
+     * Opens a session file: its model (when not already open), its input and settings, and its trajectory at the
+     * step it was saved, without recomputing the walk. When the model's weights changed since, {@code onChanged}
+     * decides (on the caller's side) whether to recompute the recorded outputs with the current weights.
+     */
+    public void openSession(Path file, java.util.function.Predicate<SessionFiles.Loaded> recomputeIfChanged) {
+        post(() -> {
+            SessionFiles.Loaded loaded;
+            try {
+                loaded = SessionFiles.load(file);
+            } catch (RuntimeException e) {
+                notices.accept(Notice.error("cannot open session: " + describe(e)));
+                return;
+            }
+            boolean recompute = loaded.modelChanged() && recomputeIfChanged.test(loaded);
+            doOpenSession(file, loaded, recompute);
+        });
+    }
+
     /** Computations requested but not yet started (commands plus a pending drag target), for tests and status. */
     public int pendingComputations() {
         return commands.size() + (drag.get() != null && needsStep(drag.get()) ? 1 : 0);
@@ -338,6 +392,61 @@ public final class ExplorationService implements AutoCloseable {
         trajectory.add(new TrajectoryEntry(trajectory.size(), label, delta, x, r.probabilities(), r.prediction(),
                 head(state.spectrum().nonzeroEigenvalues(), 10), r.klFrom(startReadout), dist));
         cursor = trajectory.size() - 1;
+    }
+
+    /** The walk as recorded so far (up to the current step), for export; runs on the compute thread. */
+    Recording recording() {
+        var cfg = explorer.config();
+        byte[] png = org.leafwalk.io.Images.encodePng(ImageInput.toImage(image.pixels(), cfg.numChannels(),
+                cfg.imageSize()));
+        List<TrajectoryEntry> upto = List.copyOf(trajectory.subList(0, Math.min(trajectory.size(), cursor + 1)));
+        return new Recording(modelPath.toString(), modelPath.toAbsolutePath().toString(),
+                SessionFiles.weightsSha256(modelPath), inputPath == null ? "input" : inputPath.getFileName().toString(),
+                png, settings, cfg.labels(), cfg.numChannels(), cfg.imageSize(), upto.size() - 1, upto);
+    }
+
+    private void doOpenSession(Path file, SessionFiles.Loaded loaded, boolean recompute) {
+        Recording r = loaded.recording();
+        Path model = Path.of(r.modelPath());
+        if (explorer == null || !model.toAbsolutePath().equals(modelPath.toAbsolutePath())) {
+            if (!doOpenModel(model)) {
+                return;
+            }
+        }
+        ImageInput img;
+        try {
+            img = ImageInput.fromImage(r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()),
+                    explorer.config());
+        } catch (RuntimeException e) {
+            notices.accept(Notice.error("cannot open session: its input: " + describe(e)));
+            return;
+        }
+        image = img;
+        inputPath = Path.of(r.inputName());
+        settings = r.settings();
+        restart();
+        trajectory.clear();
+        for (TrajectoryEntry e : r.trajectory()) {
+            trajectory.add(recompute ? recomputed(e) : e);
+        }
+        cursor = r.cursor();
+        walker.moveTo(trajectory.get(cursor).point());
+        if (loaded.modelChanged()) {
+            notices.accept(Notice.info(recompute
+                    ? "the model changed since the session was saved: its outputs were recomputed"
+                    : "the model changed since the session was saved: the recorded outputs are shown as they were"));
+        } else {
+            notices.accept(Notice.info("opened session " + file.getFileName() + " at step " + cursor));
+        }
+        publish();
+    }
+
+    private TrajectoryEntry recomputed(TrajectoryEntry e) {
+        walker.moveTo(e.point());
+        Linearization lin = walker.current();
+        Readout r = explorer.readout(lin.output());
+        return new TrajectoryEntry(e.step(), e.direction(), e.delta(), e.point(), r.probabilities(), r.prediction(),
+                head(lin.spectrum().nonzeroEigenvalues(), 10), r.klFrom(startReadout), e.distance());
     }
 
     private boolean doOpenModel(Path dir) {

@@ -53,6 +53,18 @@ public final class Images {
         }
     }
 
+    public static BufferedImage decodePng(byte[] png) {
+        try (var in = new java.io.ByteArrayInputStream(png)) {
+            BufferedImage img = ImageIO.read(in);
+            if (img == null) {
+                throw new InvalidInputException("the embedded image is not a PNG");
+            }
+            return img;
+        } catch (IOException e) {
+            throw new InvalidInputException("the embedded image cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
     public static byte[] encodePng(BufferedImage image) {
         try (var out = new ByteArrayOutputStream()) {
             ImageIO.write(image, "png", out);

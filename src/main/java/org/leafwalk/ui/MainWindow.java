@@ -160,7 +160,22 @@ final class MainWindow {
             Platform.exit();
         });
         refreshRecent();
-        file.getItems().addAll(openModel, recentMenu, openImage, quit);
+        MenuItem openSession = item("Open session…", "Shortcut+Shift+O", this::chooseSession);
+        MenuItem saveSession = item("Save session…", "Shortcut+Shift+S",
+                () -> exportTo(ExplorationService.ExportKind.SESSION, "Leafwalk session", "*.leafwalk.json"));
+        Menu export = new Menu("Export");
+        export.getItems().addAll(
+                item("Input as PNG (native and ×10)…", "Shortcut+Shift+P",
+                        () -> exportTo(ExplorationService.ExportKind.PNG, "PNG image", "*.png")),
+                item("Dashboard as PNG…", "Shortcut+Shift+D", this::exportDashboard),
+                item("Trajectory as animated GIF…", "Shortcut+Shift+G",
+                        () -> exportTo(ExplorationService.ExportKind.GIF, "Animated GIF", "*.gif")),
+                item("Trajectory as CSV…", "Shortcut+Shift+C",
+                        () -> exportTo(ExplorationService.ExportKind.CSV, "CSV", "*.csv")),
+                item("Trajectory as JSON…", "Shortcut+Shift+J",
+                        () -> exportTo(ExplorationService.ExportKind.JSON, "JSON", "*.json")));
+        file.getItems().addAll(openModel, recentMenu, openImage, new javafx.scene.control.SeparatorMenuItem(),
+                openSession, saveSession, export, new javafx.scene.control.SeparatorMenuItem(), quit);
         Menu walk = new Menu("Walk");
         walk.getItems().addAll(
                 item("Play SiMEC (keep the prediction)", "Shortcut+E", () -> play(Algorithm.SIMEC)),
@@ -313,6 +328,72 @@ final class MainWindow {
         }
     }
 
+    private void exportTo(ExplorationService.ExportKind kind, String what, String pattern) {
+        FileChooser c = new FileChooser();
+        c.setTitle("Save " + what);
+        c.getExtensionFilters().add(new FileChooser.ExtensionFilter(what, pattern));
+        String base = current == null ? "leafwalk" : current.input().replaceAll("\\.[A-Za-z]+$", "");
+        c.setInitialFileName(base + "-walk" + pattern.substring(1));
+        File f = c.showSaveDialog(stage);
+        if (f != null) {
+            service.export(kind, f.toPath(), org.leafwalk.explore.Exports.GifOptions.defaults());
+        }
+    }
+
+    private void exportDashboard() {
+        FileChooser c = new FileChooser();
+        c.setTitle("Save the dashboard as PNG");
+        c.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
+        c.setInitialFileName("leafwalk-dashboard.png");
+        File f = c.showSaveDialog(stage);
+        if (f == null) {
+            return;
+        }
+        java.awt.image.BufferedImage img = javafx.embed.swing.SwingFXUtils.fromFXImage(scene.snapshot(null), null);
+        Thread t = new Thread(() -> {
+            try {
+                org.leafwalk.explore.Exports.savePicture(f.toPath(), img);
+                Platform.runLater(() -> notify(Notice.info("saved " + f)));
+            } catch (RuntimeException e) {
+                Platform.runLater(() -> notify(Notice.error("could not save " + f.getName() + ": " + e.getMessage())));
+            }
+        }, "leafwalk-save-png");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void chooseSession() {
+        FileChooser c = new FileChooser();
+        c.setTitle("Open a Leafwalk session");
+        c.getExtensionFilters().add(new FileChooser.ExtensionFilter("Leafwalk session", "*.leafwalk.json", "*.json"));
+        File f = c.showOpenDialog(stage);
+        if (f != null) {
+            openSession(f.toPath());
+        }
+    }
+
+    /** Opens a session; when its model's weights changed, asks whether to recompute the recorded outputs. */
+    void openSession(Path file) {
+        service.openSession(file, loaded -> {
+            var answer = new java.util.concurrent.CompletableFuture<Boolean>();
+            Platform.runLater(() -> {
+                var alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                        "The model's weights changed since this session was saved. Recompute the recorded outputs "
+                                + "with the current model, or show them as they were recorded?",
+                        new javafx.scene.control.ButtonType("Recompute"),
+                        new javafx.scene.control.ButtonType("Show as recorded"));
+                alert.setHeaderText("The model changed");
+                alert.initOwner(stage);
+                answer.complete(alert.showAndWait().map(b -> b.getText().equals("Recompute")).orElse(false));
+            });
+            try {
+                return answer.get();
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                return false;
+            }
+        });
+    }
+
     private void remember(Path dir) {
         try {
             Preferences p = Preferences.userNodeForPackage(MainWindow.class);
@@ -386,6 +467,8 @@ final class MainWindow {
                 Path p = e.getDragboard().getFiles().get(0).toPath();
                 if (Files.isDirectory(p)) {
                     openModel(p);
+                } else if (p.getFileName().toString().endsWith(".leafwalk.json")) {
+                    openSession(p);
                 } else {
                     service.openImage(p);
                 }

@@ -74,22 +74,9 @@ final class Painter {
         return img;
     }
 
-    /** t in [-1, 1] to a blue-white-red colour (the RdBu scheme's ends). */
+    /** t in [-1, 1] to a blue-white-red colour (the RdBu scheme's ends), the same map GIF exports use. */
     static int divergingArgb(double t) {
-        double a = Math.abs(t);
-        int r;
-        int g;
-        int b;
-        if (t >= 0) {
-            r = (int) Math.round(255 - a * (255 - 178));
-            g = (int) Math.round(255 - a * (255 - 24));
-            b = (int) Math.round(255 - a * (255 - 43));
-        } else {
-            r = (int) Math.round(255 - a * (255 - 33));
-            g = (int) Math.round(255 - a * (255 - 102));
-            b = (int) Math.round(255 - a * (255 - 172));
-        }
-        return 0xff000000 | (r << 16) | (g << 8) | b;
+        return org.leafwalk.explore.Frames.diverging(t);
     }
 
     /** Draws an image onto a canvas filling it, with crisp (nearest-neighbour) pixels. */

@@ -1,0 +1,28 @@
+package org.leafwalk.cli;
+
+import org.leafwalk.explore.Exports;
+import picocli.CommandLine.Option;
+
+/** How an animated GIF of a walk is drawn. */
+final class GifOptionsMixin {
+    @Option(names = "--frame-every", defaultValue = "1", description = "A GIF frame every N steps (default: ${DEFAULT-VALUE}).")
+    int every;
+
+    @Option(names = "--gif-delay", defaultValue = "100", description = "Milliseconds per frame (default: ${DEFAULT-VALUE}).")
+    int delay;
+
+    @Option(names = "--gif-loop", defaultValue = "0", description = "Times to play; 0 loops forever (default: ${DEFAULT-VALUE}).")
+    int loops;
+
+    @Option(names = "--gif-scale", defaultValue = "8", description = "Pixels per input pixel (default: ${DEFAULT-VALUE}).")
+    int scale;
+
+    @Option(names = "--gif-input-only", description = "Only the input, without the output bars and step counter.")
+    boolean inputOnly;
+
+    Exports.GifOptions options() {
+        Exports.GifOptions o = new Exports.GifOptions(every, delay, loops, scale, !inputOnly);
+        o.validate();
+        return o;
+    }
+}

@@ -1,0 +1,101 @@
+package org.leafwalk.explore;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import org.leafwalk.io.GifWriter;
+
+/**
+ * Draws exportable pictures of a walk with Java2D (no window needed): the input scaled up with crisp pixels, or the
+ * input beside its output bars and a step counter.
+ */
+public final class Frames {
+    private Frames() {}
+
+    /** The blue-white-red map of every heat map (t in [-1, 1]). */
+    public static int diverging(double t) {
+        return GifWriter.diverging(t);
+    }
+
+    /** Intensities in [0,1] (C, H, W) as an image, each pixel a {@code scale}×{@code scale} block. */
+    public static BufferedImage input(double[] px, int channels, int size, int scale) {
+        BufferedImage out = new BufferedImage(size * scale, size * scale, BufferedImage.TYPE_INT_RGB);
+        int plane = size * size;
+        for (int y = 0; y < size * scale; y++) {
+            for (int x = 0; x < size * scale; x++) {
+                int i = (y / scale) * size + x / scale;
+                int r = byteOf(px[i]);
+                int g = channels == 1 ? r : byteOf(px[plane + i]);
+                int b = channels == 1 ? r : byteOf(px[2 * plane + i]);
+                out.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return out;
+    }
+
+    /** A signed field summed over channels as a diverging heat map, scaled by {@code max} (≤ 0: its own maximum). */
+    public static BufferedImage heatMap(double[] v, int channels, int size, int scale, double max) {
+        int plane = size * size;
+        double[] f = new double[plane];
+        double m = 0;
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < channels; c++) {
+                f[i] += v[c * plane + i];
+            }
+            m = Math.max(m, Math.abs(f[i]));
+        }
+        double s = max > 0 ? max : m;
+        BufferedImage out = new BufferedImage(size * scale, size * scale, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < size * scale; y++) {
+            for (int x = 0; x < size * scale; x++) {
+                double t = s == 0 ? 0 : f[(y / scale) * size + x / scale] / s;
+                out.setRGB(x, y, diverging(Math.max(-1, Math.min(1, t))) & 0xffffff);
+            }
+        }
+        return out;
+    }
+
+    /** The input beside its output bars, with the step counter and the prediction above. */
+    public static BufferedImage withBars(BufferedImage input, List<String> labels, double[] probabilities,
+            int prediction, int startPrediction, int step, int steps) {
+        int barW = 160;
+        int rowH = Math.max(14, Math.min(22, (input.getHeight() - 8) / Math.max(1, labels.size())));
+        int width = input.getWidth() + 24 + 70 + barW + 56;
+        int height = Math.max(input.getHeight(), rowH * labels.size()) + 40;
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
+        g.setColor(new Color(0xf4f6f8));
+        g.fillRect(0, 0, width, height);
+        g.setColor(new Color(0x1f2933));
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        g.drawString(String.format("step %d / %d   prediction: %s", step, steps, labels.get(prediction)), 8, 18);
+        g.drawImage(input, 8, 30, null);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int x0 = input.getWidth() + 24;
+        for (int i = 0; i < labels.size(); i++) {
+            int y = 30 + i * rowH;
+            g.setColor(i == startPrediction ? new Color(0x2166ac) : new Color(0x1f2933));
+            String name = labels.get(i);
+            g.drawString((i == startPrediction ? "> " : "") + (name.length() > 9 ? name.substring(0, 9) : name), x0,
+                    y + rowH - 5);
+            g.setColor(new Color(0xe6e9ee));
+            g.fillRect(x0 + 70, y + 2, barW, rowH - 5);
+            g.setColor(i == prediction ? new Color(0xc0392b) : new Color(0x7f8c9a));
+            g.fillRect(x0 + 70, y + 2, (int) Math.round(barW * probabilities[i]), rowH - 5);
+            g.setColor(new Color(0x1f2933));
+            g.drawString(String.format("%.0f%%", 100 * probabilities[i]), x0 + 74 + barW, y + rowH - 5);
+        }
+        g.setStroke(new BasicStroke(1));
+        g.dispose();
+        return out;
+    }
+
+    private static int byteOf(double v) {
+        return (int) Math.round(Math.max(0, Math.min(1, v)) * 255);
+    }
+}

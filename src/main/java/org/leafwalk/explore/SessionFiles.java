@@ -1,0 +1,236 @@
+package org.leafwalk.explore;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import org.leafwalk.geometry.Algorithm;
+import org.leafwalk.geometry.OutputMetric;
+import org.leafwalk.geometry.StepPolicy;
+import org.leafwalk.io.InvalidInputException;
+import org.leafwalk.io.JsonFiles;
+import org.leafwalk.model.InputSpace;
+
+/**
+ * Session files ({@code .leafwalk.json}): the format version, the model reference and the SHA-256 of its weights,
+ * the input as PNG, the settings and seed, and the trajectory with its points (float32, deflated, base64), so a
+ * session reopens at any step without recomputing.
+ */
+public final class SessionFiles {
+    public static final String FORMAT = "leafwalk-session";
+    public static final int VERSION = 1;
+
+    private SessionFiles() {}
+
+    /** A reopened session, and whether the model's weights still are what they were. */
+    public record Loaded(Recording recording, boolean modelChanged, String currentWeightsSha256) {}
+
+    public static void save(Path file, Recording r) {
+        JsonObject o = new JsonObject();
+        o.addProperty("format", FORMAT);
+        o.addProperty("format_version", VERSION);
+        JsonObject model = new JsonObject();
+        model.addProperty("reference", r.modelReference());
+        model.addProperty("path", r.modelPath());
+        model.addProperty("weights_sha256", r.weightsSha256());
+        o.add("model", model);
+        JsonObject input = new JsonObject();
+        input.addProperty("name", r.inputName());
+        input.addProperty("png_base64", Base64.getEncoder().encodeToString(r.inputPng()));
+        input.addProperty("channels", r.channels());
+        input.addProperty("size", r.size());
+        o.add("input", input);
+        Settings s = r.settings();
+        JsonObject settings = new JsonObject();
+        settings.addProperty("space", s.space().id());
+        settings.addProperty("metric", s.metric().id());
+        settings.addProperty("top_k", s.topK());
+        settings.addProperty("algorithm", s.algorithm().id());
+        settings.addProperty("step_policy", s.policy().id());
+        settings.addProperty("eta", s.eta());
+        settings.addProperty("tau", s.tau());
+        settings.addProperty("corrected", s.corrected());
+        settings.addProperty("null_directions", s.nullDirections());
+        o.add("settings", settings);
+        o.addProperty("seed", s.seed());
+        JsonArray labels = new JsonArray();
+        r.labels().forEach(labels::add);
+        o.add("labels", labels);
+        o.addProperty("cursor", r.cursor());
+        JsonArray steps = new JsonArray();
+        int n = r.dimension();
+        ByteBuffer points = ByteBuffer.allocate(4 * n * r.trajectory().size()).order(ByteOrder.LITTLE_ENDIAN);
+        for (TrajectoryEntry e : r.trajectory()) {
+            JsonObject row = new JsonObject();
+            row.addProperty("step", e.step());
+            row.addProperty("direction", e.direction());
+            row.addProperty("delta", e.delta());
+            row.addProperty("distance", e.distance());
+            row.addProperty("kl", e.kl());
+            row.addProperty("prediction", e.prediction());
+            row.add("probabilities", array(e.probabilities()));
+            row.add("top_eigenvalues", array(e.topEigenvalues()));
+            steps.add(row);
+            for (double v : e.point()) {
+                points.putFloat((float) v);
+            }
+        }
+        o.add("steps", steps);
+        JsonObject p = new JsonObject();
+        p.addProperty("encoding", "float32-le, deflate, base64");
+        p.addProperty("count", r.trajectory().size());
+        p.addProperty("dimension", n);
+        p.addProperty("data", Base64.getEncoder().encodeToString(deflate(points.array())));
+        o.add("points", p);
+        JsonFiles.write(file, o);
+    }
+
+    public static Loaded load(Path file) {
+        JsonObject o = JsonFiles.readObject(file);
+        try {
+            if (!o.has("format") || !FORMAT.equals(o.get("format").getAsString())) {
+                throw new InvalidInputException(file + ": not a Leafwalk session (no \"format\": \"" + FORMAT + "\")");
+            }
+            int version = o.get("format_version").getAsInt();
+            if (version > VERSION) {
+                throw new InvalidInputException(file + ": written by a newer Leafwalk (session format " + version
+                        + "; this version reads up to " + VERSION + "): update Leafwalk to open it");
+            }
+            JsonObject model = o.getAsJsonObject("model");
+            JsonObject input = o.getAsJsonObject("input");
+            JsonObject st = o.getAsJsonObject("settings");
+            Settings settings = new Settings(InputSpace.parse(st.get("space").getAsString()),
+                    OutputMetric.parse(st.get("metric").getAsString()), st.get("top_k").getAsInt(),
+                    Algorithm.parse(st.get("algorithm").getAsString()),
+                    StepPolicy.parse(st.get("step_policy").getAsString()), st.get("eta").getAsDouble(),
+                    st.get("tau").getAsDouble(), st.get("corrected").getAsBoolean(), o.get("seed").getAsLong(),
+                    st.get("null_directions").getAsInt());
+            List<String> labels = new ArrayList<>();
+            for (JsonElement e : o.getAsJsonArray("labels")) {
+                labels.add(e.getAsString());
+            }
+            JsonObject p = o.getAsJsonObject("points");
+            int count = p.get("count").getAsInt();
+            int n = p.get("dimension").getAsInt();
+            byte[] raw = inflate(Base64.getDecoder().decode(p.get("data").getAsString()), 4L * count * n);
+            ByteBuffer points = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+            JsonArray steps = o.getAsJsonArray("steps");
+            if (steps.size() != count) {
+                throw new InvalidInputException(file + ": " + steps.size() + " steps but " + count + " points");
+            }
+            List<TrajectoryEntry> trajectory = new ArrayList<>();
+            for (JsonElement el : steps) {
+                JsonObject row = el.getAsJsonObject();
+                double[] x = new double[n];
+                for (int i = 0; i < n; i++) {
+                    x[i] = points.getFloat();
+                }
+                trajectory.add(new TrajectoryEntry(row.get("step").getAsInt(), row.get("direction").getAsString(),
+                        row.get("delta").getAsDouble(), x, doubles(row.getAsJsonArray("probabilities")),
+                        row.get("prediction").getAsInt(), doubles(row.getAsJsonArray("top_eigenvalues")),
+                        row.get("kl").getAsDouble(), row.get("distance").getAsDouble()));
+            }
+            Recording r = new Recording(model.get("reference").getAsString(), model.get("path").getAsString(),
+                    model.get("weights_sha256").getAsString(), input.get("name").getAsString(),
+                    Base64.getDecoder().decode(input.get("png_base64").getAsString()), settings, labels,
+                    input.get("channels").getAsInt(), input.get("size").getAsInt(),
+                    Math.max(0, Math.min(o.get("cursor").getAsInt(), count - 1)), trajectory);
+            String now = weightsSha256(Path.of(r.modelPath()));
+            return new Loaded(r, !now.equals(r.weightsSha256()), now);
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidInputException(file + ": malformed session file (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
+    }
+
+    /** SHA-256 of a model folder's weights ("" when the folder or file is gone). */
+    public static String weightsSha256(Path modelDir) {
+        Path f = modelDir.resolve("model.safetensors");
+        if (!Files.isRegularFile(f)) {
+            return "";
+        }
+        try (var in = Files.newInputStream(f)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int k;
+            while ((k = in.read(buf)) > 0) {
+                md.update(buf, 0, k);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return "";
+        }
+    }
+
+    private static JsonArray array(double[] a) {
+        JsonArray arr = new JsonArray();
+        for (double v : a) {
+            arr.add(v);
+        }
+        return arr;
+    }
+
+    private static double[] doubles(JsonArray a) {
+        double[] d = new double[a.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = a.get(i).getAsDouble();
+        }
+        return d;
+    }
+
+    private static byte[] deflate(byte[] data) {
+        Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
+        d.setInput(data);
+        d.finish();
+        var out = new ByteArrayOutputStream();
+        byte[] buf = new byte[1 << 16];
+        while (!d.finished()) {
+            out.write(buf, 0, d.deflate(buf));
+        }
+        d.end();
+        return out.toByteArray();
+    }
+
+    private static byte[] inflate(byte[] data, long expected) {
+        if (expected > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("the trajectory is too large");
+        }
+        Inflater inf = new Inflater();
+        inf.setInput(data);
+        byte[] out = new byte[(int) expected];
+        try {
+            int n = 0;
+            while (n < out.length && !inf.finished()) {
+                int k = inf.inflate(out, n, out.length - n);
+                if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                    break;
+                }
+                n += k;
+            }
+            if (n != out.length) {
+                throw new IllegalArgumentException("the points hold " + n + " bytes, expected " + expected);
+            }
+            return out;
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("corrupt point data", e);
+        } finally {
+            inf.end();
+        }
+    }
+}
