@@ -85,6 +85,7 @@ final class MainWindow {
     private boolean firstSnapshot = true;
     private Snapshot current;
     private long maxRenderNanos;
+    private long lastSecondaryDraw;
     private Path modelDir;
     private final LatestValue<Snapshot> updates;
 
@@ -513,10 +514,16 @@ final class MainWindow {
     private void renderPanels(Snapshot s) {
         current = s;
         input.show(s);
-        sliders.show(s);
         bars.show(s);
-        spectrum.show(s);
-        drift.show(s);
+        // the secondary panels follow at most a few times a second while a walk runs, and always when it stops:
+        // fewer dirty regions per pulse keeps the window smooth on a busy machine
+        long now = System.nanoTime();
+        if (!s.busy() || now - lastSecondaryDraw > 150_000_000L) {
+            lastSecondaryDraw = now;
+            sliders.show(s);
+            spectrum.show(s);
+            drift.show(s);
+        }
         settings.show(s.settings());
         if (scene.getRoot() == classroom) {
             classroom.show(s);
