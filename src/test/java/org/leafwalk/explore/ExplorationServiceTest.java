@@ -1,5 +1,6 @@
 package org.leafwalk.explore;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -119,6 +120,32 @@ class ExplorationServiceTest {
         service.drag(SliderKind.NULL, 0, 0.2);
         service.awaitIdle(10_000);
         assertNotEquals(before, last.get().version(), "the previous model still walks");
+    }
+
+    @Test
+    void theWindowsExportsAndSessionsRoundTrip() throws Exception {
+        service.drag(SliderKind.EIGEN, 0, 0.4);
+        service.awaitIdle(30_000);
+        service.release();
+        service.awaitIdle(30_000);
+        Snapshot walked = last.get();
+        Path session = tmp.resolve("w.leafwalk.json");
+        for (var kind : ExplorationService.ExportKind.values()) {
+            Path f = kind == ExplorationService.ExportKind.SESSION ? session : tmp.resolve("w." + kind.name().toLowerCase());
+            service.export(kind, f, Exports.GifOptions.defaults());
+            service.awaitIdle(30_000);
+            assertTrue(Files.size(f) > 0, kind + " written");
+        }
+        service.reset();
+        service.awaitIdle(10_000);
+        assertEquals(0, last.get().step());
+        service.openSession(session, loaded -> false);
+        service.awaitIdle(30_000);
+        Snapshot reopened = last.get();
+        assertEquals(walked.step(), reopened.step(), "reopened at the step it was saved");
+        assertEquals(walked.trajectoryLength(), reopened.trajectoryLength());
+        assertArrayEquals(walked.probabilities(), reopened.probabilities(), 1e-5);
+        assertTrue(notices.stream().anyMatch(n -> n.message().contains("opened session")), notices.toString());
     }
 
     private static double maxDiff(double[] a, double[] b) {
