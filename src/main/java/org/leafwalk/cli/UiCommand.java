@@ -16,6 +16,9 @@ final class UiCommand implements Callable<Integer> {
             description = "An image file or sample:N (default: ${DEFAULT-VALUE}).")
     String input;
 
+    @Option(names = "--space", defaultValue = "pixels", description = "pixels or embeddings (default: ${DEFAULT-VALUE}).")
+    String space;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
@@ -33,7 +36,7 @@ final class UiCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LeafwalkApp.launch(new LeafwalkApp.Options(model.path(), input, device, screenshot,
-                classroomScreenshot, demoDistance));
+                classroomScreenshot, demoDistance, org.leafwalk.model.InputSpace.parse(space).id()));
         return 0;
     }
 }

@@ -15,7 +15,7 @@ public final class LeafwalkApp extends Application {
      * @param classroomScreenshot likewise, for classroom mode
      */
     public record Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
-            int demoSteps) {}
+            int demoSteps, String space) {}
 
     private static volatile Options options;
     private MainWindow window;
@@ -31,7 +31,7 @@ public final class LeafwalkApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        Options o = options != null ? options : new Options(null, "sample:14", "auto", null, null, 0);
+        Options o = options != null ? options : new Options(null, "sample:14", "auto", null, null, 0, "pixels");
         window = new MainWindow(stage, o);
         window.show();
     }

@@ -136,6 +136,9 @@ final class MainWindow {
     void show() {
         stage.show();
         Path model = options.model() != null ? options.model() : References.model(References.DEFAULT_MODEL);
+        if (options.space() != null && !options.space().equals("pixels")) {
+            applySettings(settings().withSpace(org.leafwalk.model.InputSpace.parse(options.space())));
+        }
         openModelAndInput(model, options.input() == null ? "sample:14" : options.input());
     }
 

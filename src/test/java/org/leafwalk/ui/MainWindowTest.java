@@ -30,7 +30,7 @@ class MainWindowTest {
     @Start
     void start(Stage stage) {
         window = new MainWindow(stage,
-                new LeafwalkApp.Options(References.model("default"), "sample:14", "cpu", null, null, 0));
+                new LeafwalkApp.Options(References.model("default"), "sample:14", "cpu", null, null, 0, "pixels"));
         window.show();
     }
 
