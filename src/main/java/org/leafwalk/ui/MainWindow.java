@@ -86,6 +86,8 @@ final class MainWindow {
     private Snapshot current;
     private long maxRenderNanos;
     private long lastSecondaryDraw;
+    /** Diagnostics for tests: how long each render took, in ms (null: not recording). */
+    volatile java.util.List<Long> renderLog;
     private Path modelDir;
     private final LatestValue<Snapshot> updates;
 
@@ -506,7 +508,11 @@ final class MainWindow {
     private void render(Snapshot s) {
         long t0 = System.nanoTime();
         renderPanels(s);
-        maxRenderNanos = Math.max(maxRenderNanos, System.nanoTime() - t0);
+        long took = System.nanoTime() - t0;
+        maxRenderNanos = Math.max(maxRenderNanos, took);
+        if (renderLog != null) {
+            renderLog.add(took / 1_000_000);
+        }
     }
 
     /** Longest time one snapshot took to draw on the JavaFX thread (diagnostics). */
@@ -518,10 +524,11 @@ final class MainWindow {
         current = s;
         input.show(s);
         bars.show(s);
-        // the secondary panels follow at most a few times a second while a walk runs, and always when it stops:
-        // fewer dirty regions per pulse keeps the window smooth on a busy machine
+        // the secondary panels follow a few times a second while a walk runs, and always when it stops: fewer
+        // dirty regions per pulse keep the window smooth even with software rendering on a busy machine
         long now = System.nanoTime();
-        if (!s.busy() || now - lastSecondaryDraw > 150_000_000L) {
+        boolean secondary = !s.busy() || now - lastSecondaryDraw > 300_000_000L;
+        if (secondary) {
             lastSecondaryDraw = now;
             sliders.show(s);
             spectrum.show(s);
@@ -530,6 +537,9 @@ final class MainWindow {
         settings.show(s.settings());
         if (scene.getRoot() == classroom) {
             classroom.show(s);
+        }
+        if (!secondary) {
+            return;
         }
         scrubbing = true;
         timeline.setMax(Math.max(1, s.trajectoryLength() - 1));
