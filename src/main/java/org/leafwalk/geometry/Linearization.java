@@ -154,12 +154,16 @@ public final class Linearization {
                 }
             }
         }
-        // one Gram-Schmidt pass absorbs rounding for nearly repeated eigenvalues
+        // Aᵀu/√λ loses orthogonality like ε·λmax/λ: re-orthogonalise only the directions whose eigenvalue is tiny
+        // next to the largest (kept when τ is set very low); the rest are orthonormal to rounding already
         for (int i = 0; i < rank; i++) {
-            double[] v = Vectors.row(vecs, i, n);
-            Vectors.projectOut(v, vecs, i);
-            Vectors.normalize(v);
-            System.arraycopy(v, 0, vecs, i * n, n);
+            if (values[i] < 1e-7 * lmax) {
+                double[] v = Vectors.row(vecs, i, n);
+                Vectors.projectOut(v, vecs, i);
+                Vectors.projectOut(v, vecs, i);
+                Vectors.normalize(v);
+                System.arraycopy(v, 0, vecs, i * n, n);
+            }
         }
         Spectrum spectrum = new Spectrum(values, rank, vecs, n, tau);
         return new Linearization(x, output, spec.select(output), jac, weighted, rows, jjt, metric, spectrum);
