@@ -155,7 +155,14 @@ public final class Walker {
                 }
                 double[] t = tracker.eigendirection(slider);
                 if (t == null) {
-                    throw new GeometryException("eigendirection " + slider + " left the spectrum (rank dropped)");
+                    // its direction left the spectrum (the rank dropped, as with the Fisher metric once one class
+                    // dominates): the sliders start again in eigenvalue order rather than stop the walk
+                    tracker.resortEigendirections(s);
+                    t = slider < tracker.sliderCount() ? tracker.eigendirection(slider) : null;
+                }
+                if (t == null) {
+                    throw new GeometryException("eigendirection " + slider + " left the spectrum (rank dropped to "
+                            + s.rank() + ")");
                 }
                 v = t.clone();
                 label = "eigen:" + slider;
