@@ -27,16 +27,15 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     ExploreOptions explore;
 
-    @Option(names = "--input", required = true, paramLabel = "INPUT",
-            description = "An image file (PNG, JPEG, BMP) or sample:N, the N-th shipped sample of the model's data set.")
-    String inputRef;
+    @Mixin
+    InputOption inputOption;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
         InputSpace space = explore.inputSpace();
         try (Explorer ex = Explorer.open(explore.model(), common.device)) {
-            Path input = org.leafwalk.explore.References.input(inputRef, explore.model());
+            Path input = inputOption.resolve(explore.model());
             ImageInput image = ex.loadImage(input);
             double[] start = ex.startPoint(image, space);
             Walker w = ex.walker(space, explore.settings(), start, false);

@@ -30,9 +30,8 @@ final class WalkCommand implements Callable<Integer> {
     @Mixin
     ExploreOptions explore;
 
-    @Option(names = "--input", required = true, paramLabel = "INPUT",
-            description = "An image file (PNG, JPEG, BMP) or sample:N, the N-th shipped sample of the model's data set.")
-    String inputRef;
+    @Mixin
+    InputOption inputOption;
 
     @Option(names = "--algo", defaultValue = "simec", description = "simec or simexp (default: ${DEFAULT-VALUE}).")
     String algo;
@@ -108,7 +107,7 @@ final class WalkCommand implements Callable<Integer> {
                 .withCorrected(!uncorrected).withRandomChoice(random).withTokenBlock(block);
         long t0 = System.nanoTime();
         try (Explorer ex = Explorer.open(explore.model(), common.device)) {
-            Path input = org.leafwalk.explore.References.input(inputRef, explore.model());
+            Path input = inputOption.resolve(explore.model());
             ImageInput image = ex.loadImage(input);
             Walker w = ex.walker(space, settings, ex.startPoint(image, space), embeddingBounds);
             Readout start = ex.readout(w.current().output());

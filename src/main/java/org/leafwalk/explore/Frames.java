@@ -23,17 +23,15 @@ public final class Frames {
 
     /** Intensities in [0,1] (C, H, W) as an image, each pixel a {@code scale}×{@code scale} block. */
     public static BufferedImage input(double[] px, int channels, int size, int scale) {
-        BufferedImage out = new BufferedImage(size * scale, size * scale, BufferedImage.TYPE_INT_RGB);
-        int plane = size * size;
-        for (int y = 0; y < size * scale; y++) {
-            for (int x = 0; x < size * scale; x++) {
-                int i = (y / scale) * size + x / scale;
-                int r = byteOf(px[i]);
-                int g = channels == 1 ? r : byteOf(px[plane + i]);
-                int b = channels == 1 ? r : byteOf(px[2 * plane + i]);
-                out.setRGB(x, y, (r << 16) | (g << 8) | b);
-            }
+        BufferedImage img = org.leafwalk.model.ImageInput.toImage(px, channels, size);
+        if (scale == 1) {
+            return img;
         }
+        BufferedImage out = new BufferedImage(size * scale, size * scale, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.drawImage(img, 0, 0, size * scale, size * scale, null);
+        g.dispose();
         return out;
     }
 
@@ -93,9 +91,5 @@ public final class Frames {
         g.setStroke(new BasicStroke(1));
         g.dispose();
         return out;
-    }
-
-    private static int byteOf(double v) {
-        return (int) Math.round(Math.max(0, Math.min(1, v)) * 255);
     }
 }

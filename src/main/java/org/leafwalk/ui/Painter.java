@@ -10,21 +10,10 @@ import javafx.scene.paint.Color;
 final class Painter {
     private Painter() {}
 
-    /** Intensities in [0,1] (1 or 3 channels) as an image of native size. */
+    /** Intensities in [0,1] (1 or 3 channels) as an image of native size: the same pixels the exports write. */
     static WritableImage intensities(double[] px, int channels, int size) {
-        WritableImage img = new WritableImage(size, size);
-        PixelWriter w = img.getPixelWriter();
-        int plane = size * size;
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                int i = y * size + x;
-                int r = byteOf(px[i]);
-                int g = channels == 1 ? r : byteOf(px[plane + i]);
-                int b = channels == 1 ? r : byteOf(px[2 * plane + i]);
-                w.setArgb(x, y, 0xff000000 | (r << 16) | (g << 8) | b);
-            }
-        }
-        return img;
+        return javafx.embed.swing.SwingFXUtils.toFXImage(org.leafwalk.explore.Frames.input(px, channels, size, 1),
+                null);
     }
 
     /**
@@ -89,9 +78,5 @@ final class Painter {
 
     static Color color(String web) {
         return Color.web(web);
-    }
-
-    private static int byteOf(double v) {
-        return (int) Math.round(Math.max(0, Math.min(1, v)) * 255);
     }
 }
