@@ -1,0 +1,231 @@
+package org.leafwalk.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.leafwalk.io.InvalidInputException;
+import org.leafwalk.io.SafeTensors;
+import org.leafwalk.io.Tensor;
+
+/**
+ * A BERT encoder (Hugging Face BertModel layout: post-norm blocks) in DJL NDArray operations, batched and
+ * differentiable. The input space it is explored in is the embedding sequence after the embedding LayerNorm, as in
+ * the seed paper: {@link #embed} builds it from token ids, {@link #encode} runs the encoder from it.
+ */
+public final class BertModel implements AutoCloseable {
+    private final BertConfig config;
+    private final NDManager manager;
+    private final DataType dtype;
+    private final NDArray wordEmbeddings; // (V, d)
+    private final NDArray positionEmbeddings; // (P, d)
+    private final NDArray typeEmbeddings; // (types, d)
+    private final NDArray embLnG;
+    private final NDArray embLnB;
+    private final List<Layer> layers = new ArrayList<>();
+
+    private record Layer(NDArray qkvW, NDArray qkvB, NDArray outW, NDArray outB, NDArray ln1G, NDArray ln1B,
+            NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B, NDArray ln2G, NDArray ln2B) {}
+
+    private BertModel(BertConfig c, Path file, Map<String, Tensor> w, NDManager m, DataType dtype) {
+        this.config = c;
+        this.manager = m;
+        this.dtype = dtype;
+        String prefix = w.containsKey("bert.embeddings.word_embeddings.weight") ? "bert." : "";
+        int d = c.hiddenSize();
+        int inter = c.intermediateSize();
+        Take t = new Take(file, w, prefix);
+        wordEmbeddings = array(t.get("embeddings.word_embeddings.weight", c.vocabSize(), d), c.vocabSize(), d);
+        positionEmbeddings = array(t.get("embeddings.position_embeddings.weight", c.maxPositions(), d),
+                c.maxPositions(), d);
+        typeEmbeddings = array(t.get("embeddings.token_type_embeddings.weight", c.typeVocabSize(), d),
+                c.typeVocabSize(), d);
+        embLnG = array(t.norm("embeddings.LayerNorm", "weight", "gamma", d), d);
+        embLnB = array(t.norm("embeddings.LayerNorm", "bias", "beta", d), d);
+        double scale = 1 / Math.sqrt((double) d / c.numHeads());
+        for (int l = 0; l < c.numLayers(); l++) {
+            String p = "encoder.layer." + l + ".";
+            float[] q = t.get(p + "attention.self.query.weight", d, d);
+            float[] k = t.get(p + "attention.self.key.weight", d, d);
+            float[] v = t.get(p + "attention.self.value.weight", d, d);
+            float[] qb = t.get(p + "attention.self.query.bias", d);
+            float[] kb = t.get(p + "attention.self.key.bias", d);
+            float[] vb = t.get(p + "attention.self.value.bias", d);
+            float[] qkv = new float[d * 3 * d];
+            float[] qkvB = new float[3 * d];
+            for (int o = 0; o < d; o++) {
+                for (int i = 0; i < d; i++) {
+                    qkv[i * 3 * d + o] = (float) (q[o * d + i] * scale);
+                    qkv[i * 3 * d + d + o] = k[o * d + i];
+                    qkv[i * 3 * d + 2 * d + o] = v[o * d + i];
+                }
+                qkvB[o] = (float) (qb[o] * scale);
+                qkvB[d + o] = kb[o];
+                qkvB[2 * d + o] = vb[o];
+            }
+            layers.add(new Layer(array(qkv, d, 3 * d), array(qkvB, 3 * d),
+                    array(transpose(t.get(p + "attention.output.dense.weight", d, d), d, d), d, d),
+                    array(t.get(p + "attention.output.dense.bias", d), d),
+                    array(t.norm(p + "attention.output.LayerNorm", "weight", "gamma", d), d),
+                    array(t.norm(p + "attention.output.LayerNorm", "bias", "beta", d), d),
+                    array(transpose(t.get(p + "intermediate.dense.weight", inter, d), inter, d), d, inter),
+                    array(t.get(p + "intermediate.dense.bias", inter), inter),
+                    array(transpose(t.get(p + "output.dense.weight", d, inter), d, inter), inter, d),
+                    array(t.get(p + "output.dense.bias", d), d),
+                    array(t.norm(p + "output.LayerNorm", "weight", "gamma", d), d),
+                    array(t.norm(p + "output.LayerNorm", "bias", "beta", d), d)));
+        }
+    }
+
+    /** Loads a Hugging Face BERT folder (config.json, model.safetensors). */
+    public static BertModel load(Path dir, Device device, DataType dtype) {
+        BertConfig c = BertConfig.load(dir);
+        Path file = dir.resolve("model.safetensors");
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException(dir + ": no model.safetensors in the model folder");
+        }
+        return fromTensors(c, file, SafeTensors.read(file), device, dtype);
+    }
+
+    /** Builds the engine from named tensors (a safetensors file, or weights imported from ONNX). */
+    public static BertModel fromTensors(BertConfig c, Path source, Map<String, Tensor> w, Device device,
+            DataType dtype) {
+        NDManager m = NDManager.newBaseManager(device);
+        try {
+            return new BertModel(c, source, w, m, dtype);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    public BertConfig config() {
+        return config;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public DataType dataType() {
+        return dtype;
+    }
+
+    /**
+     * Token ids (B, T) and token types (B, T) to the embedding sequence the encoder reads: LayerNorm(word + position +
+     * type), (B, T, d). Arrays are created on the ids' manager.
+     */
+    public NDArray embed(NDArray ids, NDArray types) {
+        long t = ids.getShape().get(1);
+        if (t > config.maxPositions()) {
+            throw new InvalidInputException("the text has " + t + " tokens; the model reads at most "
+                    + config.maxPositions());
+        }
+        NDManager m = ids.getManager();
+        NDArray word = gather(wordEmbeddings, ids, m);
+        NDArray type = gather(typeEmbeddings, types, m);
+        NDArray pos = positionEmbeddings.get("0:" + t + ", :");
+        pos.attach(m);
+        NDArray sum = word.add(type).add(pos);
+        return layerNorm(sum, embLnG, embLnB);
+    }
+
+    private static NDArray gather(NDArray table, NDArray ids, NDManager m) {
+        NDArray flat = ids.flatten().toType(DataType.INT64, false);
+        NDArray rows = table.get(flat);
+        rows.attach(m);
+        Shape s = ids.getShape();
+        return rows.reshape(s.get(0), s.get(1), table.getShape().get(1));
+    }
+
+    /**
+     * Runs the encoder from an embedding sequence (B, T, d) with an attention mask (B, T) of 1 (token) and 0
+     * (padding); returns the last hidden state (B, T, d).
+     */
+    public NDArray encode(NDArray emb, NDArray mask) {
+        int d = config.hiddenSize();
+        int heads = config.numHeads();
+        int hd = d / heads;
+        long b = emb.getShape().get(0);
+        long t = emb.getShape().get(1);
+        // additive mask: 0 where a token may be attended to, a large negative where it is padding
+        NDArray bias = mask.toType(emb.getDataType(), false).sub(1).mul(1e4).reshape(b, 1, 1, t);
+        NDArray h = emb;
+        for (Layer w : layers) {
+            NDArray qkv = h.matMul(w.qkvW).add(w.qkvB).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+            NDArray att = qkv.get(0).matMul(qkv.get(1).transpose(0, 1, 3, 2)).add(bias).softmax(-1);
+            NDArray ctx = att.matMul(qkv.get(2)).transpose(0, 2, 1, 3).reshape(b, t, d);
+            NDArray h1 = layerNorm(ctx.matMul(w.outW).add(w.outB).add(h), w.ln1G, w.ln1B);
+            NDArray u = activation(h1.matMul(w.fc1W).add(w.fc1B));
+            h = layerNorm(u.matMul(w.fc2W).add(w.fc2B).add(h1), w.ln2G, w.ln2B);
+        }
+        return h;
+    }
+
+    /** Mean of the hidden states over the real tokens (sentence-transformers' pooling): (B, d). */
+    public static NDArray meanPool(NDArray hidden, NDArray mask) {
+        NDArray m = mask.toType(hidden.getDataType(), false).expandDims(2);
+        return hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1e-9));
+    }
+
+    private NDArray layerNorm(NDArray x, NDArray g, NDArray b) {
+        return x.getNDArrayInternal().layerNorm(x, new Shape(config.hiddenSize()), g, b, (float) config.layerNormEps())
+                .singletonOrThrow();
+    }
+
+    private NDArray activation(NDArray x) {
+        return switch (config.hiddenAct()) {
+            case "gelu" -> x.getNDArrayInternal().gelu();
+            case "relu" -> x.getNDArrayInternal().relu();
+            default -> x.mul(x).mul(0.044715).add(1.0).mul(x).mul(Math.sqrt(2.0 / Math.PI)).tanh().add(1.0).mul(x)
+                    .mul(0.5);
+        };
+    }
+
+    private NDArray array(float[] data, long... shape) {
+        NDArray a = manager.create(data, new Shape(shape));
+        return dtype == DataType.FLOAT32 ? a : a.toType(dtype, false);
+    }
+
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** Tensor lookup by Hugging Face name with shape checks naming the source. */
+    private record Take(Path file, Map<String, Tensor> w, String prefix) {
+        float[] get(String name, long... shape) {
+            Tensor t = w.get(prefix + name);
+            if (t == null) {
+                throw new InvalidInputException(file + ": missing tensor '" + prefix + name + "'");
+            }
+            if (!Arrays.equals(t.shape(), shape)) {
+                throw new InvalidInputException(file + ": tensor '" + prefix + name + "' has shape " + t.shapeString()
+                        + " but config.json implies " + Arrays.toString(shape));
+            }
+            return t.data();
+        }
+
+        /** LayerNorm parameters, under today's names or the old gamma/beta ones. */
+        float[] norm(String base, String modern, String old, long d) {
+            return w.containsKey(prefix + base + "." + modern) ? get(base + "." + modern, d) : get(base + "." + old, d);
+        }
+    }
+}
