@@ -111,7 +111,8 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String c : new String[] {"inspect", "walk", "bench", "init-vit"}) {
+        for (String c : new String[] {"inspect", "walk", "bench", "init-vit", "train-vit", "eval", "export",
+                "extract-samples", "ui"}) {
             Result r = run(c, "--help");
             assertEquals(0, r.code(), c);
             assertTrue(r.out().contains("Usage: leafwalk " + c), r.out());
