@@ -51,7 +51,6 @@ public final class ExplorationService implements AutoCloseable {
     private final AtomicLong versions = new AtomicLong();
     private volatile Algorithm playing;
     private volatile boolean running = true;
-    private volatile int pendingComputations;
 
     // owned by the worker thread
     private Explorer explorer;
@@ -460,7 +459,6 @@ public final class ExplorationService implements AutoCloseable {
             return false;
         }
         Explorer old = explorer;
-        Path oldPath = modelPath;
         explorer = next;
         modelPath = dir;
         if (old != null) {
@@ -474,7 +472,7 @@ public final class ExplorationService implements AutoCloseable {
                 notices.accept(Notice.error("the input does not fit the new model: " + describe(e)));
             }
         }
-        notices.accept(Notice.info("opened " + dir.getFileName() + (oldPath != null ? "" : "")));
+        notices.accept(Notice.info("opened " + dir.getFileName()));
         return true;
     }
 

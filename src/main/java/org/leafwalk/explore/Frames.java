@@ -1,6 +1,5 @@
 package org.leafwalk.explore;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -88,7 +87,6 @@ public final class Frames {
             g.setColor(new Color(0x1f2933));
             g.drawString(String.format("%.0f%%", 100 * probabilities[i]), x0 + 74 + barW, y + rowH - 5);
         }
-        g.setStroke(new BasicStroke(1));
         g.dispose();
         return out;
     }

@@ -4,7 +4,6 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.image.PixelWriter;
 import javafx.scene.image.WritableImage;
-import javafx.scene.paint.Color;
 
 /** Turns plain (C, H, W) arrays into pixels: intensities as they are, signed fields as a diverging heat map. */
 final class Painter {
@@ -74,9 +73,5 @@ final class Painter {
         g.setImageSmoothing(false);
         g.clearRect(0, 0, canvas.getWidth(), canvas.getHeight());
         g.drawImage(img, 0, 0, canvas.getWidth(), canvas.getHeight());
-    }
-
-    static Color color(String web) {
-        return Color.web(web);
     }
 }
