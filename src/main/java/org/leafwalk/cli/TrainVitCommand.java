@@ -103,7 +103,7 @@ final class TrainVitCommand implements Callable<Integer> {
             history = trainer.train(train, test, bar);
             bar.finish();
             confusion = VitTrainer.confusion(params, test);
-            testAccuracy = trainer.accuracy(test);
+            testAccuracy = VitTrainer.accuracy(confusion);
             Files.createDirectories(out);
             SafeTensors.write(out.resolve("model.safetensors"), params.toTensors());
             config.write(out);

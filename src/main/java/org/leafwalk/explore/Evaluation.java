@@ -34,11 +34,7 @@ public record Evaluation(int count, int correct, List<String> labels, int[][] co
         LabeledImages data = Idx.readSplit(dataDir, split);
         try (VitModel m = VitModel.load(modelDir, Explorer.Offline.device(device), DataType.FLOAT32)) {
             int[][] c = VitTrainer.confusion(m.parameters(), data);
-            int correct = 0;
-            for (int i = 0; i < c.length; i++) {
-                correct += c[i][i];
-            }
-            return new Evaluation(data.count(), correct, m.config().labels(), c, (System.nanoTime() - t0) / 1e9);
+            return new Evaluation(data.count(), VitTrainer.correct(c), m.config().labels(), c, (System.nanoTime() - t0) / 1e9);
         }
     }
 }

@@ -237,12 +237,26 @@ public final class VitTrainer {
 
     /** Top-1 accuracy of the current parameters on a data set. */
     public double accuracy(LabeledImages data) {
-        int[][] confusion = confusion(params, data);
-        long correct = 0;
+        return accuracy(confusion(params, data));
+    }
+
+    /** Images on the diagonal of a confusion matrix: the ones classified right. */
+    public static int correct(int[][] confusion) {
+        int correct = 0;
         for (int i = 0; i < confusion.length; i++) {
             correct += confusion[i][i];
         }
-        return (double) correct / data.count();
+        return correct;
+    }
+
+    public static double accuracy(int[][] confusion) {
+        long total = 0;
+        for (int[] row : confusion) {
+            for (int v : row) {
+                total += v;
+            }
+        }
+        return total == 0 ? 0 : (double) correct(confusion) / total;
     }
 
     /** Confusion matrix [true][predicted] of a network's parameters on a data set, without gradients. */
@@ -251,40 +265,48 @@ public final class VitTrainer {
         checkShape(data, c);
         int l = c.numLabels();
         int[][] confusion = new int[l][l];
-        int size = c.imageSize() * c.imageSize();
         int chunk = 1000;
         NDManager root = params.get("layernorm.weight").getManager();
-        for (int from = 0; from < data.count(); from += chunk) {
-            int to = Math.min(data.count(), from + chunk);
-            float[] px = new float[(to - from) * size];
-            for (int i = from; i < to; i++) {
-                for (int j = 0; j < size; j++) {
-                    px[(i - from) * size + j] = (data.pixels()[i * size + j] & 0xff) / 255f;
-                }
-            }
-            try (NDManager m = root.newSubManager()) {
-                VitParameters view = params.copyTo(m, false);
-                NDArray x = m.create(px, new Shape(to - from, size)).toType(params.get("layernorm.weight")
-                        .getDataType(), false);
-                float[] logits = new VitNetwork(c, VitNetwork.fuse(view)).logits(x)
-                        .toType(DataType.FLOAT32, false).toFloatArray();
-                for (int i = 0; i < to - from; i++) {
-                    int best = 0;
-                    for (int j = 1; j < l; j++) {
-                        if (logits[i * l + j] > logits[i * l + best]) {
-                            best = j;
-                        }
-                    }
-                    int truth = data.label(from + i);
-                    if (truth >= l) {
-                        throw new org.leafwalk.io.InvalidInputException("label " + truth + " of image " + (from + i)
-                                + " is outside the model's " + l + " classes");
-                    }
-                    confusion[truth][best]++;
-                }
+        DataType dtype = params.get("layernorm.weight").getDataType();
+        // the weights are copied and fused once for the whole data set, in a scope of their own
+        try (NDManager scope = root.newSubManager()) {
+            VitNetwork net = new VitNetwork(c, VitNetwork.fuse(params.copyTo(scope, false)));
+            for (int from = 0; from < data.count(); from += chunk) {
+                classify(net, data, from, Math.min(data.count(), from + chunk), scope, dtype, confusion);
             }
         }
         return confusion;
+    }
+
+    private static void classify(VitNetwork net, LabeledImages data, int from, int to, NDManager scope,
+            DataType dtype, int[][] confusion) {
+        VitConfig c = net.config();
+        int l = c.numLabels();
+        int size = c.imageSize() * c.imageSize();
+        float[] px = new float[(to - from) * size];
+        for (int i = from; i < to; i++) {
+            for (int j = 0; j < size; j++) {
+                px[(i - from) * size + j] = (data.pixels()[i * size + j] & 0xff) / 255f;
+            }
+        }
+        try (NDManager m = scope.newSubManager()) {
+            NDArray x = m.create(px, new Shape(to - from, size)).toType(dtype, false);
+            float[] logits = net.logits(x).toType(DataType.FLOAT32, false).toFloatArray();
+            for (int i = 0; i < to - from; i++) {
+                int best = 0;
+                for (int j = 1; j < l; j++) {
+                    if (logits[i * l + j] > logits[i * l + best]) {
+                        best = j;
+                    }
+                }
+                int truth = data.label(from + i);
+                if (truth >= l) {
+                    throw new org.leafwalk.io.InvalidInputException("label " + truth + " of image " + (from + i)
+                            + " is outside the model's " + l + " classes");
+                }
+                confusion[truth][best]++;
+            }
+        }
     }
 
     private static void checkShape(LabeledImages data, VitConfig c) {
