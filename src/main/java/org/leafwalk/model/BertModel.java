@@ -176,17 +176,11 @@ public final class BertModel implements AutoCloseable {
     }
 
     private NDArray layerNorm(NDArray x, NDArray g, NDArray b) {
-        return x.getNDArrayInternal().layerNorm(x, new Shape(config.hiddenSize()), g, b, (float) config.layerNormEps())
-                .singletonOrThrow();
+        return VitNetwork.layerNorm(x, g, b, config.hiddenSize(), config.layerNormEps());
     }
 
     private NDArray activation(NDArray x) {
-        return switch (config.hiddenAct()) {
-            case "gelu" -> x.getNDArrayInternal().gelu();
-            case "relu" -> x.getNDArrayInternal().relu();
-            default -> x.mul(x).mul(0.044715).add(1.0).mul(x).mul(Math.sqrt(2.0 / Math.PI)).tanh().add(1.0).mul(x)
-                    .mul(0.5);
-        };
+        return VitNetwork.activation(x, config.hiddenAct());
     }
 
     private NDArray array(float[] data, long... shape) {

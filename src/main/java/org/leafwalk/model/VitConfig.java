@@ -118,10 +118,7 @@ public record VitConfig(
 
     public static VitConfig load(Path dir) {
         Path configFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) {
-            throw new InvalidInputException(dir + ": not a model folder (no config.json)");
-        }
-        JsonObject c = JsonFiles.readObject(configFile);
+        JsonObject c = readConfig(dir);
         String type = c.has("model_type") ? c.get("model_type").getAsString() : "(missing)";
         if (!type.equals("vit")) {
             throw new InvalidInputException(configFile + ": model_type '" + type
@@ -215,7 +212,17 @@ public record VitConfig(
         return labels;
     }
 
-    private static int intField(JsonObject c, Path file, String name, int dflt) {
+    /** A model folder's config.json, or a message that the folder is not a model. */
+    static JsonObject readConfig(Path dir) {
+        Path file = dir.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException(dir + ": not a model folder (no config.json)");
+        }
+        return JsonFiles.readObject(file);
+    }
+
+    /** A positive integer field of a config file (its default when absent), with errors naming file and field. */
+    static int intField(JsonObject c, Path file, String name, int dflt) {
         if (!c.has(name)) {
             return dflt;
         }

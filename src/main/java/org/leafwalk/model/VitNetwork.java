@@ -197,18 +197,26 @@ public final class VitNetwork {
     }
 
     private NDArray layerNorm(NDArray x, NDArray g, NDArray b) {
-        return x.getNDArrayInternal()
-                .layerNorm(x, new Shape(config.hiddenSize()), g, b, (float) config.layerNormEps())
-                .singletonOrThrow();
+        return layerNorm(x, g, b, config.hiddenSize(), config.layerNormEps());
     }
 
     private NDArray activation(NDArray x) {
-        if (config.hiddenAct().equals("gelu")) {
-            return x.getNDArrayInternal().gelu();
-        }
-        // tanh approximation (gelu_new, gelu_pytorch_tanh, gelu_fast)
-        NDArray inner = x.mul(x).mul(0.044715).add(1.0).mul(x).mul(Math.sqrt(2.0 / Math.PI));
-        return inner.tanh().add(1.0).mul(x).mul(0.5);
+        return activation(x, config.hiddenAct());
+    }
+
+    /** The fused layer norm over the last axis (one native call). Shared by the encoders of this package. */
+    static NDArray layerNorm(NDArray x, NDArray g, NDArray b, int width, double eps) {
+        return x.getNDArrayInternal().layerNorm(x, new Shape(width), g, b, (float) eps).singletonOrThrow();
+    }
+
+    /** The MLP activation a config names: exact GELU, ReLU, or the tanh approximation (gelu_new and its aliases). */
+    static NDArray activation(NDArray x, String name) {
+        return switch (name) {
+            case "gelu" -> x.getNDArrayInternal().gelu();
+            case "relu" -> x.getNDArrayInternal().relu();
+            default -> x.mul(x).mul(0.044715).add(1.0).mul(x).mul(Math.sqrt(2.0 / Math.PI)).tanh().add(1.0).mul(x)
+                    .mul(0.5);
+        };
     }
 
     /**
