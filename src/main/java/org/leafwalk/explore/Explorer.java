@@ -132,14 +132,13 @@ public final class Explorer implements AutoCloseable {
 
     public Walker walker(InputSpace space, WalkSettings settings, double[] start, boolean embeddingBounds,
             OutputSpec spec) {
-        WalkSettings s = settings.tokenBlock() > 0 && space == InputSpace.PIXELS
-                ? failPixelsBlocks()
-                : settings.tokenBlock() < 0 ? settings.withTokenBlock(model.config().hiddenSize()) : settings;
+        if (settings.tokenBlock() != 0 && space == InputSpace.PIXELS) {
+            throw new IllegalArgumentException(
+                    "the per-token block variant works in embedding space (--space embeddings)");
+        }
+        // a negative block width means "the model's token width"
+        WalkSettings s = settings.tokenBlock() < 0 ? settings.withTokenBlock(model.config().hiddenSize()) : settings;
         return new Walker(map(space), s, start, bounds(space, embeddingBounds), spec);
-    }
-
-    private static WalkSettings failPixelsBlocks() {
-        throw new IllegalArgumentException("the per-token block variant works in embedding space (--space embeddings)");
     }
 
     public Readout readout(double[] output) {
