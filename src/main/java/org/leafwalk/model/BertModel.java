@@ -30,6 +30,15 @@ public final class BertModel implements AutoCloseable {
     private final NDArray embLnG;
     private final NDArray embLnB;
     private final List<Layer> layers = new ArrayList<>();
+    private final MaskedLmHead mlm; // null when the checkpoint has none
+    private final ClassifierHead classifier; // null when the checkpoint has none
+
+    /** BertForMaskedLM's head: dense, activation, LayerNorm, then the (tied) decoder onto the vocabulary. */
+    private record MaskedLmHead(NDArray denseW, NDArray denseB, NDArray lnG, NDArray lnB, NDArray decoderW,
+            NDArray decoderB) {}
+
+    /** BertForSequenceClassification's head: the pooler (tanh dense on [CLS]) and a linear classifier. */
+    private record ClassifierHead(NDArray poolerW, NDArray poolerB, NDArray w, NDArray b, int labels) {}
 
     private record Layer(NDArray qkvW, NDArray qkvB, NDArray outW, NDArray outB, NDArray ln1G, NDArray ln1B,
             NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B, NDArray ln2G, NDArray ln2B) {}
@@ -82,6 +91,39 @@ public final class BertModel implements AutoCloseable {
                     array(t.norm(p + "output.LayerNorm", "weight", "gamma", d), d),
                     array(t.norm(p + "output.LayerNorm", "bias", "beta", d), d)));
         }
+        mlm = w.containsKey("cls.predictions.transform.dense.weight") ? maskedLmHead(t, c) : null;
+        classifier = w.containsKey("classifier.weight") ? classifierHead(t, w, c) : null;
+    }
+
+    private MaskedLmHead maskedLmHead(Take t, BertConfig c) {
+        int d = c.hiddenSize();
+        int v = c.vocabSize();
+        Take top = new Take(t.file, t.w, "");
+        float[] decoder = t.w.containsKey("cls.predictions.decoder.weight")
+                ? top.get("cls.predictions.decoder.weight", v, d)
+                : t.get("embeddings.word_embeddings.weight", v, d); // tied to the input embeddings
+        float[] bias = t.w.containsKey("cls.predictions.bias") ? top.get("cls.predictions.bias", v)
+                : top.get("cls.predictions.decoder.bias", v);
+        return new MaskedLmHead(array(transpose(top.get("cls.predictions.transform.dense.weight", d, d), d, d), d, d),
+                array(top.get("cls.predictions.transform.dense.bias", d), d),
+                array(top.norm("cls.predictions.transform.LayerNorm", "weight", "gamma", d), d),
+                array(top.norm("cls.predictions.transform.LayerNorm", "bias", "beta", d), d),
+                array(transpose(decoder, v, d), d, v), array(bias, v));
+    }
+
+    private ClassifierHead classifierHead(Take t, Map<String, Tensor> w, BertConfig c) {
+        int d = c.hiddenSize();
+        Take top = new Take(t.file, w, "");
+        long[] shape = w.get("classifier.weight").shape();
+        if (shape.length != 2 || shape[1] != d) {
+            throw new InvalidInputException(t.file + ": classifier.weight has shape " + Arrays.toString(shape)
+                    + " but the hidden size is " + d);
+        }
+        int labels = (int) shape[0];
+        return new ClassifierHead(array(transpose(t.get("pooler.dense.weight", d, d), d, d), d, d),
+                array(t.get("pooler.dense.bias", d), d),
+                array(transpose(top.get("classifier.weight", labels, d), labels, d), d, labels),
+                array(top.get("classifier.bias", labels), labels), labels);
     }
 
     /** Loads a Hugging Face BERT folder (config.json, model.safetensors). */
@@ -167,6 +209,61 @@ public final class BertModel implements AutoCloseable {
             h = layerNorm(u.matMul(w.fc2W).add(w.fc2B).add(h1), w.ln2G, w.ln2B);
         }
         return h;
+    }
+
+    public boolean hasMaskedLmHead() {
+        return mlm != null;
+    }
+
+    /** The classifier's number of labels, or 0 when the checkpoint has no classifier head. */
+    public int classifierLabels() {
+        return classifier == null ? 0 : classifier.labels;
+    }
+
+    /** The masked-LM head's vocabulary logits at every position: hidden (B, T, d) to (B, T, V). */
+    public NDArray maskedLmLogits(NDArray hidden) {
+        if (mlm == null) {
+            throw new IllegalStateException("this checkpoint has no masked-LM head");
+        }
+        NDArray u = activation(hidden.matMul(mlm.denseW).add(mlm.denseB));
+        return layerNorm(u, mlm.lnG, mlm.lnB).matMul(mlm.decoderW).add(mlm.decoderB);
+    }
+
+    /** BERT's pooled output: tanh(dense([CLS] hidden state)), (B, d). */
+    public NDArray pooled(NDArray hidden) {
+        if (classifier == null) {
+            throw new IllegalStateException("this checkpoint has no pooler");
+        }
+        long b = hidden.getShape().get(0);
+        NDArray cls = hidden.get(":, 0, :").reshape(b, config.hiddenSize());
+        return cls.matMul(classifier.poolerW).add(classifier.poolerB).tanh();
+    }
+
+    /** The classifier's logits from the pooled output: (B, d) to (B, labels). */
+    public NDArray classify(NDArray pooled) {
+        return pooled.matMul(classifier.w).add(classifier.b);
+    }
+
+    /** The word embedding table (V, d), the position table (P, d) and the token type table, on the model. */
+    public NDArray wordEmbeddings() {
+        return wordEmbeddings;
+    }
+
+    public NDArray positionEmbeddings() {
+        return positionEmbeddings;
+    }
+
+    public NDArray typeEmbeddings() {
+        return typeEmbeddings;
+    }
+
+    /** The embedding LayerNorm's scale and offset. */
+    public NDArray embeddingNormScale() {
+        return embLnG;
+    }
+
+    public NDArray embeddingNormOffset() {
+        return embLnB;
     }
 
     /** Mean of the hidden states over the real tokens (sentence-transformers' pooling): (B, d). */

@@ -1,0 +1,352 @@
+package org.leafwalk.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.leafwalk.io.InvalidInputException;
+
+/**
+ * One sentence under one text model, as a map from the explored token embeddings to the model's output. The walk
+ * moves the selected positions of the embedding sequence (after the embedding LayerNorm, as in the seed paper); the
+ * other positions stay at the sentence's own embeddings. The output row is the logits of the task, then the
+ * representation:
+ * <ul>
+ *   <li>zero-shot (a plain encoder such as MiniLM): s·cos(mean-pooled embedding, label sentence embedding), s = 20,
+ *       then the mean-pooled sentence embedding;
+ *   <li>masked-LM: the vocabulary logits at the first [MASK], restricted to the top-k tokens at the start, then the
+ *       mean-pooled hidden state;
+ *   <li>classifier: the classifier's logits, then BERT's pooled output.
+ * </ul>
+ */
+public final class TextTask implements AutoCloseable {
+    /** The zero-shot logit scale: cosine similarities times this, as a CLIP-style temperature of 0.05. */
+    public static final double ZERO_SHOT_SCALE = 20;
+
+    public static final List<String> SENTIMENT_LABELS = List.of("This is a positive sentence.",
+            "This is a negative sentence.");
+    public static final List<String> TOPIC_LABELS = List.of("This text is about sports.",
+            "This text is about politics.", "This text is about science and technology.",
+            "This text is about food and cooking.", "This text is about music and art.");
+
+    public enum Kind {
+        ZERO_SHOT,
+        MASKED_LM,
+        CLASSIFIER
+    }
+
+    private final TextModel model;
+    private final TextInput input;
+    private final int[] selected;
+    private final Kind kind;
+    private final List<String> labels;
+    private final NDManager manager;
+    private final NDArray baseRest; // (1, T, d): the sentence's embeddings with the selected rows zeroed
+    private final NDArray scatter; // (S, T): one-hot placement of the selected rows
+    private final NDArray labelDirections; // zero-shot: (d, L) unit label embeddings
+    private final NDArray vocabColumns; // masked-LM: (V, k) one-hot columns of the chosen tokens
+    private final int maskPosition;
+    private final double[] start;
+
+    private TextTask(TextModel model, TextInput input, int[] selected, List<String> zeroShotLabels, int topK) {
+        this.model = model;
+        this.input = input;
+        this.selected = selected;
+        this.manager = model.bert().manager().newSubManager();
+        try {
+            int t = input.length();
+            int d = model.config().hiddenSize();
+            double[] full = model.embeddingsOf(input.ids(), input.types());
+            start = new double[selected.length * d];
+            float[] rest = new float[t * d];
+            for (int i = 0; i < t * d; i++) {
+                rest[i] = (float) full[i];
+            }
+            float[] sc = new float[t * selected.length];
+            for (int s = 0; s < selected.length; s++) {
+                int p = selected[s];
+                System.arraycopy(full, p * d, start, s * d, d);
+                Arrays.fill(rest, p * d, (p + 1) * d, 0f);
+                sc[s * t + p] = 1;
+            }
+            DataType dt = model.bert().dataType();
+            baseRest = cast(manager.create(rest, new Shape(1, t, d)), dt);
+            scatter = cast(manager.create(sc, new Shape(selected.length, t)), dt);
+            int mask = -1;
+            for (int i = 0; i < t; i++) {
+                if (input.ids()[i] == model.tokenizer().maskId()) {
+                    mask = i;
+                    break;
+                }
+            }
+            Kind k = switch (model.head()) {
+                case CLASSIFIER -> Kind.CLASSIFIER;
+                case MASKED_LM -> mask >= 0 ? Kind.MASKED_LM : Kind.ZERO_SHOT;
+                case SENTENCE_EMBEDDING -> Kind.ZERO_SHOT;
+            };
+            this.kind = k;
+            this.maskPosition = mask;
+            if (k == Kind.ZERO_SHOT) {
+                if (zeroShotLabels == null || zeroShotLabels.size() < 2) {
+                    throw new InvalidInputException("zero-shot needs at least two label sentences");
+                }
+                labels = List.copyOf(zeroShotLabels);
+                labelDirections = labelDirections(labels);
+                vocabColumns = null;
+            } else if (k == Kind.MASKED_LM) {
+                labelDirections = null;
+                int kk = topK <= 0 ? 10 : Math.min(topK, model.config().vocabSize());
+                int[] top = topTokens(full, kk);
+                float[] oneHot = new float[model.config().vocabSize() * kk];
+                List<String> l = new ArrayList<>();
+                for (int j = 0; j < kk; j++) {
+                    oneHot[top[j] * kk + j] = 1;
+                    l.add(model.tokenizer().token(top[j]));
+                }
+                vocabColumns = cast(manager.create(oneHot, new Shape(model.config().vocabSize(), kk)), dt);
+                labels = List.copyOf(l);
+            } else {
+                labelDirections = null;
+                vocabColumns = null;
+                labels = model.classLabels();
+            }
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * @param selected the positions to explore, ascending (empty or null: every position)
+     * @param zeroShotLabels the label sentences of the zero-shot distribution (plain encoders)
+     * @param topK the masked-LM's number of candidate tokens (≤ 0: 10)
+     */
+    public static TextTask create(TextModel model, TextInput input, int[] selected, List<String> zeroShotLabels,
+            int topK) {
+        int t = input.length();
+        int[] sel = selected == null || selected.length == 0 ? IntStream.range(0, t).toArray()
+                : Arrays.stream(selected).sorted().distinct().toArray();
+        for (int p : sel) {
+            if (p < 0 || p >= t) {
+                throw new InvalidInputException("token position " + p + " is outside the sentence's " + t + " tokens");
+            }
+        }
+        return new TextTask(model, input, sel, zeroShotLabels, topK);
+    }
+
+    private static NDArray cast(NDArray a, DataType dt) {
+        return dt == DataType.FLOAT32 ? a : a.toType(dt, false);
+    }
+
+    private NDArray labelDirections(List<String> sentences) {
+        int d = model.config().hiddenSize();
+        float[] dirs = new float[d * sentences.size()];
+        for (int j = 0; j < sentences.size(); j++) {
+            TextInput in = model.tokenize(sentences.get(j));
+            double[] e = sentenceEmbedding(in.ids(), in.types());
+            double norm = 0;
+            for (double v : e) {
+                norm += v * v;
+            }
+            norm = Math.sqrt(Math.max(norm, 1e-30));
+            for (int i = 0; i < d; i++) {
+                dirs[i * sentences.size() + j] = (float) (e[i] / norm);
+            }
+        }
+        return cast(manager.create(dirs, new Shape(d, sentences.size())), model.bert().dataType());
+    }
+
+    /** The mean-pooled last hidden state of a token sequence. */
+    private double[] sentenceEmbedding(long[] ids, long[] types) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray emb = model.bert().embed(m.create(ids, new Shape(1, ids.length)),
+                    m.create(types, new Shape(1, types.length)));
+            NDArray h = model.bert().encode(emb, m.ones(new Shape(1, ids.length)));
+            return TextModel.toDoubles(h.mean(new int[] {1}));
+        }
+    }
+
+    private int[] topTokens(double[] full, int k) {
+        try (NDManager m = manager.newSubManager()) {
+            int t = input.length();
+            int d = model.config().hiddenSize();
+            NDArray emb = cast(m.create(toFloats(full), new Shape(1, t, d)), model.bert().dataType());
+            NDArray h = model.bert().encode(emb, m.ones(new Shape(1, t)));
+            NDArray at = h.get(":, " + maskPosition + ":" + (maskPosition + 1) + ", :");
+            double[] logits = TextModel.toDoubles(model.bert().maskedLmLogits(at));
+            return IntStream.range(0, logits.length).boxed()
+                    .sorted(Comparator.comparingDouble((Integer i) -> -logits[i]).thenComparingInt(i -> i)).limit(k)
+                    .mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    private static float[] toFloats(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
+    }
+
+    public TextModel model() {
+        return model;
+    }
+
+    public TextInput input() {
+        return input;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The explored positions, ascending. */
+    public int[] selected() {
+        return selected.clone();
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public int logitCount() {
+        return labels.size();
+    }
+
+    public int outputWidth() {
+        return labels.size() + model.config().hiddenSize();
+    }
+
+    public int inputDimension() {
+        return selected.length * model.config().hiddenSize();
+    }
+
+    /** The start point: the selected rows of the sentence's embedding sequence, flattened. */
+    public double[] startPoint() {
+        return start.clone();
+    }
+
+    public NDManager manager() {
+        return model.bert().manager();
+    }
+
+    /**
+     * The full embedding sequence (B, T, d) of points (B, S·d). Every operation starts from x, so what it creates
+     * lives on x's manager.
+     */
+    public NDArray sequence(NDArray x) {
+        long b = x.getShape().get(0);
+        int d = model.config().hiddenSize();
+        NDArray rows = x.reshape(b, selected.length, d).transpose(0, 2, 1); // (B, d, S)
+        return rows.matMul(scatter).transpose(0, 2, 1).add(baseRest);
+    }
+
+    /** The output row (B, L + d) at points (B, S·d). */
+    public NDArray readout(NDArray x) {
+        return readoutOfSequence(sequence(x));
+    }
+
+    private NDArray readoutOfSequence(NDArray emb) {
+        long b = emb.getShape().get(0);
+        long t = emb.getShape().get(1);
+        NDArray mask = emb.getManager().ones(new Shape(b, t));
+        NDArray h = model.bert().encode(emb, mask);
+        return switch (kind) {
+            case ZERO_SHOT -> {
+                NDArray pooled = h.mean(new int[] {1});
+                NDArray unit = pooled.div(pooled.square().sum(new int[] {1}, true).add(1e-12).sqrt());
+                yield NDArrays.concat(new ai.djl.ndarray.NDList(unit.matMul(labelDirections).mul(ZERO_SHOT_SCALE),
+                        pooled), 1);
+            }
+            case MASKED_LM -> {
+                NDArray at = h.get(":, " + maskPosition + ":" + (maskPosition + 1) + ", :");
+                NDArray logits = model.bert().maskedLmLogits(at).reshape(b, -1).matMul(vocabColumns);
+                yield NDArrays.concat(new ai.djl.ndarray.NDList(logits, h.mean(new int[] {1})), 1);
+            }
+            case CLASSIFIER -> {
+                NDArray pooled = model.bert().pooled(h);
+                yield NDArrays.concat(new ai.djl.ndarray.NDList(model.bert().classify(pooled), pooled), 1);
+            }
+        };
+    }
+
+    /** The full embedding sequence of a point, flattened (T·d). */
+    public double[] fullSequence(double[] point) {
+        try (NDManager m = manager.newSubManager()) {
+            return TextModel.toDoubles(sequence(point(m, point)));
+        }
+    }
+
+    private NDArray point(NDManager m, double[] point) {
+        return cast(m.create(toFloats(point), new Shape(1, point.length)), model.bert().dataType());
+    }
+
+    /**
+     * Reads a point back as tokens: the nearest vocabulary token at every position (with its residual), the
+     * masked-LM head's token at every explored position where the model has one, and the decoded token sequence
+     * run through the model again (the seed paper's consistency check; through the head's tokens when there is a
+     * head, as the paper decodes).
+     */
+    public TextDecoding decode(double[] point) {
+        double[] full = fullSequence(point);
+        int t = input.length();
+        TextModel.NearestTokens near = model.nearest(full, input.types());
+        long[] decoded = near.ids().clone();
+        String[] viaHead = null;
+        if (model.bert().hasMaskedLmHead()) {
+            viaHead = input.tokens().clone();
+            long[] headIds = input.ids().clone();
+            try (NDManager m = manager.newSubManager()) {
+                int d = model.config().hiddenSize();
+                NDArray emb = cast(m.create(toFloats(full), new Shape(1, t, d)), model.bert().dataType());
+                NDArray h = model.bert().encode(emb, m.ones(new Shape(1, t)));
+                long[] arg = model.bert().maskedLmLogits(h).argMax(2).toLongArray();
+                for (int p : selected) {
+                    headIds[p] = arg[p];
+                    viaHead[p] = model.tokenizer().token(arg[p]);
+                }
+            }
+            decoded = headIds;
+        }
+        double[] reOutput;
+        try (NDManager m = manager.newSubManager()) {
+            double[] e = model.embeddingsOf(decoded, input.types());
+            float[] f = toFloats(e);
+            NDArray emb = cast(m.create(f, new Shape(1, t, model.config().hiddenSize())), model.bert().dataType());
+            reOutput = TextModel.toDoubles(readoutOfSequence(emb));
+        }
+        String[] nearest = model.tokenizer().tokens(near.ids());
+        boolean[] changed = new boolean[t];
+        for (int i = 0; i < t; i++) {
+            changed[i] = near.ids()[i] != input.ids()[i] || (viaHead != null && !viaHead[i].equals(input.tokens()[i]));
+        }
+        return new TextDecoding(input.tokens().clone(), nearest, near.distances(), near.norms(), changed, viaHead,
+                model.tokenizer().decode(decoded), reOutput);
+    }
+
+    /** Per position, the length of a direction's part in that token's embedding (unselected positions: 0). */
+    public double[] tokenEnergy(double[] direction) {
+        int d = model.config().hiddenSize();
+        double[] e = new double[input.length()];
+        for (int s = 0; s < selected.length; s++) {
+            double sum = 0;
+            for (int j = 0; j < d; j++) {
+                double v = direction[s * d + j];
+                sum += v * v;
+            }
+            e[selected[s]] = Math.sqrt(sum);
+        }
+        return e;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
