@@ -51,9 +51,9 @@ final class ExportCommand implements Callable<Integer> {
             written.add(json.toString());
         }
         if (gif != null || png != null) {
-            boolean needModel = r.settings().space() == InputSpace.EMBEDDINGS;
-            try (Explorer ex = needModel ? Explorer.open(Path.of(r.modelPath()), common.device) : null) {
-                var toImage = Exports.imageOf(r, ex);
+            boolean needModel = r.isText() || r.settings().space() == InputSpace.EMBEDDINGS;
+            try (Explorer ex = needModel ? Explorer.open(Path.of(r.modelPath()), common.device) : null;
+                    Exports.Drawer toImage = Exports.drawer(r, ex)) {
                 if (gif != null) {
                     Exports.gif(gif, r, toImage, gifOptions.options());
                     written.add(gif.toString());

@@ -7,8 +7,10 @@ import picocli.CommandLine.Option;
 /** The --model option every command that loads a model takes. */
 final class ModelOption {
     @Option(names = "--model", defaultValue = "default", paramLabel = "MODEL",
-            description = "'default' (the shipped MNIST ViT), 'fashion' (the shipped Fashion-MNIST ViT) or a "
-                    + "Hugging Face format ViT folder (config.json, model.safetensors) (default: ${DEFAULT-VALUE}).")
+            description = "'default' (the shipped MNIST ViT), 'fashion' (the shipped Fashion-MNIST ViT), 'minilm' "
+                    + "(the embedded all-MiniLM-L6-v2 text model), or a folder: a Hugging Face ViT or BERT-family "
+                    + "model (config.json, model.safetensors, and tokenizer.json for text), or an ONNX BERT export "
+                    + "with its tokenizer.json (default: ${DEFAULT-VALUE}).")
     String ref;
 
     Path path() {

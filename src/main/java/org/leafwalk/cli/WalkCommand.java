@@ -15,6 +15,8 @@ import org.leafwalk.geometry.WalkSettings;
 import org.leafwalk.geometry.Walker;
 import org.leafwalk.io.JsonFiles;
 import org.leafwalk.model.ImageInput;
+import org.leafwalk.model.TextDecoding;
+import org.leafwalk.model.TextTask;
 import org.leafwalk.model.InputSpace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,6 +82,9 @@ final class WalkCommand implements Callable<Integer> {
     @Mixin
     GifOptionsMixin gifOptions;
 
+    @Mixin
+    TextOptions textOptions;
+
     private static double[] head(double[] a) {
         return java.util.Arrays.copyOf(a, Math.min(10, a.length));
     }
@@ -106,11 +111,19 @@ final class WalkCommand implements Callable<Integer> {
         WalkSettings settings = explore.settings().withPolicy(StepPolicy.parse(policy), eta).withSeed(seed)
                 .withCorrected(!uncorrected).withRandomChoice(random).withTokenBlock(block);
         long t0 = System.nanoTime();
-        try (Explorer ex = Explorer.open(explore.model(), common.device)) {
-            Path input = inputOption.resolve(explore.model());
-            ImageInput image = ex.loadImage(input);
-            Walker w = ex.walker(space, settings, ex.startPoint(image, space), embeddingBounds);
-            Readout start = ex.readout(w.current().output());
+        try (Explorer ex = Explorer.open(explore.model(), common.device);
+                TextTask task = ex.isText() ? ex.textTask(textOptions.setup(inputOption.ref), settings.topK())
+                        : null) {
+            if (task != null) {
+                space = InputSpace.EMBEDDINGS;
+            }
+            Path input = task != null ? null : inputOption.resolve(explore.model());
+            ImageInput image = task != null ? null : ex.loadImage(input);
+            Walker w = task != null ? ex.walker(task, settings, task.startPoint(), null)
+                    : ex.walker(space, settings, ex.startPoint(image, space), embeddingBounds);
+            java.util.function.Function<double[], Readout> readout = task != null
+                    ? y -> Readout.of(y, task.labels()) : ex::readout;
+            Readout start = readout.apply(w.current().output());
             List<org.leafwalk.explore.TrajectoryEntry> entries = new ArrayList<>();
             entries.add(new org.leafwalk.explore.TrajectoryEntry(0, "start", 0, w.current().point(),
                     start.probabilities(), start.prediction(),
@@ -128,7 +141,7 @@ final class WalkCommand implements Callable<Integer> {
                     stopped = "step " + (i + 1) + " refused: " + e.getMessage();
                     break;
                 }
-                Readout r = ex.readout(so.state().output());
+                Readout r = readout.apply(so.state().output());
                 if (r.prediction() != prev) {
                     changes++;
                     prev = r.prediction();
@@ -150,11 +163,28 @@ final class WalkCommand implements Callable<Integer> {
             }
             double walkMs = (System.nanoTime() - tw) / 1e6;
             double finalDistance = rows.isEmpty() ? 0.0 : (double) rows.get(rows.size() - 1).get("distance");
-            Readout end = ex.readout(w.settle().output());
+            Readout end = readout.apply(w.settle().output());
             Map<String, Object> o = Json.object();
             o.put("model", explore.model().toString());
-            o.put("input", input.toString());
-            o.put("notes", image.notes());
+            o.put("input", task != null ? task.input().text() : input.toString());
+            o.put("notes", task != null ? List.of() : image.notes());
+            if (task != null) {
+                o.put("task", task.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                o.put("tokens", List.of(task.input().tokens()));
+                o.put("explored_positions", java.util.Arrays.stream(task.selected()).boxed().toList());
+                TextDecoding dec = task.decode(w.current().point());
+                Readout again = Readout.of(dec.decodedOutput(), task.labels());
+                Map<String, Object> d = Json.object();
+                d.put("nearest_tokens", List.of(dec.nearest()));
+                d.put("residuals", Json.list(dec.residual()));
+                if (dec.viaHead() != null) {
+                    d.put("head_tokens", List.of(dec.viaHead()));
+                }
+                d.put("changed_tokens", dec.changedCount());
+                d.put("text", dec.decodedText());
+                d.put("prediction", Json.prediction(again));
+                o.put("decoded", d);
+            }
             o.put("device", ex.deviceName());
             o.put("space", space.id());
             o.put("metric", explore.outputMetric().id());
@@ -185,15 +215,24 @@ final class WalkCommand implements Callable<Integer> {
                 var settingsRecord = new org.leafwalk.explore.Settings(space, settings.metric(), settings.topK(),
                         algorithm, settings.policy(), settings.eta(), settings.tau(), settings.corrected(), seed,
                         settings.nullDirections());
-                var cfg = ex.config();
-                var rec = new org.leafwalk.explore.Recording(explore.modelOption.ref,
-                        explore.model().toAbsolutePath().toString(),
-                        org.leafwalk.explore.SessionFiles.weightsSha256(explore.model()),
-                        input.getFileName().toString(),
-                        org.leafwalk.io.Images.encodePng(ImageInput.toImage(image.pixels(), cfg.numChannels(),
-                                cfg.imageSize())),
-                        settingsRecord, cfg.labels(), cfg.numChannels(), cfg.imageSize(), entries.size() - 1,
-                        entries);
+                org.leafwalk.explore.Recording rec;
+                if (task != null) {
+                    rec = new org.leafwalk.explore.Recording(explore.modelOption.ref,
+                            explore.model().toAbsolutePath().toString(),
+                            org.leafwalk.explore.SessionFiles.weightsSha256(explore.model()), task.input().text(),
+                            new byte[0], settingsRecord, task.labels(), 0, 0, entries.size() - 1, entries,
+                            textOptions.setup(inputOption.ref).withSelected(task.selected()));
+                } else {
+                    var cfg = ex.config();
+                    rec = new org.leafwalk.explore.Recording(explore.modelOption.ref,
+                            explore.model().toAbsolutePath().toString(),
+                            org.leafwalk.explore.SessionFiles.weightsSha256(explore.model()),
+                            input.getFileName().toString(),
+                            org.leafwalk.io.Images.encodePng(ImageInput.toImage(image.pixels(), cfg.numChannels(),
+                                    cfg.imageSize())),
+                            settingsRecord, cfg.labels(), cfg.numChannels(), cfg.imageSize(), entries.size() - 1,
+                            entries);
+                }
                 if (csv != null) {
                     org.leafwalk.explore.TrajectoryExport.writeCsv(csv, rec);
                 }
@@ -201,8 +240,10 @@ final class WalkCommand implements Callable<Integer> {
                     org.leafwalk.explore.SessionFiles.save(session, rec);
                 }
                 if (gif != null) {
-                    org.leafwalk.explore.Exports.gif(gif, rec, org.leafwalk.explore.Exports.imageOf(rec, ex),
-                            gifOptions.options());
+                    try (var drawer = task != null ? org.leafwalk.explore.Exports.textDrawer(task)
+                            : org.leafwalk.explore.Exports.drawer(rec, ex)) {
+                        org.leafwalk.explore.Exports.gif(gif, rec, drawer, gifOptions.options());
+                    }
                 }
             }
             if (common.json) {

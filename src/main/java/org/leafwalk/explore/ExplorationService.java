@@ -20,6 +20,8 @@ import org.leafwalk.geometry.Walker;
 import org.leafwalk.model.EmbeddingDecoding;
 import org.leafwalk.model.ImageInput;
 import org.leafwalk.model.InputSpace;
+import org.leafwalk.model.TextDecoding;
+import org.leafwalk.model.TextTask;
 
 /**
  * The compute service: one worker thread owns the model and every NDArray and recomputes the metric after every
@@ -57,6 +59,8 @@ public final class ExplorationService implements AutoCloseable {
     private Path modelPath;
     private Path inputPath;
     private ImageInput image;
+    private TextSetup textSetup; // the text input (text models), or null
+    private TextTask task; // the sentence under the model, rebuilt on restart
     private Settings settings = Settings.defaults();
     private Walker walker;
     private Readout startReadout;
@@ -100,12 +104,40 @@ public final class ExplorationService implements AutoCloseable {
         post(() -> doOpenImage(file));
     }
 
+    /** A sentence for a text model (the explored positions start as every token). */
+    public void openText(String sentence) {
+        post(() -> doOpenText(textSetup == null ? TextSetup.of(sentence) : textSetup.withSentence(sentence)));
+    }
+
+    /** Which token positions the walk moves (empty: every token); restarts the walk. */
+    public void selectTokens(int[] positions) {
+        post(() -> {
+            if (textSetup != null) {
+                doOpenText(textSetup.withSelected(positions));
+            }
+        });
+    }
+
+    /** The zero-shot label sentences (at least two); restarts the walk. */
+    public void setZeroShotLabels(List<String> labels) {
+        post(() -> {
+            TextSetup base = textSetup == null ? TextSetup.of(defaultSentence()) : textSetup;
+            doOpenText(base.withLabels(labels));
+        });
+    }
+
     /** Opens a model and an input together (the input resolved against the model, for sample:N). */
     public void open(Path modelDir, String inputRef) {
         post(() -> {
-            if (doOpenModel(modelDir)) {
+            if (doOpenModel(modelDir, false)) {
                 try {
-                    doOpenImage(References.input(inputRef, modelDir));
+                    if (explorer.isText()) {
+                        String sentence = inputRef == null || inputRef.isBlank() || inputRef.startsWith("sample:")
+                                ? defaultSentence() : References.text(inputRef);
+                        doOpenText((textSetup == null ? TextSetup.of(sentence) : textSetup.withSentence(sentence)));
+                    } else {
+                        doOpenImage(References.input(inputRef, modelDir));
+                    }
                 } catch (RuntimeException e) {
                     notices.accept(Notice.error(e.getMessage()));
                 }
@@ -214,8 +246,8 @@ public final class ExplorationService implements AutoCloseable {
                     case SESSION -> SessionFiles.save(file, r);
                     case CSV -> TrajectoryExport.writeCsv(file, r);
                     case JSON -> TrajectoryExport.writeJson(file, r);
-                    case GIF -> Exports.gif(file, r, Exports.imageOf(r, explorer), gif);
-                    case PNG -> Exports.png(file, r, r.cursor(), Exports.imageOf(r, explorer), 10);
+                    case GIF -> Exports.gif(file, r, drawer(r), gif);
+                    case PNG -> Exports.png(file, r, r.cursor(), drawer(r), 10);
                 }
                 notices.accept(Notice.info("saved " + file));
             } catch (RuntimeException e) {
@@ -241,6 +273,11 @@ public final class ExplorationService implements AutoCloseable {
             boolean recompute = loaded.modelChanged() && recomputeIfChanged.test(loaded);
             doOpenSession(file, loaded, recompute);
         });
+    }
+
+    /** Draws the recorded points: the current text task's decoding, or the image decoder. */
+    private Exports.Drawer drawer(Recording r) {
+        return task != null ? Exports.textDrawer(task) : Exports.drawer(r, explorer);
     }
 
     /** Computations requested but not yet started (commands plus a pending drag target), for tests and status. */
@@ -385,7 +422,7 @@ public final class ExplorationService implements AutoCloseable {
         while (trajectory.size() > cursor + 1) {
             trajectory.remove(trajectory.size() - 1);
         }
-        Readout r = explorer.readout(state.output());
+        Readout r = readout(state.output());
         double[] x = state.point();
         double dist = distance(x, trajectory.get(0).point());
         trajectory.add(new TrajectoryEntry(trajectory.size(), label, delta, x, r.probabilities(), r.prediction(),
@@ -395,6 +432,12 @@ public final class ExplorationService implements AutoCloseable {
 
     /** The walk as recorded so far (up to the current step), for export; runs on the compute thread. */
     Recording recording() {
+        if (task != null) {
+            List<TrajectoryEntry> upto = List.copyOf(trajectory.subList(0, Math.min(trajectory.size(), cursor + 1)));
+            return new Recording(modelPath.toString(), modelPath.toAbsolutePath().toString(),
+                    SessionFiles.weightsSha256(modelPath), textSetup.sentence(), new byte[0], settings, task.labels(),
+                    0, 0, upto.size() - 1, upto, textSetup);
+        }
         var cfg = explorer.config();
         byte[] png = org.leafwalk.io.Images.encodePng(ImageInput.toImage(image.pixels(), cfg.numChannels(),
                 cfg.imageSize()));
@@ -412,18 +455,29 @@ public final class ExplorationService implements AutoCloseable {
                 return;
             }
         }
-        ImageInput img;
-        try {
-            img = ImageInput.fromImage(r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()),
-                    explorer.config());
-        } catch (RuntimeException e) {
-            notices.accept(Notice.error("cannot open session: its input: " + describe(e)));
+        if (r.isText() != explorer.isText()) {
+            notices.accept(Notice.error("cannot open session: it was recorded on " + (r.isText() ? "a text" : "an image")
+                    + " model, and " + model + " is not one"));
             return;
         }
-        image = img;
-        inputPath = Path.of(r.inputName());
         settings = r.settings();
-        restart();
+        if (r.isText()) {
+            if (!doOpenText(r.text())) {
+                return;
+            }
+        } else {
+            ImageInput img;
+            try {
+                img = ImageInput.fromImage(r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()),
+                        explorer.config());
+            } catch (RuntimeException e) {
+                notices.accept(Notice.error("cannot open session: its input: " + describe(e)));
+                return;
+            }
+            image = img;
+            inputPath = Path.of(r.inputName());
+            restart();
+        }
         trajectory.clear();
         for (TrajectoryEntry e : r.trajectory()) {
             trajectory.add(recompute ? recomputed(e) : e);
@@ -443,12 +497,17 @@ public final class ExplorationService implements AutoCloseable {
     private TrajectoryEntry recomputed(TrajectoryEntry e) {
         walker.moveTo(e.point());
         Linearization lin = walker.current();
-        Readout r = explorer.readout(lin.output());
+        Readout r = readout(lin.output());
         return new TrajectoryEntry(e.step(), e.direction(), e.delta(), e.point(), r.probabilities(), r.prediction(),
                 head(lin.spectrum().nonzeroEigenvalues(), 10), r.klFrom(startReadout), e.distance());
     }
 
     private boolean doOpenModel(Path dir) {
+        return doOpenModel(dir, true);
+    }
+
+    /** @param openInput open the current input (or, on a text model, a default sentence) on the new model */
+    private boolean doOpenModel(Path dir, boolean openInput) {
         Explorer next;
         try {
             next = Explorer.open(dir, Explorer.Offline.device(device), DataType.FLOAT32);
@@ -461,11 +520,23 @@ public final class ExplorationService implements AutoCloseable {
         Explorer old = explorer;
         explorer = next;
         modelPath = dir;
+        walker = null;
+        closeTask();
         if (old != null) {
-            walker = null;
             old.close();
         }
-        if (inputPath != null) {
+        if (!openInput) {
+            image = null;
+            inputPath = null;
+        } else if (explorer.isText()) {
+            image = null;
+            inputPath = null;
+            try {
+                doOpenText(textSetup != null ? textSetup : TextSetup.of(defaultSentence()));
+            } catch (RuntimeException e) {
+                notices.accept(Notice.error("the sentence does not fit the new model: " + describe(e)));
+            }
+        } else if (inputPath != null) {
             try {
                 doOpenImage(inputPath);
             } catch (RuntimeException e) {
@@ -476,9 +547,60 @@ public final class ExplorationService implements AutoCloseable {
         return true;
     }
 
+    /** The sentence a text model opens with: one with a [MASK] for a masked-LM model. */
+    private String defaultSentence() {
+        if (explorer != null && explorer.isText()
+                && explorer.textModel().head() == org.leafwalk.model.TextModel.Head.MASKED_LM) {
+            return "The capital of France is [MASK].";
+        }
+        return "I loved this movie, the acting was wonderful!";
+    }
+
+    private void closeTask() {
+        if (task != null) {
+            task.close();
+            task = null;
+        }
+    }
+
+    /** Opens a sentence; on failure the walk stays as it was and the user is told why. */
+    private boolean doOpenText(TextSetup setup) {
+        if (explorer == null) {
+            throw new IllegalStateException("open a model first");
+        }
+        if (!explorer.isText()) {
+            notices.accept(Notice.error("this is an image model: open an image, or a text model for sentences"));
+            publish();
+            return false;
+        }
+        TextTask next;
+        try {
+            next = explorer.textTask(setup, settings.topK());
+        } catch (RuntimeException e) {
+            notices.accept(Notice.error("cannot use the sentence: " + describe(e)));
+            publish();
+            return false;
+        }
+        closeTask();
+        task = next;
+        textSetup = setup;
+        settings = settings.withSpace(InputSpace.EMBEDDINGS); // a sentence is walked in its embedding sequence
+        if (task.kind() == TextTask.Kind.ZERO_SHOT && explorer.textModel().head()
+                == org.leafwalk.model.TextModel.Head.MASKED_LM) {
+            notices.accept(Notice.info("no [MASK] in the sentence: showing the zero-shot distribution"));
+        }
+        restart();
+        return true;
+    }
+
     private void doOpenImage(Path file) {
         if (explorer == null) {
             throw new IllegalStateException("open a model first");
+        }
+        if (explorer.isText()) {
+            notices.accept(Notice.error("this is a text model: type a sentence, or open an image model for images"));
+            publish();
+            return;
         }
         ImageInput img;
         try {
@@ -500,11 +622,13 @@ public final class ExplorationService implements AutoCloseable {
         s.walkSettings().validate();
         Settings old = settings;
         settings = s;
-        if (explorer == null || image == null) {
+        if (explorer == null || (image == null && task == null)) {
             return;
         }
         try {
-            if (old.space() != s.space() || old.metric() != s.metric() || old.topK() != s.topK()
+            if (task != null && old.topK() != s.topK()) {
+                doOpenText(textSetup); // the masked-LM's candidate tokens depend on k
+            } else if (old.space() != s.space() || old.metric() != s.metric() || old.topK() != s.topK()
                     || old.seed() != s.seed() || old.nullDirections() != s.nullDirections()) {
                 restart();
             } else {
@@ -521,10 +645,10 @@ public final class ExplorationService implements AutoCloseable {
 
     private void restart() {
         stopMotion();
-        double[] start = explorer.startPoint(image, settings.space());
+        double[] start = task != null ? task.startPoint() : explorer.startPoint(image, settings.space());
         rebuildWalker(start);
-        startReadout = explorer.readout(walker.current().output());
-        startImage = explorer.asImage(start, settings.space());
+        startReadout = readout(walker.current().output());
+        startImage = task != null ? new double[0] : explorer.asImage(start, settings.space());
         trajectory.clear();
         cursor = 0;
         Linearization s = walker.current();
@@ -535,7 +659,17 @@ public final class ExplorationService implements AutoCloseable {
     }
 
     private void rebuildWalker(double[] start) {
-        walker = explorer.walker(settings.space(), settings.walkSettings(), start, false);
+        walker = task != null ? explorer.walker(task, settings.walkSettings(), start, null)
+                : explorer.walker(settings.space(), settings.walkSettings(), start, false);
+    }
+
+    /** The output row read with the labels of what is explored. */
+    private Readout readout(double[] output) {
+        return task != null ? Readout.of(output, task.labels()) : explorer.readout(output);
+    }
+
+    private List<String> labels() {
+        return task != null ? task.labels() : explorer.config().labels();
     }
 
     private void doScrub(int step, boolean truncate) {
@@ -571,13 +705,17 @@ public final class ExplorationService implements AutoCloseable {
             return;
         }
         Linearization lin = walker.current();
-        Readout r = explorer.readout(lin.output());
-        InputSpace space = settings.space();
+        Readout r = readout(lin.output());
+        InputSpace space = task != null ? InputSpace.EMBEDDINGS : settings.space();
         double[] point = lin.point();
         double[] img;
         double[] residual = null;
         double relResidual = 0;
-        if (space == InputSpace.EMBEDDINGS) {
+        TextView textView = null;
+        if (task != null) {
+            textView = textView(point);
+            img = new double[0];
+        } else if (space == InputSpace.EMBEDDINGS) {
             EmbeddingDecoding dec = explorer.decode(point);
             img = dec.image();
             residual = dec.patchResidual();
@@ -590,12 +728,13 @@ public final class ExplorationService implements AutoCloseable {
         double[] sliderEigen = new double[t.sliderCount()];
         for (int i = 0; i < t.sliderCount(); i++) {
             double[] v = t.eigendirection(i);
-            eigenThumbs[i] = v == null ? new double[img.length] : explorer.directionAsImage(v, space);
+            eigenThumbs[i] = v == null ? new double[task != null ? task.input().length() : img.length]
+                    : thumb(v, space);
             sliderEigen[i] = t.sliderEigenvalue(i);
         }
         double[][] nullThumbs = new double[t.nullCount()][];
         for (int i = 0; i < t.nullCount(); i++) {
-            nullThumbs[i] = explorer.directionAsImage(t.nullDirection(i), space);
+            nullThumbs[i] = thumb(t.nullDirection(i), space);
         }
         int upto = Math.min(trajectory.size(), cursor + 1);
         double[] dd = new double[upto];
@@ -604,16 +743,39 @@ public final class ExplorationService implements AutoCloseable {
             dd[i] = trajectory.get(i).distance();
             dk[i] = trajectory.get(i).kl();
         }
-        var cfg = explorer.config();
+        int channels = task != null ? 0 : explorer.config().numChannels();
+        int size = task != null ? 0 : explorer.config().imageSize();
+        String input = task != null ? textSetup.sentence() : inputPath == null ? "" : inputPath.getFileName().toString();
         snapshots.accept(new Snapshot(versions.incrementAndGet(), modelPath.getFileName().toString(),
-                explorer.deviceName(), inputPath == null ? "" : inputPath.getFileName().toString(), space.id(),
-                settings.metric().id(), cfg.numChannels(), cfg.imageSize(), point.length, cursor, trajectory.size(), img.clone(),
-                startImage.clone(), residual, relResidual, cfg.labels(), r.probabilities(),
+                explorer.deviceName(), input, space.id(), settings.metric().id(), channels, size, point.length, cursor,
+                trajectory.size(), img.clone(), startImage.clone(), residual, relResidual, labels(), r.probabilities(),
                 startReadout.probabilities(), r.prediction(), startReadout.prediction(),
                 lin.spectrum().nonzeroEigenvalues(), lin.spectrum().eigenvalues().clone(), lin.spectrum().rank(),
                 settings.tau(), sliderEigen, eigenThumbs, nullThumbs, distance(point, trajectory.get(0).point()),
                 r.klFrom(startReadout), lastDelta, lastStepMillis, stepsPerSecond, dd, dk,
-                playing != null || drag.get() != null, settings));
+                playing != null || drag.get() != null, settings, textView));
+    }
+
+    private double[] thumb(double[] direction, InputSpace space) {
+        return task != null ? task.tokenEnergy(direction) : explorer.directionAsImage(direction, space);
+    }
+
+    private TextView textView(double[] point) {
+        TextDecoding dec = task.decode(point);
+        Readout again = readout(dec.decodedOutput());
+        int t = dec.original().length;
+        double[] rel = new double[t];
+        for (int i = 0; i < t; i++) {
+            rel[i] = dec.residual()[i] / Math.max(dec.norm()[i], 1e-12);
+        }
+        boolean[] sel = new boolean[t];
+        for (int p : task.selected()) {
+            sel[p] = true;
+        }
+        return new TextView(textSetup.sentence(), task.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                List.of(dec.original()), List.of(dec.nearest()), dec.residual(), rel, dec.changed(), sel,
+                dec.viaHead() == null ? null : List.of(dec.viaHead()), dec.decodedText(), again.prediction(),
+                again.probabilities(), textSetup.labels());
     }
 
     private static double[] head(double[] a, int n) {
@@ -639,6 +801,7 @@ public final class ExplorationService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeTask();
         if (explorer != null) {
             explorer.close();
         }

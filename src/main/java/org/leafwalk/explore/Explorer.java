@@ -15,6 +15,9 @@ import org.leafwalk.geometry.Walker;
 import org.leafwalk.model.EmbeddingDecoding;
 import org.leafwalk.model.ImageInput;
 import org.leafwalk.model.InputSpace;
+import org.leafwalk.model.TextInput;
+import org.leafwalk.model.TextModel;
+import org.leafwalk.model.TextTask;
 import org.leafwalk.model.VitConfig;
 import org.leafwalk.model.VitModel;
 
@@ -28,31 +31,101 @@ public final class Explorer implements AutoCloseable {
         Offline.ensure();
     }
 
-    private final VitModel model;
+    private final VitModel model; // an image model, or null
+    private final TextModel text; // a text model, or null
 
-    private Explorer(VitModel model) {
+    private Explorer(VitModel model, TextModel text) {
         this.model = model;
+        this.text = text;
     }
 
     public static Explorer open(Path modelDir, String device) {
         return open(modelDir, Offline.device(device), DataType.FLOAT32);
     }
 
+    /** Opens an image model (a ViT folder) or a text model (a BERT-family folder or an ONNX export). */
     public static Explorer open(Path modelDir, Device device, DataType dtype) {
-        return new Explorer(VitModel.load(modelDir, device, dtype));
+        if (TextModel.isTextModel(modelDir)) {
+            return new Explorer(null, TextModel.load(modelDir, device, dtype));
+        }
+        return new Explorer(VitModel.load(modelDir, device, dtype), null);
     }
 
+    public boolean isText() {
+        return text != null;
+    }
+
+    /** The image model; fails on a text model. */
     public VitModel model() {
+        if (model == null) {
+            throw new IllegalStateException("this is a text model (" + text.source() + "), not an image model");
+        }
         return model;
     }
 
+    /** The image model's configuration; fails on a text model. */
     public VitConfig config() {
-        return model.config();
+        return model().config();
+    }
+
+    /** The text model; fails on an image model. */
+    public TextModel textModel() {
+        if (text == null) {
+            throw new IllegalStateException("this is an image model, not a text model");
+        }
+        return text;
     }
 
     public String deviceName() {
-        Device d = model.device();
+        Device d = text != null ? text.device() : model.device();
         return d.isGpu() ? "GPU " + d.getDeviceId() : "CPU";
+    }
+
+    /** A sentence under the text model, ready to walk (the caller closes it). */
+    public TextTask textTask(TextSetup setup, int topK) {
+        TextInput in = textModel().tokenize(setup.sentence());
+        return TextTask.create(text, in, setup.selected(), setup.labels(), topK);
+    }
+
+    /** The text task as a differentiable map of the selected token embeddings. */
+    public DifferentiableMap map(TextTask task) {
+        return new DifferentiableMap() {
+            @Override
+            public NDArray apply(NDArray x) {
+                return task.readout(x);
+            }
+
+            @Override
+            public int inputDimension() {
+                return task.inputDimension();
+            }
+
+            @Override
+            public int outputDimension() {
+                return task.outputWidth();
+            }
+
+            @Override
+            public int logitCount() {
+                return task.logitCount();
+            }
+
+            @Override
+            public DataType dataType() {
+                return text.bert().dataType();
+            }
+
+            @Override
+            public NDManager manager() {
+                return task.manager();
+            }
+        };
+    }
+
+    /** A walker over a sentence's token embeddings (unbounded; the block variant's block is one token). */
+    public Walker walker(TextTask task, WalkSettings settings, double[] start, OutputSpec spec) {
+        WalkSettings s = settings.tokenBlock() < 0 ? settings.withTokenBlock(text.config().hiddenSize()) : settings;
+        return new Walker(map(task), s, start, null, spec);
     }
 
     public ImageInput loadImage(Path file) {
@@ -142,7 +215,7 @@ public final class Explorer implements AutoCloseable {
     }
 
     public Readout readout(double[] output) {
-        return Readout.of(output, model.config().labels());
+        return Readout.of(output, model().config().labels());
     }
 
     public EmbeddingDecoding decode(double[] embedding) {
@@ -167,7 +240,12 @@ public final class Explorer implements AutoCloseable {
 
     @Override
     public void close() {
-        model.close();
+        if (model != null) {
+            model.close();
+        }
+        if (text != null) {
+            text.close();
+        }
     }
 
     /** Process-wide engine settings that must hold before DJL starts. */

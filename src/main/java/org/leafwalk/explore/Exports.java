@@ -1,5 +1,7 @@
 package org.leafwalk.explore;
 
+import org.leafwalk.model.TextTask;
+
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +36,14 @@ public final class Exports {
         }
     }
 
+    /** Draws a recorded point as a picture; {@code scale} enlarges it (pixels per input pixel for images). */
+    public interface Drawer extends AutoCloseable {
+        BufferedImage draw(double[] point, int scale);
+
+        @Override
+        default void close() {}
+    }
+
     /**
      * The point of each step as an image: the point itself in pixel space; in embedding space a decoder (the
      * model's pseudo-inverse) is needed.
@@ -48,22 +58,60 @@ public final class Exports {
         return p -> explorer.asImage(p, InputSpace.EMBEDDINGS);
     }
 
-    public static List<BufferedImage> frames(Recording r, Function<double[], double[]> toImage, GifOptions o) {
+    /**
+     * How a recording's points are drawn: as images (decoded through the model in embedding space), or for a text
+     * walk as token strips decoded by its model (the caller closes the drawer, which frees the sentence's task).
+     */
+    public static Drawer drawer(Recording r, Explorer explorer) {
+        if (r.isText()) {
+            if (explorer == null || !explorer.isText()) {
+                throw new IllegalArgumentException("a text walk needs its text model to be drawn");
+            }
+            TextTask task = explorer.textTask(r.text(), r.settings().topK());
+            return new Drawer() {
+                @Override
+                public BufferedImage draw(double[] point, int scale) {
+                    return Frames.tokens(task.decode(point), selectedMask(task), scale);
+                }
+
+                @Override
+                public void close() {
+                    task.close();
+                }
+            };
+        }
+        Function<double[], double[]> toImage = imageOf(r, explorer);
+        return (p, scale) -> Frames.input(toImage.apply(p), r.channels(), r.size(), scale);
+    }
+
+    /** Token strips of an open text task (the drawer does not own it). */
+    public static Drawer textDrawer(TextTask task) {
+        return (p, scale) -> Frames.tokens(task.decode(p), selectedMask(task), scale);
+    }
+
+    private static boolean[] selectedMask(TextTask task) {
+        boolean[] m = new boolean[task.input().length()];
+        for (int i : task.selected()) {
+            m[i] = true;
+        }
+        return m;
+    }
+
+    public static List<BufferedImage> frames(Recording r, Drawer drawer, GifOptions o) {
         o.validate();
         List<BufferedImage> frames = new ArrayList<>();
         int last = r.trajectory().size() - 1;
         for (int i = 0; i <= last; i++) {
             if (i % o.every() == 0 || i == last) {
-                frames.add(frame(r, i, toImage, o.scale(), o.withBars()));
+                frames.add(frame(r, i, drawer, o.scale(), o.withBars()));
             }
         }
         return frames;
     }
 
-    public static BufferedImage frame(Recording r, int step, Function<double[], double[]> toImage, int scale,
-            boolean withBars) {
+    public static BufferedImage frame(Recording r, int step, Drawer drawer, int scale, boolean withBars) {
         TrajectoryEntry e = r.trajectory().get(step);
-        BufferedImage input = Frames.input(toImage.apply(e.point()), r.channels(), r.size(), scale);
+        BufferedImage input = drawer.draw(e.point(), scale);
         if (!withBars) {
             return input;
         }
@@ -71,8 +119,8 @@ public final class Exports {
                 r.trajectory().get(0).prediction(), e.step(), r.trajectory().size() - 1);
     }
 
-    public static void gif(Path file, Recording r, Function<double[], double[]> toImage, GifOptions o) {
-        GifWriter.write(file, frames(r, toImage, o), o.delayMillis(), o.loops());
+    public static void gif(Path file, Recording r, Drawer drawer, GifOptions o) {
+        GifWriter.write(file, frames(r, drawer, o), o.delayMillis(), o.loops());
     }
 
     /** Saves a picture (a snapshot of the window) as PNG, atomically. */
@@ -81,13 +129,13 @@ public final class Exports {
     }
 
     /** The input at a step at its native size, and scaled up with crisp pixels beside it as file-x{scale}.png. */
-    public static List<Path> png(Path file, Recording r, int step, Function<double[], double[]> toImage, int scale) {
-        double[] img = toImage.apply(r.trajectory().get(step).point());
-        Images.writePng(file, Frames.input(img, r.channels(), r.size(), 1));
+    public static List<Path> png(Path file, Recording r, int step, Drawer drawer, int scale) {
+        double[] point = r.trajectory().get(step).point();
+        Images.writePng(file, drawer.draw(point, 1));
         String name = file.getFileName().toString();
         String base = name.toLowerCase().endsWith(".png") ? name.substring(0, name.length() - 4) : name;
         Path scaled = file.resolveSibling(base + "-x" + scale + ".png");
-        Images.writePng(scaled, Frames.input(img, r.channels(), r.size(), scale));
+        Images.writePng(scaled, drawer.draw(point, scale));
         return List.of(file, scaled);
     }
 }

@@ -56,6 +56,74 @@ public final class Frames {
         return out;
     }
 
+    /**
+     * A text point as a token strip: per token, the original token (grey), the nearest vocabulary token (bold, on
+     * red where it changed) and a bar of its relative residual; explored tokens are underlined; the decoded
+     * sentence below. {@code scale} 1 draws small type (10 px), larger scales larger type (up to 20 px).
+     */
+    public static BufferedImage tokens(org.leafwalk.model.TextDecoding dec, boolean[] selected, int scale) {
+        int fontSize = Math.max(10, Math.min(20, 9 + scale));
+        Font small = new Font(Font.SANS_SERIF, Font.PLAIN, fontSize - 2);
+        Font bold = new Font(Font.SANS_SERIF, Font.BOLD, fontSize);
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D pg = probe.createGraphics();
+        java.awt.FontMetrics fmBold = pg.getFontMetrics(bold);
+        java.awt.FontMetrics fmSmall = pg.getFontMetrics(small);
+        int maxWidth = 40 * fontSize;
+        int cellH = fmSmall.getHeight() + fmBold.getHeight() + 12;
+        int t = dec.original().length;
+        int[] cx = new int[t];
+        int[] cy = new int[t];
+        int[] cw = new int[t];
+        int x = 8;
+        int y = 8;
+        for (int i = 0; i < t; i++) {
+            int w = Math.max(fmBold.stringWidth(dec.nearest()[i]), fmSmall.stringWidth(dec.original()[i])) + 10;
+            if (x + w > maxWidth && x > 8) {
+                x = 8;
+                y += cellH + 6;
+            }
+            cx[i] = x;
+            cy[i] = y;
+            cw[i] = w;
+            x += w + 4;
+        }
+        pg.dispose();
+        String decoded = "decoded: " + dec.decodedText();
+        int width = maxWidth + 8;
+        int height = y + cellH + 14 + fmSmall.getHeight();
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
+        g.setColor(new Color(0xf4f6f8));
+        g.fillRect(0, 0, width, height);
+        for (int i = 0; i < t; i++) {
+            g.setColor(dec.changed()[i] ? new Color(0xf4c7c3) : Color.WHITE);
+            g.fillRect(cx[i], cy[i], cw[i], cellH);
+            g.setColor(new Color(0xc9cfd6));
+            g.drawRect(cx[i], cy[i], cw[i], cellH);
+            g.setFont(small);
+            g.setColor(new Color(0x7f8c9a));
+            g.drawString(dec.original()[i], cx[i] + 5, cy[i] + fmSmall.getAscent() + 2);
+            g.setFont(bold);
+            g.setColor(dec.changed()[i] ? new Color(0xc0392b) : new Color(0x1f2933));
+            g.drawString(dec.nearest()[i], cx[i] + 5, cy[i] + fmSmall.getHeight() + fmBold.getAscent() + 2);
+            double rel = dec.residual()[i] / Math.max(dec.norm()[i], 1e-12);
+            g.setColor(new Color(0x2166ac));
+            g.fillRect(cx[i] + 2, cy[i] + cellH - 5, (int) Math.round((cw[i] - 4) * Math.min(1, rel)), 3);
+            if (selected[i]) {
+                g.setColor(new Color(0x1f2933));
+                g.fillRect(cx[i], cy[i] + cellH + 1, cw[i] + 1, 2);
+            }
+        }
+        g.setFont(small);
+        g.setColor(new Color(0x1f2933));
+        g.drawString(decoded.length() > 120 ? decoded.substring(0, 117) + "..." : decoded, 8,
+                y + cellH + 10 + fmSmall.getAscent());
+        g.dispose();
+        return out;
+    }
+
     /** The input beside its output bars, with the step counter and the prediction above. */
     public static BufferedImage withBars(BufferedImage input, List<String> labels, double[] probabilities,
             int prediction, int startPrediction, int step, int steps) {

@@ -12,8 +12,8 @@ import org.leafwalk.io.JsonFiles;
 
 /**
  * Resolves what a user types for a model or an input: {@code default} (the shipped MNIST ViT), {@code fashion}
- * (the shipped Fashion-MNIST ViT) or a folder; {@code sample:N} (the N-th shipped sample of the model's data set)
- * or a file. The shipped assets are found under the Leafwalk home: the {@code leafwalk.home} property, the
+ * (the shipped Fashion-MNIST ViT), {@code minilm} (the embedded all-MiniLM-L6-v2 text model) or a folder;
+ * {@code sample:N} (the N-th shipped sample of the model's data set), a file, or {@code text:...} (a sentence). The shipped assets are found under the Leafwalk home: the {@code leafwalk.home} property, the
  * LEAFWALK_HOME variable, the folder above the jar's, or the working folder.
  */
 public final class References {
@@ -51,6 +51,8 @@ public final class References {
         return switch (ref) {
             case DEFAULT_MODEL, "mnist" -> shipped("mnist-vit");
             case "fashion", "fashion-mnist" -> shipped("fashion-mnist-vit");
+            case org.leafwalk.model.EmbeddedTextModel.REFERENCE, "all-minilm-l6-v2" ->
+                    org.leafwalk.model.EmbeddedTextModel.folder();
             default -> Path.of(ref);
         };
     }
@@ -81,6 +83,38 @@ public final class References {
             return s.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().toList();
         } catch (IOException e) {
             throw new InvalidInputException(dir + ": cannot list samples (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Whether a model folder holds a text model (a BERT-family config or an ONNX export). */
+    public static boolean isTextModel(Path dir) {
+        return org.leafwalk.model.TextModel.isTextModel(dir);
+    }
+
+    /** Example sentences offered beside a text model. */
+    public static List<String> sampleSentences() {
+        return List.of("I loved this movie, the acting was wonderful!",
+                "The service was slow and the food arrived cold.",
+                "The team won the championship after a dramatic final.",
+                "Parliament passed the new budget on Tuesday.",
+                "The capital of France is [MASK].",
+                "Researchers found a new way to store energy in batteries.");
+    }
+
+    /** A sentence: {@code text:...} itself, or the contents of a text file. */
+    public static String text(String ref) {
+        if (ref.startsWith("text:")) {
+            return ref.substring("text:".length());
+        }
+        Path p = Path.of(ref);
+        if (!Files.isRegularFile(p)) {
+            throw new InvalidInputException("'" + ref + "': a text model reads a sentence: write --input text:\"...\" "
+                    + "or give a .txt file");
+        }
+        try {
+            return Files.readString(p).strip();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new InvalidInputException(p + ": cannot read the sentence (" + e.getMessage() + ")", e);
         }
     }
 

@@ -32,7 +32,8 @@ import org.leafwalk.model.InputSpace;
  */
 public final class SessionFiles {
     public static final String FORMAT = "leafwalk-session";
-    public static final int VERSION = 1;
+    /** Version 2 adds text walks (an "input.text" object); image sessions are still written as version 1. */
+    public static final int VERSION = 2;
 
     private SessionFiles() {}
 
@@ -42,7 +43,7 @@ public final class SessionFiles {
     public static void save(Path file, Recording r) {
         JsonObject o = new JsonObject();
         o.addProperty("format", FORMAT);
-        o.addProperty("format_version", VERSION);
+        o.addProperty("format_version", r.isText() ? 2 : 1);
         JsonObject model = new JsonObject();
         model.addProperty("reference", r.modelReference());
         model.addProperty("path", r.modelPath());
@@ -53,6 +54,19 @@ public final class SessionFiles {
         input.addProperty("png_base64", Base64.getEncoder().encodeToString(r.inputPng()));
         input.addProperty("channels", r.channels());
         input.addProperty("size", r.size());
+        if (r.isText()) {
+            JsonObject text = new JsonObject();
+            text.addProperty("sentence", r.text().sentence());
+            JsonArray sel = new JsonArray();
+            for (int i : r.text().selected()) {
+                sel.add(i);
+            }
+            text.add("selected_positions", sel);
+            JsonArray zs = new JsonArray();
+            r.text().labels().forEach(zs::add);
+            text.add("zero_shot_labels", zs);
+            input.add("text", text);
+        }
         o.add("input", input);
         Settings s = r.settings();
         JsonObject settings = new JsonObject();
@@ -144,11 +158,23 @@ public final class SessionFiles {
                         row.get("prediction").getAsInt(), doubles(row.getAsJsonArray("top_eigenvalues")),
                         row.get("kl").getAsDouble(), row.get("distance").getAsDouble()));
             }
+            TextSetup text = null;
+            if (input.has("text")) {
+                JsonObject t = input.getAsJsonObject("text");
+                JsonArray sel = t.getAsJsonArray("selected_positions");
+                int[] positions = new int[sel.size()];
+                for (int i = 0; i < positions.length; i++) {
+                    positions[i] = sel.get(i).getAsInt();
+                }
+                List<String> zs = new ArrayList<>();
+                t.getAsJsonArray("zero_shot_labels").forEach(e -> zs.add(e.getAsString()));
+                text = new TextSetup(t.get("sentence").getAsString(), positions, zs);
+            }
             Recording r = new Recording(model.get("reference").getAsString(), model.get("path").getAsString(),
                     model.get("weights_sha256").getAsString(), input.get("name").getAsString(),
                     Base64.getDecoder().decode(input.get("png_base64").getAsString()), settings, labels,
                     input.get("channels").getAsInt(), input.get("size").getAsInt(),
-                    Math.max(0, Math.min(o.get("cursor").getAsInt(), count - 1)), trajectory);
+                    Math.max(0, Math.min(o.get("cursor").getAsInt(), count - 1)), trajectory, text);
             String now = weightsSha256(Path.of(r.modelPath()));
             return new Loaded(r, !now.equals(r.weightsSha256()), now);
         } catch (InvalidInputException e) {
@@ -159,9 +185,12 @@ public final class SessionFiles {
         }
     }
 
-    /** SHA-256 of a model folder's weights ("" when the folder or file is gone). */
+    /** SHA-256 of a model folder's weights: model.safetensors, else model.onnx ("" when the folder or file is gone). */
     public static String weightsSha256(Path modelDir) {
         Path f = modelDir.resolve("model.safetensors");
+        if (!Files.isRegularFile(f)) {
+            f = modelDir.resolve("model.onnx");
+        }
         if (!Files.isRegularFile(f)) {
             return "";
         }

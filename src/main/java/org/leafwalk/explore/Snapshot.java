@@ -17,6 +17,8 @@ import java.util.List;
  * @param nullThumbs each "keeps the prediction" direction as an image (C, H, W), signed
  * @param driftDistance distance from the start at every recorded step (the drift plot's x)
  * @param driftKl KL divergence from the start distribution at every recorded step (the drift plot's y)
+ * @param text a text walk's token strip (then image, startImage are empty, channels and size 0, and the thumbs
+ *     hold per-token lengths); null for an image walk
  */
 public record Snapshot(
         long version,
@@ -54,7 +56,8 @@ public record Snapshot(
         double[] driftDistance,
         double[] driftKl,
         boolean busy,
-        Settings settings) {
+        Settings settings,
+        TextView text) {
 
     public String predictedLabel() {
         return labels.get(prediction);

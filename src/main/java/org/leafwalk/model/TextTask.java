@@ -64,15 +64,12 @@ public final class TextTask implements AutoCloseable {
             int d = model.config().hiddenSize();
             double[] full = model.embeddingsOf(input.ids(), input.types());
             start = new double[selected.length * d];
-            float[] rest = new float[t * d];
-            for (int i = 0; i < t * d; i++) {
-                rest[i] = (float) full[i];
-            }
+            double[] rest = full.clone();
             float[] sc = new float[t * selected.length];
             for (int s = 0; s < selected.length; s++) {
                 int p = selected[s];
                 System.arraycopy(full, p * d, start, s * d, d);
-                Arrays.fill(rest, p * d, (p + 1) * d, 0f);
+                Arrays.fill(rest, p * d, (p + 1) * d, 0);
                 sc[s * t + p] = 1;
             }
             DataType dt = model.bert().dataType();
@@ -96,8 +93,8 @@ public final class TextTask implements AutoCloseable {
                 if (zeroShotLabels == null || zeroShotLabels.size() < 2) {
                     throw new InvalidInputException("zero-shot needs at least two label sentences");
                 }
-                labels = List.copyOf(zeroShotLabels);
-                labelDirections = labelDirections(labels);
+                labelDirections = labelDirections(zeroShotLabels);
+                labels = shortNames(zeroShotLabels);
                 vocabColumns = null;
             } else if (k == Kind.MASKED_LM) {
                 labelDirections = null;
@@ -140,6 +137,46 @@ public final class TextTask implements AutoCloseable {
         return new TextTask(model, input, sel, zeroShotLabels, topK);
     }
 
+    /**
+     * Names for label sentences: the words in which they differ ("This is a positive sentence." and "This is a
+     * negative sentence." become "positive" and "negative"); the sentences themselves when that is not unique.
+     */
+    public static List<String> shortNames(List<String> sentences) {
+        List<String[]> words = new ArrayList<>();
+        for (String x : sentences) {
+            words.add(x.strip().replaceAll("[.!?]+$", "").split("\\s+"));
+        }
+        int minLen = words.stream().mapToInt(w -> w.length).min().orElse(0);
+        int pre = 0;
+        while (pre < minLen - 1 && allEqual(words, pre, false)) {
+            pre++;
+        }
+        int suf = 0;
+        while (pre + suf < minLen - 1 && allEqual(words, suf, true)) {
+            suf++;
+        }
+        List<String> names = new ArrayList<>();
+        for (String[] w : words) {
+            names.add(String.join(" ", Arrays.copyOfRange(w, pre, w.length - suf)));
+        }
+        boolean usable = names.stream().distinct().count() == names.size() && names.stream().noneMatch(String::isBlank);
+        return List.copyOf(usable ? names : sentences);
+    }
+
+    /** Whether every sentence has the same word at index i (counted from the end when fromEnd). */
+    private static boolean allEqual(List<String[]> words, int i, boolean fromEnd) {
+        String first = null;
+        for (String[] w : words) {
+            String x = (fromEnd ? w[w.length - 1 - i] : w[i]).toLowerCase(java.util.Locale.ROOT);
+            if (first == null) {
+                first = x;
+            } else if (!first.equals(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static NDArray cast(NDArray a, DataType dt) {
         return dt == DataType.FLOAT32 ? a : a.toType(dt, false);
     }
@@ -176,7 +213,7 @@ public final class TextTask implements AutoCloseable {
         try (NDManager m = manager.newSubManager()) {
             int t = input.length();
             int d = model.config().hiddenSize();
-            NDArray emb = cast(m.create(toFloats(full), new Shape(1, t, d)), model.bert().dataType());
+            NDArray emb = cast(m.create(full, new Shape(1, t, d)), model.bert().dataType());
             NDArray h = model.bert().encode(emb, m.ones(new Shape(1, t)));
             NDArray at = h.get(":, " + maskPosition + ":" + (maskPosition + 1) + ", :");
             double[] logits = TextModel.toDoubles(model.bert().maskedLmLogits(at));
@@ -184,14 +221,6 @@ public final class TextTask implements AutoCloseable {
                     .sorted(Comparator.comparingDouble((Integer i) -> -logits[i]).thenComparingInt(i -> i)).limit(k)
                     .mapToInt(Integer::intValue).toArray();
         }
-    }
-
-    private static float[] toFloats(double[] a) {
-        float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = (float) a[i];
-        }
-        return f;
     }
 
     public TextModel model() {
@@ -284,7 +313,7 @@ public final class TextTask implements AutoCloseable {
     }
 
     private NDArray point(NDManager m, double[] point) {
-        return cast(m.create(toFloats(point), new Shape(1, point.length)), model.bert().dataType());
+        return cast(m.create(point, new Shape(1, point.length)), model.bert().dataType());
     }
 
     /**
@@ -304,7 +333,7 @@ public final class TextTask implements AutoCloseable {
             long[] headIds = input.ids().clone();
             try (NDManager m = manager.newSubManager()) {
                 int d = model.config().hiddenSize();
-                NDArray emb = cast(m.create(toFloats(full), new Shape(1, t, d)), model.bert().dataType());
+                NDArray emb = cast(m.create(full, new Shape(1, t, d)), model.bert().dataType());
                 NDArray h = model.bert().encode(emb, m.ones(new Shape(1, t)));
                 long[] arg = model.bert().maskedLmLogits(h).argMax(2).toLongArray();
                 for (int p : selected) {
@@ -317,14 +346,13 @@ public final class TextTask implements AutoCloseable {
         double[] reOutput;
         try (NDManager m = manager.newSubManager()) {
             double[] e = model.embeddingsOf(decoded, input.types());
-            float[] f = toFloats(e);
-            NDArray emb = cast(m.create(f, new Shape(1, t, model.config().hiddenSize())), model.bert().dataType());
+            NDArray emb = cast(m.create(e, new Shape(1, t, model.config().hiddenSize())), model.bert().dataType());
             reOutput = TextModel.toDoubles(readoutOfSequence(emb));
         }
         String[] nearest = model.tokenizer().tokens(near.ids());
         boolean[] changed = new boolean[t];
         for (int i = 0; i < t; i++) {
-            changed[i] = near.ids()[i] != input.ids()[i] || (viaHead != null && !viaHead[i].equals(input.tokens()[i]));
+            changed[i] = near.ids()[i] != input.ids()[i];
         }
         return new TextDecoding(input.tokens().clone(), nearest, near.distances(), near.norms(), changed, viaHead,
                 model.tokenizer().decode(decoded), reOutput);

@@ -63,8 +63,33 @@ final class ClassroomView extends BorderPane {
         return new VBox(6, l, s);
     }
 
+    /** The decoded tokens in large type, changed ones in red, wrapped to the canvas. */
+    private void drawTokens(org.leafwalk.explore.TextView t) {
+        var g = image.getGraphicsContext2D();
+        g.setFont(javafx.scene.text.Font.font("System", javafx.scene.text.FontWeight.BOLD, 30));
+        double x = 10;
+        double y = 50;
+        for (int i = 0; i < t.nearest().size(); i++) {
+            String w = t.nearest().get(i);
+            double width = 18 * w.length() + 14;
+            if (x + width > image.getWidth() - 10 && x > 10) {
+                x = 10;
+                y += 48;
+            }
+            g.setFill(t.changed()[i] ? javafx.scene.paint.Color.web("#c0392b") : javafx.scene.paint.Color.web("#1f2933"));
+            g.fillText(w, x, y);
+            x += width;
+        }
+    }
+
     void show(Snapshot s) {
-        Painter.fill(image, Painter.intensities(s.image(), s.channels(), s.size()));
+        if (s.text() != null) {
+            image.getGraphicsContext2D().setFill(javafx.scene.paint.Color.WHITE);
+            image.getGraphicsContext2D().fillRect(0, 0, image.getWidth(), image.getHeight());
+            drawTokens(s.text());
+        } else {
+            Painter.fill(image, Painter.intensities(s.image(), s.channels(), s.size()));
+        }
         headline.setText(String.format("The model says: %s  (%.0f%%)", s.predictedLabel(),
                 100 * s.probabilities()[s.prediction()]));
         bars.show(s);

@@ -61,6 +61,7 @@ final class MainWindow {
     private final NotificationPane notifications;
     private final BorderPane content = new BorderPane();
     private final InputPanel input = new InputPanel(300);
+    private final TextPanel textPanel;
     private final SliderPanel sliders;
     private final OutputBars bars = new OutputBars(200, "Output distribution");
     private final SpectrumPlot spectrum;
@@ -102,6 +103,7 @@ final class MainWindow {
             }
         }, n -> Platform.runLater(() -> notify(n)));
         this.sliders = new SliderPanel(service);
+        this.textPanel = new TextPanel(service);
         this.spectrum = new SpectrumPlot(340, 170, tau -> applySettings(settings().withTau(tau)));
         this.settings = new SettingsPanel(Settings.defaults(), this::applySettings);
         this.classroom = new ClassroomView(service, 4);
@@ -161,6 +163,8 @@ final class MainWindow {
         Menu file = new Menu("File");
         MenuItem openModel = item("Open model…", "Shortcut+O", this::chooseModel);
         MenuItem openImage = item("Open image…", "Shortcut+I", this::chooseImage);
+        MenuItem openMiniLm = item("Open the embedded text model (MiniLM)", "Shortcut+T",
+                () -> openModelAndInput(References.model("minilm"), null));
         MenuItem quit = item("Quit", "Shortcut+Q", () -> {
             close();
             Platform.exit();
@@ -180,7 +184,8 @@ final class MainWindow {
                         () -> exportTo(ExplorationService.ExportKind.CSV, "CSV", "*.csv")),
                 item("Trajectory as JSON…", "Shortcut+Shift+J",
                         () -> exportTo(ExplorationService.ExportKind.JSON, "JSON", "*.json")));
-        file.getItems().addAll(openModel, recentMenu, openImage, new javafx.scene.control.SeparatorMenuItem(),
+        file.getItems().addAll(openModel, recentMenu, openImage, openMiniLm,
+                new javafx.scene.control.SeparatorMenuItem(),
                 openSession, saveSession, export, new javafx.scene.control.SeparatorMenuItem(), quit);
         Menu walk = new Menu("Walk");
         walk.getItems().addAll(
@@ -207,7 +212,8 @@ final class MainWindow {
     }
 
     private ToolBar toolBar() {
-        Button openModel = button("Open model", "Open a Hugging Face ViT folder (Ctrl+O)", this::chooseModel);
+        Button openModel = button("Open model", "Open a Hugging Face ViT or BERT folder, or an ONNX BERT export "
+                + "(Ctrl+O)", this::chooseModel);
         Button openImage = button("Open image", "Open a PNG, JPEG or BMP image (Ctrl+I)", this::chooseImage);
         Button playSimec = button("▶ SiMEC", "Walk automatically along null directions: the prediction stays (Space)",
                 () -> play(Algorithm.SIMEC));
@@ -243,7 +249,10 @@ final class MainWindow {
         samples.setCollapsible(false);
         gallery.setPrefWrapLength(320);
         gallery.setId("gallery");
-        VBox left = new VBox(12, input, samples);
+        input.managedProperty().bind(input.visibleProperty());
+        textPanel.managedProperty().bind(textPanel.visibleProperty());
+        textPanel.setVisible(false);
+        VBox left = new VBox(12, input, textPanel, samples);
         left.setPadding(new Insets(12));
         left.getStyleClass().add("column");
         return left;
@@ -309,7 +318,7 @@ final class MainWindow {
 
     private void chooseModel() {
         DirectoryChooser c = new DirectoryChooser();
-        c.setTitle("Open a ViT model folder (config.json, model.safetensors)");
+        c.setTitle("Open a model folder (ViT or BERT: config.json, model.safetensors; or an ONNX BERT export)");
         File f = c.showDialog(stage);
         if (f != null) {
             openModel(f.toPath());
@@ -431,6 +440,18 @@ final class MainWindow {
 
     private void fillGallery(Path model) {
         gallery.getChildren().clear();
+        if (References.isTextModel(model)) {
+            for (String sentence : References.sampleSentences()) {
+                Button b = new Button(sentence);
+                b.getStyleClass().add("sample-sentence");
+                b.setWrapText(true);
+                b.setMaxWidth(330);
+                b.setOnAction(e -> service.openText(sentence));
+                b.setFocusTraversable(false);
+                gallery.getChildren().add(b);
+            }
+            return;
+        }
         List<Path> samples;
         try {
             samples = References.samples(model);
@@ -522,7 +543,16 @@ final class MainWindow {
 
     private void renderPanels(Snapshot s) {
         current = s;
-        input.show(s);
+        boolean text = s.text() != null;
+        if (input.isVisible() == text) {
+            input.setVisible(!text);
+            textPanel.setVisible(text);
+        }
+        if (text) {
+            textPanel.show(s);
+        } else {
+            input.show(s);
+        }
         bars.show(s);
         // the secondary panels follow a few times a second while a walk runs, and always when it stops: fewer
         // dirty regions per pulse keep the window smooth even with software rendering on a busy machine
@@ -588,6 +618,10 @@ final class MainWindow {
 
     InputPanel input() {
         return input;
+    }
+
+    TextPanel textPanel() {
+        return textPanel;
     }
 
     Path modelDir() {

@@ -58,6 +58,7 @@ final class OutputBars extends VBox {
             Label name = new Label(s.labels().get(i));
             name.getStyleClass().add("bar-name");
             name.setMinWidth(70);
+            name.setMaxWidth(150); // long zero-shot label sentences are cut with an ellipsis
             Region fill = new Region();
             fill.getStyleClass().add("bar-fill");
             fill.setMinHeight(14);

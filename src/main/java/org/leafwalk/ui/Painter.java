@@ -9,6 +9,30 @@ import javafx.scene.image.WritableImage;
 final class Painter {
     private Painter() {}
 
+    /**
+     * Per-token lengths of a direction as bars from the bottom (one column per token, scaled by the largest), on a
+     * 34×34 picture like the image thumbnails.
+     */
+    static WritableImage tokenBars(double[] lengths) {
+        int size = 34;
+        WritableImage img = new WritableImage(size, size);
+        PixelWriter w = img.getPixelWriter();
+        double max = 0;
+        for (double v : lengths) {
+            max = Math.max(max, v);
+        }
+        int n = Math.max(1, lengths.length);
+        for (int x = 0; x < size; x++) {
+            int token = Math.min(n - 1, x * n / size);
+            double h = max == 0 || lengths.length == 0 ? 0 : lengths[token] / max;
+            int top = size - (int) Math.round(h * (size - 2));
+            for (int y = 0; y < size; y++) {
+                w.setArgb(x, y, y >= top ? 0xffc0392b : 0xffffffff);
+            }
+        }
+        return img;
+    }
+
     /** Intensities in [0,1] (1 or 3 channels) as an image of native size: the same pixels the exports write. */
     static WritableImage intensities(double[] px, int channels, int size) {
         return javafx.embed.swing.SwingFXUtils.toFXImage(org.leafwalk.explore.Frames.input(px, channels, size, 1),

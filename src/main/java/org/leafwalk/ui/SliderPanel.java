@@ -65,13 +65,18 @@ final class SliderPanel extends VBox {
         for (int i = 0; i < eigenRows.size(); i++) {
             Row r = eigenRows.get(i);
             r.name.setText(String.format("λ = %.3g", s.sliderEigenvalues()[i]));
-            Painter.fill(r.thumb, Painter.diverging(s.eigenThumbs()[i], s.channels(), s.size(), 0));
+            Painter.fill(r.thumb, thumb(s, s.eigenThumbs()[i]));
         }
         for (int i = 0; i < nullRows.size(); i++) {
             Row r = nullRows.get(i);
             r.name.setText("null " + (i + 1));
-            Painter.fill(r.thumb, Painter.diverging(s.nullThumbs()[i], s.channels(), s.size(), 0));
+            Painter.fill(r.thumb, thumb(s, s.nullThumbs()[i]));
         }
+    }
+
+    /** A direction's picture: a heat map of its image, or for text how much of it lies in each token. */
+    private static javafx.scene.image.WritableImage thumb(Snapshot s, double[] v) {
+        return s.text() != null ? Painter.tokenBars(v) : Painter.diverging(v, s.channels(), s.size(), 0);
     }
 
     private void ensure(List<Row> rows, VBox box, int count, SliderKind kind) {

@@ -66,7 +66,7 @@ class ExportAndSessionTest {
         try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT32)) {
             Recording r = walk(ex, TinyVit.blob(1, 12, 4), settings, 12);
             Path gif = tmp.resolve("walk.gif");
-            Exports.gif(gif, r, Exports.imageOf(r, ex), new Exports.GifOptions(3, 120, 0, 6, true));
+            Exports.gif(gif, r, Exports.drawer(r, ex), new Exports.GifOptions(3, 120, 0, 6, true));
             ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
             try (var in = ImageIO.createImageInputStream(gif.toFile())) {
                 reader.setInput(in);

@@ -38,7 +38,16 @@ class BertModelTest {
     final Map<String, Tensor> w = new LinkedHashMap<>();
     final Random rng = new Random(21);
 
+    static final int LABELS = 3;
+    static final String[] VOCAB = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "on", "mat",
+        "dog", "a", "is", "good", "bad", "movie", "was", "great", "terrible", ".", "!", ",", "i", "loved", "it",
+        "hated", "film", "very", "not", "##s"};
+
     private float[] put(String name, double scale, long... shape) {
+        return putRaw("bert." + name, scale, shape);
+    }
+
+    private float[] putRaw(String name, double scale, long... shape) {
         int n = 1;
         for (long s : shape) {
             n *= (int) s;
@@ -47,7 +56,7 @@ class BertModelTest {
         for (int i = 0; i < n; i++) {
             data[i] = (float) (scale == 0 ? 1 + 0.1 * rng.nextGaussian() : rng.nextGaussian() * scale);
         }
-        w.put("bert." + name, new Tensor("bert." + name, shape, data));
+        w.put(name, new Tensor(name, shape, data));
         return data;
     }
 
@@ -74,7 +83,18 @@ class BertModelTest {
             put(p + "output.LayerNorm.weight", 0, D);
             put(p + "output.LayerNorm.bias", 0.1, D);
         }
+        // BertForMaskedLM's head (decoder tied to the word embeddings) and BertForSequenceClassification's
+        put("pooler.dense.weight", 0.4, D, D);
+        put("pooler.dense.bias", 0.1, D);
+        putRaw("classifier.weight", 0.5, LABELS, D);
+        putRaw("classifier.bias", 0.1, LABELS);
+        putRaw("cls.predictions.transform.dense.weight", 0.4, D, D);
+        putRaw("cls.predictions.transform.dense.bias", 0.1, D);
+        putRaw("cls.predictions.transform.LayerNorm.weight", 0, D);
+        putRaw("cls.predictions.transform.LayerNorm.bias", 0.1, D);
+        putRaw("cls.predictions.bias", 0.2, V);
         Path dir = Files.createDirectories(tmp.resolve("tiny-bert"));
+        Files.writeString(dir.resolve("tokenizer.json"), tokenizerJson());
         SafeTensors.write(dir.resolve("model.safetensors"), w);
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\", \"vocab_size\": " + V
                 + ", \"hidden_size\": " + D + ", \"num_hidden_layers\": " + L + ", \"num_attention_heads\": " + H
@@ -109,6 +129,159 @@ class BertModelTest {
         }
     }
 
+    /** A WordPiece tokenizer.json over {@link #VOCAB}, in the layout the tokenizers library writes. */
+    static String tokenizerJson() {
+        StringBuilder vocab = new StringBuilder();
+        StringBuilder added = new StringBuilder();
+        for (int i = 0; i < VOCAB.length; i++) {
+            vocab.append(i == 0 ? "" : ",").append('"').append(VOCAB[i]).append("\":").append(i);
+            if (VOCAB[i].startsWith("[")) {
+                added.append(added.length() == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"content\":\"")
+                        .append(VOCAB[i]).append("\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,"
+                                + "\"normalized\":false,\"special\":true}");
+            }
+        }
+        String special = "{\"SpecialToken\":{\"id\":\"%s\",\"type_id\":%d}}";
+        return "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[" + added + "],"
+                + "\"normalizer\":{\"type\":\"BertNormalizer\",\"clean_text\":true,\"handle_chinese_chars\":true,"
+                + "\"strip_accents\":null,\"lowercase\":true},\"pre_tokenizer\":{\"type\":\"BertPreTokenizer\"},"
+                + "\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[" + String.format(special, "[CLS]", 0)
+                + ",{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}," + String.format(special, "[SEP]", 0) + "],\"pair\":["
+                + String.format(special, "[CLS]", 0) + ",{\"Sequence\":{\"id\":\"A\",\"type_id\":0}},"
+                + String.format(special, "[SEP]", 0) + ",{\"Sequence\":{\"id\":\"B\",\"type_id\":1}},"
+                + String.format(special, "[SEP]", 1) + "],\"special_tokens\":{\"[CLS]\":{\"id\":\"[CLS]\",\"ids\":[2],"
+                + "\"tokens\":[\"[CLS]\"]},\"[SEP]\":{\"id\":\"[SEP]\",\"ids\":[3],\"tokens\":[\"[SEP]\"]}}},"
+                + "\"decoder\":{\"type\":\"WordPiece\",\"prefix\":\"##\",\"cleanup\":true},"
+                + "\"model\":{\"type\":\"WordPiece\",\"unk_token\":\"[UNK]\",\"continuing_subword_prefix\":\"##\","
+                + "\"max_input_chars_per_word\":100,\"vocab\":{" + vocab + "}}}";
+    }
+
+    @Test
+    void headsMatchTheReference() throws Exception {
+        Path dir = checkpoint();
+        long[] ids = {2, 5, 6, 4, 9, 19, 3};
+        long[] mask = {1, 1, 1, 1, 1, 1, 1};
+        double[][] h = reference(ids, mask);
+        try (BertModel m = BertModel.load(dir, Device.cpu(), DataType.FLOAT64);
+                NDManager nd = m.manager().newSubManager()) {
+            assertTrue(m.hasMaskedLmHead());
+            assertEquals(LABELS, m.classifierLabels());
+            NDArray hidden = m.encode(m.embed(nd.create(new long[][] {ids}), nd.zeros(new Shape(1, 7), DataType.INT64)),
+                    nd.create(new long[][] {mask}));
+            // masked-LM: dense, GELU, LayerNorm, then the word embeddings transposed plus the output bias
+            double[] mlm = m.maskedLmLogits(hidden).toDoubleArray();
+            double[][] u = linear(h, fRaw("cls.predictions.transform.dense.weight"),
+                    fRaw("cls.predictions.transform.dense.bias"), D);
+            for (int t = 0; t < ids.length; t++) {
+                for (int j = 0; j < D; j++) {
+                    u[t][j] = 0.5 * u[t][j] * (1 + erf(u[t][j] / Math.sqrt(2)));
+                }
+                u[t] = ln(u[t], fRaw("cls.predictions.transform.LayerNorm.weight"),
+                        fRaw("cls.predictions.transform.LayerNorm.bias"));
+            }
+            double[][] logits = linear(u, f("embeddings.word_embeddings.weight"), fRaw("cls.predictions.bias"), V);
+            for (int t = 0; t < ids.length; t++) {
+                for (int v = 0; v < V; v++) {
+                    assertEquals(logits[t][v], mlm[t * V + v], 1e-9, "t" + t + " v" + v);
+                }
+            }
+            // classifier: tanh(dense([CLS])) then the linear classifier
+            double[] pooledRef = linear(new double[][] {h[0]}, f("pooler.dense.weight"), f("pooler.dense.bias"), D)[0];
+            for (int j = 0; j < D; j++) {
+                pooledRef[j] = Math.tanh(pooledRef[j]);
+            }
+            double[] classRef = linear(new double[][] {pooledRef}, fRaw("classifier.weight"), fRaw("classifier.bias"),
+                    LABELS)[0];
+            NDArray pooled = m.pooled(hidden);
+            double[] pooledOut = pooled.toDoubleArray();
+            double[] classOut = m.classify(pooled).toDoubleArray();
+            for (int j = 0; j < D; j++) {
+                assertEquals(pooledRef[j], pooledOut[j], 1e-9);
+            }
+            for (int c = 0; c < LABELS; c++) {
+                assertEquals(classRef[c], classOut[c], 1e-9);
+            }
+        }
+    }
+
+    @Test
+    void tokenizesDecodesAndReadsItsLabelsFromTheFolder() throws Exception {
+        Path dir = checkpoint();
+        String cfg = Files.readString(dir.resolve("config.json"));
+        Files.writeString(dir.resolve("config.json"), cfg.substring(0, cfg.length() - 1)
+                + ", \"id2label\": {\"0\": \"hateful\", \"1\": \"offensive\", \"2\": \"neither\"}}");
+        try (TextModel m = TextModel.load(dir, Device.cpu(), DataType.FLOAT64)) {
+            assertEquals(TextModel.Head.CLASSIFIER, m.head());
+            assertEquals(java.util.List.of("hateful", "offensive", "neither"), m.classLabels());
+            TextInput in = m.tokenize("The cats sat on the mat!");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    new String[] {"[CLS]", "the", "cat", "##s", "sat", "on", "the", "mat", "!", "[SEP]"}, in.tokens());
+            // an unmodified embedding sequence decodes back to its own tokens, at zero residual
+            TextModel.NearestTokens near = m.nearest(m.embeddingsOf(in.ids(), in.types()), in.types());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(in.ids(), near.ids());
+            for (double r : near.distances()) {
+                assertEquals(0, r, 1e-9);
+            }
+            // every vocabulary token at every position, against a brute-force search over all candidates
+            double[] x = new double[10 * D];
+            Random r = new Random(5);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextGaussian();
+            }
+            long[] types = new long[10];
+            long[] fast = m.nearest(x, types).ids();
+            for (int t = 0; t < 10; t++) {
+                double best = Double.POSITIVE_INFINITY;
+                int arg = -1;
+                for (int v = 0; v < V; v++) {
+                    long[] ids = new long[10];
+                    java.util.Arrays.fill(ids, v);
+                    double[] e = m.embeddingsOf(ids, types);
+                    double dist = 0;
+                    for (int j = 0; j < D; j++) {
+                        dist += (x[t * D + j] - e[t * D + j]) * (x[t * D + j] - e[t * D + j]);
+                    }
+                    if (dist < best) {
+                        best = dist;
+                        arg = v;
+                    }
+                }
+                assertEquals(arg, fast[t], "position " + t);
+            }
+        }
+    }
+
+    @Test
+    void maskedLanguageModelTaskReadsTheTopTokensAtTheMask() throws Exception {
+        Path dir = checkpoint();
+        w.remove("classifier.weight");
+        w.remove("classifier.bias");
+        SafeTensors.write(dir.resolve("model.safetensors"), w);
+        try (TextModel m = TextModel.load(dir, Device.cpu(), DataType.FLOAT64);
+                TextTask task = TextTask.create(m, m.tokenize("the cat sat on the [MASK]."), new int[] {2, 3},
+                        TextTask.SENTIMENT_LABELS, 4);
+                NDManager nd = m.bert().manager().newSubManager()) {
+            assertEquals(TextModel.Head.MASKED_LM, m.head());
+            assertEquals(TextTask.Kind.MASKED_LM, task.kind());
+            assertEquals(4, task.labels().size());
+            assertEquals(2 * D, task.inputDimension());
+            double[] out = task.readout(nd.create(task.startPoint(), new Shape(1, 2 * D))).toDoubleArray();
+            // the k logits at the start are the k largest of the full vocabulary row at the [MASK], in order
+            TextInput in = task.input();
+            NDArray h = m.bert().encode(m.bert().embed(nd.create(new long[][] {in.ids()}),
+                    nd.zeros(new Shape(1, in.length()), DataType.INT64)), nd.ones(new Shape(1, in.length())));
+            double[] all = m.bert().maskedLmLogits(h).get(":, 6, :").toDoubleArray();
+            double[] sorted = all.clone();
+            java.util.Arrays.sort(sorted);
+            for (int j = 0; j < 4; j++) {
+                assertEquals(sorted[V - 1 - j], out[j], 1e-9);
+            }
+            TextDecoding dec = task.decode(task.startPoint());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(in.tokens(), dec.nearest());
+            assertEquals(0, dec.changedCount());
+        }
+    }
+
     @Test
     void aTextLongerThanThePositionTableIsRefused() throws Exception {
         Path dir = checkpoint();
@@ -122,7 +295,11 @@ class BertModelTest {
     }
 
     private double[] f(String name) {
-        float[] a = w.get("bert." + name).data();
+        return fRaw("bert." + name);
+    }
+
+    private double[] fRaw(String name) {
+        float[] a = w.get(name).data();
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) {
             d[i] = a[i];

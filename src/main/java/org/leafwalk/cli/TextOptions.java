@@ -1,0 +1,30 @@
+package org.leafwalk.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.leafwalk.explore.References;
+import org.leafwalk.explore.TextSetup;
+import org.leafwalk.model.TextTask;
+import picocli.CommandLine.Option;
+
+/** What a text model's walk needs beyond the sentence: the explored tokens and the zero-shot labels. */
+final class TextOptions {
+    @Option(names = "--tokens", split = ",", paramLabel = "POS",
+            description = "Text models: the token positions to explore, counting [CLS] as 0 (default: every token).")
+    List<Integer> tokens = new ArrayList<>();
+
+    @Option(names = "--label", paramLabel = "SENTENCE",
+            description = "Text models without a head (MiniLM): a zero-shot label sentence; repeat for each label "
+                    + "(default: 'This is a positive sentence.' and 'This is a negative sentence.'). "
+                    + "'--label topic' takes five topic labels.")
+    List<String> labels = new ArrayList<>();
+
+    TextSetup setup(String inputRef) {
+        List<String> l = labels.isEmpty() ? TextTask.SENTIMENT_LABELS
+                : labels.size() == 1 && labels.get(0).equals("topic") ? TextTask.TOPIC_LABELS : labels;
+        if (inputRef.startsWith("sample:")) {
+            throw new IllegalArgumentException("a text model reads a sentence: --input text:\"...\" or a .txt file");
+        }
+        return new TextSetup(References.text(inputRef), tokens.stream().mapToInt(Integer::intValue).toArray(), l);
+    }
+}

@@ -1,0 +1,36 @@
+package org.leafwalk.explore;
+
+import java.util.List;
+import org.leafwalk.model.TextTask;
+
+/**
+ * A text input as the user set it up: the sentence, the token positions explored (empty: every token) and the label
+ * sentences of the zero-shot distribution (used by plain encoders such as MiniLM).
+ */
+public record TextSetup(String sentence, int[] selected, List<String> labels) {
+    public TextSetup {
+        selected = selected == null ? new int[0] : selected.clone();
+        labels = List.copyOf(labels == null ? TextTask.SENTIMENT_LABELS : labels);
+    }
+
+    public static TextSetup of(String sentence) {
+        return new TextSetup(sentence, new int[0], TextTask.SENTIMENT_LABELS);
+    }
+
+    public TextSetup withSelected(int[] s) {
+        return new TextSetup(sentence, s, labels);
+    }
+
+    public TextSetup withLabels(List<String> l) {
+        return new TextSetup(sentence, selected, l);
+    }
+
+    public TextSetup withSentence(String s) {
+        return new TextSetup(s, new int[0], labels);
+    }
+
+    @Override
+    public int[] selected() {
+        return selected.clone();
+    }
+}
