@@ -12,7 +12,10 @@ import org.leafwalk.geometry.Spectrum;
 import org.leafwalk.geometry.Walker;
 import org.leafwalk.io.JsonFiles;
 import org.leafwalk.model.EmbeddingDecoding;
+import org.leafwalk.model.BertConfig;
 import org.leafwalk.model.ImageInput;
+import org.leafwalk.model.TextDecoding;
+import org.leafwalk.model.TextTask;
 import org.leafwalk.model.InputSpace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,22 +33,41 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     InputOption inputOption;
 
+    @Mixin
+    TextOptions textOptions;
+
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
         InputSpace space = explore.inputSpace();
-        try (Explorer ex = Explorer.open(explore.model(), common.device)) {
-            Path input = inputOption.resolve(explore.model());
-            ImageInput image = ex.loadImage(input);
-            double[] start = ex.startPoint(image, space);
-            Walker w = ex.walker(space, explore.settings(), start, false);
+        try (Explorer ex = Explorer.open(explore.model(), common.device);
+                TextTask task = ex.isText() ? ex.textTask(textOptions.setup(inputOption.ref), explore.topK) : null) {
+            if (task != null) {
+                space = InputSpace.EMBEDDINGS;
+            }
+            Path input = task != null ? null : inputOption.resolve(explore.model());
+            ImageInput image = task != null ? null : ex.loadImage(input);
+            double[] start = task != null ? task.startPoint() : ex.startPoint(image, space);
+            Walker w = task != null ? ex.walker(task, explore.settings(), start, null)
+                    : ex.walker(space, explore.settings(), start, false);
             Linearization lin = w.current();
             Spectrum s = lin.spectrum();
-            Readout r = ex.readout(lin.output());
+            Readout r = task != null ? Readout.of(lin.output(), task.labels()) : ex.readout(lin.output());
+            List<String> notes = task != null ? List.of() : image.notes();
             Map<String, Object> o = Json.object();
             o.put("model", explore.model().toString());
-            o.put("input", input.toString());
-            o.put("notes", image.notes());
+            o.put("input", task != null ? task.input().text() : input.toString());
+            o.put("notes", notes);
+            if (task != null) {
+                BertConfig c = ex.textModel().config();
+                o.put("architecture", Map.of("layers", c.numLayers(), "hidden_size", c.hiddenSize(), "heads",
+                        c.numHeads(), "intermediate_size", c.intermediateSize(), "vocabulary", c.vocabSize(),
+                        "head", ex.textModel().head().name().toLowerCase(java.util.Locale.ROOT)));
+                o.put("task", task.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                o.put("labels", task.labels());
+                o.put("tokens", List.of(task.input().tokens()));
+                o.put("explored_positions", Arrays.stream(task.selected()).boxed().toList());
+            }
             o.put("device", ex.deviceName());
             o.put("space", space.id());
             o.put("metric", explore.outputMetric().id());
@@ -59,7 +81,14 @@ final class InspectCommand implements Callable<Integer> {
             o.put("tau", s.tau());
             o.put("eigenvalues", Json.list(s.nonzeroEigenvalues()));
             o.put("gram_eigenvalues", Json.list(s.eigenvalues()));
-            if (space == InputSpace.EMBEDDINGS) {
+            if (task != null) {
+                TextDecoding dec = task.decode(start);
+                Map<String, Object> d = Json.object();
+                d.put("nearest_tokens", List.of(dec.nearest()));
+                d.put("residuals", Json.list(dec.residual()));
+                d.put("text", dec.decodedText());
+                o.put("decoding", d);
+            } else if (space == InputSpace.EMBEDDINGS) {
                 EmbeddingDecoding dec = ex.decode(start);
                 Map<String, Object> d = Json.object();
                 d.put("relative_residual", dec.relativeResidual());
@@ -71,7 +100,11 @@ final class InspectCommand implements Callable<Integer> {
             if (common.json) {
                 System.out.println(JsonFiles.toJson(o));
             } else {
-                printHuman(r, s, image.notes(), ex.config().labels());
+                if (task != null) {
+                    System.out.println("tokens: " + String.join(" ", task.input().tokens()) + "  ("
+                            + task.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")");
+                }
+                printHuman(r, s, notes, task != null ? task.labels() : ex.config().labels());
             }
         }
         return 0;

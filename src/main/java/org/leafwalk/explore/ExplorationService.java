@@ -53,6 +53,8 @@ public final class ExplorationService implements AutoCloseable {
     private final AtomicLong versions = new AtomicLong();
     private volatile Algorithm playing;
     private volatile boolean running = true;
+    private volatile boolean paced;
+    private volatile long drawnVersion;
 
     // owned by the worker thread
     private Explorer explorer;
@@ -92,6 +94,30 @@ public final class ExplorationService implements AutoCloseable {
         this.worker = new Thread(this::loop, "leafwalk-compute");
         worker.setDaemon(true);
         worker.start();
+    }
+
+    /**
+     * Paces walks to a display: before each walking step the worker waits (at most 25 ms) until the last state it
+     * published has been drawn. The window thus gets the CPU to draw every state it is shown, on a machine with few
+     * cores, and the walk never runs ahead of what the user sees. The display never waits for the worker.
+     */
+    public void paceWithDisplay(boolean on) {
+        paced = on;
+    }
+
+    /** The display drew the snapshot of this version (called from the display's thread). */
+    public void drawn(long version) {
+        drawnVersion = version;
+    }
+
+    private void awaitDrawn() {
+        if (!paced) {
+            return;
+        }
+        long end = System.nanoTime() + 25_000_000L;
+        while (drawnVersion < versions.get() && System.nanoTime() < end && running) {
+            java.util.concurrent.locks.LockSupport.parkNanos(500_000L);
+        }
     }
 
     // ---- requests (any thread, never blocking) ----
@@ -332,6 +358,7 @@ public final class ExplorationService implements AutoCloseable {
                 }
                 Drag d = drag.get();
                 if (d != null && walker != null && needsStep(d)) {
+                    awaitDrawn();
                     runGuarded(() -> dragStep(d));
                     continue;
                 }
@@ -341,6 +368,7 @@ public final class ExplorationService implements AutoCloseable {
                 }
                 Algorithm p = playing;
                 if (p != null && walker != null) {
+                    awaitDrawn();
                     runGuarded(() -> safeStep(p, 0, 1, Double.POSITIVE_INFINITY,
                             p == Algorithm.SIMEC ? "play:simec" : "play:simexp"));
                     continue;

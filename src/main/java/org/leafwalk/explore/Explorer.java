@@ -254,6 +254,10 @@ public final class Explorer implements AutoCloseable {
 
         public static void ensure() {
             System.setProperty("ai.djl.offline", "true");
+            // the tokenizers jar registers a second engine ("Rust"): the model arrays are PyTorch's
+            if (System.getProperty("ai.djl.default_engine") == null) {
+                System.setProperty("ai.djl.default_engine", "PyTorch");
+            }
         }
 
         /**

@@ -90,6 +90,11 @@ public final class TrajectoryExport {
         o.put("space", r.settings().space().id());
         o.put("metric", r.settings().metric().id());
         o.put("labels", r.labels());
+        if (r.isText()) {
+            o.put("sentence", r.text().sentence());
+            o.put("explored_positions", java.util.Arrays.stream(r.text().selected()).boxed().toList());
+            o.put("zero_shot_labels", r.text().labels());
+        }
         o.put("steps", rows(r));
         JsonFiles.write(file, o);
     }

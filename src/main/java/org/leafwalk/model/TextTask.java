@@ -178,7 +178,7 @@ public final class TextTask implements AutoCloseable {
     }
 
     private static NDArray cast(NDArray a, DataType dt) {
-        return dt == DataType.FLOAT32 ? a : a.toType(dt, false);
+        return a.getDataType() == dt ? a : a.toType(dt, false);
     }
 
     private NDArray labelDirections(List<String> sentences) {

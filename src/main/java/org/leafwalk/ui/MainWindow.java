@@ -102,6 +102,7 @@ final class MainWindow {
                 updates.offer(s);
             }
         }, n -> Platform.runLater(() -> notify(n)));
+        service.paceWithDisplay(true);
         this.sliders = new SliderPanel(service);
         this.textPanel = new TextPanel(service);
         this.spectrum = new SpectrumPlot(340, 170, tau -> applySettings(settings().withTau(tau)));
@@ -529,6 +530,7 @@ final class MainWindow {
     private void render(Snapshot s) {
         long t0 = System.nanoTime();
         renderPanels(s);
+        service.drawn(s.version());
         long took = System.nanoTime() - t0;
         maxRenderNanos = Math.max(maxRenderNanos, took);
         if (renderLog != null) {

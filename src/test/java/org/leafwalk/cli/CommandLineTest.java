@@ -91,6 +91,35 @@ class CommandLineTest {
     }
 
     @Test
+    void walksASentenceOnTheEmbeddedMiniLm() throws Exception {
+        Path gif = tmp.resolve("text.gif");
+        Path session = tmp.resolve("text.leafwalk.json");
+        Result r = run("walk", "--model", "minilm", "--input", "text:Paris is the capital of France.", "--label", "topic",
+                "--tokens", "1,4", "--metric", "probs", "--step-policy", "fixed", "--eta", "0.5", "--steps", "4",
+                "--gif", gif.toString(), "--session", session.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("zero-shot", o.get("task").getAsString());
+        assertEquals("[CLS]", o.getAsJsonArray("tokens").get(0).getAsString());
+        assertEquals(2, o.getAsJsonArray("explored_positions").size());
+        assertEquals(2 * 384, o.get("dimension").getAsInt());
+        assertEquals(4, o.getAsJsonArray("steps").size());
+        assertTrue(o.getAsJsonObject("decoded").has("nearest_tokens"));
+        assertTrue(Files.size(gif) > 0);
+        Result export = run("export", "--session", session.toString(), "--png", tmp.resolve("text.png").toString());
+        assertEquals(0, export.code(), export.err());
+        assertTrue(Files.exists(tmp.resolve("text.png")));
+        Result inspect = run("inspect", "--model", "minilm", "--input", "text:Paris is the capital of France.",
+                "--json");
+        assertEquals(0, inspect.code(), inspect.err());
+        assertEquals("paris", JsonParser.parseString(inspect.out()).getAsJsonObject().getAsJsonArray("tokens").get(1)
+                .getAsString());
+        Result wrong = run("walk", "--model", "minilm", "--input", "sample:3", "--steps", "1");
+        assertEquals(2, wrong.code());
+        assertTrue(wrong.err().contains("text:"), wrong.err());
+    }
+
+    @Test
     void errorsAreOneLineWithExitCodeTwo() {
         Result r = run("inspect", "--model", tmp.resolve("nowhere").toString(), "--input", image.toString(), "--json");
         assertEquals(2, r.code());

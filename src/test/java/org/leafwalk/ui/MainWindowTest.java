@@ -20,6 +20,8 @@ import org.leafwalk.geometry.Algorithm;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import javafx.scene.input.KeyCode;
+import java.util.List;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The window in headless Monocle, driven by TestFX's robot as a user would. */
@@ -90,6 +92,7 @@ class MainWindowTest {
         AtomicLong last = new AtomicLong();
         AtomicLong maxGap = new AtomicLong();
         java.util.List<Long> gaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<long[]> gapSpans = new java.util.concurrent.CopyOnWriteArrayList<>();
         AnimationTimer timer = new AnimationTimer() {
             @Override
             public void handle(long now) {
@@ -97,26 +100,64 @@ class MainWindowTest {
                 if (prev != 0) {
                     maxGap.accumulateAndGet(now - prev, Math::max);
                     gaps.add((now - prev) / 1_000_000);
+                    gapSpans.add(new long[] {prev, now});
                 }
             }
         };
         WaitForAsyncUtils.asyncFx(timer::start).get();
+        // a control: a plain thread that sleeps 2 ms at a time records when the whole machine stalled (a shared VM's
+        // vCPU taken away); a pulse gap is the window's fault only if such a thread ran on through it
+        java.util.List<long[]> stalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread probe = new Thread(() -> {
+            long prev = System.nanoTime();
+            while (probing.get()) {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (now - prev > 40_000_000L) {
+                    stalls.add(new long[] {prev, now});
+                }
+                prev = now;
+            }
+        }, "stall-probe");
+        probe.setDaemon(true);
+        probe.start();
         long versionBefore = window.current().version();
         window.service().play(Algorithm.SIMEXP);
         // measured once the walk is under way (the first half second also compiles the drawing paths it uses)
         Thread.sleep(500);
         maxGap.set(0);
         gaps.clear();
+        gapSpans.clear();
+        stalls.clear();
         window.renderLog = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread.sleep(3000);
         window.service().pause();
         WaitForAsyncUtils.asyncFx(timer::stop).get();
+        probing.set(false);
+        probe.join();
         assertTrue(window.current().version() > versionBefore + 5, "the walk ran and was drawn");
         java.util.List<Long> sorted = new java.util.ArrayList<>(gaps);
         sorted.sort(java.util.Collections.reverseOrder());
         System.out.println("pulse gaps while walking: " + gaps.size() + " pulses in 3 s, longest "
                 + sorted.subList(0, Math.min(5, sorted.size())) + " ms");
-        assertTrue(maxGap.get() < 100_000_000L, "longest pulse gap " + maxGap.get() / 1e6 + " ms (longest render "
+        // gaps over 100 ms that the control thread also sat through (within 40 ms) are the machine's, not the window's
+        long worst = 0;
+        for (long[] g : gapSpans) {
+            long len = g[1] - g[0];
+            boolean machine = stalls.stream().anyMatch(st -> st[0] <= g[0] + 20_000_000L && st[1] >= g[1] - 20_000_000L
+                    && (st[1] - st[0]) >= len - 40_000_000L);
+            if (!machine) {
+                worst = Math.max(worst, len);
+            }
+        }
+        System.out.println("machine stalls seen by the control thread: " + stalls.size());
+        assertTrue(worst < 100_000_000L, "longest pulse gap the machine does not explain " + worst / 1e6
+                + " ms; longest gap " + maxGap.get() / 1e6 + " ms (longest render "
                 + window.maxRenderNanos() / 1e6 + " ms; longest gaps " + sorted.subList(0, Math.min(8, sorted.size()))
                 + " of " + gaps.size() + "; renders " + window.renderLog + ")");
     }
@@ -137,5 +178,31 @@ class MainWindowTest {
         long v = window.current().version();
         window.service().stepOnce(Algorithm.SIMEXP);
         assertTrue(settle().version() > v, "and it still walks");
+    }
+
+    @Test
+    void aSentenceOnMiniLmShowsItsTokensAndClickingATokenPicksIt(FxRobot robot) throws Exception {
+        awaitFirst();
+        WaitForAsyncUtils.asyncFx(() -> window.openModel(References.model("minilm"))).get();
+        WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> window.current() != null
+                && window.current().text() != null);
+        Snapshot s = settle();
+        assertTrue(window.textPanel().isVisible() && !window.input().isVisible(), "the sentence replaces the image");
+        assertEquals(List.of("positive", "negative"), s.labels());
+        assertEquals(s.text().original().size(), window.textPanel().cells().size());
+        robot.clickOn("#sentence-field").push(KeyCode.CONTROL, KeyCode.A).write("The team won the final.")
+                .type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.current().text().sentence()
+                .equals("The team won the final."));
+        s = settle();
+        assertEquals(List.of("[CLS]", "the", "team", "won", "the", "final", ".", "[SEP]"), s.text().original());
+        robot.clickOn("#token-3"); // "won"
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.current().dimension() == 384);
+        s = settle();
+        assertTrue(s.text().selected()[3] && !s.text().selected()[2], "only the clicked token is explored");
+        long v = s.version();
+        robot.drag("#eigen-slider-0").moveBy(120, 0).release(javafx.scene.input.MouseButton.PRIMARY);
+        Snapshot after = settle();
+        assertTrue(after.version() > v && after.distance() > 0.1, "the slider walked " + after.distance());
     }
 }
