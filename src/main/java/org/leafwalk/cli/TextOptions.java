@@ -15,7 +15,7 @@ final class TextOptions {
 
     @Option(names = "--label", paramLabel = "SENTENCE",
             description = "Text models without a head (MiniLM): a zero-shot label sentence; repeat for each label "
-                    + "(default: 'This is a positive sentence.' and 'This is a negative sentence.'). "
+                    + "(default: 'It was good.' and 'It was bad.'). "
                     + "'--label topic' takes five topic labels.")
     List<String> labels = new ArrayList<>();
 

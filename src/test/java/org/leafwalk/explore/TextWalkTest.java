@@ -76,10 +76,10 @@ class TextWalkTest {
                 .withSeed(3);
         try (TextTask task = ex.textTask(TextSetup.of(SENTENCE), 0)) {
             assertEquals(TextTask.Kind.ZERO_SHOT, task.kind());
-            assertEquals(List.of("positive", "negative"), task.labels());
+            assertEquals(List.of("good", "bad"), task.labels());
             Walker simec = ex.walker(task, s, task.startPoint(), null);
             Readout r0 = Readout.of(simec.current().output(), task.labels());
-            assertEquals("positive", r0.label());
+            assertEquals("good", r0.label());
             double drift = 0;
             StepOutcome last = null;
             for (int i = 0; i < 40; i++) {

@@ -188,7 +188,7 @@ class MainWindowTest {
                 && window.current().text() != null);
         Snapshot s = settle();
         assertTrue(window.textPanel().isVisible() && !window.input().isVisible(), "the sentence replaces the image");
-        assertEquals(List.of("positive", "negative"), s.labels());
+        assertEquals(List.of("good", "bad"), s.labels());
         assertEquals(s.text().original().size(), window.textPanel().cells().size());
         robot.clickOn("#sentence-field").push(KeyCode.CONTROL, KeyCode.A).write("The team won the final.")
                 .type(KeyCode.ENTER);
