@@ -30,13 +30,17 @@ final class UiCommand implements Callable<Integer> {
             description = "Also save classroom mode here before quitting.")
     Path classroomScreenshot;
 
+    @Option(names = "--match-screenshot", paramLabel = "PNG",
+            description = "Image models: also match the input to sample 2's representation and save that window here.")
+    Path matchScreenshot;
+
     @Option(names = "--demo-distance", defaultValue = "3", hidden = true)
     int demoDistance;
 
     @Override
     public Integer call() {
         LeafwalkApp.launch(new LeafwalkApp.Options(model.path(), input, device, screenshot,
-                classroomScreenshot, demoDistance, org.leafwalk.model.InputSpace.parse(space).id()));
+                classroomScreenshot, demoDistance, org.leafwalk.model.InputSpace.parse(space).id(), matchScreenshot));
         return 0;
     }
 }

@@ -54,10 +54,15 @@ public final class ExplorationService implements AutoCloseable {
     private volatile Algorithm playing;
     private volatile boolean running = true;
     private volatile boolean paced;
+    private volatile Consumer<Analysis> analyses = a -> { };
+    private volatile boolean matchRunning;
     private volatile long drawnVersion;
 
     // owned by the worker thread
     private Explorer explorer;
+    private Explorer precise; // a float64 twin of an image model for the analyses, opened on first use
+    private MatchRun match; // the representation match under way, or the last one
+    private List<org.leafwalk.geometry.Lipschitz.Curve> lastCurves;
     private Path modelPath;
     private Path inputPath;
     private ImageInput image;
@@ -118,6 +123,47 @@ public final class ExplorationService implements AutoCloseable {
         while (drawnVersion < versions.get() && System.nanoTime() < end && running) {
             java.util.concurrent.locks.LockSupport.parkNanos(500_000L);
         }
+    }
+
+    /** Who receives the analyses (Lipschitz curves, per-layer spectra, match progress). */
+    public void setAnalysisListener(Consumer<Analysis> listener) {
+        analyses = listener == null ? a -> { } : listener;
+    }
+
+    /** Directional Lipschitz estimates at the current point (image models in float64), published as an analysis. */
+    public void estimateLipschitz() {
+        post(this::doLipschitz);
+    }
+
+    /** The spectrum of G for every layer's [CLS] state at the current point (image models). */
+    public void estimateLayerSpectra() {
+        post(this::doLayerSpectra);
+    }
+
+    /**
+     * Starts a representation match from the current input toward a target image: walk to its representation, or
+     * ({@code keep}) keep the current representation while the pixels approach it. Runs step by step until done,
+     * the budget is spent, or {@link #stopMatch()}.
+     */
+    public void startMatch(Path target, boolean keep, int budget, double stepSize) {
+        post(() -> doStartMatch(target, keep, budget, stepSize));
+    }
+
+    public void stopMatch() {
+        matchRunning = false;
+    }
+
+    /** Makes the match's current image the walk's input (the walk restarts there). */
+    public void adoptMatch() {
+        post(() -> {
+            if (match != null && explorer != null && !explorer.isText()) {
+                var cfg = explorer.config();
+                image = new ImageInput("matched", match.m.current().point().clone(), cfg.numChannels(),
+                        cfg.imageSize(), List.of());
+                inputPath = Path.of("matched.png");
+                restart();
+            }
+        });
     }
 
     // ---- requests (any thread, never blocking) ----
@@ -249,6 +295,8 @@ public final class ExplorationService implements AutoCloseable {
 
     /** What can be exported from the window. */
     public enum ExportKind {
+        /** The last Lipschitz estimates as CSV. */
+        LIPSCHITZ_CSV,
         SESSION,
         CSV,
         JSON,
@@ -264,6 +312,19 @@ public final class ExplorationService implements AutoCloseable {
         post(() -> {
             if (walker == null) {
                 notices.accept(Notice.error("nothing to export yet"));
+                return;
+            }
+            if (kind == ExportKind.LIPSCHITZ_CSV) {
+                try {
+                    if (lastCurves == null) {
+                        notices.accept(Notice.error("estimate the Lipschitz ratios first"));
+                        return;
+                    }
+                    LipschitzExport.writeCsv(file, lastCurves);
+                    notices.accept(Notice.info("saved " + file));
+                } catch (RuntimeException e) {
+                    notices.accept(Notice.error("could not save " + file.getFileName() + ": " + describe(e)));
+                }
                 return;
             }
             try {
@@ -301,6 +362,115 @@ public final class ExplorationService implements AutoCloseable {
         });
     }
 
+    /** The float64 twin of the open image model, for estimates whose small differences float32 would round away. */
+    private Explorer precise() {
+        if (precise == null) {
+            precise = Explorer.open(modelPath, Explorer.Offline.device(device), DataType.FLOAT64);
+        }
+        return precise;
+    }
+
+    private void closePrecise() {
+        if (precise != null) {
+            precise.close();
+            precise = null;
+        }
+    }
+
+    private void doLipschitz() {
+        if (walker == null) {
+            notices.accept(Notice.error("open an input first"));
+            return;
+        }
+        double[] x = walker.current().point();
+        org.leafwalk.geometry.DifferentiableMap f;
+        String precision;
+        if (task != null) {
+            f = explorer.map(task);
+            precision = "float32";
+        } else {
+            f = precise().map(settings.space(), settings.layer());
+            precision = "float64";
+        }
+        var out = org.leafwalk.geometry.Linearization.evaluate(f, x);
+        var spec = org.leafwalk.geometry.OutputSpec.choose(settings.metric(), out, f.logitCount(), settings.topK());
+        var lin = org.leafwalk.geometry.Linearization.at(f, spec, x, settings.tau());
+        lastCurves = org.leafwalk.geometry.Lipschitz.estimate(f, lin, spec, 3, 3, 3, settings.seed(),
+                org.leafwalk.geometry.Lipschitz.DEFAULT_EPSILONS);
+        analyses.accept(new Analysis.LipschitzCurves(cursor, settings.metric().id(), settings.layer(), precision,
+                List.copyOf(lastCurves)));
+    }
+
+    private void doLayerSpectra() {
+        if (walker == null || task != null) {
+            notices.accept(Notice.error(task != null ? "per-layer spectra are for image models"
+                    : "open an input first"));
+            return;
+        }
+        double[] x = walker.current().point();
+        Explorer p = precise();
+        int layers = p.config().numLayers();
+        List<Analysis.Layer> out = new ArrayList<>();
+        for (int l = 1; l <= layers; l++) {
+            var f = p.map(settings.space(), l);
+            var y = org.leafwalk.geometry.Linearization.evaluate(f, x);
+            var spec = org.leafwalk.geometry.OutputSpec.choose(org.leafwalk.geometry.OutputMetric.REPRESENTATION, y,
+                    f.logitCount(), 0);
+            var lin = org.leafwalk.geometry.Linearization.at(f, spec, x, settings.tau());
+            out.add(new Analysis.Layer(l, lin.spectrum().nonzeroEigenvalues(), lin.spectrum().rank(), x.length));
+        }
+        analyses.accept(new Analysis.LayerSpectra(cursor, settings.space().id(), List.copyOf(out)));
+    }
+
+    /** A representation match in progress: the matcher, its images, and the readouts at its ends. */
+    private record MatchRun(org.leafwalk.geometry.RepresentationMatch m, boolean keep, int budget, double[] source,
+            double[] target, Readout sourceRead, Readout targetRead) {}
+
+    private void doStartMatch(Path target, boolean keep, int budget, double stepSize) {
+        if (explorer == null || image == null || task != null) {
+            notices.accept(Notice.error("representation matching works on an image input of an image model"));
+            return;
+        }
+        stopMotion();
+        ImageInput t;
+        try {
+            t = explorer.loadImage(target);
+        } catch (RuntimeException e) {
+            notices.accept(Notice.error("cannot open the target: " + describe(e)));
+            return;
+        }
+        Explorer p = precise();
+        var f = p.map(InputSpace.PIXELS, settings.layer());
+        var box = p.bounds(InputSpace.PIXELS, false);
+        double[] src = image.pixels().clone();
+        var m = keep ? org.leafwalk.geometry.RepresentationMatch.keepingRepresentation(f, src, t.pixels(), box,
+                stepSize) : org.leafwalk.geometry.RepresentationMatch.toRepresentation(f, src, t.pixels(), box);
+        match = new MatchRun(m, keep, Math.max(1, budget), src, t.pixels().clone(),
+                p.readout(org.leafwalk.geometry.Linearization.evaluate(f, src)),
+                p.readout(org.leafwalk.geometry.Linearization.evaluate(f, t.pixels())));
+        matchRunning = true;
+        publishMatch(m.steps(), m.initialDistance(), false, "");
+    }
+
+    private void matchStep() {
+        var p = match.m.step(1e-3 * match.m.initialDistance());
+        boolean done = p.done() || p.step() >= match.budget;
+        if (done) {
+            matchRunning = false;
+        }
+        publishMatch(p.step(), p.distance(), done, p.done() ? p.reason() : done ? "the step budget is spent" : "");
+    }
+
+    private void publishMatch(int step, double distance, boolean done, String reason) {
+        var cfg = explorer.config();
+        double[] x = match.m.current().point();
+        Readout r = precise().readout(match.m.current().output());
+        analyses.accept(new Analysis.Match(match.keep, step, match.budget, match.source, x.clone(), match.target,
+                cfg.numChannels(), cfg.imageSize(), distance, match.m.initialDistance(), distance(x, match.target),
+                cfg.labels(), r.probabilities(), r.prediction(), match.sourceRead.prediction(),
+                match.targetRead.prediction(), done, reason));
+    }
+
     /** Draws the recorded points: the current text task's decoding, or the image decoder. */
     private Exports.Drawer drawer(Recording r) {
         return task != null ? Exports.textDrawer(task) : Exports.drawer(r, explorer);
@@ -336,6 +506,7 @@ public final class ExplorationService implements AutoCloseable {
     private void stopMotion() {
         drag.set(null);
         playing = null;
+        matchRunning = false;
     }
 
     private void post(Runnable r) {
@@ -364,6 +535,10 @@ public final class ExplorationService implements AutoCloseable {
                 }
                 if (d != null && (d.released || walker == null) && drag.compareAndSet(d, null)) {
                     runGuarded(this::doSettle);
+                    continue;
+                }
+                if (matchRunning && match != null) {
+                    runGuarded(this::matchStep);
                     continue;
                 }
                 Algorithm p = playing;
@@ -550,6 +725,10 @@ public final class ExplorationService implements AutoCloseable {
         modelPath = dir;
         walker = null;
         closeTask();
+        closePrecise();
+        match = null;
+        matchRunning = false;
+        lastCurves = null;
         if (old != null) {
             old.close();
         }
@@ -657,6 +836,7 @@ public final class ExplorationService implements AutoCloseable {
             if (task != null && old.topK() != s.topK()) {
                 doOpenText(textSetup); // the masked-LM's candidate tokens depend on k
             } else if (old.space() != s.space() || old.metric() != s.metric() || old.topK() != s.topK()
+                    || old.layer() != s.layer()
                     || old.seed() != s.seed() || old.nullDirections() != s.nullDirections()) {
                 restart();
             } else {
@@ -688,7 +868,7 @@ public final class ExplorationService implements AutoCloseable {
 
     private void rebuildWalker(double[] start) {
         walker = task != null ? explorer.walker(task, settings.walkSettings(), start, null)
-                : explorer.walker(settings.space(), settings.walkSettings(), start, false);
+                : explorer.walker(settings.space(), settings.layer(), settings.walkSettings(), start);
     }
 
     /** The output row read with the labels of what is explored. */
@@ -830,6 +1010,7 @@ public final class ExplorationService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeTask();
+        closePrecise();
         if (explorer != null) {
             explorer.close();
         }

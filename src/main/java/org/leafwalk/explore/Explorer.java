@@ -136,6 +136,53 @@ public final class Explorer implements AutoCloseable {
         return space == InputSpace.PIXELS ? image.pixels().clone() : model.embeddingsOf(image.pixels());
     }
 
+    /**
+     * The image model as a map whose representation columns are the [CLS] state after block {@code layer} (1 to
+     * the number of layers; the last, or ≤ 0, is the model's own representation with its fast pullback; inner
+     * layers are differentiated by autograd).
+     */
+    public DifferentiableMap map(InputSpace space, int layer) {
+        int layers = model().config().numLayers();
+        if (layer <= 0 || layer == layers) {
+            return map(space);
+        }
+        if (layer > layers) {
+            throw new IllegalArgumentException("layer " + layer + ": the model has layers 1 to " + layers);
+        }
+        DifferentiableMap full = map(space);
+        return new DifferentiableMap() {
+            @Override
+            public NDArray apply(NDArray x) {
+                return model.readoutAtLayer(x, space, layer);
+            }
+
+            @Override
+            public int inputDimension() {
+                return full.inputDimension();
+            }
+
+            @Override
+            public int outputDimension() {
+                return full.outputDimension();
+            }
+
+            @Override
+            public int logitCount() {
+                return full.logitCount();
+            }
+
+            @Override
+            public DataType dataType() {
+                return full.dataType();
+            }
+
+            @Override
+            public NDManager manager() {
+                return full.manager();
+            }
+        };
+    }
+
     public DifferentiableMap map(InputSpace space) {
         int n = model.inputDimension(space);
         return new DifferentiableMap() {
@@ -197,6 +244,16 @@ public final class Explorer implements AutoCloseable {
         }
         double[][] b = model.embeddingBounds();
         return new Bounds(b[0], b[1]);
+    }
+
+    /** A walker whose representation metric sees the [CLS] state after block {@code layer} (0: the model's own). */
+    public Walker walker(InputSpace space, int layer, WalkSettings settings, double[] start) {
+        if (settings.tokenBlock() != 0 && space == InputSpace.PIXELS) {
+            throw new IllegalArgumentException(
+                    "the per-token block variant works in embedding space (--space embeddings)");
+        }
+        WalkSettings s = settings.tokenBlock() < 0 ? settings.withTokenBlock(model().config().hiddenSize()) : settings;
+        return new Walker(map(space, layer), s, start, bounds(space, false), null);
     }
 
     public Walker walker(InputSpace space, WalkSettings settings, double[] start, boolean embeddingBounds) {

@@ -79,6 +79,7 @@ public final class SessionFiles {
         settings.addProperty("tau", s.tau());
         settings.addProperty("corrected", s.corrected());
         settings.addProperty("null_directions", s.nullDirections());
+        settings.addProperty("layer", s.layer());
         o.add("settings", settings);
         o.addProperty("seed", s.seed());
         JsonArray labels = new JsonArray();
@@ -132,7 +133,7 @@ public final class SessionFiles {
                     Algorithm.parse(st.get("algorithm").getAsString()),
                     StepPolicy.parse(st.get("step_policy").getAsString()), st.get("eta").getAsDouble(),
                     st.get("tau").getAsDouble(), st.get("corrected").getAsBoolean(), o.get("seed").getAsLong(),
-                    st.get("null_directions").getAsInt());
+                    st.get("null_directions").getAsInt(), st.has("layer") ? st.get("layer").getAsInt() : 0);
             List<String> labels = new ArrayList<>();
             for (JsonElement e : o.getAsJsonArray("labels")) {
                 labels.add(e.getAsString());

@@ -111,6 +111,11 @@ public final class VitModel implements AutoCloseable {
         return network.readout(x, space);
     }
 
+    /** (B, n) to (B, L + d): logits then the [CLS] state after block {@code layer} (1 to the number of layers). */
+    public NDArray readoutAtLayer(NDArray x, InputSpace space, int layer) {
+        return network.readoutAtLayer(x, space, layer);
+    }
+
     /** Forward pass at batch 1 kept for the batched pullback. */
     public VitNetwork.Tape tape(NDArray x1, InputSpace space) {
         return network.tape(x1, space);

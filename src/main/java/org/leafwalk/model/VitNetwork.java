@@ -129,6 +129,32 @@ public final class VitNetwork {
         return NDArrays.concat(new NDList(logits, cls), 1);
     }
 
+    /**
+     * Like {@link #readout}, but the representation columns are the [CLS] state after block {@code layer}
+     * (1 ≤ layer ≤ L): the raw residual stream for an inner block, the final-layernorm state after the last. The
+     * logits are the model's own, so the prediction is still shown.
+     */
+    public NDArray readoutAtLayer(NDArray x, InputSpace space, int layer) {
+        int layers = weights.layers.size();
+        if (layer < 1 || layer > layers) {
+            throw new IllegalArgumentException("layer " + layer + " of a model with layers 1 to " + layers);
+        }
+        if (layer == layers) {
+            return readout(x, space);
+        }
+        NDArray h = space == InputSpace.PIXELS ? embed(x) : x.reshape(-1, config.numTokens(), config.hiddenSize());
+        NDArray rep = null;
+        for (int l = 0; l < layers; l++) {
+            h = block(h, weights.layers.get(l), l == layers - 1);
+            if (l == layer - 1) {
+                rep = h.get(":, 0, :").reshape(-1, config.hiddenSize());
+            }
+        }
+        NDArray cls = layerNorm(h, weights.finalLnG, weights.finalLnB).reshape(-1, config.hiddenSize());
+        NDArray logits = cls.matMul(weights.classifierW).add(weights.classifierB);
+        return NDArrays.concat(new NDList(logits, rep), 1);
+    }
+
     /** Pixels (B, C*H*W) in [0,1] to the embedding sequence (B, T, d) the encoder reads. */
     public NDArray embed(NDArray pixels) {
         NDManager m = pixels.getManager();

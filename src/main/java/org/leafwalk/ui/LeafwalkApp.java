@@ -13,9 +13,15 @@ public final class LeafwalkApp extends Application {
     /**
      * @param screenshot when set, the window saves itself here once the first walk has been drawn and the app quits
      * @param classroomScreenshot likewise, for classroom mode
+     * @param matchScreenshot likewise, for the representation-matching window after a match to sample 2
      */
     public record Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
-            int demoSteps, String space) {}
+            int demoSteps, String space, Path matchScreenshot) {
+        public Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
+                int demoSteps, String space) {
+            this(model, input, device, screenshot, classroomScreenshot, demoSteps, space, null);
+        }
+    }
 
     private static volatile Options options;
     private MainWindow window;

@@ -62,6 +62,9 @@ final class MainWindow {
     private final BorderPane content = new BorderPane();
     private final InputPanel input = new InputPanel(300);
     private final TextPanel textPanel;
+    private final RepresentationPanel representation;
+    private final javafx.scene.control.TabPane tabs = new javafx.scene.control.TabPane();
+    private MatchWindow matchWindow;
     private final SliderPanel sliders;
     private final OutputBars bars = new OutputBars(200, "Output distribution");
     private final SpectrumPlot spectrum;
@@ -105,6 +108,8 @@ final class MainWindow {
         service.paceWithDisplay(true);
         this.sliders = new SliderPanel(service);
         this.textPanel = new TextPanel(service);
+        this.representation = new RepresentationPanel(service);
+        service.setAnalysisListener(a -> Platform.runLater(() -> onAnalysis(a)));
         this.spectrum = new SpectrumPlot(340, 170, tau -> applySettings(settings().withTau(tau)));
         this.settings = new SettingsPanel(Settings.defaults(), this::applySettings);
         this.classroom = new ClassroomView(service, 4);
@@ -184,7 +189,9 @@ final class MainWindow {
                 item("Trajectory as CSV…", "Shortcut+Shift+C",
                         () -> exportTo(ExplorationService.ExportKind.CSV, "CSV", "*.csv")),
                 item("Trajectory as JSON…", "Shortcut+Shift+J",
-                        () -> exportTo(ExplorationService.ExportKind.JSON, "JSON", "*.json")));
+                        () -> exportTo(ExplorationService.ExportKind.JSON, "JSON", "*.json")),
+                item("Lipschitz estimates as CSV…", "Shortcut+Shift+K",
+                        () -> exportTo(ExplorationService.ExportKind.LIPSCHITZ_CSV, "CSV", "*.csv")));
         file.getItems().addAll(openModel, recentMenu, openImage, openMiniLm,
                 new javafx.scene.control.SeparatorMenuItem(),
                 openSession, saveSession, export, new javafx.scene.control.SeparatorMenuItem(), quit);
@@ -202,7 +209,12 @@ final class MainWindow {
                 item("Difference from start", "Shortcut+D", () -> input.difference.fire()),
                 item("Show original", "Shortcut+G", () -> input.showOriginal.fire()),
                 item("Classroom mode", "F11", this::toggleClassroom));
-        return new MenuBar(file, walk, view);
+        Menu tools = new Menu("Tools");
+        tools.getItems().addAll(
+                item("Match representations…", "Shortcut+M", this::openMatchWindow),
+                item("Estimate Lipschitz ratios here", "Shortcut+L", service::estimateLipschitz),
+                item("Spectrum per layer here", "Shortcut+Shift+L", service::estimateLayerSpectra));
+        return new MenuBar(file, walk, view, tools);
     }
 
     private static MenuItem item(String text, String accelerator, Runnable action) {
@@ -260,9 +272,10 @@ final class MainWindow {
     }
 
     private ScrollPane rightColumn() {
-        TitledPane settingsPane = new TitledPane("Settings", settings);
-        settingsPane.setExpanded(true);
-        VBox right = new VBox(14, bars, spectrum, drift, settingsPane);
+        tabs.getTabs().setAll(tab("Drift", drift), tab("Lipschitz", representation.lipschitzView()),
+                tab("Layers", representation.layersView()), tab("Settings", settings));
+        tabs.setId("right-tabs");
+        VBox right = new VBox(14, bars, spectrum, tabs);
         right.setPadding(new Insets(12));
         right.getStyleClass().add("column");
         ScrollPane sp = new ScrollPane(right);
@@ -620,6 +633,49 @@ final class MainWindow {
 
     InputPanel input() {
         return input;
+    }
+
+    RepresentationPanel representation() {
+        return representation;
+    }
+
+    MatchWindow matchWindow() {
+        return matchWindow;
+    }
+
+    void openMatchWindow() {
+        if (matchWindow == null) {
+            matchWindow = new MatchWindow(stage, service, MatchWindow.samplesOf(modelDir),
+                    MainWindow.class.getResource("leafwalk.css").toExternalForm());
+        }
+        matchWindow.show();
+    }
+
+    private static javafx.scene.control.Tab tab(String name, javafx.scene.Node content) {
+        javafx.scene.control.Tab t = new javafx.scene.control.Tab(name, content);
+        t.setClosable(false);
+        t.setId("tab-" + name.toLowerCase(java.util.Locale.ROOT));
+        return t;
+    }
+
+    /** Brings a tab of the right column forward (Drift, Lipschitz, Layers, Settings). */
+    void showTab(String name) {
+        for (var t : tabs.getTabs()) {
+            if (t.getText().equals(name)) {
+                tabs.getSelectionModel().select(t);
+            }
+        }
+    }
+
+    private void onAnalysis(org.leafwalk.explore.Analysis a) {
+        if (a instanceof org.leafwalk.explore.Analysis.Match m) {
+            if (matchWindow != null) {
+                matchWindow.show(m);
+            }
+        } else {
+            representation.show(a);
+            showTab(a instanceof org.leafwalk.explore.Analysis.LipschitzCurves ? "Lipschitz" : "Layers");
+        }
     }
 
     TextPanel textPanel() {

@@ -1,5 +1,7 @@
 package org.leafwalk.ui;
 
+import java.util.List;
+
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,7 @@ final class Screenshots {
     private Screenshots() {}
 
     static void maybeRun(MainWindow w, LeafwalkApp.Options o) {
-        if (o.screenshot() == null && o.classroomScreenshot() == null) {
+        if (o.screenshot() == null && o.classroomScreenshot() == null && o.matchScreenshot() == null) {
             return;
         }
         Thread t = new Thread(() -> run(w, o), "leafwalk-screenshots");
@@ -45,9 +47,30 @@ final class Screenshots {
             service.release();
             service.awaitIdle(60_000);
             onFx(() -> w.input().showOriginal.setSelected(true));
+            if (w.current() != null && w.current().text() == null) {
+                service.estimateLipschitz();
+                service.estimateLayerSpectra();
+                service.awaitIdle(120_000);
+                Thread.sleep(300);
+                onFx(() -> w.showTab("Lipschitz"));
+            }
             Thread.sleep(700);
             if (o.screenshot() != null) {
                 save(w.scene(), o.screenshot());
+            }
+            if (o.matchScreenshot() != null && w.current() != null && w.current().text() == null) {
+                onFx(w::openMatchWindow);
+                List<Path> samples = MatchWindow.samplesOf(w.modelDir());
+                service.reset();
+                service.startMatch(samples.get(Math.min(2, samples.size() - 1)), false, 80, 0.5);
+                long end = System.currentTimeMillis() + 120_000;
+                while (System.currentTimeMillis() < end
+                        && (w.matchWindow().last() == null || !w.matchWindow().last().done())) {
+                    Thread.sleep(100);
+                }
+                Thread.sleep(500);
+                save(w.matchWindow().stage().getScene(), o.matchScreenshot());
+                onFx(() -> w.matchWindow().stage().hide());
             }
             if (o.classroomScreenshot() != null) {
                 onFx(w::toggleClassroom);

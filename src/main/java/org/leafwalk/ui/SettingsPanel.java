@@ -33,14 +33,15 @@ final class SettingsPanel extends VBox {
         ObservableList<PropertySheet.Item> items = FXCollections.observableArrayList(List.of(
                 new Item<>("Space", "pixels: the image; embeddings: the token sequence the encoder reads",
                         InputSpace.class, Settings::space,
-                        (s, v) -> new Settings(v, s.metric(), s.topK(), s.algorithm(), s.policy(), s.eta(), s.tau(),
-                                s.corrected(), s.seed(), s.nullDirections())),
+                        Settings::withSpace),
                 new Item<>("Output metric", "logits, probs, fisher (local KL) or representation ([CLS] state)",
                         OutputMetric.class, Settings::metric, Settings::withMetric),
                 new Item<>("Top-k classes", "classes the metric sees, fixed at the start (0: all up to 10)",
                         Integer.class, Settings::topK,
-                        (s, v) -> new Settings(s.space(), s.metric(), v, s.algorithm(), s.policy(), s.eta(), s.tau(),
-                                s.corrected(), s.seed(), s.nullDirections())),
+                        Settings::withTopK),
+                new Item<>("Representation layer", "image models: the [CLS] state after this block is the "
+                        + "'representation' metric's output (0: the model's own, after the last block)",
+                        Integer.class, Settings::layer, (s, v) -> s.withLayer(v)),
                 new Item<>("Algorithm", "what Play and Step do: SiMEC keeps the prediction, SiMExp changes it",
                         Algorithm.class, Settings::algorithm, Settings::withAlgorithm),
                 new Item<>("Step policy", "paper, authors-code, fixed or output-speed", StepPolicy.class,
@@ -51,14 +52,12 @@ final class SettingsPanel extends VBox {
                         Settings::tau, Settings::withTau),
                 new Item<>("Corrected SiMEC", "pull the output back onto its start value after every step",
                         Boolean.class, Settings::corrected,
-                        (s, v) -> new Settings(s.space(), s.metric(), s.topK(), s.algorithm(), s.policy(), s.eta(),
-                                s.tau(), v, s.seed(), s.nullDirections())),
+                        Settings::withCorrected),
                 new Item<>("Seed", "seed of the null directions and every random choice", Long.class,
                         Settings::seed, Settings::withSeed),
                 new Item<>("Null directions", "how many 'keeps the prediction' sliders", Integer.class,
                         Settings::nullDirections,
-                        (s, v) -> new Settings(s.space(), s.metric(), s.topK(), s.algorithm(), s.policy(), s.eta(),
-                                s.tau(), s.corrected(), s.seed(), Math.max(1, Math.min(12, v))))));
+                        (s, v) -> s.withNullDirections(Math.max(1, Math.min(12, v))))));
         sheet.getItems().setAll(items);
         getChildren().add(sheet);
         setSpacing(6);

@@ -120,6 +120,33 @@ class CommandLineTest {
     }
 
     @Test
+    void matchAndLipschitzOnTheShippedModel() throws Exception {
+        Path dir = tmp.resolve("match");
+        Result r = run("match", "--source", "sample:14", "--target", "sample:2", "--steps", "60", "--out",
+                dir.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        double initial = o.get("initial_distance").getAsDouble();
+        double fin = o.get("final_distance").getAsDouble();
+        assertTrue(fin * 10 <= initial, initial + " -> " + fin);
+        assertTrue(o.get("pixels_in_range").getAsBoolean());
+        for (String f : new String[] {"match.json", "path.csv", "result.png", "result-x10.png", "comparison.png"}) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+        Path csv = tmp.resolve("lipschitz.csv");
+        Result l = run("lipschitz", "--input", "sample:14", "--metric", "representation", "--eigen", "2", "--nulls",
+                "2", "--random", "1", "--csv", csv.toString(), "--json");
+        assertEquals(0, l.code(), l.err());
+        var curves = JsonParser.parseString(l.out()).getAsJsonObject().getAsJsonArray("curves");
+        assertEquals(5, curves.size());
+        assertEquals(1 + 5 * 9, Files.readAllLines(csv).size(), "a header and a row per direction and ε");
+        Result layer = run("match", "--source", "sample:14", "--target", "sample:2", "--steps", "3", "--layer", "2",
+                "--out", tmp.resolve("layer2").toString(), "--json");
+        assertEquals(0, layer.code(), layer.err());
+        assertEquals(2, JsonParser.parseString(layer.out()).getAsJsonObject().get("layer").getAsInt());
+    }
+
+    @Test
     void errorsAreOneLineWithExitCodeTwo() {
         Result r = run("inspect", "--model", tmp.resolve("nowhere").toString(), "--input", image.toString(), "--json");
         assertEquals(2, r.code());

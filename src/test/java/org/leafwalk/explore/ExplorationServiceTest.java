@@ -129,6 +129,8 @@ class ExplorationServiceTest {
         service.release();
         service.awaitIdle(30_000);
         Snapshot walked = last.get();
+        service.estimateLipschitz(); // what the Lipschitz CSV export writes
+        service.awaitIdle(30_000);
         Path session = tmp.resolve("w.leafwalk.json");
         for (var kind : ExplorationService.ExportKind.values()) {
             Path f = kind == ExplorationService.ExportKind.SESSION ? session : tmp.resolve("w." + kind.name().toLowerCase());

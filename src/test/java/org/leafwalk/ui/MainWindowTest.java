@@ -205,4 +205,21 @@ class MainWindowTest {
         Snapshot after = settle();
         assertTrue(after.version() > v && after.distance() > 0.1, "the slider walked " + after.distance());
     }
+
+    @Test
+    void theRepresentationToolsDrawTheirResults(FxRobot robot) throws Exception {
+        awaitFirst();
+        robot.clickOn("#tab-lipschitz");
+        robot.clickOn("#estimate-lipschitz");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.representation().lastCurves() != null);
+        assertEquals(9, window.representation().lastCurves().curves().size());
+        WaitForAsyncUtils.asyncFx(window::openMatchWindow).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#match-start");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> window.matchWindow().last() != null
+                && window.matchWindow().last().done());
+        var m = window.matchWindow().last();
+        assertTrue(m.distance() * 10 <= m.initialDistance(), m.initialDistance() + " -> " + m.distance());
+        WaitForAsyncUtils.asyncFx(() -> window.matchWindow().stage().hide()).get();
+    }
 }

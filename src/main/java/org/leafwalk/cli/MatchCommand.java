@@ -1,0 +1,185 @@
+package org.leafwalk.cli;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.leafwalk.explore.Explorer;
+import org.leafwalk.explore.Frames;
+import org.leafwalk.explore.Readout;
+import org.leafwalk.explore.References;
+import org.leafwalk.geometry.DifferentiableMap;
+import org.leafwalk.geometry.Linearization;
+import org.leafwalk.geometry.RepresentationMatch;
+import org.leafwalk.io.AtomicFiles;
+import org.leafwalk.io.Images;
+import org.leafwalk.io.JsonFiles;
+import org.leafwalk.model.ImageInput;
+import org.leafwalk.model.InputSpace;
+import org.leafwalk.model.VitConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "match", mixinStandardHelpOptions = true,
+        description = "Walk from a source image to the representation of a target image (Gauss-Newton with a line "
+                + "search, pixels kept in [0,1]); or, with --keep, keep the source's representation while the pixels "
+                + "are pulled toward the target.")
+final class MatchCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    ModelOption modelOption;
+
+    @Option(names = "--source", required = true, paramLabel = "INPUT", description = "An image file or sample:N.")
+    String source;
+
+    @Option(names = "--target", required = true, paramLabel = "INPUT", description = "An image file or sample:N.")
+    String target;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Folder for match.json, path.csv, result.png (and ×10), comparison.png.")
+    Path out;
+
+    @Option(names = "--keep", description = "Keep the source's representation; pull the pixels toward the target.")
+    boolean keep;
+
+    @Option(names = "--steps", defaultValue = "100", description = "Step budget (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--tolerance", defaultValue = "1e-3",
+            description = "Matching stops when the representation distance is below this share of the initial one "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(names = "--step-size", defaultValue = "0.5",
+            description = "--keep: the largest pixel move per step (default: ${DEFAULT-VALUE}).")
+    double stepSize;
+
+    @Option(names = "--layer", defaultValue = "0",
+            description = "The representation: the [CLS] state after this block (1 to the number of layers; "
+                    + "default: the last, after the final layer norm).")
+    int layer;
+
+    @Option(names = "--precision", defaultValue = "float64",
+            description = "float64 (default) or float32: the level-set corrections of --keep need float64's headroom.")
+    String precision;
+
+    @Override
+    public Integer call() {
+        if (steps < 1 || tolerance < 0 || stepSize <= 0) {
+            throw new IllegalArgumentException("--steps must be ≥ 1, --tolerance ≥ 0 and --step-size > 0");
+        }
+        long t0 = System.nanoTime();
+        Path model = modelOption.path();
+        var dtype = switch (precision) {
+            case "float64" -> ai.djl.ndarray.types.DataType.FLOAT64;
+            case "float32" -> ai.djl.ndarray.types.DataType.FLOAT32;
+            default -> throw new IllegalArgumentException("--precision is float64 or float32, not " + precision);
+        };
+        try (Explorer ex = Explorer.open(model, Explorer.Offline.device(common.device), dtype)) {
+            if (ex.isText()) {
+                throw new IllegalArgumentException("match works on image models");
+            }
+            VitConfig cfg = ex.config();
+            ImageInput src = ex.loadImage(References.input(source, model));
+            ImageInput tgt = ex.loadImage(References.input(target, model));
+            DifferentiableMap f = ex.map(InputSpace.PIXELS, layer);
+            var box = ex.bounds(InputSpace.PIXELS, false);
+            RepresentationMatch m = keep
+                    ? RepresentationMatch.keepingRepresentation(f, src.pixels(), tgt.pixels(), box, stepSize)
+                    : RepresentationMatch.toRepresentation(f, src.pixels(), tgt.pixels(), box);
+            Readout srcRead = ex.readout(Linearization.evaluate(f, src.pixels()));
+            Readout tgtRead = ex.readout(Linearization.evaluate(f, tgt.pixels()));
+            StringBuilder csv = new StringBuilder("step,representation_distance,pixel_distance_to_target,prediction,"
+                    + "probability\n");
+            RepresentationMatch.Progress p = null;
+            double initialPixels = distance(src.pixels(), tgt.pixels());
+            csv.append(row(0, m.initialDistance(), initialPixels, srcRead));
+            for (int i = 0; i < steps; i++) {
+                p = m.step(tolerance * m.initialDistance());
+                Readout r = ex.readout(p.state().output());
+                csv.append(row(p.step(), p.distance(), distance(p.state().point(), tgt.pixels()), r));
+                if (p.done()) {
+                    break;
+                }
+            }
+            double[] result = m.current().point();
+            Readout end = ex.readout(m.current().output());
+            Files.createDirectories(out);
+            AtomicFiles.writeString(out.resolve("path.csv"), csv.toString());
+            Images.writePng(out.resolve("result.png"), Frames.input(result, cfg.numChannels(), cfg.imageSize(), 1));
+            Images.writePng(out.resolve("result-x10.png"),
+                    Frames.input(result, cfg.numChannels(), cfg.imageSize(), 10));
+            Images.writePng(out.resolve("comparison.png"), comparison(src.pixels(), result, tgt.pixels(), cfg));
+            Map<String, Object> o = Json.object();
+            o.put("model", model.toString());
+            o.put("mode", keep ? "keep-representation" : "match-representation");
+            o.put("layer", layer <= 0 ? cfg.numLayers() : layer);
+            o.put("source", source);
+            o.put("target", target);
+            o.put("steps", p == null ? 0 : p.step());
+            o.put("stopped", p == null ? "" : p.reason());
+            o.put("initial_distance", m.initialDistance());
+            o.put("final_distance", m.distance(m.current().selected()));
+            o.put("initial_pixel_distance", initialPixels);
+            o.put("final_pixel_distance", distance(result, tgt.pixels()));
+            o.put("pixels_in_range", box.contains(result));
+            o.put("source_prediction", Json.prediction(srcRead));
+            o.put("target_prediction", Json.prediction(tgtRead));
+            o.put("final_prediction", Json.prediction(end));
+            o.put("files", List.of("match.json", "path.csv", "result.png", "result-x10.png", "comparison.png"));
+            o.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
+            JsonFiles.write(out.resolve("match.json"), o);
+            if (common.json) {
+                System.out.println(JsonFiles.toJson(o));
+            } else {
+                System.out.printf("%s: representation distance %.4g -> %.4g in %d steps (%s); %s (p=%.3f) -> %s "
+                                + "(p=%.3f), target %s; pixel distance to the target %.3g -> %.3g; written to %s%n",
+                        keep ? "keep" : "match", m.initialDistance(), m.distance(m.current().selected()),
+                        p == null ? 0 : p.step(), p == null ? "" : p.reason(), srcRead.label(),
+                        srcRead.probabilities()[srcRead.prediction()], end.label(),
+                        end.probabilities()[end.prediction()], tgtRead.label(), initialPixels,
+                        distance(result, tgt.pixels()), out);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(out + ": cannot write (" + e.getMessage() + ")", e);
+        }
+        return 0;
+    }
+
+    private static String row(int step, double dist, double pixels, Readout r) {
+        return String.format(java.util.Locale.ROOT, "%d,%.9g,%.9g,%s,%.9g%n", step, dist, pixels, r.label(),
+                r.probabilities()[r.prediction()]);
+    }
+
+    static BufferedImage comparison(double[] a, double[] b, double[] c, VitConfig cfg) {
+        int s = 8;
+        List<BufferedImage> parts = new ArrayList<>();
+        for (double[] px : new double[][] {a, b, c}) {
+            parts.add(Frames.input(px, cfg.numChannels(), cfg.imageSize(), s));
+        }
+        int w = parts.get(0).getWidth();
+        BufferedImage img = new BufferedImage(3 * w + 16, w, BufferedImage.TYPE_INT_RGB);
+        var g = img.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        for (int i = 0; i < 3; i++) {
+            g.drawImage(parts.get(i), i * (w + 8), 0, null);
+        }
+        g.dispose();
+        return img;
+    }
+
+    private static double distance(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return Math.sqrt(s);
+    }
+}

@@ -1,0 +1,83 @@
+package org.leafwalk.explore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.geometry.Lipschitz;
+import org.leafwalk.geometry.OutputMetric;
+
+/** The representation tools through the compute service: match, Lipschitz curves and CSV, per-layer spectra. */
+class RepresentationServiceTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void matchesEstimatesAndReportsEveryLayer() throws Exception {
+        List<Snapshot> snaps = new CopyOnWriteArrayList<>();
+        List<Notice> notices = new CopyOnWriteArrayList<>();
+        List<Analysis> results = new CopyOnWriteArrayList<>();
+        Path model = References.model("default");
+        try (ExplorationService svc = new ExplorationService("cpu", snaps::add, notices::add)) {
+            svc.setAnalysisListener(results::add);
+            svc.open(model, "sample:14");
+            svc.awaitIdle(60_000);
+            // per-layer spectra of the [CLS] state (4 blocks)
+            svc.estimateLayerSpectra();
+            svc.awaitIdle(60_000);
+            Analysis.LayerSpectra layers = (Analysis.LayerSpectra) results.stream()
+                    .filter(a -> a instanceof Analysis.LayerSpectra).findFirst().orElseThrow();
+            assertEquals(4, layers.layers().size());
+            for (Analysis.Layer l : layers.layers()) {
+                assertTrue(l.rank() >= 1 && l.rank() <= 48, "layer " + l.layer() + " rank " + l.rank());
+                assertEquals(784, l.dimension());
+                System.out.printf("layer %d: rank %d, λmax %.4g, λmin %.4g%n", l.layer(), l.rank(),
+                        l.eigenvalues()[0], l.eigenvalues()[l.eigenvalues().length - 1]);
+            }
+            // Lipschitz curves in the representation metric, and their CSV
+            svc.applySettings(Settings.defaults().withMetric(OutputMetric.REPRESENTATION));
+            svc.awaitIdle(60_000);
+            svc.estimateLipschitz();
+            svc.awaitIdle(60_000);
+            Analysis.LipschitzCurves curves = (Analysis.LipschitzCurves) results.stream()
+                    .filter(a -> a instanceof Analysis.LipschitzCurves).findFirst().orElseThrow();
+            assertEquals("float64", curves.precision());
+            assertEquals(9, curves.curves().size());
+            double top = curves.curves().get(0).ratios()[0];
+            for (Lipschitz.Curve c : curves.curves()) {
+                if (c.kind() == Lipschitz.Kind.NULL) {
+                    assertTrue(c.ratios()[0] * 100 < top, "null ratio " + c.ratios()[0] + " vs top " + top);
+                }
+            }
+            Path csv = tmp.resolve("lipschitz.csv");
+            svc.export(ExplorationService.ExportKind.LIPSCHITZ_CSV, csv, null);
+            svc.awaitIdle(60_000);
+            assertEquals(1 + 9 * 9, Files.readAllLines(csv).size());
+            // a match to sample 2 (a one), then walking from its result
+            svc.startMatch(References.input("sample:2", model), false, 60, 0.5);
+            long end = System.currentTimeMillis() + 120_000;
+            while (System.currentTimeMillis() < end && results.stream()
+                    .noneMatch(a -> a instanceof Analysis.Match m && m.done())) {
+                Thread.sleep(50);
+            }
+            Analysis.Match done = (Analysis.Match) results.stream()
+                    .filter(a -> a instanceof Analysis.Match m && m.done()).findFirst().orElseThrow();
+            assertTrue(done.distance() * 10 <= done.initialDistance(), done.initialDistance() + " -> "
+                    + done.distance());
+            assertEquals(done.targetPrediction(), done.prediction());
+            svc.adoptMatch();
+            svc.awaitIdle(60_000);
+            Snapshot s = snaps.get(snaps.size() - 1);
+            assertEquals("matched.png", s.input());
+            assertEquals(1, s.startPrediction(), "the matched image reads as a one");
+        }
+        assertTrue(notices.stream().noneMatch(n -> n.level() == Notice.Level.ERROR), notices.toString());
+        assertNotNull(snaps.get(0));
+    }
+}
