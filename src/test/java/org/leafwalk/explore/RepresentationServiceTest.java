@@ -59,7 +59,18 @@ class RepresentationServiceTest {
             svc.export(ExplorationService.ExportKind.LIPSCHITZ_CSV, csv, null);
             svc.awaitIdle(60_000);
             assertEquals(1 + 9 * 9, Files.readAllLines(csv).size());
-            // a match to sample 2 (a one), then walking from its result
+            // walking with the representation of block 2 (autograd through the truncated network)
+            svc.applySettings(Settings.defaults().withMetric(OutputMetric.REPRESENTATION).withLayer(2));
+            svc.awaitIdle(60_000);
+            svc.stepOnce(org.leafwalk.geometry.Algorithm.SIMEC);
+            svc.awaitIdle(60_000);
+            Snapshot layered = snaps.get(snaps.size() - 1);
+            assertEquals(2, layered.settings().layer());
+            assertEquals(1, layered.step());
+            assertEquals(layers.layers().get(1).rank(), layered.rank(), "the walk's G is block 2's");
+            // a match to sample 2 (a one) on the model's own representation, then walking from its result
+            svc.applySettings(Settings.defaults().withMetric(OutputMetric.REPRESENTATION));
+            svc.awaitIdle(60_000);
             svc.startMatch(References.input("sample:2", model), false, 60, 0.5);
             long end = System.currentTimeMillis() + 120_000;
             while (System.currentTimeMillis() < end && results.stream()
