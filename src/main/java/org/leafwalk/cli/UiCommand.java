@@ -34,13 +34,19 @@ final class UiCommand implements Callable<Integer> {
             description = "Image models: also match the input to sample 2's representation and save that window here.")
     Path matchScreenshot;
 
+    @Option(names = "--benchmark", paramLabel = "JSON",
+            description = "Measure the time to a usable window and the steps per second of a continuous slider drag "
+                    + "(5 s), write them here, and quit.")
+    Path benchmark;
+
     @Option(names = "--demo-distance", defaultValue = "3", hidden = true)
     int demoDistance;
 
     @Override
     public Integer call() {
         LeafwalkApp.launch(new LeafwalkApp.Options(model.path(), input, device, screenshot,
-                classroomScreenshot, demoDistance, org.leafwalk.model.InputSpace.parse(space).id(), matchScreenshot));
+                classroomScreenshot, demoDistance, org.leafwalk.model.InputSpace.parse(space).id(), matchScreenshot,
+                benchmark));
         return 0;
     }
 }

@@ -328,6 +328,18 @@ public final class Explorer implements AutoCloseable {
             }
         }
 
+        /** Loads the engine and its native library now (a no-op once loaded); failures surface on first use. */
+        public static void warmUp() {
+            ensure();
+            try {
+                try (var m = ai.djl.ndarray.NDManager.newBaseManager()) {
+                    m.ones(new ai.djl.ndarray.types.Shape(2, 2)).matMul(m.ones(new ai.djl.ndarray.types.Shape(2, 2)));
+                }
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                // reported when the model is opened
+            }
+        }
+
         public static Device device(String choice) {
             ensure();
             String c = choice == null ? "auto" : choice.toLowerCase(Locale.ROOT);

@@ -323,6 +323,31 @@ public final class Linearization {
      * selected outputs back by r.
      */
     public double[] solveMinimumNorm(double[] r) {
+        return solveMinimumNorm(r, null);
+    }
+
+    /**
+     * The minimum-norm dx with J dx = r that leaves the {@code held} coordinates alone (their columns of J drop out);
+     * null holds none.
+     */
+    public double[] solveMinimumNorm(double[] r, boolean[] held) {
+        if (held != null) {
+            int k = selected.length;
+            int n = point.length;
+            double[] jf = jacobian.clone();
+            for (int row = 0; row < k; row++) {
+                for (int i = 0; i < n; i++) {
+                    if (held[i]) {
+                        jf[row * n + i] = 0;
+                    }
+                }
+            }
+            return solveWith(jf, gram(jf, k, n), r);
+        }
+        return solveWith(jacobian, jjt, r);
+    }
+
+    private double[] solveWith(double[] jacobian, double[] jjt, double[] r) {
         int k = selected.length;
         int n = point.length;
         Eigen e = Eigen.symmetric(jjt, k);

@@ -274,7 +274,7 @@ public final class Walker {
             // already computed here: x ← x − J⁺ (z(x) − z_anchor). Doing it as part of the next move instead of
             // after it saves a forward pass per step; the output then carries only one step's second-order drift,
             // which never accumulates (settle() removes it when the walk stops).
-            double[] dx = retraction();
+            double[] dx = retraction(xn);
             correction = Vectors.norm(dx);
             for (int i = 0; i < xn.length; i++) {
                 xn[i] -= dx[i];
@@ -294,12 +294,41 @@ public final class Walker {
     }
 
     private double[] retraction() {
+        return retraction(null);
+    }
+
+    /**
+     * The Gauss-Newton correction onto the level set; with bounds, coordinates that the correction (applied at
+     * {@code from}, the point it will be subtracted from; null: the current point) would push past a bound are held
+     * and the others carry it, so clamping does not undo the correction.
+     */
+    private double[] retraction(double[] from) {
         double[] z = current.selected();
         double[] r = new double[z.length];
         for (int i = 0; i < r.length; i++) {
             r[i] = z[i] - anchor[i];
         }
-        return current.solveMinimumNorm(r);
+        double[] dx = current.solveMinimumNorm(r);
+        if (bounds == null) {
+            return dx;
+        }
+        double[] x = from == null ? current.point() : from;
+        boolean[] held = new boolean[x.length];
+        for (int pass = 0; pass < 4; pass++) {
+            boolean more = false;
+            for (int i = 0; i < x.length; i++) {
+                double y = x[i] - dx[i];
+                if (!held[i] && (y < bounds.lower()[i] || y > bounds.upper()[i])) {
+                    held[i] = true;
+                    more = true;
+                }
+            }
+            if (!more) {
+                break;
+            }
+            dx = current.solveMinimumNorm(r, held);
+        }
+        return dx;
     }
 
     /**

@@ -14,12 +14,14 @@ public final class LeafwalkApp extends Application {
      * @param screenshot when set, the window saves itself here once the first walk has been drawn and the app quits
      * @param classroomScreenshot likewise, for classroom mode
      * @param matchScreenshot likewise, for the representation-matching window after a match to sample 2
+     * @param benchmark when set, the window measures its start-up and a continuous slider drag, writes the figures
+     *     here as JSON and quits
      */
     public record Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
-            int demoSteps, String space, Path matchScreenshot) {
+            int demoSteps, String space, Path matchScreenshot, Path benchmark) {
         public Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
                 int demoSteps, String space) {
-            this(model, input, device, screenshot, classroomScreenshot, demoSteps, space, null);
+            this(model, input, device, screenshot, classroomScreenshot, demoSteps, space, null, null);
         }
     }
 
@@ -28,6 +30,11 @@ public final class LeafwalkApp extends Application {
 
     public static void launch(Options o) {
         options = o;
+        // load the model engine's native library while JavaFX starts its toolkit: the two are independent, and
+        // together they are most of the time to a usable window
+        Thread warm = new Thread(org.leafwalk.explore.Explorer.Offline::warmUp, "leafwalk-engine-warm-up");
+        warm.setDaemon(true);
+        warm.start();
         Application.launch(LeafwalkApp.class);
     }
 

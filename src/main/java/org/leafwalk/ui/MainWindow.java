@@ -88,6 +88,8 @@ final class MainWindow {
     private boolean scrubbing;
     private boolean firstSnapshot = true;
     private Snapshot current;
+    private volatile long firstDrawnMillis;
+    private final java.util.concurrent.atomic.AtomicLong renders = new java.util.concurrent.atomic.AtomicLong();
     private long maxRenderNanos;
     private long lastSecondaryDraw;
     /** Diagnostics for tests: how long each render took, in ms (null: not recording). */
@@ -144,12 +146,13 @@ final class MainWindow {
     }
 
     void show() {
-        stage.show();
+        // the model opens and takes its first step on the compute thread while the window lays itself out
         Path model = options.model() != null ? options.model() : References.model(References.DEFAULT_MODEL);
         if (options.space() != null && !options.space().equals("pixels")) {
             applySettings(settings().withSpace(org.leafwalk.model.InputSpace.parse(options.space())));
         }
         openModelAndInput(model, options.input() == null ? "sample:14" : options.input());
+        stage.show();
     }
 
     private void openModelAndInput(Path model, String inputRef) {
@@ -474,7 +477,7 @@ final class MainWindow {
             return;
         }
         for (Path p : samples) {
-            ImageView v = new ImageView(new Image(p.toUri().toString(), 28, 28, true, false));
+            ImageView v = new ImageView(new Image(p.toUri().toString(), 28, 28, true, false, true));
             v.setFitWidth(28 * 1.4);
             v.setFitHeight(28 * 1.4);
             Button b = new Button(null, v);
@@ -540,7 +543,18 @@ final class MainWindow {
 
     // ---- rendering (JavaFX thread) ----
 
+    /** When the first walk state was drawn (ms since the epoch), 0 before. */
+    long firstDrawnMillis() {
+        return firstDrawnMillis;
+    }
+
+    /** How many states have been drawn. */
+    long renders() {
+        return renders.get();
+    }
+
     private void render(Snapshot s) {
+        renders.incrementAndGet();
         long t0 = System.nanoTime();
         renderPanels(s);
         service.drawn(s.version());
@@ -601,7 +615,9 @@ final class MainWindow {
         stage.setTitle("Leafwalk — " + s.model() + " — " + s.input());
         if (firstSnapshot) {
             firstSnapshot = false;
+            firstDrawnMillis = System.currentTimeMillis();
             Screenshots.maybeRun(this, options);
+            WindowBenchmark.maybeRun(this, options);
         }
     }
 

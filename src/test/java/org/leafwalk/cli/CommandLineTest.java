@@ -147,6 +147,16 @@ class CommandLineTest {
     }
 
     @Test
+    void aShortSoakReportsMemoryAndNoErrors() {
+        Result r = run("bench", "--model", model.toString(), "--input", image.toString(), "--soak", "120", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(0, o.getAsJsonArray("errors").size(), o.toString());
+        assertTrue(o.getAsJsonArray("samples").size() >= 1);
+        assertTrue(o.getAsJsonArray("samples").get(0).getAsJsonObject().get("resident_mib").getAsDouble() > 0);
+    }
+
+    @Test
     void errorsAreOneLineWithExitCodeTwo() {
         Result r = run("inspect", "--model", tmp.resolve("nowhere").toString(), "--input", image.toString(), "--json");
         assertEquals(2, r.code());

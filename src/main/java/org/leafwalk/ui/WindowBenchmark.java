@@ -1,0 +1,80 @@
+package org.leafwalk.ui;
+
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javafx.application.Platform;
+import org.leafwalk.explore.ExplorationService.SliderKind;
+import org.leafwalk.explore.Snapshot;
+import org.leafwalk.io.JsonFiles;
+
+/**
+ * The window's own figures: the time from the JVM's start to the first drawn walk state (a usable window), and a
+ * continuous slider drag of 5 s (the target moves every 16 ms, as a hand does) with the steps computed and the
+ * states drawn per second. Waiting happens on its own thread.
+ */
+final class WindowBenchmark {
+    private WindowBenchmark() {}
+
+    static void maybeRun(MainWindow w, LeafwalkApp.Options o) {
+        if (o.benchmark() == null) {
+            return;
+        }
+        Thread t = new Thread(() -> run(w, o), "leafwalk-benchmark");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void run(MainWindow w, LeafwalkApp.Options o) {
+        try {
+            long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+            long usable = w.firstDrawnMillis() - jvmStart;
+            var service = w.service();
+            service.awaitIdle(60_000);
+            Snapshot before = w.current();
+            long rendersBefore = w.renders();
+            long t0 = System.nanoTime();
+            double target = 0;
+            double[] latencies = new double[2000];
+            int samples = 0;
+            while (System.nanoTime() - t0 < 5_000_000_000L) {
+                target += 0.01; // 0.6 per second of drag
+                service.drag(SliderKind.NULL, 0, target);
+                Thread.sleep(16);
+                Snapshot s = w.current();
+                if (s != null && samples < latencies.length && s.stepMillis() > 0) {
+                    latencies[samples++] = s.stepMillis();
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Snapshot after = w.current();
+            long steps = after.trajectoryLength() - before.trajectoryLength();
+            long drawn = w.renders() - rendersBefore;
+            service.release();
+            service.awaitIdle(60_000);
+            double[] lat = java.util.Arrays.copyOf(latencies, samples);
+            java.util.Arrays.sort(lat);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("model", after.model());
+            r.put("input", after.input());
+            r.put("cores", Runtime.getRuntime().availableProcessors());
+            r.put("jvm_start_to_first_drawn_state_ms", usable);
+            r.put("drag_seconds", seconds);
+            r.put("drag_steps", steps);
+            r.put("steps_per_second", steps / seconds);
+            r.put("states_drawn_per_second", drawn / seconds);
+            r.put("step_latency_median_ms", lat.length == 0 ? 0 : lat[lat.length / 2]);
+            r.put("step_latency_p95_ms", lat.length == 0 ? 0 : lat[Math.min(lat.length - 1, (int) (0.95 * lat.length))]);
+            r.put("longest_render_ms", w.maxRenderNanos() / 1e6);
+            JsonFiles.write(o.benchmark(), r);
+            System.out.println(JsonFiles.toJson(r));
+        } catch (Exception e) {
+            System.err.println("leafwalk: benchmark failed: " + e);
+        } finally {
+            Platform.runLater(() -> {
+                w.close();
+                Platform.exit();
+            });
+        }
+    }
+}

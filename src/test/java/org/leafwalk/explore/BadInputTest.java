@@ -1,0 +1,236 @@
+package org.leafwalk.explore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.explore.ExplorationService.SliderKind;
+import org.leafwalk.geometry.Algorithm;
+import org.leafwalk.geometry.StepPolicy;
+import org.leafwalk.io.Images;
+import org.leafwalk.model.InputSpace;
+import org.leafwalk.model.VitCheckpoints;
+import org.leafwalk.testing.TinyVit;
+
+/**
+ * Every kind of bad input through the compute service: each one gets an error notice that names the problem, and the
+ * walk the user made survives it (the same model, input, step and point), and still walks.
+ */
+class BadInputTest {
+    @TempDir
+    Path tmp;
+
+    final List<Snapshot> snaps = new CopyOnWriteArrayList<>();
+    final List<Notice> notices = new CopyOnWriteArrayList<>();
+    ExplorationService svc;
+    Path model;
+    Path image;
+    Snapshot walked;
+
+    @BeforeEach
+    void walkALittle() throws Exception {
+        model = TinyVit.write(tmp, "good", TinyVit.small(), 3);
+        image = tmp.resolve("blob.png");
+        Images.writePng(image, org.leafwalk.model.ImageInput.toImage(TinyVit.blob(1, 12, 5), 1, 12));
+        svc = new ExplorationService("cpu", s -> {
+            if (s != null) {
+                snaps.add(s);
+            }
+        }, notices::add);
+        svc.open(model, image.toString());
+        svc.awaitIdle(30_000);
+        svc.drag(SliderKind.EIGEN, 0, 0.3);
+        svc.awaitIdle(30_000);
+        svc.release();
+        svc.awaitIdle(30_000);
+        walked = last();
+        assertTrue(walked.step() > 0);
+        notices.clear();
+    }
+
+    @AfterEach
+    void close() {
+        svc.close();
+    }
+
+    private Snapshot last() {
+        return snaps.get(snaps.size() - 1);
+    }
+
+    /** The error notice names the problem, and the walk is where it was and still walks. */
+    private void refusedAndIntact(Predicate<String> names, String what) throws Exception {
+        svc.awaitIdle(30_000);
+        assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR && names.test(n.message())),
+                what + ": " + notices);
+        Snapshot now = last();
+        assertEquals(walked.model(), now.model(), what + ": the model changed");
+        assertEquals(walked.input(), now.input(), what + ": the input changed");
+        assertEquals(walked.step(), now.step(), what + ": the step changed");
+        assertEquals(walked.trajectoryLength(), now.trajectoryLength(), what + ": the trajectory changed");
+        assertArrayEquals(walked.image(), now.image(), 0, what + ": the point changed");
+        svc.stepOnce(Algorithm.SIMEXP);
+        svc.awaitIdle(30_000);
+        assertEquals(walked.step() + 1, last().step(), what + ": the walk no longer steps");
+        svc.undo();
+        svc.awaitIdle(30_000);
+        walked = last(); // undo keeps the undone step for scrubbing: the next check starts from here
+        notices.clear();
+    }
+
+    private Path modelWith(String name, byte[] weights, String config) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        Files.write(dir.resolve("model.safetensors"), weights);
+        Files.writeString(dir.resolve("config.json"), config);
+        return dir;
+    }
+
+    @Test
+    void brokenModelsAreRefused() throws Exception {
+        byte[] good = Files.readAllBytes(model.resolve("model.safetensors"));
+        String config = Files.readString(model.resolve("config.json"));
+        svc.openModel(modelWith("truncated", java.util.Arrays.copyOf(good, good.length / 2), config));
+        refusedAndIntact(m -> m.contains("truncated"), "a truncated safetensors file");
+
+        // a header that claims more bytes for a tensor than the file holds
+        long headerLength = java.nio.ByteBuffer.wrap(good, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(good, 8, (int) headerLength, StandardCharsets.UTF_8);
+        String lying = header.replaceFirst("\"data_offsets\":\\[(\\d+),(\\d+)\\]", "\"data_offsets\":[$1,99999999]");
+        assertTrue(!lying.equals(header), "the test changed the header");
+        byte[] lyingHeader = lying.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream lied = new ByteArrayOutputStream();
+        lied.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(lyingHeader.length).array());
+        lied.write(lyingHeader);
+        lied.write(good, 8 + (int) headerLength, good.length - 8 - (int) headerLength);
+        svc.openModel(modelWith("lying", lied.toByteArray(), config));
+        refusedAndIntact(m -> m.contains("model.safetensors"), "a header that lies about sizes");
+
+        svc.openModel(modelWith("mismatch", good, config.replace("\"hidden_size\": 16", "\"hidden_size\": 24")));
+        refusedAndIntact(m -> m.contains("config.json implies") || m.contains("hidden_size"),
+                "a config that does not match the weights");
+
+        svc.openModel(modelWith("gpt", good, config.replace("\"model_type\": \"vit\"", "\"model_type\": \"gpt2\"")));
+        refusedAndIntact(m -> m.contains("gpt2"), "an unknown model type");
+    }
+
+    @Test
+    void badImagesAreRefused() throws Exception {
+        Path text = Files.writeString(tmp.resolve("notes.png"), "this is not a picture");
+        svc.openImage(text);
+        refusedAndIntact(m -> m.contains("notes.png") && m.contains("not an image"), "a non-image file");
+
+        Path empty = Files.write(tmp.resolve("empty.png"), new byte[0]);
+        svc.openImage(empty);
+        refusedAndIntact(m -> m.contains("empty.png"), "an empty file");
+
+        Path huge = Files.write(tmp.resolve("huge.png"), pngHeaderOnly(10_000, 10_000));
+        svc.openImage(huge);
+        refusedAndIntact(m -> m.contains("10000×10000") && m.contains("larger than"), "a 10,000×10,000 image");
+    }
+
+    @Test
+    void aSessionFromTheFutureIsRefused() throws Exception {
+        Path session = tmp.resolve("s.leafwalk.json");
+        svc.export(ExplorationService.ExportKind.SESSION, session, null);
+        svc.awaitIdle(30_000);
+        Files.writeString(session, Files.readString(session).replace("\"format_version\": 1", "\"format_version\": 9"));
+        notices.clear();
+        svc.openSession(session, l -> false);
+        refusedAndIntact(m -> m.contains("newer Leafwalk") && m.contains("9"), "a session file from a future version");
+    }
+
+    @Test
+    void anExportThatCannotBeWrittenLosesNothing() throws Exception {
+        Path blocker = Files.writeString(tmp.resolve("not-a-folder"), "x");
+        svc.export(ExplorationService.ExportKind.CSV, blocker.resolve("walk.csv"), null);
+        refusedAndIntact(m -> m.contains("walk.csv"), "an export into a folder that cannot exist");
+        svc.export(ExplorationService.ExportKind.GIF, blocker.resolve("walk.gif"), Exports.GifOptions.defaults());
+        refusedAndIntact(m -> m.contains("walk.gif"), "a GIF export there");
+    }
+
+    @Test
+    void aStepWhoseMetricTurnsInfiniteIsRefusedAndTheWalkStops() throws Exception {
+        // an absurd step length in embedding space: the next point is beyond float32, and the model's output there
+        // is NaN
+        svc.applySettings(Settings.defaults().withSpace(InputSpace.EMBEDDINGS).withStep(StepPolicy.FIXED, 1e300));
+        svc.awaitIdle(30_000);
+        walked = last();
+        notices.clear();
+        svc.play(Algorithm.SIMEXP);
+        svc.awaitIdle(30_000);
+        assertTrue(!svc.isPlaying(), "the walk stopped");
+        assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR && n.message().startsWith(
+                "step refused") && n.message().contains("NaN")), notices.toString());
+        Snapshot now = last();
+        assertEquals(walked.step(), now.step(), "no step was recorded");
+        assertArrayEquals(walked.image(), now.image(), 0, "the point is where it was");
+        for (double v : now.image()) {
+            assertTrue(Double.isFinite(v));
+        }
+        // with a sane step length the same walk goes on
+        svc.applySettings(now.settings().withStep(StepPolicy.FIXED, 0.05));
+        svc.stepOnce(Algorithm.SIMEXP);
+        svc.awaitIdle(30_000);
+        assertEquals(walked.step() + 1, last().step());
+    }
+
+    @Test
+    void imagesOfTheOtherColourKindAreConvertedAndSaySo() throws Exception {
+        Path rgbModel = TinyVit.write(tmp, "rgb", new VitCheckpoints.Shape(12, 3, 3, 16, 2, 2, 32, 5), 4);
+        BufferedImage colour = new BufferedImage(12, 12, BufferedImage.TYPE_INT_RGB);
+        colour.setRGB(3, 4, 0xff3366);
+        Path colourPng = tmp.resolve("colour.png");
+        Images.writePng(colourPng, colour);
+        svc.openImage(colourPng); // into the grayscale model
+        svc.awaitIdle(30_000);
+        assertTrue(notices.stream().anyMatch(n -> n.message().contains("colour.png")
+                && n.message().contains("converted colour to grayscale")), notices.toString());
+        assertEquals("colour.png", last().input());
+        notices.clear();
+        svc.open(rgbModel, image.toString()); // a grayscale image into the RGB model
+        svc.awaitIdle(30_000);
+        assertTrue(notices.stream().anyMatch(n -> n.message().contains("blob.png")
+                && n.message().contains("replicated grayscale into 3 channels")), notices.toString());
+        assertEquals(3, last().channels());
+    }
+
+    /** A PNG whose header declares a size (the pixel data is never reached: the size alone is refused). */
+    private static byte[] pngHeaderOnly(int w, int h) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(b);
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(ihdr);
+        d.writeInt(w);
+        d.writeInt(h);
+        d.write(new byte[] {8, 0, 0, 0, 0});
+        chunk(out, "IHDR", ihdr.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return b.toByteArray();
+    }
+
+    private static void chunk(DataOutputStream out, String type, byte[] data) throws Exception {
+        out.writeInt(data.length);
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        out.write(t);
+        out.write(data);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.writeInt((int) crc.getValue());
+    }
+}

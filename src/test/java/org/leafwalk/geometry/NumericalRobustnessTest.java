@@ -1,0 +1,169 @@
+package org.leafwalk.geometry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Degenerate geometry on linear maps with known spectra: repeated eigenvalues, near-zero ones, a rank-deficient J
+ * (two identical output rows and a zero row), and a start on the box bounds. Walks of every kind must keep finite
+ * points, keep the box, and SiMEC must keep the output.
+ */
+class NumericalRobustnessTest {
+    static final int N = 12;
+    static NDManager manager;
+
+    @BeforeAll
+    static void setUp() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        manager.close();
+    }
+
+    /** f(x) = W x with W given row-major (rows × N). */
+    static DifferentiableMap linear(double[] w, int rows) {
+        NDArray wt = manager.create(w).reshape(rows, N).transpose();
+        return new DifferentiableMap() {
+            @Override
+            public NDArray apply(NDArray x) {
+                return x.matMul(wt);
+            }
+
+            @Override
+            public int inputDimension() {
+                return N;
+            }
+
+            @Override
+            public int outputDimension() {
+                return rows;
+            }
+
+            @Override
+            public int logitCount() {
+                return rows;
+            }
+
+            @Override
+            public DataType dataType() {
+                return DataType.FLOAT64;
+            }
+
+            @Override
+            public NDManager manager() {
+                return manager;
+            }
+        };
+    }
+
+    /** Orthonormal rows scaled by the given singular values: G's eigenvalues are their squares. */
+    static double[] withSingularValues(double[] s, long seed) {
+        Random rng = new Random(seed);
+        double[][] q = new double[s.length][N];
+        for (int r = 0; r < s.length; r++) {
+            for (int i = 0; i < N; i++) {
+                q[r][i] = rng.nextGaussian();
+            }
+            for (int p = 0; p < r; p++) {
+                double d = 0;
+                for (int i = 0; i < N; i++) {
+                    d += q[r][i] * q[p][i];
+                }
+                for (int i = 0; i < N; i++) {
+                    q[r][i] -= d * q[p][i];
+                }
+            }
+            double norm = 0;
+            for (double v : q[r]) {
+                norm += v * v;
+            }
+            for (int i = 0; i < N; i++) {
+                q[r][i] /= Math.sqrt(norm);
+            }
+        }
+        double[] w = new double[s.length * N];
+        for (int r = 0; r < s.length; r++) {
+            for (int i = 0; i < N; i++) {
+                w[r * N + i] = s[r] * q[r][i];
+            }
+        }
+        return w;
+    }
+
+    private static void walkEverything(DifferentiableMap f, double[] start, Bounds bounds, int expectedRank) {
+        for (Algorithm a : Algorithm.values()) {
+            WalkSettings s = WalkSettings.defaults().withMetric(OutputMetric.LOGITS)
+                    .withPolicy(StepPolicy.FIXED, 0.05).withSeed(11);
+            Walker w = new Walker(f, s, start, bounds);
+            assertEquals(expectedRank, w.current().spectrum().rank(), "rank");
+            double[] z0 = w.current().selected().clone();
+            for (int i = 0; i < 60; i++) {
+                StepOutcome o = w.step(a, 0, i % 20 < 10 ? 1 : -1);
+                for (double v : o.point()) {
+                    assertTrue(Double.isFinite(v), a + " step " + i + " produced a non-finite coordinate");
+                }
+                if (bounds != null) {
+                    assertTrue(bounds.contains(o.point()), a + " left the box at step " + i);
+                }
+                for (double v : o.state().spectrum().eigenvalues()) {
+                    assertTrue(Double.isFinite(v) && v >= -1e-9, "eigenvalue " + v);
+                }
+            }
+            if (a == Algorithm.SIMEC) {
+                double[] z = w.settle().selected();
+                for (int i = 0; i < z.length; i++) {
+                    assertEquals(z0[i], z[i], 1e-8, "SiMEC moved output " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void repeatedAndNearZeroEigenvalues() {
+        // singular values 2, 2, 2 (a triple eigenvalue 4), 1e-5 (1e-10: below τ·λmax, null), 1
+        DifferentiableMap f = linear(withSingularValues(new double[] {2, 2, 2, 1e-5, 1}, 1), 5);
+        double[] x = new double[N];
+        java.util.Arrays.fill(x, 0.3);
+        Linearization lin = Linearization.at(f, OutputSpec.choose(OutputMetric.LOGITS,
+                Linearization.evaluate(f, x), 5, 0), x, 1e-6);
+        double[] ev = lin.spectrum().nonzeroEigenvalues();
+        assertEquals(4, ev.length, "the 1e-10 eigenvalue counts as null");
+        assertEquals(4, ev[0], 1e-9);
+        assertEquals(4, ev[1], 1e-9);
+        assertEquals(4, ev[2], 1e-9);
+        assertEquals(1, ev[3], 1e-9);
+        walkEverything(f, x, null, 4);
+    }
+
+    @Test
+    void rankDeficientJacobian() {
+        double[] w = withSingularValues(new double[] {1.5, 0.7, 0.3}, 2);
+        double[] deficient = new double[5 * N];
+        System.arraycopy(w, 0, deficient, 0, 3 * N);
+        System.arraycopy(w, 0, deficient, 3 * N, N); // a repeated row; the last row stays zero
+        DifferentiableMap f = linear(deficient, 5);
+        double[] x = new double[N];
+        java.util.Arrays.fill(x, 0.5);
+        walkEverything(f, x, null, 3);
+    }
+
+    @Test
+    void aStartOnTheBoxBounds() {
+        DifferentiableMap f = linear(withSingularValues(new double[] {1, 0.8, 0.5, 0.2}, 3), 4);
+        double[] x = new double[N];
+        for (int i = 0; i < N; i++) {
+            x[i] = i % 3 == 0 ? 0 : i % 3 == 1 ? 1 : 0.5; // two thirds of the coordinates on a bound
+        }
+        walkEverything(f, x, Bounds.box(N, 0, 1), 4);
+    }
+}
