@@ -64,6 +64,7 @@ final class MainWindow {
     private final TextPanel textPanel;
     private final RepresentationPanel representation;
     private final javafx.scene.control.TabPane tabs = new javafx.scene.control.TabPane();
+    private VBox leftColumn;
     private MatchWindow matchWindow;
     private final SliderPanel sliders;
     private final OutputBars bars = new OutputBars(200, "Output distribution");
@@ -92,6 +93,7 @@ final class MainWindow {
     private final java.util.concurrent.atomic.AtomicLong renders = new java.util.concurrent.atomic.AtomicLong();
     private long maxRenderNanos;
     private long lastSecondaryDraw;
+    private long secondaryTurn;
     /** Diagnostics for tests: how long each render took, in ms (null: not recording). */
     volatile java.util.List<Long> renderLog;
     private Path modelDir;
@@ -268,15 +270,28 @@ final class MainWindow {
         input.managedProperty().bind(input.visibleProperty());
         textPanel.managedProperty().bind(textPanel.visibleProperty());
         textPanel.setVisible(false);
-        VBox left = new VBox(12, input, textPanel, samples);
+        VBox left = new VBox(12, input, samples); // the text panel joins when a sentence first arrives
+        leftColumn = left;
         left.setPadding(new Insets(12));
         left.getStyleClass().add("column");
         return left;
     }
 
     private ScrollPane rightColumn() {
+        // a tab's content joins the scene when the tab is first shown: fewer nodes for the first CSS pass
         tabs.getTabs().setAll(tab("Drift", drift), tab("Lipschitz", representation.lipschitzView()),
                 tab("Layers", representation.layersView()), tab("Settings", settings));
+        for (var t : tabs.getTabs()) {
+            if (!t.getText().equals("Drift")) {
+                javafx.scene.Node content = t.getContent();
+                t.setContent(null);
+                t.selectedProperty().addListener((o, was, now) -> {
+                    if (now && t.getContent() == null) {
+                        t.setContent(content);
+                    }
+                });
+            }
+        }
         tabs.setId("right-tabs");
         VBox right = new VBox(14, bars, spectrum, tabs);
         right.setPadding(new Insets(12));
@@ -573,6 +588,9 @@ final class MainWindow {
     private void renderPanels(Snapshot s) {
         current = s;
         boolean text = s.text() != null;
+        if (text && !leftColumn.getChildren().contains(textPanel)) {
+            leftColumn.getChildren().add(1, textPanel);
+        }
         if (input.isVisible() == text) {
             input.setVisible(!text);
             textPanel.setVisible(text);
@@ -589,9 +607,15 @@ final class MainWindow {
         boolean secondary = !s.busy() || now - lastSecondaryDraw > 300_000_000L;
         if (secondary) {
             lastSecondaryDraw = now;
-            sliders.show(s);
-            spectrum.show(s);
-            drift.show(s);
+            // while walking, the sliders and the plots take turns, so no single frame redraws all of them
+            boolean turn = secondaryTurn++ % 2 == 0;
+            if (!s.busy() || turn) {
+                sliders.show(s);
+            }
+            if (!s.busy() || !turn) {
+                spectrum.show(s);
+                drift.show(s);
+            }
         }
         settings.show(s.settings());
         if (scene.getRoot() == classroom) {
