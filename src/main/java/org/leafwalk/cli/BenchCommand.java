@@ -163,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
                 InputSpace space = InputSpace.parse(sp);
                 for (org.leafwalk.geometry.OutputMetric m : org.leafwalk.geometry.OutputMetric.values()) {
                     Walker w = ex.walker(space, base.withMetric(m), ex.startPoint(img, space), false);
-                    def.put(sp + "/" + m.id(), timeSteps(w, 5, steps));
+                    def.put(sp + "/" + m.id(), timeSteps(w, 20, steps));
                 }
             }
         }
