@@ -253,15 +253,7 @@ final class BenchCommand implements Callable<Integer> {
                 double[] start = ex.startPoint(new org.leafwalk.model.ImageInput("bench", pixels,
                         ex.config().numChannels(), ex.config().imageSize(), java.util.List.of()), space);
                 Walker w = ex.walker(space, settings, start, false);
-                for (int i = 0; i < warmup; i++) {
-                    w.step(i % 2 == 0 ? Algorithm.SIMEC : Algorithm.SIMEXP, 0, 1);
-                }
-                double[] full = new double[steps];
-                for (int i = 0; i < steps; i++) {
-                    long t = System.nanoTime();
-                    w.step(i % 2 == 0 ? Algorithm.SIMEC : Algorithm.SIMEXP, 0, i % 4 < 2 ? 1 : -1);
-                    full[i] = (System.nanoTime() - t) / 1e6;
-                }
+                Map<String, Object> r = timeSteps(w, warmup, steps);
                 double[] jac = new double[steps];
                 double[] x = w.current().point();
                 for (int i = 0; i < steps; i++) {
@@ -272,13 +264,7 @@ final class BenchCommand implements Callable<Integer> {
                 int k = w.spec().size();
                 // one forward at batch 1, then k cotangents pulled back together
                 double flops = ex.model().forwardFlops(space) + k * ex.model().pullbackFlops(space);
-                double median = percentile(full, 50);
-                Map<String, Object> r = Json.object();
-                r.put("dimension", ex.model().inputDimension(space));
-                r.put("outputs", k);
-                r.put("median_ms", median);
-                r.put("p95_ms", percentile(full, 95));
-                r.put("min_ms", percentile(full, 0));
+                double median = (double) r.get("median_ms");
                 r.put("jacobian_and_spectrum_median_ms", percentile(jac, 50));
                 r.put("gflops", flops / (median * 1e6));
                 r.put("flop_per_step", flops);
