@@ -17,7 +17,11 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         // no command: the window, on the default model and a sample digit
-        System.exit(run(args.length == 0 ? new String[] {"ui"} : args));
+        // no arguments: the window; one session file (a double-click on a .leafwalk.json): the window on it
+        String[] a = args.length == 0 ? new String[] {"ui"}
+                : args.length == 1 && args[0].endsWith(".leafwalk.json") ? new String[] {"ui", "--session", args[0]}
+                : args;
+        System.exit(run(a));
     }
 
     /** Runs a command line and returns its exit code (2 for any error, with one line on stderr). */

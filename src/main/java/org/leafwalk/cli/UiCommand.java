@@ -39,6 +39,10 @@ final class UiCommand implements Callable<Integer> {
                     + "(5 s), write them here, and quit.")
     Path benchmark;
 
+    @Option(names = "--session", paramLabel = "FILE",
+            description = "Open a saved session (.leafwalk.json) once the window is up.")
+    Path session;
+
     @Option(names = "--demo-distance", defaultValue = "3", hidden = true)
     int demoDistance;
 
@@ -46,7 +50,7 @@ final class UiCommand implements Callable<Integer> {
     public Integer call() {
         LeafwalkApp.launch(new LeafwalkApp.Options(model.path(), input, device, screenshot,
                 classroomScreenshot, demoDistance, org.leafwalk.model.InputSpace.parse(space).id(), matchScreenshot,
-                benchmark));
+                benchmark, session));
         return 0;
     }
 }

@@ -43,7 +43,7 @@ public final class ExplorationService implements AutoCloseable {
 
     private final Consumer<Snapshot> snapshots;
     private final Consumer<Notice> notices;
-    private final String device;
+    private volatile String device;
     private final int computeThreads;
     private final Thread worker;
     private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
@@ -123,6 +123,26 @@ public final class ExplorationService implements AutoCloseable {
         while (drawnVersion < versions.get() && System.nanoTime() < end && running) {
             java.util.concurrent.locks.LockSupport.parkNanos(500_000L);
         }
+    }
+
+    /**
+     * Moves the model to another device (auto, cpu or gpu): the model and the current input are opened again there
+     * and the walk restarts; when the device cannot be used the model stays where it was and a notice says why.
+     */
+    public void setDevice(String choice) {
+        post(() -> {
+            String old = device;
+            try {
+                Explorer.Offline.device(choice);
+            } catch (RuntimeException e) {
+                notices.accept(Notice.error(describe(e)));
+                return;
+            }
+            device = choice;
+            if (modelPath != null && !doOpenModel(modelPath)) {
+                device = old;
+            }
+        });
     }
 
     /** Who receives the analyses (Lipschitz curves, per-layer spectra, match progress). */

@@ -78,7 +78,7 @@ public final class Explorer implements AutoCloseable {
 
     public String deviceName() {
         Device d = text != null ? text.device() : model.device();
-        return d.isGpu() ? "GPU " + d.getDeviceId() : "CPU";
+        return d.isGpu() ? Offline.gpuName(d.getDeviceId()) : "CPU";
     }
 
     /** A sentence under the text model, ready to walk (the caller closes it). */
@@ -325,6 +325,33 @@ public final class Explorer implements AutoCloseable {
             ensure();
             if (Engine.getInstance().getEngineName().equals("PyTorch")) {
                 ai.djl.pytorch.jni.JniUtils.setNumThreads(Math.max(1, threads));
+            }
+        }
+
+        /** The GPU's name as nvidia-smi reports it ("GPU n" when it cannot be asked). */
+        public static String gpuName(int id) {
+            try {
+                Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i",
+                        Integer.toString(id)).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes()).strip();
+                if (p.waitFor() == 0 && !out.isEmpty() && !out.contains("\n")) {
+                    return "GPU " + id + ": " + out;
+                }
+            } catch (java.io.IOException e) {
+                // no nvidia-smi
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "GPU " + id;
+        }
+
+        /** Whether the engine sees a GPU (false with the CPU native library). */
+        public static boolean gpuAvailable() {
+            ensure();
+            try {
+                return Engine.getInstance().getGpuCount() > 0;
+            } catch (RuntimeException e) {
+                return false;
             }
         }
 

@@ -18,10 +18,10 @@ public final class LeafwalkApp extends Application {
      *     here as JSON and quits
      */
     public record Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
-            int demoSteps, String space, Path matchScreenshot, Path benchmark) {
+            int demoSteps, String space, Path matchScreenshot, Path benchmark, Path session) {
         public Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
                 int demoSteps, String space) {
-            this(model, input, device, screenshot, classroomScreenshot, demoSteps, space, null, null);
+            this(model, input, device, screenshot, classroomScreenshot, demoSteps, space, null, null, null);
         }
     }
 

@@ -155,6 +155,9 @@ final class MainWindow {
         }
         openModelAndInput(model, options.input() == null ? "sample:14" : options.input());
         stage.show();
+        if (options.session() != null) {
+            openSession(options.session());
+        }
     }
 
     private void openModelAndInput(Path model, String inputRef) {
@@ -214,6 +217,17 @@ final class MainWindow {
                 item("Difference from start", "Shortcut+D", () -> input.difference.fire()),
                 item("Show original", "Shortcut+G", () -> input.showOriginal.fire()),
                 item("Classroom mode", "F11", this::toggleClassroom));
+        Menu deviceMenu = new Menu("Device");
+        javafx.scene.control.ToggleGroup devices = new javafx.scene.control.ToggleGroup();
+        for (String d : new String[] {"auto", "cpu", "gpu"}) {
+            javafx.scene.control.RadioMenuItem r = new javafx.scene.control.RadioMenuItem(
+                    d.equals("auto") ? "Automatic (GPU when there is one)" : d.toUpperCase(java.util.Locale.ROOT));
+            r.setToggleGroup(devices);
+            r.setSelected(d.equals(options.device() == null ? "auto" : options.device()));
+            r.setOnAction(e -> service.setDevice(d));
+            deviceMenu.getItems().add(r);
+        }
+        view.getItems().add(deviceMenu);
         Menu tools = new Menu("Tools");
         tools.getItems().addAll(
                 item("Match representations…", "Shortcut+M", this::openMatchWindow),
