@@ -51,9 +51,8 @@ final class LipschitzCommand implements Callable<Integer> {
             description = "Image models, representation metric: the [CLS] state after this block (default: the last).")
     int layer;
 
-    @Option(names = "--precision", defaultValue = "float64",
-            description = "float64 (default: small ε are not lost in float32 rounding) or float32.")
-    String precision;
+    @Mixin
+    PrecisionOption precisionOption;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Write the curves as CSV (one row per direction and ε).")
     Path csv;
@@ -63,11 +62,7 @@ final class LipschitzCommand implements Callable<Integer> {
         if (eigen < 0 || nulls < 0 || random < 0 || eigen + nulls + random == 0) {
             throw new IllegalArgumentException("ask for at least one direction (--eigen, --nulls, --random ≥ 0)");
         }
-        var dtype = switch (precision) {
-            case "float64" -> ai.djl.ndarray.types.DataType.FLOAT64;
-            case "float32" -> ai.djl.ndarray.types.DataType.FLOAT32;
-            default -> throw new IllegalArgumentException("--precision is float64 or float32, not " + precision);
-        };
+        var dtype = precisionOption.dataType();
         long t0 = System.nanoTime();
         try (Explorer ex = Explorer.open(explore.model(), Explorer.Offline.device(common.device), dtype);
                 TextTask task = ex.isText() ? ex.textTask(textOptions.setup(inputOption.ref), explore.topK) : null) {
@@ -93,7 +88,7 @@ final class LipschitzCommand implements Callable<Integer> {
             if (est.layer() > 0) {
                 o.put("layer", est.layer());
             }
-            o.put("precision", precision);
+            o.put("precision", precisionOption.precision);
             o.put("rank", est.rank());
             o.put("dimension", est.dimension());
             List<Map<String, Object>> curves = new ArrayList<>();

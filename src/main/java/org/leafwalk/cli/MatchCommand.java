@@ -65,9 +65,8 @@ final class MatchCommand implements Callable<Integer> {
                     + "default: the last, after the final layer norm).")
     int layer;
 
-    @Option(names = "--precision", defaultValue = "float64",
-            description = "float64 (default) or float32: the level-set corrections of --keep need float64's headroom.")
-    String precision;
+    @Mixin
+    PrecisionOption precisionOption;
 
     @Override
     public Integer call() {
@@ -76,11 +75,7 @@ final class MatchCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         Path model = modelOption.path();
-        var dtype = switch (precision) {
-            case "float64" -> ai.djl.ndarray.types.DataType.FLOAT64;
-            case "float32" -> ai.djl.ndarray.types.DataType.FLOAT32;
-            default -> throw new IllegalArgumentException("--precision is float64 or float32, not " + precision);
-        };
+        var dtype = precisionOption.dataType();
         try (Explorer ex = Explorer.open(model, Explorer.Offline.device(common.device), dtype)) {
             if (ex.isText()) {
                 throw new IllegalArgumentException("match works on image models");

@@ -3,7 +3,6 @@ package org.leafwalk.explore;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -89,37 +88,8 @@ public final class Explorer implements AutoCloseable {
 
     /** The text task as a differentiable map of the selected token embeddings. */
     public DifferentiableMap map(TextTask task) {
-        return new DifferentiableMap() {
-            @Override
-            public NDArray apply(NDArray x) {
-                return task.readout(x);
-            }
-
-            @Override
-            public int inputDimension() {
-                return task.inputDimension();
-            }
-
-            @Override
-            public int outputDimension() {
-                return task.outputWidth();
-            }
-
-            @Override
-            public int logitCount() {
-                return task.logitCount();
-            }
-
-            @Override
-            public DataType dataType() {
-                return text.bert().dataType();
-            }
-
-            @Override
-            public NDManager manager() {
-                return task.manager();
-            }
-        };
+        return DifferentiableMap.of(task::readout, task.inputDimension(), task.outputWidth(), task.logitCount(),
+                text.bert().dataType(), task.manager(), null);
     }
 
     /** A walker over a sentence's token embeddings (unbounded; the block variant's block is one token). */
@@ -150,88 +120,26 @@ public final class Explorer implements AutoCloseable {
             throw new IllegalArgumentException("layer " + layer + ": the model has layers 1 to " + layers);
         }
         DifferentiableMap full = map(space);
-        return new DifferentiableMap() {
-            @Override
-            public NDArray apply(NDArray x) {
-                return model.readoutAtLayer(x, space, layer);
-            }
-
-            @Override
-            public int inputDimension() {
-                return full.inputDimension();
-            }
-
-            @Override
-            public int outputDimension() {
-                return full.outputDimension();
-            }
-
-            @Override
-            public int logitCount() {
-                return full.logitCount();
-            }
-
-            @Override
-            public DataType dataType() {
-                return full.dataType();
-            }
-
-            @Override
-            public NDManager manager() {
-                return full.manager();
-            }
-        };
+        return DifferentiableMap.of(x -> model.readoutAtLayer(x, space, layer), full.inputDimension(),
+                full.outputDimension(), full.logitCount(), full.dataType(), full.manager(), null);
     }
 
     public DifferentiableMap map(InputSpace space) {
-        int n = model.inputDimension(space);
-        return new DifferentiableMap() {
-            @Override
-            public NDArray apply(NDArray x) {
-                return model.readout(x, space);
-            }
+        return DifferentiableMap.of(x -> model.readout(x, space), model.inputDimension(space), model.readoutWidth(),
+                model.config().numLabels(), model.dataType(), model.manager(), x1 -> {
+                    org.leafwalk.model.VitNetwork.Tape tape = model.tape(x1, space);
+                    return new DifferentiableMap.Vjp() {
+                        @Override
+                        public NDArray output() {
+                            return tape.output();
+                        }
 
-            @Override
-            public int inputDimension() {
-                return n;
-            }
-
-            @Override
-            public int outputDimension() {
-                return model.readoutWidth();
-            }
-
-            @Override
-            public int logitCount() {
-                return model.config().numLabels();
-            }
-
-            @Override
-            public DataType dataType() {
-                return model.dataType();
-            }
-
-            @Override
-            public NDManager manager() {
-                return model.manager();
-            }
-
-            @Override
-            public Vjp vjp(NDArray x1) {
-                org.leafwalk.model.VitNetwork.Tape tape = model.tape(x1, space);
-                return new Vjp() {
-                    @Override
-                    public NDArray output() {
-                        return tape.output();
-                    }
-
-                    @Override
-                    public NDArray pullback(NDArray cotangents) {
-                        return tape.pullback(cotangents);
-                    }
-                };
-            }
-        };
+                        @Override
+                        public NDArray pullback(NDArray cotangents) {
+                            return tape.pullback(cotangents);
+                        }
+                    };
+                });
     }
 
     /** Pixel space is always boxed to [0,1]; embedding space only when the seed paper's bounds are asked for. */
@@ -359,7 +267,7 @@ public final class Explorer implements AutoCloseable {
         public static void warmUp() {
             ensure();
             try {
-                try (var m = ai.djl.ndarray.NDManager.newBaseManager()) {
+                try (var m = ai.djl.ndarray.NDManager.newBaseManager()) { // the engine loads here
                     m.ones(new ai.djl.ndarray.types.Shape(2, 2)).matMul(m.ones(new ai.djl.ndarray.types.Shape(2, 2)));
                 }
             } catch (RuntimeException | UnsatisfiedLinkError e) {

@@ -32,6 +32,51 @@ public interface DifferentiableMap {
         return null;
     }
 
+    /**
+     * A map from its parts: the forward function, the sizes, the element type, the manager, and an optional
+     * batched vector-Jacobian product (null: autograd).
+     */
+    static DifferentiableMap of(java.util.function.UnaryOperator<NDArray> apply, int inputDimension,
+            int outputDimension, int logitCount, DataType dataType, NDManager manager,
+            java.util.function.Function<NDArray, Vjp> vjp) {
+        return new DifferentiableMap() {
+            @Override
+            public NDArray apply(NDArray x) {
+                return apply.apply(x);
+            }
+
+            @Override
+            public int inputDimension() {
+                return inputDimension;
+            }
+
+            @Override
+            public int outputDimension() {
+                return outputDimension;
+            }
+
+            @Override
+            public int logitCount() {
+                return logitCount;
+            }
+
+            @Override
+            public DataType dataType() {
+                return dataType;
+            }
+
+            @Override
+            public NDManager manager() {
+                return manager;
+            }
+
+            @Override
+            public Vjp vjp(NDArray x1) {
+                return vjp == null ? null : vjp.apply(x1);
+            }
+        };
+    }
+
     /** A forward pass kept for pulling cotangents back. */
     interface Vjp {
         /** The output at the point, (1, m). */
