@@ -143,6 +143,16 @@ class BadInputTest {
     }
 
     @Test
+    void aDeviceThatIsNotThereIsRefused() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Explorer.Offline.gpuAvailable(), "a GPU is present");
+        svc.setDevice("gpu");
+        refusedAndIntact(m -> m.contains("no GPU"), "the GPU device on a machine without one");
+        svc.setDevice("cpu"); // and a device that is there reopens the model
+        svc.awaitIdle(30_000);
+        assertEquals("CPU", last().device());
+    }
+
+    @Test
     void aSessionFromTheFutureIsRefused() throws Exception {
         Path session = tmp.resolve("s.leafwalk.json");
         svc.export(ExplorationService.ExportKind.SESSION, session, null);
