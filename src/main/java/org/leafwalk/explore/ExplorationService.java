@@ -504,7 +504,7 @@ public final class ExplorationService implements AutoCloseable {
     /** A copy of the recorded trajectory, taken on the worker thread (blocks the caller: not for the UI thread). */
     public List<TrajectoryEntry> trajectory() throws InterruptedException {
         BlockingQueue<List<TrajectoryEntry>> out = new ArrayBlockingQueue<>(1);
-        post(() -> out.offer(List.copyOf(trajectory.subList(0, Math.min(trajectory.size(), cursor + 1)))));
+        post(() -> out.offer(recordedSoFar()));
         return out.take();
     }
 
@@ -655,8 +655,8 @@ public final class ExplorationService implements AutoCloseable {
 
     /** The walk as recorded so far (up to the current step), for export; runs on the compute thread. */
     Recording recording() {
+        List<TrajectoryEntry> upto = recordedSoFar();
         if (task != null) {
-            List<TrajectoryEntry> upto = List.copyOf(trajectory.subList(0, Math.min(trajectory.size(), cursor + 1)));
             return new Recording(modelPath.toString(), modelPath.toAbsolutePath().toString(),
                     SessionFiles.weightsSha256(modelPath), textSetup.sentence(), new byte[0], settings, task.labels(),
                     0, 0, upto.size() - 1, upto, textSetup);
@@ -664,10 +664,14 @@ public final class ExplorationService implements AutoCloseable {
         var cfg = explorer.config();
         byte[] png = org.leafwalk.io.Images.encodePng(ImageInput.toImage(image.pixels(), cfg.numChannels(),
                 cfg.imageSize()));
-        List<TrajectoryEntry> upto = List.copyOf(trajectory.subList(0, Math.min(trajectory.size(), cursor + 1)));
         return new Recording(modelPath.toString(), modelPath.toAbsolutePath().toString(),
                 SessionFiles.weightsSha256(modelPath), inputPath == null ? "input" : inputPath.getFileName().toString(),
                 png, settings, cfg.labels(), cfg.numChannels(), cfg.imageSize(), upto.size() - 1, upto);
+    }
+
+    /** The trajectory up to the current step (steps undone past it are kept for scrubbing, not recorded). */
+    private List<TrajectoryEntry> recordedSoFar() {
+        return List.copyOf(trajectory.subList(0, Math.min(trajectory.size(), cursor + 1)));
     }
 
     private void doOpenSession(Path file, SessionFiles.Loaded loaded, boolean recompute) {

@@ -68,10 +68,11 @@ public final class Exports {
                 throw new IllegalArgumentException("a text walk needs its text model to be drawn");
             }
             TextTask task = explorer.textTask(r.text(), r.settings().topK());
+            Drawer strips = textDrawer(task);
             return new Drawer() {
                 @Override
                 public BufferedImage draw(double[] point, int scale) {
-                    return Frames.tokens(task.decode(point), selectedMask(task), scale);
+                    return strips.draw(point, scale);
                 }
 
                 @Override

@@ -132,27 +132,23 @@ public final class RepresentationMatch {
         int n = x.length;
         int k = e.length;
         double[] jac = current.jacobian().clone();
-        // coordinates on a bound that the undamped step would push further out are held for this step
+        Linearization.Eigen eig = Linearization.Eigen.symmetric(Linearization.gram(jac, k, n), k);
+        // coordinates on a bound that the barely damped step would push further out are held for this step
         if (bounds != null) {
-            double[] trial = lmStep(jac, e, k, n, 0);
-            boolean[] held = new boolean[n];
+            double top = eig.values.length == 0 ? 0 : eig.values[0];
+            double[] trial = lmSolve(jac, eig, e, k, n, 1e-9 * Math.max(top, 1e-300));
             double[] dir = trial.clone();
-            int count = bounds.blockOutward(x, dir, 1);
-            if (count > 0) {
+            if (bounds.blockOutward(x, dir, 1) > 0) {
                 for (int i = 0; i < n; i++) {
-                    held[i] = dir[i] == 0 && trial[i] != 0;
-                }
-                for (int r = 0; r < k; r++) {
-                    for (int i = 0; i < n; i++) {
-                        if (held[i]) {
+                    if (dir[i] == 0 && trial[i] != 0) {
+                        for (int r = 0; r < k; r++) {
                             jac[r * n + i] = 0;
                         }
                     }
                 }
+                eig = Linearization.Eigen.symmetric(Linearization.gram(jac, k, n), k);
             }
         }
-        double[] kk = Linearization.gram(jac, k, n);
-        Linearization.Eigen eig = Linearization.Eigen.symmetric(kk, k);
         if (mu < 0) {
             mu = 1e-3 * Math.max(eig.values.length == 0 ? 0 : eig.values[0], 1e-12);
         }
@@ -201,12 +197,6 @@ public final class RepresentationMatch {
             Vectors.addRow(dx, jac, i, -w[i]);
         }
         return dx;
-    }
-
-    private static double[] lmStep(double[] jac, double[] e, int k, int n, double mu) {
-        Linearization.Eigen eig = Linearization.Eigen.symmetric(Linearization.gram(jac, k, n), k);
-        return lmSolve(jac, eig, e, k, n, Math.max(mu, 1e-9 * Math.max(eig.values.length == 0 ? 0 : eig.values[0],
-                1e-300)));
     }
 
     private Progress keepStep() {

@@ -178,7 +178,7 @@ final class MainWindow {
         MenuItem openModel = item("Open model…", "Shortcut+O", this::chooseModel);
         MenuItem openImage = item("Open image…", "Shortcut+I", this::chooseImage);
         MenuItem openMiniLm = item("Open the embedded text model (MiniLM)", "Shortcut+T",
-                () -> openModelAndInput(References.model("minilm"), null));
+                this::openEmbeddedTextModel);
         MenuItem quit = item("Quit", "Shortcut+Q", () -> {
             close();
             Platform.exit();
@@ -369,6 +369,23 @@ final class MainWindow {
         if (f != null) {
             openModel(f.toPath());
         }
+    }
+
+    /**
+     * Opens MiniLM. Its first use unpacks 90 MB from the class path into the cache, so the reference is resolved
+     * on a thread of its own, never on the JavaFX thread.
+     */
+    private void openEmbeddedTextModel() {
+        Thread t = new Thread(() -> {
+            try {
+                Path p = References.model("minilm");
+                Platform.runLater(() -> openModelAndInput(p, null));
+            } catch (RuntimeException e) {
+                Platform.runLater(() -> notify(Notice.error("cannot open MiniLM: " + e.getMessage())));
+            }
+        }, "leafwalk-unpack-minilm");
+        t.setDaemon(true);
+        t.start();
     }
 
     void openModel(Path dir) {

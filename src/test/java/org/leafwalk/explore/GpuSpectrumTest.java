@@ -22,7 +22,6 @@ class GpuSpectrumTest {
         var model = References.model("default");
         try (Explorer cpu = Explorer.open(model, Device.cpu(), DataType.FLOAT32);
                 Explorer gpu = Explorer.open(model, Device.gpu(), DataType.FLOAT32)) {
-            double[] px = cpu.loadImage(References.input("sample:14", model)).pixels();
             for (InputSpace space : InputSpace.values()) {
                 double[] x = cpu.startPoint(cpu.loadImage(References.input("sample:14", model)), space);
                 var fc = cpu.map(space);
@@ -36,7 +35,6 @@ class GpuSpectrumTest {
                     assertEquals(a[i], b[i], 1e-3 * Math.abs(a[0]), space + ": eigenvalue " + i);
                 }
             }
-            assertEquals(784, px.length);
         }
     }
 }
