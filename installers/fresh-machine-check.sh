@@ -2,8 +2,9 @@
 # Fresh-machine check: clones the committed repository into an empty folder and runs what a new user runs, so a
 # missing install step shows up: the README's run command (the window, here under Xvfb, saving a screenshot), the
 # README's test command, then the .deb build, its installation, `inspect` through the installed launcher, and the
-# installed window under Xvfb. FRESH_M2=1 also starts from an empty Maven repository (every dependency downloaded
-# again; slow). Debian/Ubuntu, as root (apt-get, dpkg).
+# installed window under Xvfb. PACKAGE=rpm builds and installs the .rpm instead (rpm from Debian's packages, installed
+# with --nodeps since its dependencies are Debian packages rpm's database does not know). FRESH_M2=1 also starts from
+# an empty Maven repository (every dependency downloaded again; slow). Debian/Ubuntu, as root (apt-get, dpkg).
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d /tmp/leafwalk-fresh.XXXXXX)"
@@ -27,17 +28,25 @@ xvfb-run -a -s "-screen 0 1600x1000x24" java -jar target/leafwalk.jar ui --scree
 echo "== test command"
 bash src/scripts/prepare-tests.sh
 mvn "${MVN_ARGS[@]}" verify
-echo "== installer"
-bash installers/package.sh deb
-deb=$(ls target/installers/*.deb)
+PACKAGE="${PACKAGE:-deb}"
+echo "== installer ($PACKAGE)"
+if [ "$PACKAGE" = rpm ] && ! command -v rpmbuild >/dev/null; then
+  apt-get install -y -qq rpm >/dev/null
+fi
+# both packages install to /opt/leafwalk: whichever is there goes first
+dpkg -r leafwalk >/dev/null 2>&1 || true
+if command -v rpm >/dev/null && rpm -q leafwalk >/dev/null 2>&1; then rpm -e --nodeps leafwalk; fi
+bash installers/package.sh "$PACKAGE"
+pkg=$(ls target/installers/*."$PACKAGE")
 # the package registers its menu entry and the session file type with xdg-utils, which needs the folders a
 # desktop system has (a bare container lacks them)
 mkdir -p /usr/share/applications /usr/share/desktop-directories /etc/xdg/menus
-dpkg -i "$deb" >/dev/null
+if [ "$PACKAGE" = rpm ]; then rpm -i --nodeps "$pkg" 2>/dev/null; else dpkg -i "$pkg" >/dev/null; fi
+[ -s /opt/leafwalk/lib/app/leafwalk.jsa ] || { echo "the post-install script made no class-data-sharing archive" >&2; exit 1; }
 launcher=/opt/leafwalk/bin/leafwalk
 env -i PATH=/usr/bin:/bin HOME="$WORK/home" "$launcher" inspect --input sample:3
 env -i PATH=/usr/bin:/bin HOME="$WORK/home" "$launcher" inspect --model minilm --input "text:It was good."
 env -i PATH=/usr/bin:/bin HOME="$WORK/home" xvfb-run -a -s "-screen 0 1600x1000x24" "$launcher" ui \
   --screenshot "$WORK/installed-window.png"
-ls -l "$WORK/window.png" "$WORK/installed-window.png" "$deb"
+ls -l "$WORK/window.png" "$WORK/installed-window.png" "$pkg" /opt/leafwalk/lib/app/leafwalk.jsa
 echo "fresh-machine check passed"
