@@ -9,12 +9,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -195,6 +198,30 @@ public final class SessionFiles {
         if (!Files.isRegularFile(f)) {
             return "";
         }
+        // every export and session save names the weights; MiniLM's are 90 MB, so a file hashes once per
+        // (path, file key, size, modification time to the file system's precision)
+        String key;
+        try {
+            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+            key = f.toAbsolutePath().normalize() + "|" + a.fileKey() + "|" + a.size() + "|"
+                    + a.lastModifiedTime().toInstant();
+        } catch (IOException e) {
+            return "";
+        }
+        String cached = HASHES.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String digest = sha256(f);
+        if (!digest.isEmpty()) {
+            HASHES.put(key, digest);
+        }
+        return digest;
+    }
+
+    private static final Map<String, String> HASHES = new ConcurrentHashMap<>();
+
+    private static String sha256(Path f) {
         try (var in = Files.newInputStream(f)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];

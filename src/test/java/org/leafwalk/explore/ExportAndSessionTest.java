@@ -160,7 +160,10 @@ class ExportAndSessionTest {
                     r.weightsSha256(), r.inputName(), r.inputPng(), r.settings(), r.labels(), 1, 12, r.cursor(),
                     r.trajectory()));
         }
-        TinyVit.write(tmp, "copy", TinyVit.small(), 10); // the weights change under the session
+        String before = SessionFiles.weightsSha256(copy);
+        assertEquals(before, SessionFiles.weightsSha256(copy)); // the second call is answered from the cache
+        TinyVit.write(tmp, "copy", TinyVit.small(), 10); // the weights change under the session (same size)
+        assertFalse(before.equals(SessionFiles.weightsSha256(copy)), "a rewritten file is hashed again");
         assertTrue(SessionFiles.load(file).modelChanged());
 
         String text = Files.readString(file);
