@@ -330,7 +330,8 @@ public final class TextTask implements AutoCloseable {
     public TextDecoding decode(double[] point) {
         double[] full = fullSequence(point);
         int t = input.length();
-        TextModel.NearestTokens near = model.nearest(full, input.types());
+        // only the selected rows move; the others sit exactly on their own tokens' embeddings
+        TextModel.NearestTokens near = model.nearest(full, input.types(), selected, input.ids());
         long[] decoded = near.ids().clone();
         String[] viaHead = null;
         if (model.bert().hasMaskedLmHead()) {
@@ -348,12 +349,20 @@ public final class TextTask implements AutoCloseable {
             }
             decoded = headIds;
         }
+        // the decoded tokens change seldom along a walk: their forward pass is run once per new sequence
+        Rerun last = lastRerun;
         double[] reOutput;
-        try (NDManager m = manager.newSubManager()) {
-            double[] e = model.embeddingsOf(decoded, input.types());
-            NDArray emb = cast(m.create(e, new Shape(1, t, model.config().hiddenSize())), model.bert().dataType());
-            reOutput = TextModel.toDoubles(readoutOfSequence(emb));
+        if (last != null && Arrays.equals(last.ids(), decoded)) {
+            reOutput = last.output();
+        } else {
+            try (NDManager m = manager.newSubManager()) {
+                double[] e = model.embeddingsOf(decoded, input.types());
+                NDArray emb = cast(m.create(e, new Shape(1, t, model.config().hiddenSize())), model.bert().dataType());
+                reOutput = TextModel.toDoubles(readoutOfSequence(emb));
+            }
+            lastRerun = new Rerun(decoded.clone(), reOutput);
         }
+        reOutput = reOutput.clone();
         String[] nearest = model.tokenizer().tokens(near.ids());
         boolean[] changed = new boolean[t];
         for (int i = 0; i < t; i++) {
@@ -362,6 +371,10 @@ public final class TextTask implements AutoCloseable {
         return new TextDecoding(input.tokens().clone(), nearest, near.distances(), near.norms(), changed, viaHead,
                 model.tokenizer().decode(decoded), reOutput);
     }
+
+    private record Rerun(long[] ids, double[] output) {}
+
+    private volatile Rerun lastRerun;
 
     /** Per position, the length of a direction's part in that token's embedding (unselected positions: 0). */
     public double[] tokenEnergy(double[] direction) {

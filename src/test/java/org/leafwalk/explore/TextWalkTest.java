@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
@@ -124,6 +125,13 @@ class TextWalkTest {
                     assertEquals(0, d, 1e-6, "token " + t + " moved");
                 }
             }
+            // decoding searches the picked positions only: the same tokens and residuals as a search at every one
+            var full = ex.textModel().nearest(after, task.input().types());
+            for (int round = 0; round < 2; round++) { // the second round reads the kept position products
+                TextDecoding dec = task.decode(w.current().point());
+                assertArrayEquals(ex.textModel().tokenizer().tokens(full.ids()), dec.nearest());
+                assertArrayEquals(full.distances(), dec.residual(), 1e-9);
+            }
         }
     }
 
@@ -133,6 +141,55 @@ class TextWalkTest {
                 TextTask.shortNames(TextTask.TOPIC_LABELS));
         assertEquals(List.of("cats", "dogs"), TextTask.shortNames(List.of("cats", "dogs")));
         assertEquals(List.of("same.", "same!"), TextTask.shortNames(List.of("same.", "same!")));
+    }
+
+    @Test
+    void whileAWalkRunsTheDecodedSentenceMayLagButIsCurrentOnceItRests() throws Exception {
+        List<Snapshot> snaps = new CopyOnWriteArrayList<>();
+        try (ExplorationService svc = new ExplorationService("cpu", snaps::add, n -> { })) {
+            svc.open(References.model("minilm"), "text:" + SENTENCE);
+            svc.awaitIdle(60_000);
+            svc.applySettings(Settings.defaults().withMetric(OutputMetric.PROBS).withStep(StepPolicy.FIXED, 0.5));
+            svc.awaitIdle(60_000);
+            svc.setTextViewInterval(java.time.Duration.ofSeconds(30)); // every moving step reuses the first
+            int from = snaps.size();
+            svc.play(Algorithm.SIMEXP);
+            Thread.sleep(2500);
+            svc.pause();
+            svc.awaitIdle(60_000);
+            List<Snapshot> run = snaps.subList(from, snaps.size());
+            boolean reused = false;
+            for (int i = 1; i < run.size(); i++) {
+                reused |= run.get(i).step() != run.get(i - 1).step() && run.get(i).text() == run.get(i - 1).text();
+            }
+            assertTrue(reused, "no step reused the previous decoding in " + run.size() + " snapshots");
+            Snapshot last = snaps.get(snaps.size() - 1);
+            assertTrue(last.step() > 3, "the walk ran: step " + last.step());
+            List<TrajectoryEntry> t = svc.trajectory();
+            double[] point = t.get(last.step()).point();
+            try (TextTask task = ex.textTask(TextSetup.of(SENTENCE), 0)) {
+                TextDecoding fresh = task.decode(point);
+                assertEquals(List.of(fresh.nearest()), last.text().nearest());
+                assertArrayEquals(fresh.residual(), last.text().residual(), 1e-4);
+                // a slider held still after its drag: the worker redoes the decoding once the walk rests
+                svc.drag(ExplorationService.SliderKind.EIGEN, 0, 1.5);
+                svc.awaitIdle(60_000);
+                long end = System.currentTimeMillis() + 20_000;
+                Snapshot held = snaps.get(snaps.size() - 1);
+                double[] heldPoint = svc.trajectory().get(held.step()).point();
+                while (!Arrays.equals(task.decode(heldPoint).residual(), held.text().residual())
+                        && System.currentTimeMillis() < end) {
+                    Thread.sleep(20);
+                    held = snaps.get(snaps.size() - 1);
+                    heldPoint = svc.trajectory().get(held.step()).point();
+                }
+                assertTrue(held.step() > last.step(), "the drag walked");
+                assertArrayEquals(task.decode(heldPoint).residual(), held.text().residual(), 1e-4,
+                        "the held slider's decoding was not brought up to date");
+                svc.release();
+                svc.awaitIdle(60_000);
+            }
+        }
     }
 
     @Test
