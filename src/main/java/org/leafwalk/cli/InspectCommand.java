@@ -13,7 +13,6 @@ import org.leafwalk.geometry.Walker;
 import org.leafwalk.io.JsonFiles;
 import org.leafwalk.model.EmbeddingDecoding;
 import org.leafwalk.model.BertConfig;
-import org.leafwalk.model.ImageInput;
 import org.leafwalk.model.TextDecoding;
 import org.leafwalk.model.TextTask;
 import org.leafwalk.model.InputSpace;
@@ -36,27 +35,26 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     TextOptions textOptions;
 
+    @Mixin
+    LayerOption layerOption;
+
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        InputSpace space = explore.inputSpace();
-        try (Explorer ex = Explorer.open(explore.model(), common.device);
-                TextTask task = ex.isText() ? ex.textTask(textOptions.setup(inputOption.ref), explore.topK) : null) {
-            if (task != null) {
-                space = InputSpace.EMBEDDINGS;
-            }
-            Path input = task != null ? null : inputOption.resolve(explore.model());
-            ImageInput image = task != null ? null : ex.loadImage(input);
-            double[] start = task != null ? task.startPoint() : ex.startPoint(image, space);
-            Walker w = task != null ? ex.walker(task, explore.settings(), start, null)
-                    : ex.walker(space, explore.settings(), start, false);
+        try (Subject subject = Subject.open(Explorer.open(explore.model(), common.device), explore, inputOption,
+                textOptions, explore.topK, layerOption.layer)) {
+            Explorer ex = subject.ex;
+            TextTask task = subject.task;
+            InputSpace space = subject.space;
+            double[] start = subject.start();
+            Walker w = subject.walker(explore.settings(), start, false);
             Linearization lin = w.current();
             Spectrum s = lin.spectrum();
-            Readout r = task != null ? Readout.of(lin.output(), task.labels()) : ex.readout(lin.output());
-            List<String> notes = task != null ? List.of() : image.notes();
+            Readout r = subject.readout(lin.output());
+            List<String> notes = subject.notes();
             Map<String, Object> o = Json.object();
             o.put("model", explore.model().toString());
-            o.put("input", task != null ? task.input().text() : input.toString());
+            o.put("input", subject.inputName());
             o.put("notes", notes);
             if (task != null) {
                 BertConfig c = ex.textModel().config();
@@ -71,6 +69,9 @@ final class InspectCommand implements Callable<Integer> {
             o.put("device", ex.deviceName());
             o.put("space", space.id());
             o.put("metric", explore.outputMetric().id());
+            if (subject.layer > 0) {
+                o.put("layer", subject.layer);
+            }
             o.put("selected_outputs", Arrays.stream(w.spec().columns()).boxed().toList());
             o.put("logits", Json.list(r.logits()));
             o.put("probabilities", Json.list(r.probabilities()));
@@ -104,7 +105,7 @@ final class InspectCommand implements Callable<Integer> {
                     System.out.println("tokens: " + String.join(" ", task.input().tokens()) + "  ("
                             + task.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")");
                 }
-                printHuman(r, s, notes, task != null ? task.labels() : ex.config().labels());
+                printHuman(r, s, notes, subject.labels());
             }
         }
         return 0;

@@ -47,9 +47,8 @@ final class LipschitzCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the null and random draws.")
     long seed;
 
-    @Option(names = "--layer", defaultValue = "0",
-            description = "Image models, representation metric: the [CLS] state after this block (default: the last).")
-    int layer;
+    @Mixin
+    LayerOption layerOption;
 
     @Mixin
     PrecisionOption precisionOption;
@@ -64,12 +63,11 @@ final class LipschitzCommand implements Callable<Integer> {
         }
         var dtype = precisionOption.dataType();
         long t0 = System.nanoTime();
-        try (Explorer ex = Explorer.open(explore.model(), Explorer.Offline.device(common.device), dtype);
-                TextTask task = ex.isText() ? ex.textTask(textOptions.setup(inputOption.ref), explore.topK) : null) {
-            InputSpace space = task != null ? InputSpace.EMBEDDINGS : explore.inputSpace();
-            DifferentiableMap f = task != null ? ex.map(task) : ex.map(space, layer);
-            double[] x = task != null ? task.startPoint()
-                    : ex.startPoint(ex.loadImage(inputOption.resolve(explore.model())), space);
+        try (Subject subject = Subject.open(Explorer.open(explore.model(), Explorer.Offline.device(common.device),
+                dtype), explore, inputOption, textOptions, explore.topK, layerOption.layer)) {
+            InputSpace space = subject.space;
+            DifferentiableMap f = subject.map();
+            double[] x = subject.start();
             WalkSettings ws = explore.settings();
             OutputSpec spec = OutputSpec.choose(ws.metric(), Linearization.evaluate(f, x), f.logitCount(), ws.topK());
             Linearization lin = Linearization.at(f, spec, x, ws.tau());
@@ -79,7 +77,7 @@ final class LipschitzCommand implements Callable<Integer> {
                 LipschitzExport.writeCsv(csv, found);
             }
             record Est(InputSpace space, int layer, int rank, int dimension, List<Lipschitz.Curve> curves) {}
-            Est est = new Est(space, task != null || layer <= 0 ? -1 : layer, lin.spectrum().rank(), x.length, found);
+            Est est = new Est(space, subject.layer <= 0 ? -1 : subject.layer, lin.spectrum().rank(), x.length, found);
             Map<String, Object> o = Json.object();
             o.put("model", explore.model().toString());
             o.put("input", inputOption.ref);

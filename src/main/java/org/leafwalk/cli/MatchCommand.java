@@ -60,10 +60,8 @@ final class MatchCommand implements Callable<Integer> {
             description = "--keep: the largest pixel move per step (default: ${DEFAULT-VALUE}).")
     double stepSize;
 
-    @Option(names = "--layer", defaultValue = "0",
-            description = "The representation: the [CLS] state after this block (1 to the number of layers; "
-                    + "default: the last, after the final layer norm).")
-    int layer;
+    @Mixin
+    LayerOption layerOption;
 
     @Mixin
     PrecisionOption precisionOption;
@@ -83,7 +81,7 @@ final class MatchCommand implements Callable<Integer> {
             VitConfig cfg = ex.config();
             ImageInput src = ex.loadImage(References.input(source, model));
             ImageInput tgt = ex.loadImage(References.input(target, model));
-            DifferentiableMap f = ex.map(InputSpace.PIXELS, layer);
+            DifferentiableMap f = ex.map(InputSpace.PIXELS, layerOption.layer);
             var box = ex.bounds(InputSpace.PIXELS, false);
             RepresentationMatch m = keep
                     ? RepresentationMatch.keepingRepresentation(f, src.pixels(), tgt.pixels(), box, stepSize)
@@ -114,7 +112,7 @@ final class MatchCommand implements Callable<Integer> {
             Map<String, Object> o = Json.object();
             o.put("model", model.toString());
             o.put("mode", keep ? "keep-representation" : "match-representation");
-            o.put("layer", layer <= 0 ? cfg.numLayers() : layer);
+            o.put("layer", layerOption.layer <= 0 ? cfg.numLayers() : layerOption.layer);
             o.put("source", source);
             o.put("target", target);
             o.put("steps", p == null ? 0 : p.step());

@@ -85,6 +85,9 @@ final class WalkCommand implements Callable<Integer> {
     @Mixin
     TextOptions textOptions;
 
+    @Mixin
+    LayerOption layerOption;
+
     private static double[] head(double[] a) {
         return java.util.Arrays.copyOf(a, Math.min(10, a.length));
     }
@@ -111,18 +114,14 @@ final class WalkCommand implements Callable<Integer> {
         WalkSettings settings = explore.settings().withPolicy(StepPolicy.parse(policy), eta).withSeed(seed)
                 .withCorrected(!uncorrected).withRandomChoice(random).withTokenBlock(block);
         long t0 = System.nanoTime();
-        try (Explorer ex = Explorer.open(explore.model(), common.device);
-                TextTask task = ex.isText() ? ex.textTask(textOptions.setup(inputOption.ref), settings.topK())
-                        : null) {
-            if (task != null) {
-                space = InputSpace.EMBEDDINGS;
-            }
-            Path input = task != null ? null : inputOption.resolve(explore.model());
-            ImageInput image = task != null ? null : ex.loadImage(input);
-            Walker w = task != null ? ex.walker(task, settings, task.startPoint(), null)
-                    : ex.walker(space, settings, ex.startPoint(image, space), embeddingBounds);
-            java.util.function.Function<double[], Readout> readout = task != null
-                    ? y -> Readout.of(y, task.labels()) : ex::readout;
+        try (Subject subject = Subject.open(Explorer.open(explore.model(), common.device), explore, inputOption,
+                textOptions, settings.topK(), layerOption.layer)) {
+            Explorer ex = subject.ex;
+            TextTask task = subject.task;
+            space = subject.space;
+            ImageInput image = subject.image;
+            Walker w = subject.walker(settings, subject.start(), embeddingBounds);
+            java.util.function.Function<double[], Readout> readout = subject::readout;
             Readout start = readout.apply(w.current().output());
             List<org.leafwalk.explore.TrajectoryEntry> entries = new ArrayList<>();
             entries.add(new org.leafwalk.explore.TrajectoryEntry(0, "start", 0, w.current().point(),
@@ -166,8 +165,8 @@ final class WalkCommand implements Callable<Integer> {
             Readout end = readout.apply(w.settle().output());
             Map<String, Object> o = Json.object();
             o.put("model", explore.model().toString());
-            o.put("input", task != null ? task.input().text() : input.toString());
-            o.put("notes", task != null ? List.of() : image.notes());
+            o.put("input", subject.inputName());
+            o.put("notes", subject.notes());
             if (task != null) {
                 o.put("task", task.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
                 o.put("tokens", List.of(task.input().tokens()));
@@ -188,6 +187,9 @@ final class WalkCommand implements Callable<Integer> {
             o.put("device", ex.deviceName());
             o.put("space", space.id());
             o.put("metric", explore.outputMetric().id());
+            if (subject.layer > 0) {
+                o.put("layer", subject.layer);
+            }
             o.put("algorithm", algorithm.id());
             o.put("step_policy", settings.policy().id());
             o.put("eta", eta);
@@ -214,7 +216,7 @@ final class WalkCommand implements Callable<Integer> {
             if (gif != null || csv != null || session != null) {
                 var settingsRecord = new org.leafwalk.explore.Settings(space, settings.metric(), settings.topK(),
                         algorithm, settings.policy(), settings.eta(), settings.tau(), settings.corrected(), seed,
-                        settings.nullDirections());
+                        settings.nullDirections()).withLayer(Math.max(subject.layer, 0));
                 org.leafwalk.explore.Recording rec;
                 if (task != null) {
                     rec = new org.leafwalk.explore.Recording(explore.modelOption.ref,
@@ -227,7 +229,7 @@ final class WalkCommand implements Callable<Integer> {
                     rec = new org.leafwalk.explore.Recording(explore.modelOption.ref,
                             explore.model().toAbsolutePath().toString(),
                             org.leafwalk.explore.SessionFiles.weightsSha256(explore.model()),
-                            input.getFileName().toString(),
+                            subject.imageFile.getFileName().toString(),
                             org.leafwalk.io.Images.encodePng(ImageInput.toImage(image.pixels(), cfg.numChannels(),
                                     cfg.imageSize())),
                             settingsRecord, cfg.labels(), cfg.numChannels(), cfg.imageSize(), entries.size() - 1,

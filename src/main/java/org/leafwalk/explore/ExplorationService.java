@@ -899,7 +899,7 @@ public final class ExplorationService implements AutoCloseable {
 
     private void rebuildWalker(double[] start) {
         walker = task != null ? explorer.walker(task, settings.walkSettings(), start, null)
-                : explorer.walker(settings.space(), settings.layer(), settings.walkSettings(), start);
+                : explorer.walker(settings.space(), settings.layer(), settings.walkSettings(), start, false, null);
     }
 
     /** The output row read with the labels of what is explored. */

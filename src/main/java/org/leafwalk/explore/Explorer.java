@@ -154,29 +154,23 @@ public final class Explorer implements AutoCloseable {
         return new Bounds(b[0], b[1]);
     }
 
-    /** A walker whose representation metric sees the [CLS] state after block {@code layer} (0: the model's own). */
-    public Walker walker(InputSpace space, int layer, WalkSettings settings, double[] start) {
-        if (settings.tokenBlock() != 0 && space == InputSpace.PIXELS) {
-            throw new IllegalArgumentException(
-                    "the per-token block variant works in embedding space (--space embeddings)");
-        }
-        WalkSettings s = settings.tokenBlock() < 0 ? settings.withTokenBlock(model().config().hiddenSize()) : settings;
-        return new Walker(map(space, layer), s, start, bounds(space, false), null);
-    }
-
     public Walker walker(InputSpace space, WalkSettings settings, double[] start, boolean embeddingBounds) {
-        return walker(space, settings, start, embeddingBounds, null);
+        return walker(space, 0, settings, start, embeddingBounds, null);
     }
 
-    public Walker walker(InputSpace space, WalkSettings settings, double[] start, boolean embeddingBounds,
+    /**
+     * A walker over an image in {@code space}, whose representation metric sees the [CLS] state after block
+     * {@code layer} (≤ 0: the model's own); embedding space is boxed only when the seed paper's bounds are asked for.
+     */
+    public Walker walker(InputSpace space, int layer, WalkSettings settings, double[] start, boolean embeddingBounds,
             OutputSpec spec) {
         if (settings.tokenBlock() != 0 && space == InputSpace.PIXELS) {
             throw new IllegalArgumentException(
                     "the per-token block variant works in embedding space (--space embeddings)");
         }
         // a negative block width means "the model's token width"
-        WalkSettings s = settings.tokenBlock() < 0 ? settings.withTokenBlock(model.config().hiddenSize()) : settings;
-        return new Walker(map(space), s, start, bounds(space, embeddingBounds), spec);
+        WalkSettings s = settings.tokenBlock() < 0 ? settings.withTokenBlock(model().config().hiddenSize()) : settings;
+        return new Walker(map(space, layer), s, start, bounds(space, embeddingBounds), spec);
     }
 
     public Readout readout(double[] output) {

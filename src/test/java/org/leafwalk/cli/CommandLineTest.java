@@ -144,6 +144,23 @@ class CommandLineTest {
                 "--out", tmp.resolve("layer2").toString(), "--json");
         assertEquals(0, layer.code(), layer.err());
         assertEquals(2, JsonParser.parseString(layer.out()).getAsJsonObject().get("layer").getAsInt());
+        // inspect and walk see an inner block's representation too; a text model refuses --layer by name
+        Result last = run("inspect", "--input", "sample:14", "--metric", "representation", "--json");
+        Result inner = run("inspect", "--input", "sample:14", "--metric", "representation", "--layer", "1", "--json");
+        assertEquals(0, inner.code(), inner.err());
+        JsonObject in = JsonParser.parseString(inner.out()).getAsJsonObject();
+        assertEquals(1, in.get("layer").getAsInt());
+        assertFalse(JsonParser.parseString(last.out()).getAsJsonObject().get("eigenvalues")
+                .equals(in.get("eigenvalues")), "block 1 and the last block gave the same spectrum");
+        Path session = tmp.resolve("layer1.leafwalk.json");
+        Result walk = run("walk", "--input", "sample:14", "--metric", "representation", "--layer", "1", "--steps",
+                "2", "--session", session.toString(), "--json");
+        assertEquals(0, walk.code(), walk.err());
+        assertEquals(1, JsonParser.parseString(walk.out()).getAsJsonObject().get("layer").getAsInt());
+        assertEquals(1, org.leafwalk.explore.SessionFiles.load(session).recording().settings().layer());
+        Result text = run("inspect", "--model", "minilm", "--input", "text:It was good.", "--layer", "1");
+        assertEquals(2, text.code());
+        assertTrue(text.err().contains("--layer"), text.err());
     }
 
     @Test
