@@ -247,14 +247,20 @@ public final class Explorer implements AutoCloseable {
             return "GPU " + id;
         }
 
-        /** Whether the engine sees a GPU (false with the CPU native library). */
+        /** Whether the engine can use a GPU: one is visible and the loaded native library is a CUDA build. */
         public static boolean gpuAvailable() {
             ensure();
             try {
-                return Engine.getInstance().getGpuCount() > 0;
+                return gpuCount() > 0;
             } catch (RuntimeException e) {
                 return false;
             }
+        }
+
+        /** GPUs the loaded native library can use (0 with a CPU library, even beside an NVIDIA driver). */
+        static int gpuCount() {
+            Engine engine = Engine.getInstance();
+            return engine.hasCapability(ai.djl.engine.StandardCapabilities.CUDA) ? engine.getGpuCount() : 0;
         }
 
         /** Loads the engine and its native library now (a no-op once loaded); failures surface on first use. */
@@ -269,17 +275,41 @@ public final class Explorer implements AutoCloseable {
             }
         }
 
+        /** Whether a CUDA build of the PyTorch native library is on the class path (the -Pgpu build). */
+        static boolean cudaLibraryBundled() {
+            try {
+                var urls = Explorer.class.getClassLoader().getResources("native/lib/pytorch.properties");
+                while (urls.hasMoreElements()) {
+                    try (var in = urls.nextElement().openStream()) {
+                        var p = new java.util.Properties();
+                        p.load(in);
+                        String flavor = p.getProperty("flavor", p.getProperty("classifier", ""));
+                        if (flavor.startsWith("cu")) {
+                            return true;
+                        }
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return false;
+            }
+            return false;
+        }
+
         public static Device device(String choice) {
             ensure();
             String c = choice == null ? "auto" : choice.toLowerCase(Locale.ROOT);
-            int gpus = Engine.getInstance().getGpuCount();
+            int gpus = gpuCount();
             return switch (c) {
                 case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
                 case "cpu" -> Device.cpu();
                 case "gpu" -> {
                     if (gpus == 0) {
-                        throw new IllegalArgumentException("--device gpu: no GPU is visible to the PyTorch engine "
-                                + "(this build carries the CPU native library)");
+                        throw new IllegalArgumentException("--device gpu: no GPU is visible to the PyTorch engine ("
+                                + (cudaLibraryBundled()
+                                        ? "this GPU build found no NVIDIA GPU through the CUDA runtime: it needs an "
+                                                + "NVIDIA driver and libcudart 12 on the library path"
+                                        : "this build carries the CPU native library only; build with mvn -Pgpu")
+                                + ")");
                     }
                     yield Device.gpu();
                 }
