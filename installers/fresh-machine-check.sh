@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Fresh-machine check: clones the committed repository into an empty folder and runs what a new user runs, so a
 # missing install step shows up: the README's run command (the window, here under Xvfb, saving a screenshot), the
-# README's test command, then the .deb build, its installation, `inspect` through the installed launcher, and the
-# installed window under Xvfb. PACKAGE=rpm builds and installs the .rpm instead (rpm from Debian's packages, installed
-# with --nodeps since its dependencies are Debian packages rpm's database does not know). FRESH_M2=1 also starts from
-# an empty Maven repository (every dependency downloaded again; slow). Debian/Ubuntu, as root (apt-get, dpkg).
+# README's test command, then the .deb build, its installation, `inspect` through the installed launcher, the
+# installed window under Xvfb, and `inspect` again with the machine's JDKs hidden. PACKAGE=rpm builds and installs
+# the .rpm instead (rpm from Debian's packages, installed with --nodeps since its dependencies are Debian packages
+# rpm's database does not know). FRESH_M2=1 also starts from an empty Maven repository (every dependency downloaded
+# again; slow). Debian/Ubuntu, as root (apt-get, dpkg).
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d /tmp/leafwalk-fresh.XXXXXX)"
@@ -48,5 +49,13 @@ env -i PATH=/usr/bin:/bin HOME="$WORK/home" "$launcher" inspect --input sample:3
 env -i PATH=/usr/bin:/bin HOME="$WORK/home" "$launcher" inspect --model minilm --input "text:It was good."
 env -i PATH=/usr/bin:/bin HOME="$WORK/home" xvfb-run -a -s "-screen 0 1600x1000x24" "$launcher" ui \
   --screenshot "$WORK/installed-window.png"
+# no JDK on the machine: the machine's JDKs hidden in a private mount namespace, the launcher runs on its own runtime
+if unshare -m true 2>/dev/null; then
+  echo "== the installed launcher with /usr/lib/jvm hidden"
+  unshare -m bash -c 'mount -t tmpfs none /usr/lib/jvm && ! command -v java >/dev/null && ! command -v javac >/dev/null \
+    && env -i PATH=/usr/bin:/bin HOME="$1" "$2" inspect --input sample:3' _ "$WORK/home" "$launcher"
+else
+  echo "unshare is not permitted here: the run without a JDK is skipped" >&2
+fi
 ls -l "$WORK/window.png" "$WORK/installed-window.png" "$pkg" /opt/leafwalk/lib/app/leafwalk.jsa
 echo "fresh-machine check passed"
