@@ -31,7 +31,7 @@ case "$TYPE" in
   deb|rpm)
     # The Linux packages start from an app image that also carries an application class-data-sharing archive:
     # the class list of a real session is recorded here, and the package's post-install script dumps the archive for
-    # the installed paths (installers/linux/cds-archive.sh). Measured 2.4-2.9 s from JVM start to the first drawn walk
+    # the installed paths (installers/linux/cds-archive.sh). Measured 2.4-2.8 s from JVM start to the first drawn walk
     # state, against 3.5-3.7 s with the JDK's archive alone.
     rm -rf target/app-image && mkdir -p target/app-image
     jpackage --type app-image "${common[@]}" --dest target/app-image "${image_args[@]}" \
