@@ -1,6 +1,5 @@
 package org.leafwalk.cli;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import org.leafwalk.model.TextTask;
 import org.leafwalk.model.InputSpace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Classify an input and print the non-zero spectrum of the pullback metric G = Jᵀ M J.")
@@ -27,33 +25,24 @@ final class InspectCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
-    ExploreOptions explore;
-
-    @Mixin
-    InputOption inputOption;
-
-    @Mixin
-    TextOptions textOptions;
-
-    @Mixin
-    LayerOption layerOption;
+    SubjectOptions options;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        try (Subject subject = Subject.open(Explorer.open(explore.model(), common.device), explore, inputOption,
-                textOptions, explore.topK, layerOption.layer)) {
+        try (Subject subject = Subject.open(Explorer.open(options.explore.model(), common.device), options,
+                options.explore.topK)) {
             Explorer ex = subject.ex;
             TextTask task = subject.task;
             InputSpace space = subject.space;
             double[] start = subject.start();
-            Walker w = subject.walker(explore.settings(), start, false);
+            Walker w = subject.walker(options.explore.settings(), start, false);
             Linearization lin = w.current();
             Spectrum s = lin.spectrum();
             Readout r = subject.readout(lin.output());
             List<String> notes = subject.notes();
             Map<String, Object> o = Json.object();
-            o.put("model", explore.model().toString());
+            o.put("model", options.explore.model().toString());
             o.put("input", subject.inputName());
             o.put("notes", notes);
             if (task != null) {
@@ -68,7 +57,7 @@ final class InspectCommand implements Callable<Integer> {
             }
             o.put("device", ex.deviceName());
             o.put("space", space.id());
-            o.put("metric", explore.outputMetric().id());
+            o.put("metric", options.explore.outputMetric().id());
             if (subject.layer > 0) {
                 o.put("layer", subject.layer);
             }

@@ -12,7 +12,6 @@ import org.leafwalk.geometry.Linearization;
 import org.leafwalk.geometry.Lipschitz;
 import org.leafwalk.geometry.OutputSpec;
 import org.leafwalk.geometry.WalkSettings;
-import org.leafwalk.model.TextTask;
 import org.leafwalk.io.JsonFiles;
 import org.leafwalk.model.InputSpace;
 import picocli.CommandLine.Command;
@@ -27,13 +26,7 @@ final class LipschitzCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
-    ExploreOptions explore;
-
-    @Mixin
-    InputOption inputOption;
-
-    @Mixin
-    TextOptions textOptions;
+    SubjectOptions options;
 
     @Option(names = "--eigen", defaultValue = "3", description = "Top eigendirections (default: ${DEFAULT-VALUE}).")
     int eigen;
@@ -48,9 +41,6 @@ final class LipschitzCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
-    LayerOption layerOption;
-
-    @Mixin
     PrecisionOption precisionOption;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Write the curves as CSV (one row per direction and ε).")
@@ -63,12 +53,13 @@ final class LipschitzCommand implements Callable<Integer> {
         }
         var dtype = precisionOption.dataType();
         long t0 = System.nanoTime();
-        try (Subject subject = Subject.open(Explorer.open(explore.model(), Explorer.Offline.device(common.device),
-                dtype), explore, inputOption, textOptions, explore.topK, layerOption.layer)) {
+        var device = Explorer.Offline.device(common.device);
+        try (Subject subject = Subject.open(Explorer.open(options.explore.model(), device, dtype), options,
+                options.explore.topK)) {
             InputSpace space = subject.space;
             DifferentiableMap f = subject.map();
             double[] x = subject.start();
-            WalkSettings ws = explore.settings();
+            WalkSettings ws = options.explore.settings();
             OutputSpec spec = OutputSpec.choose(ws.metric(), Linearization.evaluate(f, x), f.logitCount(), ws.topK());
             Linearization lin = Linearization.at(f, spec, x, ws.tau());
             List<Lipschitz.Curve> found = Lipschitz.estimate(f, lin, spec, eigen, nulls, random, seed,
@@ -79,10 +70,10 @@ final class LipschitzCommand implements Callable<Integer> {
             record Est(InputSpace space, int layer, int rank, int dimension, List<Lipschitz.Curve> curves) {}
             Est est = new Est(space, subject.layer <= 0 ? -1 : subject.layer, lin.spectrum().rank(), x.length, found);
             Map<String, Object> o = Json.object();
-            o.put("model", explore.model().toString());
-            o.put("input", inputOption.ref);
+            o.put("model", options.explore.model().toString());
+            o.put("input", options.input.ref);
             o.put("space", est.space().id());
-            o.put("metric", explore.outputMetric().id());
+            o.put("metric", options.explore.outputMetric().id());
             if (est.layer() > 0) {
                 o.put("layer", est.layer());
             }

@@ -37,16 +37,18 @@ final class Subject implements AutoCloseable {
     }
 
     /** Opens the model and reads the input: a sentence for a text model (always in embedding space), else an image. */
-    static Subject open(Explorer ex, ExploreOptions explore, InputOption input, TextOptions text, int topK, int layer) {
+    static Subject open(Explorer ex, SubjectOptions options, int topK) {
+        int layer = options.layer.layer;
         try {
             if (ex.isText()) {
                 if (layer > 0) {
                     throw new IllegalArgumentException("--layer applies to image models");
                 }
-                return new Subject(ex, ex.textTask(text.setup(input.ref), topK), null, null, InputSpace.EMBEDDINGS, 0);
+                return new Subject(ex, ex.textTask(options.text.setup(options.input.ref), topK), null, null,
+                        InputSpace.EMBEDDINGS, 0);
             }
-            Path file = input.resolve(explore.model());
-            return new Subject(ex, null, file, ex.loadImage(file), explore.inputSpace(), layer);
+            Path file = options.input.resolve(options.explore.model());
+            return new Subject(ex, null, file, ex.loadImage(file), options.explore.inputSpace(), layer);
         } catch (RuntimeException e) {
             ex.close();
             throw e;

@@ -30,10 +30,7 @@ final class WalkCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
-    ExploreOptions explore;
-
-    @Mixin
-    InputOption inputOption;
+    SubjectOptions options;
 
     @Option(names = "--algo", defaultValue = "simec", description = "simec or simexp (default: ${DEFAULT-VALUE}).")
     String algo;
@@ -82,19 +79,13 @@ final class WalkCommand implements Callable<Integer> {
     @Mixin
     GifOptionsMixin gifOptions;
 
-    @Mixin
-    TextOptions textOptions;
-
-    @Mixin
-    LayerOption layerOption;
-
     private static double[] head(double[] a) {
         return java.util.Arrays.copyOf(a, Math.min(10, a.length));
     }
 
     @Override
     public Integer call() {
-        InputSpace space = explore.inputSpace();
+        InputSpace space = options.explore.inputSpace();
         Algorithm algorithm = Algorithm.parse(algo);
         boolean random = direction.equalsIgnoreCase("random");
         int slider;
@@ -111,11 +102,11 @@ final class WalkCommand implements Callable<Integer> {
             case "token-blocks" -> -1;
             default -> throw new IllegalArgumentException("unknown variant '" + variant + "' (global, token-blocks)");
         };
-        WalkSettings settings = explore.settings().withPolicy(StepPolicy.parse(policy), eta).withSeed(seed)
+        WalkSettings settings = options.explore.settings().withPolicy(StepPolicy.parse(policy), eta).withSeed(seed)
                 .withCorrected(!uncorrected).withRandomChoice(random).withTokenBlock(block);
         long t0 = System.nanoTime();
-        try (Subject subject = Subject.open(Explorer.open(explore.model(), common.device), explore, inputOption,
-                textOptions, settings.topK(), layerOption.layer)) {
+        try (Subject subject = Subject.open(Explorer.open(options.explore.model(), common.device), options,
+                settings.topK())) {
             Explorer ex = subject.ex;
             TextTask task = subject.task;
             space = subject.space;
@@ -164,7 +155,7 @@ final class WalkCommand implements Callable<Integer> {
             double finalDistance = rows.isEmpty() ? 0.0 : (double) rows.get(rows.size() - 1).get("distance");
             Readout end = readout.apply(w.settle().output());
             Map<String, Object> o = Json.object();
-            o.put("model", explore.model().toString());
+            o.put("model", options.explore.model().toString());
             o.put("input", subject.inputName());
             o.put("notes", subject.notes());
             if (task != null) {
@@ -186,7 +177,7 @@ final class WalkCommand implements Callable<Integer> {
             }
             o.put("device", ex.deviceName());
             o.put("space", space.id());
-            o.put("metric", explore.outputMetric().id());
+            o.put("metric", options.explore.outputMetric().id());
             if (subject.layer > 0) {
                 o.put("layer", subject.layer);
             }
@@ -219,16 +210,16 @@ final class WalkCommand implements Callable<Integer> {
                         settings.nullDirections()).withLayer(Math.max(subject.layer, 0));
                 org.leafwalk.explore.Recording rec;
                 if (task != null) {
-                    rec = new org.leafwalk.explore.Recording(explore.modelOption.ref,
-                            explore.model().toAbsolutePath().toString(),
-                            org.leafwalk.explore.SessionFiles.weightsSha256(explore.model()), task.input().text(),
+                    rec = new org.leafwalk.explore.Recording(options.explore.modelOption.ref,
+                            options.explore.model().toAbsolutePath().toString(),
+                            org.leafwalk.explore.SessionFiles.weightsSha256(options.explore.model()), task.input().text(),
                             new byte[0], settingsRecord, task.labels(), 0, 0, entries.size() - 1, entries,
-                            textOptions.setup(inputOption.ref).withSelected(task.selected()));
+                            options.text.setup(options.input.ref).withSelected(task.selected()));
                 } else {
                     var cfg = ex.config();
-                    rec = new org.leafwalk.explore.Recording(explore.modelOption.ref,
-                            explore.model().toAbsolutePath().toString(),
-                            org.leafwalk.explore.SessionFiles.weightsSha256(explore.model()),
+                    rec = new org.leafwalk.explore.Recording(options.explore.modelOption.ref,
+                            options.explore.model().toAbsolutePath().toString(),
+                            org.leafwalk.explore.SessionFiles.weightsSha256(options.explore.model()),
                             subject.imageFile.getFileName().toString(),
                             org.leafwalk.io.Images.encodePng(ImageInput.toImage(image.pixels(), cfg.numChannels(),
                                     cfg.imageSize())),
@@ -253,7 +244,7 @@ final class WalkCommand implements Callable<Integer> {
             } else {
                 System.out.printf("%s walk, %d steps in %s space (%s metric): %s (p=%.4f) -> %s (p=%.4f), "
                                 + "distance %.4g, %d prediction changes, %.1f ms/step%n",
-                        algorithm.id(), rows.size(), space.id(), explore.outputMetric().id(), start.label(),
+                        algorithm.id(), rows.size(), space.id(), options.explore.outputMetric().id(), start.label(),
                         start.probabilities()[start.prediction()], end.label(),
                         end.probabilities()[end.prediction()], finalDistance, changes, rows.isEmpty() ? 0 : walkMs / rows.size());
                 if (out != null) {
