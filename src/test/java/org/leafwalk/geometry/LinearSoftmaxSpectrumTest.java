@@ -51,37 +51,8 @@ class LinearSoftmaxSpectrumTest {
     static DifferentiableMap linearMap() {
         NDArray wt = manager.create(w).reshape(CLASSES, N).transpose();
         NDArray bias = manager.create(b);
-        return new DifferentiableMap() {
-            @Override
-            public NDArray apply(NDArray x) {
-                return x.matMul(wt).add(bias);
-            }
-
-            @Override
-            public int inputDimension() {
-                return N;
-            }
-
-            @Override
-            public int outputDimension() {
-                return CLASSES;
-            }
-
-            @Override
-            public int logitCount() {
-                return CLASSES;
-            }
-
-            @Override
-            public DataType dataType() {
-                return DataType.FLOAT64;
-            }
-
-            @Override
-            public NDManager manager() {
-                return manager;
-            }
-        };
+        return DifferentiableMap.of(x -> x.matMul(wt).add(bias), N, CLASSES, CLASSES, DataType.FLOAT64, manager,
+                null);
     }
 
     @ParameterizedTest

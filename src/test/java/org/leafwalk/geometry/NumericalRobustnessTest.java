@@ -33,37 +33,7 @@ class NumericalRobustnessTest {
     /** f(x) = W x with W given row-major (rows × N). */
     static DifferentiableMap linear(double[] w, int rows) {
         NDArray wt = manager.create(w).reshape(rows, N).transpose();
-        return new DifferentiableMap() {
-            @Override
-            public NDArray apply(NDArray x) {
-                return x.matMul(wt);
-            }
-
-            @Override
-            public int inputDimension() {
-                return N;
-            }
-
-            @Override
-            public int outputDimension() {
-                return rows;
-            }
-
-            @Override
-            public int logitCount() {
-                return rows;
-            }
-
-            @Override
-            public DataType dataType() {
-                return DataType.FLOAT64;
-            }
-
-            @Override
-            public NDManager manager() {
-                return manager;
-            }
-        };
+        return DifferentiableMap.of(x -> x.matMul(wt), N, rows, rows, DataType.FLOAT64, manager, null);
     }
 
     /** Orthonormal rows scaled by the given singular values: G's eigenvalues are their squares. */
