@@ -86,7 +86,12 @@ final class Subject implements AutoCloseable {
     }
 
     List<String> notes() {
-        return task != null ? List.of() : image.notes();
+        if (task != null) {
+            return task.notes();
+        }
+        List<String> all = new java.util.ArrayList<>(ex.config().notes());
+        all.addAll(image.notes());
+        return all;
     }
 
     @Override

@@ -51,6 +51,10 @@ final class UiCommand implements Callable<Integer> {
         LeafwalkApp.launch(new LeafwalkApp.Options(model.path(), input, device, screenshot,
                 classroomScreenshot, demoDistance, org.leafwalk.model.InputSpace.parse(space).id(), matchScreenshot,
                 benchmark, session));
+        if (LeafwalkApp.failure() != null) {
+            System.err.println("leafwalk: error: " + LeafwalkApp.failure());
+            return 2;
+        }
         return 0;
     }
 }

@@ -220,21 +220,79 @@ public final class ExplorationService implements AutoCloseable {
 
     /** Opens a model and an input together (the input resolved against the model, for sample:N). */
     public void open(Path modelDir, String inputRef) {
+        open(modelDir, inputRef, false);
+    }
+
+    /**
+     * Opens a model and an input together. When either cannot be opened, what was open stays open; when nothing was
+     * ({@code fallBackToDefault}), the shipped default model opens with a banner saying what failed.
+     */
+    public void open(Path modelDir, String inputRef, boolean fallBackToDefault) {
         post(() -> {
-            if (doOpenModel(modelDir, false)) {
-                try {
-                    if (explorer.isText()) {
-                        String sentence = inputRef == null || inputRef.isBlank() || inputRef.startsWith("sample:")
-                                ? defaultSentence() : References.text(inputRef);
-                        doOpenText((textSetup == null ? TextSetup.of(sentence) : textSetup.withSentence(sentence)));
-                    } else {
-                        doOpenImage(References.input(inputRef, modelDir));
-                    }
-                } catch (RuntimeException e) {
-                    notices.accept(Notice.error(e.getMessage()));
+            String failure = doOpen(modelDir, inputRef);
+            if (failure != null && explorer == null && fallBackToDefault) {
+                Path def = References.model(References.DEFAULT_MODEL);
+                if (doOpen(def, "sample:14") == null) {
+                    notices.accept(Notice.banner(failure + ": showing the default model ("
+                            + def.getFileName() + ") instead"));
                 }
             }
+            if (failure != null) {
+                publish();
+            }
         });
+    }
+
+    /** Opens model and input, or neither: returns null, or the message of the failure (already noticed). */
+    private String doOpen(Path modelDir, String inputRef) {
+        Explorer next;
+        try {
+            next = Explorer.open(modelDir, Explorer.Offline.device(device), DataType.FLOAT32);
+        } catch (RuntimeException e) {
+            String m = "cannot open model " + modelDir + ": " + describe(e);
+            notices.accept(Notice.error(m + still()));
+            return m;
+        }
+        TextSetup setup = null;
+        Path file = null;
+        ImageInput img = null;
+        try {
+            if (next.isText()) {
+                String sentence = inputRef == null || inputRef.isBlank() || inputRef.startsWith("sample:")
+                        ? defaultSentence(next) : References.text(inputRef);
+                setup = textSetup == null ? TextSetup.of(sentence) : textSetup.withSentence(sentence);
+                next.textTask(setup, settings.topK()).close();
+            } else {
+                file = References.input(inputRef, modelDir);
+                img = next.loadImage(file);
+            }
+        } catch (RuntimeException e) {
+            next.close();
+            String m = "cannot open input " + inputRef + ": " + describe(e);
+            notices.accept(Notice.error(m + still()));
+            return m;
+        }
+        adoptModel(modelDir, next, false);
+        if (setup != null) {
+            doOpenText(setup);
+        } else {
+            for (String n : img.notes()) {
+                notices.accept(Notice.info(file.getFileName() + ": " + n));
+            }
+            image = img;
+            inputPath = file;
+            restart();
+        }
+        return null;
+    }
+
+    /** What the user keeps after a failed open. */
+    private String still() {
+        if (explorer == null) {
+            return "";
+        }
+        return " (still showing " + modelPath.getFileName() + (inputPath != null ? ", " + inputPath.getFileName()
+                : "") + ")";
     }
 
     public void applySettings(Settings s) {
@@ -749,6 +807,12 @@ public final class ExplorationService implements AutoCloseable {
             publish();
             return false;
         }
+        adoptModel(dir, next, openInput);
+        return true;
+    }
+
+    /** Makes an opened model the walk's model, closing the old one. */
+    private void adoptModel(Path dir, Explorer next, boolean openInput) {
         Explorer old = explorer;
         explorer = next;
         modelPath = dir;
@@ -768,7 +832,7 @@ public final class ExplorationService implements AutoCloseable {
             image = null;
             inputPath = null;
             try {
-                doOpenText(textSetup != null ? textSetup : TextSetup.of(defaultSentence()));
+                doOpenText(textSetup != null ? textSetup : TextSetup.of(defaultSentence(explorer)));
             } catch (RuntimeException e) {
                 notices.accept(Notice.error("the sentence does not fit the new model: " + describe(e)));
             }
@@ -780,11 +844,19 @@ public final class ExplorationService implements AutoCloseable {
             }
         }
         notices.accept(Notice.info("opened " + dir.getFileName()));
-        return true;
+        if (!explorer.isText()) {
+            for (String n : explorer.config().notes()) {
+                notices.accept(Notice.info(n));
+            }
+        }
+    }
+
+    private String defaultSentence() {
+        return defaultSentence(explorer);
     }
 
     /** The sentence a text model opens with: one with a [MASK] for a masked-LM model. */
-    private String defaultSentence() {
+    private static String defaultSentence(Explorer explorer) {
         if (explorer != null && explorer.isText()
                 && explorer.textModel().head() == org.leafwalk.model.TextModel.Head.MASKED_LM) {
             return "The capital of France is [MASK].";
@@ -823,9 +895,8 @@ public final class ExplorationService implements AutoCloseable {
         task = next;
         textSetup = setup;
         settings = settings.withSpace(InputSpace.EMBEDDINGS); // a sentence is walked in its embedding sequence
-        if (task.kind() == TextTask.Kind.ZERO_SHOT && explorer.textModel().head()
-                == org.leafwalk.model.TextModel.Head.MASKED_LM) {
-            notices.accept(Notice.info("no [MASK] in the sentence: showing the zero-shot distribution"));
+        for (String n : task.notes()) {
+            notices.accept(Notice.info(n));
         }
         restart();
         return true;

@@ -4,7 +4,13 @@ package org.leafwalk.explore;
 public record Notice(Level level, String message) {
     public enum Level {
         INFO,
-        ERROR
+        ERROR,
+        /** Something the user must know about what is shown (an open failed and another model is shown): it stays. */
+        BANNER
+    }
+
+    public static Notice banner(String message) {
+        return new Notice(Level.BANNER, message);
     }
 
     public static Notice error(String message) {

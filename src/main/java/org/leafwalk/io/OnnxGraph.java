@@ -90,7 +90,7 @@ public final class OnnxGraph {
                         v[i] = t.getFloatData(i);
                     }
                 }
-                floats.put(name, new Tensor(name, shape, v));
+                floats.put(name, new Tensor(name, shape, v).requireFinite(source));
             }
             case 11 -> { // float64
                 float[] v = new float[(int) count];
@@ -105,7 +105,7 @@ public final class OnnxGraph {
                         v[i] = (float) t.getDoubleData(i);
                     }
                 }
-                floats.put(name, new Tensor(name, shape, v));
+                floats.put(name, new Tensor(name, shape, v).requireFinite(source));
             }
             case 6, 7 -> { // int32, int64
                 long[] v = new long[(int) count];

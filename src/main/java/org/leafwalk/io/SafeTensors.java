@@ -29,6 +29,7 @@ public final class SafeTensors {
     private SafeTensors() {}
 
     public static Map<String, Tensor> read(Path file) {
+        InputFiles.requireRegular(file, "weights file");
         long fileSize;
         try {
             fileSize = Files.size(file);
@@ -55,6 +56,7 @@ public final class SafeTensors {
             } catch (JsonParseException | IllegalStateException e) {
                 throw new InvalidInputException(file + ": safetensors header is not a JSON object", e);
             }
+            refuseDuplicateNames(file, headerText);
             long dataStart = 8 + headerLen;
             long dataSize = fileSize - dataStart;
             List<long[]> ranges = new ArrayList<>();
@@ -69,6 +71,24 @@ public final class SafeTensors {
             return out;
         } catch (IOException e) {
             throw new InvalidInputException(file + ": cannot read weights file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A JSON object keeps the last of two equal keys; a weights file with one tensor twice is refused instead. */
+    private static void refuseDuplicateNames(Path file, String headerText) {
+        try (var r = new com.google.gson.stream.JsonReader(new java.io.StringReader(headerText))) {
+            r.beginObject();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            while (r.hasNext()) {
+                String name = r.nextName();
+                if (!seen.add(name)) {
+                    throw new InvalidInputException(file + ": the header names tensor '" + name
+                            + "' twice; the file is corrupt or was not written by a safetensors writer");
+                }
+                r.skipValue();
+            }
+        } catch (IOException | IllegalStateException e) {
+            throw new InvalidInputException(file + ": safetensors header is not a JSON object", e);
         }
     }
 
@@ -107,8 +127,14 @@ public final class SafeTensors {
                     + " (Leafwalk reads F32, F16, BF16, F64)");
         };
         long count = 1;
-        for (long s : shape) {
-            count = Math.multiplyExact(count, s);
+        try {
+            for (long s : shape) {
+                count = Math.multiplyExact(count, s);
+            }
+            Math.multiplyExact(count, width);
+        } catch (ArithmeticException e) {
+            throw new InvalidInputException(where + ": header says shape " + java.util.Arrays.toString(shape)
+                    + ", more values than any file can hold; the header is corrupt");
         }
         if (begin < 0 || end < begin || end - begin != count * width) {
             throw new InvalidInputException(where + ": header says shape " + java.util.Arrays.toString(shape) + " "
@@ -144,7 +170,7 @@ public final class SafeTensors {
                 }
             }
         }
-        return new Tensor(name, shape, data);
+        return new Tensor(name, shape, data).requireFinite(file.toString());
     }
 
     /** IEEE 754 binary16 to float (Float.float16ToFloat arrived only in Java 20). */

@@ -18,6 +18,26 @@ public record Tensor(String name, long[] shape, float[] data) {
         }
     }
 
+    /** Index of the first NaN or infinite value, or -1: weights with one are refused where they are read. */
+    public int firstNonFinite() {
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** This tensor, or a message naming the file, the tensor and the first value that is not a number. */
+    public Tensor requireFinite(String file) {
+        int i = firstNonFinite();
+        if (i >= 0) {
+            throw new InvalidInputException(file + ": tensor '" + name + "' holds " + data[i] + " at index " + i
+                    + " (of " + data.length + "): the weights are corrupt or diverged in training");
+        }
+        return this;
+    }
+
     public long size(int axis) {
         return shape[axis];
     }

@@ -20,16 +20,17 @@ public record BertConfig(
     public static BertConfig load(Path dir) {
         Path file = dir.resolve("config.json");
         JsonObject c = VitConfig.readConfig(dir);
-        String type = c.has("model_type") ? c.get("model_type").getAsString() : "(missing)";
-        if (!List.of("bert", "roberta", "distilbert").contains(type)) {
+        String type = VitConfig.stringField(c, file, "model_type", "(missing)");
+        if (!type.equals("bert")) {
             throw new InvalidInputException(file + ": model_type '" + type
-                    + "' is not supported by the token-sequence engine (expected a BERT-family model)");
+                    + "' is not run by Leafwalk's text engine, which is made for 'bert' (its embeddings, attention "
+                    + "and heads differ; Leafwalk opens model_type vit and bert, and ONNX BERT exports)");
         }
         BertConfig cfg = new BertConfig(VitConfig.intField(c, file, "vocab_size", 30522), VitConfig.intField(c, file, "hidden_size", 768),
                 VitConfig.intField(c, file, "num_hidden_layers", 12), VitConfig.intField(c, file, "num_attention_heads", 12),
                 VitConfig.intField(c, file, "intermediate_size", 3072),
-                c.has("hidden_act") ? c.get("hidden_act").getAsString() : "gelu",
-                c.has("layer_norm_eps") ? c.get("layer_norm_eps").getAsDouble() : 1e-12,
+                VitConfig.stringField(c, file, "hidden_act", "gelu"),
+                VitConfig.doubleField(c, file, "layer_norm_eps", 1e-12),
                 VitConfig.intField(c, file, "max_position_embeddings", 512), VitConfig.intField(c, file, "type_vocab_size", 2));
         if (cfg.hiddenSize % cfg.numHeads != 0) {
             throw new InvalidInputException(file + ": hidden_size " + cfg.hiddenSize

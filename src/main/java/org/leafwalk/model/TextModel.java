@@ -57,6 +57,9 @@ public final class TextModel implements AutoCloseable {
                 : bert.hasMaskedLmHead() ? Head.MASKED_LM : Head.SENTENCE_EMBEDDING;
     }
 
+    private static final List<String> TEXT_FAMILIES = List.of("bert", "roberta", "xlm-roberta", "distilbert",
+            "electra", "albert", "deberta", "deberta-v2", "camembert", "mpnet");
+
     /** Whether a folder holds a text model (a BERT-family config.json, or an ONNX file). */
     public static boolean isTextModel(Path dir) {
         if (onnxFile(dir) != null) {
@@ -68,8 +71,8 @@ public final class TextModel implements AutoCloseable {
         }
         try {
             JsonObject o = JsonFiles.readObject(cfg);
-            return o.has("model_type")
-                    && List.of("bert", "roberta", "distilbert").contains(o.get("model_type").getAsString());
+            // the text families route here so that the ones the engine is not made for are refused by name
+            return o.has("model_type") && TEXT_FAMILIES.contains(o.get("model_type").getAsString());
         } catch (RuntimeException e) {
             return false;
         }
@@ -112,35 +115,69 @@ public final class TextModel implements AutoCloseable {
                 }
             }
             TextTokenizer t = TextTokenizer.load(tok, bert.config().vocabSize());
-            return new TextModel(bert, t, classLabels(dir, bert.classifierLabels()), dir.toString());
+            List<String> notes = new ArrayList<>();
+            TextModel m = new TextModel(bert, t, classLabels(dir, bert.classifierLabels(), notes), dir.toString());
+            m.notes.addAll(notes);
+            return m;
         } catch (IOException | RuntimeException e) {
             bert.close();
             throw e instanceof RuntimeException r ? r : new InvalidInputException(dir + ": " + e.getMessage(), e);
         }
     }
 
-    private static List<String> classLabels(Path dir, int count) {
+    /**
+     * The classifier's labels from id2label, which must name every output of the head (index 0 to count-1, each
+     * once); without an id2label the classes are LABEL_i, and a note says so.
+     */
+    private static List<String> classLabels(Path dir, int count, List<String> notes) {
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             labels.add("LABEL_" + i);
         }
         Path cfg = dir.resolve("config.json");
-        if (count > 0 && Files.isRegularFile(cfg)) {
-            JsonObject o = JsonFiles.readObject(cfg);
-            if (o.has("id2label") && o.get("id2label").isJsonObject()) {
-                for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("id2label").entrySet()) {
-                    try {
-                        int i = Integer.parseInt(e.getKey());
-                        if (i >= 0 && i < count) {
-                            labels.set(i, e.getValue().getAsString());
-                        }
-                    } catch (NumberFormatException ignored) {
-                        // a non-numeric key: keep LABEL_i
-                    }
-                }
+        if (count == 0) {
+            return List.of();
+        }
+        JsonObject o = Files.isRegularFile(cfg) ? JsonFiles.readObject(cfg) : null;
+        if (o == null || !o.has("id2label")) {
+            notes.add((o == null ? "no config.json" : cfg.getFileName() + ": no id2label") + "; the classifier's "
+                    + count + " classes are named LABEL_0 … LABEL_" + (count - 1));
+            return List.copyOf(labels);
+        }
+        if (!o.get("id2label").isJsonObject()) {
+            throw new InvalidInputException(cfg + ": id2label must be an object of index: label");
+        }
+        var map = o.getAsJsonObject("id2label");
+        if (map.size() != count) {
+            throw new InvalidInputException(cfg + ": id2label names " + map.size() + " labels but the classifier "
+                    + "head has " + count + " outputs");
+        }
+        boolean[] seen = new boolean[count];
+        for (Map.Entry<String, JsonElement> e : map.entrySet()) {
+            int i;
+            try {
+                i = Integer.parseInt(e.getKey().trim());
+            } catch (NumberFormatException ex) {
+                throw new InvalidInputException(cfg + ": id2label key '" + e.getKey() + "' is not an integer");
             }
+            if (i < 0 || i >= count || seen[i]) {
+                throw new InvalidInputException(cfg + ": id2label key " + i + (seen.length > i && i >= 0
+                        ? " appears twice" : " is outside the classifier's outputs 0 to " + (count - 1)));
+            }
+            seen[i] = true;
+            if (!e.getValue().isJsonPrimitive()) {
+                throw new InvalidInputException(cfg + ": id2label " + i + " must be a string");
+            }
+            labels.set(i, e.getValue().getAsString());
         }
         return List.copyOf(labels);
+    }
+
+    private final List<String> notes = new ArrayList<>();
+
+    /** What the folder left out and Leafwalk filled in. */
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     public BertModel bert() {

@@ -94,6 +94,11 @@ public final class TextTask implements AutoCloseable {
             };
             this.kind = k;
             this.maskPosition = mask;
+            notes.addAll(model.notes());
+            if (model.head() == TextModel.Head.MASKED_LM && mask < 0) {
+                notes.add("no [MASK] in the sentence: the masked-LM head has nothing to predict, so the walk uses "
+                        + "the zero-shot distribution over the label sentences");
+            }
             if (k == Kind.ZERO_SHOT) {
                 if (zeroShotLabels == null || zeroShotLabels.size() < 2) {
                     throw new InvalidInputException("zero-shot needs at least two label sentences");
@@ -226,6 +231,13 @@ public final class TextTask implements AutoCloseable {
                     .sorted(Comparator.comparingDouble((Integer i) -> -logits[i]).thenComparingInt(i -> i)).limit(k)
                     .mapToInt(Integer::intValue).toArray();
         }
+    }
+
+    private final List<String> notes = new ArrayList<>();
+
+    /** The fallbacks this task took (from the model folder and the sentence), for the user to see. */
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     public TextModel model() {

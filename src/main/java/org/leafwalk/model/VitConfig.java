@@ -27,7 +27,13 @@ public record VitConfig(
         int numChannels,
         List<String> labels,
         double[] imageMean,
-        double[] imageStd) {
+        double[] imageStd,
+        List<String> notes) {
+
+    /** What the model's folder left out and Leafwalk filled in, for the user to see. */
+    public VitConfig {
+        notes = List.copyOf(notes);
+    }
 
     public int gridSize() {
         return imageSize / patchSize;
@@ -63,7 +69,7 @@ public record VitConfig(
             throw new IllegalArgumentException(s.labels() + " classes but " + labels.size() + " label names");
         }
         return new VitConfig(s.hidden(), s.layers(), s.heads(), s.mlp(), "gelu", 1e-12, s.imageSize(), s.patchSize(),
-                s.channels(), List.copyOf(labels), mean.clone(), std.clone());
+                s.channels(), List.copyOf(labels), mean.clone(), std.clone(), List.of());
     }
 
     /** Writes config.json and preprocessor_config.json as transformers would for ViTForImageClassification. */
@@ -119,10 +125,11 @@ public record VitConfig(
     public static VitConfig load(Path dir) {
         Path configFile = dir.resolve("config.json");
         JsonObject c = readConfig(dir);
-        String type = c.has("model_type") ? c.get("model_type").getAsString() : "(missing)";
+        String type = stringField(c, configFile, "model_type", "(missing)");
         if (!type.equals("vit")) {
             throw new InvalidInputException(configFile + ": model_type '" + type
-                    + "' is not supported by the image engine (expected 'vit')");
+                    + "' is not run by Leafwalk's image engine, which is made for 'vit' (Leafwalk opens model_type "
+                    + "vit and bert, and ONNX BERT exports)");
         }
         int hidden = intField(c, configFile, "hidden_size", 768);
         int layers = intField(c, configFile, "num_hidden_layers", 12);
@@ -131,8 +138,8 @@ public record VitConfig(
         int image = intField(c, configFile, "image_size", 224);
         int patch = intField(c, configFile, "patch_size", 16);
         int channels = intField(c, configFile, "num_channels", 3);
-        double eps = c.has("layer_norm_eps") ? c.get("layer_norm_eps").getAsDouble() : 1e-12;
-        String act = c.has("hidden_act") ? c.get("hidden_act").getAsString() : "gelu";
+        double eps = doubleField(c, configFile, "layer_norm_eps", 1e-12);
+        String act = stringField(c, configFile, "hidden_act", "gelu");
         if (!List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast").contains(act)) {
             throw new InvalidInputException(configFile + ": hidden_act '" + act
                     + "' is not supported (gelu, gelu_new, gelu_pytorch_tanh)");
@@ -145,7 +152,8 @@ public record VitConfig(
             throw new InvalidInputException(configFile + ": image_size " + image
                     + " is not a multiple of patch_size " + patch);
         }
-        List<String> labels = readLabels(c, configFile);
+        List<String> notes = new ArrayList<>();
+        List<String> labels = readLabels(c, configFile, notes);
         double[] mean = new double[channels];
         double[] std = new double[channels];
         java.util.Arrays.fill(mean, 0.5);
@@ -153,7 +161,7 @@ public record VitConfig(
         Path pre = dir.resolve("preprocessor_config.json");
         if (Files.isRegularFile(pre)) {
             JsonObject p = JsonFiles.readObject(pre);
-            boolean normalize = !p.has("do_normalize") || p.get("do_normalize").getAsBoolean();
+            boolean normalize = !p.has("do_normalize") || bool(p.get("do_normalize"), pre, "do_normalize");
             if (normalize) {
                 mean = floats(p, pre, "image_mean", channels, mean);
                 std = floats(p, pre, "image_std", channels, std);
@@ -166,33 +174,50 @@ public record VitConfig(
                     throw new InvalidInputException(pre + ": image_std must be positive");
                 }
             }
-            int size = preprocessorSize(p);
+            int size = preprocessorSize(p, pre);
             if (size > 0 && size != image) {
                 throw new InvalidInputException(pre + ": size " + size + " does not match image_size " + image
                         + " in config.json");
             }
+        } else {
+            notes.add("no preprocessor_config.json: the pixels are normalised with mean 0.5 and std 0.5, "
+                    + "transformers' ViT default");
         }
-        return new VitConfig(hidden, layers, heads, inter, act, eps, image, patch, channels, labels, mean, std);
+        return new VitConfig(hidden, layers, heads, inter, act, eps, image, patch, channels, labels, mean, std,
+                notes);
     }
 
-    private static int preprocessorSize(JsonObject p) {
+    private static boolean bool(JsonElement e, Path file, String name) {
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) {
+            return e.getAsBoolean();
+        }
+        throw new InvalidInputException(file + ": " + name + " must be true or false, got " + e);
+    }
+
+    private static int preprocessorSize(JsonObject p, Path file) {
         if (!p.has("size")) {
             return -1;
         }
         JsonElement s = p.get("size");
         if (s.isJsonPrimitive()) {
-            return s.getAsInt();
+            return (int) number(s, file, "size");
+        }
+        if (!s.isJsonObject()) {
+            throw new InvalidInputException(file + ": size must be a number or an object, got " + s);
         }
         JsonObject o = s.getAsJsonObject();
         if (o.has("height")) {
-            return o.get("height").getAsInt();
+            return (int) number(o.get("height"), file, "size.height");
         }
-        return o.has("shortest_edge") ? o.get("shortest_edge").getAsInt() : -1;
+        return o.has("shortest_edge") ? (int) number(o.get("shortest_edge"), file, "size.shortest_edge") : -1;
     }
 
-    private static List<String> readLabels(JsonObject c, Path file) {
+    private static List<String> readLabels(JsonObject c, Path file, List<String> notes) {
         Map<Integer, String> byIndex = new TreeMap<>();
         if (c.has("id2label")) {
+            if (!c.get("id2label").isJsonObject()) {
+                throw new InvalidInputException(file + ": id2label must be an object of index: label");
+            }
             for (var e : c.getAsJsonObject("id2label").entrySet()) {
                 try {
                     byIndex.put(Integer.parseInt(e.getKey()), e.getValue().getAsString());
@@ -201,13 +226,25 @@ public record VitConfig(
                 }
             }
         }
-        int n = c.has("num_labels") ? c.get("num_labels").getAsInt() : byIndex.size();
+        int n = c.has("num_labels") ? intField(c, file, "num_labels", 2) : byIndex.size();
         if (n == 0) {
             n = 2; // transformers' default for PretrainedConfig
         }
         List<String> labels = new ArrayList<>();
+        List<String> filled = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            labels.add(byIndex.getOrDefault(i, "LABEL_" + i));
+            String l = byIndex.get(i);
+            if (l == null) {
+                l = "LABEL_" + i;
+                filled.add(l);
+            }
+            labels.add(l);
+        }
+        if (!filled.isEmpty()) {
+            notes.add(file.getFileName() + (byIndex.isEmpty() ? ": no id2label; the classes are named "
+                    : ": id2label names " + byIndex.size() + " of " + n + " classes; the others are named ")
+                    + (filled.size() > 3 ? filled.get(0) + " … " + filled.get(filled.size() - 1)
+                            : String.join(", ", filled)));
         }
         return labels;
     }
@@ -237,6 +274,37 @@ public record VitConfig(
         }
     }
 
+    /** A number field of a config file (its default when absent), with errors naming file and field. */
+    static double doubleField(JsonObject c, Path file, String name, double dflt) {
+        return c.has(name) ? number(c.get(name), file, name) : dflt;
+    }
+
+    static double number(JsonElement e, Path file, String name) {
+        try {
+            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+                double v = e.getAsDouble();
+                if (Double.isFinite(v)) {
+                    return v;
+                }
+            }
+        } catch (RuntimeException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException(file + ": " + name + " must be a number, got " + e);
+    }
+
+    /** A string field (its default when absent), with errors naming file and field. */
+    static String stringField(JsonObject c, Path file, String name, String dflt) {
+        if (!c.has(name)) {
+            return dflt;
+        }
+        JsonElement e = c.get(name);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new InvalidInputException(file + ": " + name + " must be a string, got " + e);
+        }
+        return e.getAsString();
+    }
+
     private static double[] floats(JsonObject p, Path file, String name, int channels, double[] dflt) {
         if (!p.has(name)) {
             return dflt;
@@ -244,8 +312,11 @@ public record VitConfig(
         JsonElement e = p.get(name);
         double[] out = new double[channels];
         if (e.isJsonPrimitive()) {
-            java.util.Arrays.fill(out, e.getAsDouble());
+            java.util.Arrays.fill(out, number(e, file, name));
             return out;
+        }
+        if (!e.isJsonArray()) {
+            throw new InvalidInputException(file + ": " + name + " must be a number or a list of numbers, got " + e);
         }
         var arr = e.getAsJsonArray();
         if (arr.size() != channels) {
@@ -253,7 +324,7 @@ public record VitConfig(
                     + channels + " channels");
         }
         for (int i = 0; i < channels; i++) {
-            out[i] = arr.get(i).getAsDouble();
+            out[i] = number(arr.get(i), file, name + "[" + i + "]");
         }
         return out;
     }

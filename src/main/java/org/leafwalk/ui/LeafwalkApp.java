@@ -38,6 +38,17 @@ public final class LeafwalkApp extends Application {
         Application.launch(LeafwalkApp.class);
     }
 
+    private static volatile String failure;
+
+    /** Why an automated run (screenshot, benchmark) could not do its work; null when it did. */
+    public static String failure() {
+        return failure;
+    }
+
+    static void fail(String message) {
+        failure = message;
+    }
+
     static Options options() {
         return options;
     }

@@ -98,6 +98,9 @@ final class MainWindow {
     volatile java.util.List<Long> renderLog;
     private Path modelDir;
     private final LatestValue<Snapshot> updates;
+    /** What the user must know about what is shown (an open that failed); it stays until dismissed. */
+    private final Label bannerText = new Label();
+    private final HBox banner = bannerBox();
 
     MainWindow(Stage stage, LeafwalkApp.Options options) {
         this.stage = stage;
@@ -118,7 +121,11 @@ final class MainWindow {
         this.settings = new SettingsPanel(Settings.defaults(), this::applySettings);
         this.classroom = new ClassroomView(service, 4);
 
-        content.setTop(new VBox(menuBar(), toolBar()));
+        banner.getStyleClass().add("banner");
+        banner.setId("banner");
+        banner.setVisible(false);
+        banner.setManaged(false);
+        content.setTop(new VBox(menuBar(), toolBar(), banner));
         content.setLeft(leftColumn());
         ScrollPane center = new ScrollPane(sliders);
         center.setFitToWidth(true);
@@ -160,9 +167,31 @@ final class MainWindow {
         }
     }
 
+    /** A window that saves pictures or figures and quits: a failure to open is its result, not a fallback. */
+    private boolean automated() {
+        return options.screenshot() != null || options.classroomScreenshot() != null
+                || options.matchScreenshot() != null || options.benchmark() != null;
+    }
+
+    private HBox bannerBox() {
+        Button dismiss = new Button("Dismiss");
+        dismiss.setId("banner-dismiss");
+        dismiss.setOnAction(e -> {
+            banner.setVisible(false);
+            banner.setManaged(false);
+        });
+        bannerText.setWrapText(true);
+        bannerText.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(bannerText, javafx.scene.layout.Priority.ALWAYS);
+        HBox b = new HBox(12, new Label("⚠"), bannerText, dismiss);
+        b.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        b.setPadding(new Insets(6, 12, 6, 12));
+        return b;
+    }
+
     private void openModelAndInput(Path model, String inputRef) {
         modelDir = model;
-        service.open(model, inputRef);
+        service.open(model, inputRef, !automated());
         remember(model);
         fillGallery(model);
     }
@@ -678,6 +707,22 @@ final class MainWindow {
 
     private void notify(Notice n) {
         noticeLog.add(n);
+        if (n.level() == Notice.Level.ERROR && automated() && firstSnapshot) {
+            // nothing was drawn and nothing will be: the picture or figure asked for cannot be made
+            LeafwalkApp.fail(n.message());
+            close();
+            Platform.exit();
+            return;
+        }
+        if (n.level() == Notice.Level.BANNER) {
+            bannerText.setText(n.message());
+            banner.setVisible(true);
+            banner.setManaged(true);
+            Path def = References.model(References.DEFAULT_MODEL);
+            modelDir = def;
+            fillGallery(def);
+            return;
+        }
         notifications.getStyleClass().removeAll("notice-error", "notice-info");
         notifications.getStyleClass().add(n.level() == Notice.Level.ERROR ? "notice-error" : "notice-info");
         notifications.setText((n.level() == Notice.Level.ERROR ? "⚠ " : "") + n.message());

@@ -1,0 +1,64 @@
+package org.leafwalk.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Checks on the files a run reads, made before anything opens them: opening a FIFO blocks until someone writes to
+ * it, and a device or a folder is never what the user meant.
+ */
+public final class InputFiles {
+    private InputFiles() {}
+
+    /** The file itself, when it exists and is a regular file (after following links); else a message naming it. */
+    public static Path requireRegular(Path file, String what) {
+        if (!Files.exists(file)) {
+            throw new InvalidInputException(file + ": " + what + " not found");
+        }
+        String kind = AtomicFiles.kindOf(file);
+        if (kind != null) {
+            throw new InvalidInputException(file + ": " + what + " is " + kind + ", not a regular file");
+        }
+        return file;
+    }
+
+    /** A text file as UTF-8, refused by name when it is too large or not UTF-8 (a Latin-1 file, a binary). */
+    public static String readUtf8(Path file, String what, long maxBytes) {
+        requireRegular(file, what);
+        try {
+            long size = Files.size(file);
+            if (size > maxBytes) {
+                throw new InvalidInputException(file + ": " + what + " is " + human(size) + "; Leafwalk reads at most "
+                        + human(maxBytes));
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            try {
+                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new InvalidInputException(file + ": " + what + " is not UTF-8 text (Latin-1 or another "
+                        + "encoding?): save it as UTF-8");
+            }
+        } catch (IOException e) {
+            throw new InvalidInputException(file + ": cannot read " + what + " (" + AtomicFiles.describe(e) + ")", e);
+        }
+    }
+
+    static String human(long bytes) {
+        if (bytes >= 1L << 30) {
+            return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+        }
+        if (bytes >= 1L << 20) {
+            return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+        }
+        if (bytes >= 1L << 10) {
+            return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / (double) (1L << 10));
+        }
+        return bytes + " bytes";
+    }
+}
