@@ -1,5 +1,6 @@
 package org.leafwalk.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,10 @@ import org.leafwalk.explore.Recording;
 import org.leafwalk.explore.SessionFiles;
 import org.leafwalk.explore.TrajectoryExport;
 import org.leafwalk.io.JsonFiles;
+import org.leafwalk.io.OutputPlan;
+import org.leafwalk.model.ImageInput;
 import org.leafwalk.model.InputSpace;
+import org.leafwalk.model.TextTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,41 +37,50 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     GifOptionsMixin gifOptions;
 
+    private static final int PNG_SCALE = 10;
+
     @Override
     public Integer call() {
+        Exports.GifOptions gifOpts = gif != null ? gifOptions.options() : null;
+        if (step < -1) {
+            throw new IllegalArgumentException("--step " + step + ": a step index is 0 or more (-1: the saved step)");
+        }
         SessionFiles.Loaded loaded = SessionFiles.load(session);
         Recording r = loaded.recording();
+        OutputPlan plan = new OutputPlan().input("session", session).input("model", Path.of(r.modelPath()))
+                .output("--csv", csv).output("--trajectory-json", json).output("--gif", gif).output("--png", png)
+                .output("--png (scaled)", png == null ? null : Exports.scaledPng(png, PNG_SCALE)).check();
+        int s = step < 0 ? r.cursor() : step;
+        if (png != null && s >= r.trajectory().size()) {
+            throw new IllegalArgumentException("--step " + s + ": the session has steps 0 to "
+                    + (r.trajectory().size() - 1));
+        }
         if (loaded.modelChanged()) {
             System.err.println("leafwalk: warning: the model's weights changed since the session was saved "
                     + "(exporting the recorded values; reopen it in the window to recompute)");
         }
-        List<String> written = new ArrayList<>();
-        if (csv != null) {
-            TrajectoryExport.writeCsv(csv, r);
-            written.add(csv.toString());
-        }
-        if (json != null) {
-            TrajectoryExport.writeJson(json, r);
-            written.add(json.toString());
-        }
-        if (gif != null || png != null) {
-            boolean needModel = r.isText() || r.settings().space() == InputSpace.EMBEDDINGS;
-            try (Explorer ex = needModel ? Explorer.open(Path.of(r.modelPath()), common.device) : null;
-                    Exports.Drawer toImage = Exports.drawer(r, ex)) {
-                if (gif != null) {
-                    Exports.gif(gif, r, toImage, gifOptions.options());
-                    written.add(gif.toString());
-                }
-                if (png != null) {
-                    int s = step < 0 ? r.cursor() : step;
-                    if (s >= r.trajectory().size()) {
-                        throw new IllegalArgumentException("--step " + s + ": the session has steps 0 to "
-                                + (r.trajectory().size() - 1));
+        boolean needModel = r.isText() || r.settings().space() == InputSpace.EMBEDDINGS;
+        try (Explorer ex = needModel ? Explorer.open(Path.of(r.modelPath()), common.device) : null) {
+            requireFits(r, ex);
+            if (csv != null) {
+                plan.stage(csv, TrajectoryExport.csv(r).getBytes(StandardCharsets.UTF_8));
+            }
+            if (json != null) {
+                plan.stage(json, TrajectoryExport.json(r).getBytes(StandardCharsets.UTF_8));
+            }
+            if (gif != null || png != null) {
+                try (Exports.Drawer toImage = Exports.drawer(r, ex)) {
+                    if (gif != null) {
+                        plan.stage(gif, Exports.gifBytes(r, toImage, gifOpts));
                     }
-                    Exports.png(png, r, s, toImage, 10).forEach(p -> written.add(p.toString()));
+                    if (png != null) {
+                        Exports.pngBytes(png, r, s, toImage, PNG_SCALE).forEach(plan::stage);
+                    }
                 }
             }
         }
+        List<String> written = new ArrayList<>();
+        plan.commit().forEach(p -> written.add(p.toString()));
         Map<String, Object> o = Json.object();
         o.put("session", session.toString());
         o.put("steps", r.trajectory().size());
@@ -79,5 +92,29 @@ final class ExportCommand implements Callable<Integer> {
             written.forEach(f -> System.out.println("wrote " + f));
         }
         return 0;
+    }
+
+    /** The session's points must be points of the model's input space (and a text session's sentence its own). */
+    private void requireFits(Recording r, Explorer ex) {
+        String source = session.toString();
+        if (r.isText()) {
+            if (!ex.isText()) {
+                throw new IllegalArgumentException(source + ": a text walk, but " + r.modelPath()
+                        + " is an image model");
+            }
+            try (TextTask t = ex.textTask(r.text(), r.settings().topK())) {
+                SessionFiles.requireFits(r, t.inputDimension(), t.startPoint(), source);
+            }
+        } else if (ex != null) {
+            if (ex.isText()) {
+                throw new IllegalArgumentException(source + ": an image walk, but " + r.modelPath()
+                        + " is a text model");
+            }
+            ImageInput img = ImageInput.fromImage(r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()),
+                    ex.config());
+            SessionFiles.requireFits(r, ex.startPoint(img, InputSpace.EMBEDDINGS).length, null, source);
+        } else {
+            SessionFiles.requireFits(r, r.channels() * r.size() * r.size(), null, source);
+        }
     }
 }

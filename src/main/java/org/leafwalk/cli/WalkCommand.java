@@ -1,5 +1,6 @@
 package org.leafwalk.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,16 @@ import org.leafwalk.geometry.StepOutcome;
 import org.leafwalk.geometry.StepPolicy;
 import org.leafwalk.geometry.WalkSettings;
 import org.leafwalk.geometry.Walker;
+import org.leafwalk.explore.Exports;
+import org.leafwalk.explore.Recording;
+import org.leafwalk.explore.References;
+import org.leafwalk.explore.SessionFiles;
+import org.leafwalk.explore.Settings;
+import org.leafwalk.explore.TrajectoryEntry;
+import org.leafwalk.explore.TrajectoryExport;
+import org.leafwalk.io.Images;
 import org.leafwalk.io.JsonFiles;
+import org.leafwalk.io.OutputPlan;
 import org.leafwalk.model.ImageInput;
 import org.leafwalk.model.TextDecoding;
 import org.leafwalk.model.TextTask;
@@ -83,9 +93,13 @@ final class WalkCommand implements Callable<Integer> {
         return java.util.Arrays.copyOf(a, Math.min(10, a.length));
     }
 
+    /** The walk as far as it went: its steps, and why it ended early (null: it walked every step). */
+    private record Walked(List<Map<String, Object>> rows, List<TrajectoryEntry> entries, int changes, double walkMs,
+            String failed, String interrupted) {}
+
     @Override
     public Integer call() {
-        InputSpace space = options.explore.inputSpace();
+        // every option is checked before the model opens, so nothing runs only to be refused at the end
         Algorithm algorithm = Algorithm.parse(algo);
         boolean random = direction.equalsIgnoreCase("random");
         int slider;
@@ -93,6 +107,9 @@ final class WalkCommand implements Callable<Integer> {
             slider = random ? 0 : Integer.parseInt(direction.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--direction must be an index or 'random', got '" + direction + "'");
+        }
+        if (slider < 0) {
+            throw new IllegalArgumentException("--direction " + slider + ": an index is 0 or more");
         }
         if (steps < 0) {
             throw new IllegalArgumentException("--steps must be ≥ 0, got " + steps);
@@ -102,36 +119,76 @@ final class WalkCommand implements Callable<Integer> {
             case "token-blocks" -> -1;
             default -> throw new IllegalArgumentException("unknown variant '" + variant + "' (global, token-blocks)");
         };
+        if (!Double.isFinite(eta) || eta <= 0) {
+            throw new IllegalArgumentException("--eta " + eta + ": the step scale must be a positive number");
+        }
         WalkSettings settings = options.explore.settings().withPolicy(StepPolicy.parse(policy), eta).withSeed(seed)
                 .withCorrected(!uncorrected).withRandomChoice(random).withTokenBlock(block);
+        settings.validate();
+        Exports.GifOptions gifOpts = gif != null ? gifOptions.options() : null;
+        Path modelDir = options.explore.model();
+        OutputPlan plan = new OutputPlan().input("model", modelDir);
+        if (!References.isTextModel(modelDir)) {
+            plan.input("input image", options.input.resolve(modelDir));
+        } else if (!options.input.ref.startsWith("text:")) {
+            plan.input("input text", Path.of(options.input.ref));
+        }
+        plan.output("--out", out).output("--csv", csv).output("--gif", gif).output("--session", session).check();
+
         long t0 = System.nanoTime();
-        try (Subject subject = Subject.open(Explorer.open(options.explore.model(), common.device), options,
-                settings.topK())) {
-            Explorer ex = subject.ex;
-            TextTask task = subject.task;
-            space = subject.space;
-            ImageInput image = subject.image;
+        try (Subject subject = Subject.open(Explorer.open(modelDir, common.device), options, settings.topK());
+                Interrupts interrupts = Interrupts.install()) {
             Walker w = subject.walker(settings, subject.start(), embeddingBounds);
-            java.util.function.Function<double[], Readout> readout = subject::readout;
-            Readout start = readout.apply(w.current().output());
-            List<org.leafwalk.explore.TrajectoryEntry> entries = new ArrayList<>();
-            entries.add(new org.leafwalk.explore.TrajectoryEntry(0, "start", 0, w.current().point(),
-                    start.probabilities(), start.prediction(),
-                    head(w.current().spectrum().nonzeroEigenvalues()), 0, 0));
-            List<Map<String, Object>> rows = new ArrayList<>();
-            String stopped = null;
-            int changes = 0;
-            int prev = start.prediction();
-            long tw = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
+            Readout start = subject.readout(w.current().output());
+            Walked walked = walk(subject, w, algorithm, slider, start, interrupts);
+            Readout end = subject.readout(w.settle().output());
+            Map<String, Object> o = document(subject, w, settings, algorithm, start, end, walked, t0);
+            stage(plan, subject, settings, algorithm, walked, o, gifOpts);
+            String incomplete = walked.interrupted() != null ? walked.interrupted() : walked.failed();
+            if (incomplete == null) {
+                plan.commit();
+            } else if (plan.hasStaged()) {
+                for (Path[] kept : plan.commitAside(walked.interrupted() != null ? "interrupted" : "partial")) {
+                    System.err.println("leafwalk: " + (OutputPlan.exists(kept[0]) ? "kept " + kept[0]
+                            + " as it was; " : "") + "the " + (walked.entries().size() - 1) + " steps walked are in "
+                            + kept[1]);
+                }
+            }
+            print(o, walked, start, end, algorithm, subject);
+            if (walked.interrupted() != null) {
+                System.err.println("leafwalk: walk interrupted by " + walked.interrupted() + " after "
+                        + walked.rows().size() + " of " + steps + " steps");
+                return Interrupts.EXIT_CODE;
+            }
+            if (walked.failed() != null) {
+                System.err.println("leafwalk: error: walk stopped at " + walked.failed());
+                return 2;
+            }
+        }
+        return 0;
+    }
+
+    /** Walks the steps asked for, with progress on stderr, until done, a step is refused, or a signal asks to stop. */
+    private Walked walk(Subject subject, Walker w, Algorithm algorithm, int slider, Readout start,
+            Interrupts interrupts) {
+        List<TrajectoryEntry> entries = new ArrayList<>();
+        entries.add(new TrajectoryEntry(0, "start", 0, w.current().point(), start.probabilities(), start.prediction(),
+                head(w.current().spectrum().nonzeroEigenvalues()), 0, 0));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        String failed = null;
+        int changes = 0;
+        int prev = start.prediction();
+        long tw = System.nanoTime();
+        try (Progress progress = steps > 0 ? Progress.start(algorithm.id() + " walk", steps, "steps") : null) {
+            for (int i = 0; i < steps && !interrupts.requested(); i++) {
                 StepOutcome so;
                 try {
                     so = w.step(algorithm, slider, 1);
                 } catch (GeometryException e) {
-                    stopped = "step " + (i + 1) + " refused: " + e.getMessage();
+                    failed = "step " + (i + 1) + " refused: " + e.getMessage();
                     break;
                 }
-                Readout r = readout.apply(so.state().output());
+                Readout r = subject.readout(so.state().output());
                 if (r.prediction() != prev) {
                     changes++;
                     prev = r.prediction();
@@ -147,115 +204,138 @@ final class WalkCommand implements Callable<Integer> {
                 row.put("kl_from_start", r.klFrom(start));
                 row.put("correction", so.correction());
                 rows.add(row);
-                entries.add(new org.leafwalk.explore.TrajectoryEntry(so.step(), so.direction(), so.delta(),
-                        so.point(), r.probabilities(), r.prediction(),
-                        head(so.state().spectrum().nonzeroEigenvalues()), r.klFrom(start), so.distance()));
-            }
-            double walkMs = (System.nanoTime() - tw) / 1e6;
-            double finalDistance = rows.isEmpty() ? 0.0 : (double) rows.get(rows.size() - 1).get("distance");
-            Readout end = readout.apply(w.settle().output());
-            Map<String, Object> o = Json.object();
-            o.put("model", options.explore.model().toString());
-            o.put("input", subject.inputName());
-            o.put("notes", subject.notes());
-            if (task != null) {
-                o.put("task", task.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-                o.put("tokens", List.of(task.input().tokens()));
-                o.put("explored_positions", java.util.Arrays.stream(task.selected()).boxed().toList());
-                TextDecoding dec = task.decode(w.current().point());
-                Readout again = Readout.of(dec.decodedOutput(), task.labels());
-                Map<String, Object> d = Json.object();
-                d.put("nearest_tokens", List.of(dec.nearest()));
-                d.put("residuals", Json.list(dec.residual()));
-                if (dec.viaHead() != null) {
-                    d.put("head_tokens", List.of(dec.viaHead()));
-                }
-                d.put("changed_tokens", dec.changedCount());
-                d.put("text", dec.decodedText());
-                d.put("prediction", Json.prediction(again));
-                o.put("decoded", d);
-            }
-            o.put("device", ex.deviceName());
-            o.put("space", space.id());
-            o.put("metric", options.explore.outputMetric().id());
-            if (subject.layer > 0) {
-                o.put("layer", subject.layer);
-            }
-            o.put("algorithm", algorithm.id());
-            o.put("step_policy", settings.policy().id());
-            o.put("eta", eta);
-            o.put("tau", settings.tau());
-            o.put("seed", seed);
-            o.put("corrected", settings.corrected());
-            o.put("variant", variant);
-            o.put("direction", direction);
-            o.put("dimension", w.current().spectrum().dimension());
-            o.put("start", Map.of("prediction", Json.prediction(start), "probabilities",
-                    Json.list(start.probabilities())));
-            o.put("final", Map.of("prediction", Json.prediction(end), "probabilities", Json.list(end.probabilities()),
-                    "distance", finalDistance));
-            o.put("prediction_changes", changes);
-            o.put("steps", rows);
-            o.put("ms_per_step", rows.isEmpty() ? 0 : walkMs / rows.size());
-            o.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
-            if (stopped != null) {
-                o.put("stopped", stopped);
-            }
-            if (out != null) {
-                JsonFiles.write(out, o);
-            }
-            if (gif != null || csv != null || session != null) {
-                var settingsRecord = new org.leafwalk.explore.Settings(space, settings.metric(), settings.topK(),
-                        algorithm, settings.policy(), settings.eta(), settings.tau(), settings.corrected(), seed,
-                        settings.nullDirections()).withLayer(Math.max(subject.layer, 0));
-                org.leafwalk.explore.Recording rec;
-                if (task != null) {
-                    rec = new org.leafwalk.explore.Recording(options.explore.modelOption.ref,
-                            options.explore.model().toAbsolutePath().toString(),
-                            org.leafwalk.explore.SessionFiles.weightsSha256(options.explore.model()), task.input().text(),
-                            new byte[0], settingsRecord, task.labels(), 0, 0, entries.size() - 1, entries,
-                            options.text.setup(options.input.ref).withSelected(task.selected()));
-                } else {
-                    var cfg = ex.config();
-                    rec = new org.leafwalk.explore.Recording(options.explore.modelOption.ref,
-                            options.explore.model().toAbsolutePath().toString(),
-                            org.leafwalk.explore.SessionFiles.weightsSha256(options.explore.model()),
-                            subject.imageFile.getFileName().toString(),
-                            org.leafwalk.io.Images.encodePng(ImageInput.toImage(image.pixels(), cfg.numChannels(),
-                                    cfg.imageSize())),
-                            settingsRecord, cfg.labels(), cfg.numChannels(), cfg.imageSize(), entries.size() - 1,
-                            entries);
-                }
-                if (csv != null) {
-                    org.leafwalk.explore.TrajectoryExport.writeCsv(csv, rec);
-                }
-                if (session != null) {
-                    org.leafwalk.explore.SessionFiles.save(session, rec);
-                }
-                if (gif != null) {
-                    try (var drawer = task != null ? org.leafwalk.explore.Exports.textDrawer(task)
-                            : org.leafwalk.explore.Exports.drawer(rec, ex)) {
-                        org.leafwalk.explore.Exports.gif(gif, rec, drawer, gifOptions.options());
-                    }
-                }
-            }
-            if (common.json) {
-                System.out.println(JsonFiles.toJson(o));
-            } else {
-                System.out.printf("%s walk, %d steps in %s space (%s metric): %s (p=%.4f) -> %s (p=%.4f), "
-                                + "distance %.4g, %d prediction changes, %.1f ms/step%n",
-                        algorithm.id(), rows.size(), space.id(), options.explore.outputMetric().id(), start.label(),
-                        start.probabilities()[start.prediction()], end.label(),
-                        end.probabilities()[end.prediction()], finalDistance, changes, rows.isEmpty() ? 0 : walkMs / rows.size());
-                if (out != null) {
-                    System.out.println("trajectory written to " + out);
-                }
-            }
-            if (stopped != null) {
-                System.err.println("leafwalk: error: walk stopped at " + stopped);
-                return 2;
+                entries.add(new TrajectoryEntry(so.step(), so.direction(), so.delta(), so.point(), r.probabilities(),
+                        r.prediction(), head(so.state().spectrum().nonzeroEigenvalues()), r.klFrom(start),
+                        so.distance()));
+                progress.step();
+                progress.message(r.label() + String.format(java.util.Locale.ROOT, " p=%.3f",
+                        r.probabilities()[r.prediction()]));
             }
         }
-        return 0;
+        return new Walked(rows, entries, changes, (System.nanoTime() - tw) / 1e6, failed, interrupts.which());
+    }
+
+    private Map<String, Object> document(Subject subject, Walker w, WalkSettings settings, Algorithm algorithm,
+            Readout start, Readout end, Walked walked, long t0) {
+        List<Map<String, Object>> rows = walked.rows();
+        double finalDistance = rows.isEmpty() ? 0.0 : (double) rows.get(rows.size() - 1).get("distance");
+        TextTask task = subject.task;
+        Map<String, Object> o = Json.object();
+        o.put("model", options.explore.model().toString());
+        o.put("input", subject.inputName());
+        o.put("notes", subject.notes());
+        if (task != null) {
+            o.put("task", task.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            o.put("tokens", List.of(task.input().tokens()));
+            o.put("explored_positions", java.util.Arrays.stream(task.selected()).boxed().toList());
+            TextDecoding dec = task.decode(w.current().point());
+            Readout again = Readout.of(dec.decodedOutput(), task.labels());
+            Map<String, Object> d = Json.object();
+            d.put("nearest_tokens", List.of(dec.nearest()));
+            d.put("residuals", Json.list(dec.residual()));
+            if (dec.viaHead() != null) {
+                d.put("head_tokens", List.of(dec.viaHead()));
+            }
+            d.put("changed_tokens", dec.changedCount());
+            d.put("text", dec.decodedText());
+            d.put("prediction", Json.prediction(again));
+            o.put("decoded", d);
+        }
+        o.put("device", subject.ex.deviceName());
+        o.put("space", subject.space.id());
+        o.put("metric", options.explore.outputMetric().id());
+        if (subject.layer > 0) {
+            o.put("layer", subject.layer);
+        }
+        o.put("algorithm", algorithm.id());
+        o.put("step_policy", settings.policy().id());
+        o.put("eta", eta);
+        o.put("tau", settings.tau());
+        o.put("seed", seed);
+        o.put("corrected", settings.corrected());
+        o.put("variant", variant);
+        o.put("direction", direction);
+        o.put("dimension", w.current().spectrum().dimension());
+        o.put("start", Map.of("prediction", Json.prediction(start), "probabilities",
+                Json.list(start.probabilities())));
+        o.put("final", Map.of("prediction", Json.prediction(end), "probabilities", Json.list(end.probabilities()),
+                "distance", finalDistance));
+        o.put("prediction_changes", walked.changes());
+        o.put("steps", rows);
+        o.put("ms_per_step", rows.isEmpty() ? 0 : walked.walkMs() / rows.size());
+        o.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
+        if (walked.failed() != null) {
+            o.put("stopped", walked.failed());
+        }
+        if (walked.interrupted() != null) {
+            o.put("interrupted", interruptedNote(walked));
+        }
+        return o;
+    }
+
+    private String interruptedNote(Walked walked) {
+        return walked.interrupted() + " after " + walked.rows().size() + " of " + steps + " steps";
+    }
+
+    /** Every file asked for, as bytes: written together once the walk has ended. */
+    private void stage(OutputPlan plan, Subject subject, WalkSettings settings, Algorithm algorithm, Walked walked,
+            Map<String, Object> o, Exports.GifOptions gifOpts) {
+        if (out != null) {
+            plan.stage(out, (JsonFiles.toJson(o) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        if (gif == null && csv == null && session == null) {
+            return;
+        }
+        Recording rec = recording(subject, settings, algorithm, walked.entries());
+        if (csv != null) {
+            plan.stage(csv, TrajectoryExport.csv(rec).getBytes(StandardCharsets.UTF_8));
+        }
+        if (session != null) {
+            String why = walked.interrupted() != null ? interruptedNote(walked) : walked.failed();
+            plan.stage(session, SessionFiles.encode(rec, why).getBytes(StandardCharsets.UTF_8));
+        }
+        if (gif != null) {
+            try (var drawer = subject.task != null ? Exports.textDrawer(subject.task) : Exports.drawer(rec, subject.ex)) {
+                plan.stage(gif, Exports.gifBytes(rec, drawer, gifOpts));
+            }
+        }
+    }
+
+    private Recording recording(Subject subject, WalkSettings settings, Algorithm algorithm,
+            List<TrajectoryEntry> entries) {
+        Settings record = new Settings(subject.space, settings.metric(), settings.topK(), algorithm,
+                settings.policy(), settings.eta(), settings.tau(), settings.corrected(), seed,
+                settings.nullDirections()).withLayer(Math.max(subject.layer, 0));
+        Path model = options.explore.model();
+        String ref = options.explore.modelOption.ref;
+        String path = model.toAbsolutePath().toString();
+        String sha = SessionFiles.weightsSha256(model);
+        if (subject.task != null) {
+            TextTask task = subject.task;
+            return new Recording(ref, path, sha, task.input().text(), new byte[0], record, task.labels(), 0, 0,
+                    entries.size() - 1, entries, options.text.setup(options.input.ref).withSelected(task.selected()));
+        }
+        var cfg = subject.ex.config();
+        return new Recording(ref, path, sha, subject.imageFile.getFileName().toString(),
+                Images.encodePng(ImageInput.toImage(subject.image.pixels(), cfg.numChannels(), cfg.imageSize())),
+                record, cfg.labels(), cfg.numChannels(), cfg.imageSize(), entries.size() - 1, entries);
+    }
+
+    private void print(Map<String, Object> o, Walked walked, Readout start, Readout end, Algorithm algorithm,
+            Subject subject) {
+        if (common.json) {
+            System.out.println(JsonFiles.toJson(o));
+            return;
+        }
+        List<Map<String, Object>> rows = walked.rows();
+        double finalDistance = rows.isEmpty() ? 0.0 : (double) rows.get(rows.size() - 1).get("distance");
+        System.out.printf("%s walk, %d steps in %s space (%s metric): %s (p=%.4f) -> %s (p=%.4f), "
+                        + "distance %.4g, %d prediction changes, %.1f ms/step%n",
+                algorithm.id(), rows.size(), subject.space.id(), options.explore.outputMetric().id(), start.label(),
+                start.probabilities()[start.prediction()], end.label(), end.probabilities()[end.prediction()],
+                finalDistance, walked.changes(), rows.isEmpty() ? 0 : walked.walkMs() / rows.size());
+        if (out != null && walked.failed() == null && walked.interrupted() == null) {
+            System.out.println("trajectory written to " + out);
+        }
     }
 }

@@ -740,15 +740,43 @@ public final class ExplorationService implements AutoCloseable {
     private void doOpenSession(Path file, SessionFiles.Loaded loaded, boolean recompute) {
         Recording r = loaded.recording();
         Path model = Path.of(r.modelPath());
-        if (explorer == null || !model.toAbsolutePath().equals(modelPath.toAbsolutePath())) {
-            if (!doOpenModel(model)) {
-                return;
-            }
-        }
-        if (r.isText() != explorer.isText()) {
-            notices.accept(Notice.error("cannot open session: it was recorded on " + (r.isText() ? "a text" : "an image")
-                    + " model, and " + model + " is not one"));
+        // everything is checked against the session's model before anything the user has is replaced
+        boolean sameModel = explorer != null && model.toAbsolutePath().equals(modelPath.toAbsolutePath());
+        Explorer next;
+        try {
+            next = sameModel ? explorer : Explorer.open(model, Explorer.Offline.device(device), DataType.FLOAT32);
+        } catch (RuntimeException e) {
+            notices.accept(Notice.error("cannot open session " + file.getFileName() + ": its model: " + describe(e)
+                    + still()));
+            publish();
             return;
+        }
+        ImageInput img = null;
+        try {
+            if (r.isText() != next.isText()) {
+                throw new org.leafwalk.io.InvalidInputException("it was recorded on " + (r.isText() ? "a text"
+                        : "an image") + " model, and " + model + " is not one");
+            }
+            if (r.isText()) {
+                try (TextTask t = next.textTask(r.text(), r.settings().topK())) {
+                    SessionFiles.requireFits(r, t.inputDimension(), t.startPoint(), file.getFileName().toString());
+                }
+            } else {
+                img = ImageInput.fromImage(r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()),
+                        next.config());
+                SessionFiles.requireFits(r, next.startPoint(img, r.settings().space()).length, null,
+                        file.getFileName().toString());
+            }
+        } catch (RuntimeException e) {
+            if (!sameModel) {
+                next.close();
+            }
+            notices.accept(Notice.error("cannot open session " + file.getFileName() + ": " + describe(e) + still()));
+            publish();
+            return;
+        }
+        if (!sameModel) {
+            adoptModel(model, next, false);
         }
         settings = r.settings();
         if (r.isText()) {
@@ -756,14 +784,6 @@ public final class ExplorationService implements AutoCloseable {
                 return;
             }
         } else {
-            ImageInput img;
-            try {
-                img = ImageInput.fromImage(r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()),
-                        explorer.config());
-            } catch (RuntimeException e) {
-                notices.accept(Notice.error("cannot open session: its input: " + describe(e)));
-                return;
-            }
             image = img;
             inputPath = Path.of(r.inputName());
             restart();

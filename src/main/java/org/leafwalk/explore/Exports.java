@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.leafwalk.io.GifWriter;
 import org.leafwalk.io.Images;
@@ -23,15 +24,27 @@ public final class Exports {
      * @param withBars the input beside its output bars and step counter, else the input alone
      */
     public record GifOptions(int every, int delayMillis, int loops, int scale, boolean withBars) {
+        /** The longest frame delay a GIF holds: 65,535 hundredths of a second. */
+        public static final int MAX_DELAY_MS = 655_350;
+
         public static GifOptions defaults() {
             return new GifOptions(1, 100, 0, 8, true);
         }
 
         public void validate() {
-            if (every < 1 || delayMillis < 10 || loops < 0 || scale < 1 || scale > 64) {
-                throw new IllegalArgumentException("GIF options out of range: a frame every " + every + " steps, "
-                        + delayMillis + " ms, " + loops + " loops, scale " + scale
-                        + " (need every ≥ 1, delay ≥ 10 ms, loops ≥ 0, 1 ≤ scale ≤ 64)");
+            // GIF keeps a frame's delay in hundredths of a second and the loop count in 16 bits each
+            if (every < 1) {
+                throw new IllegalArgumentException("--frame-every " + every + ": a frame every N steps needs N ≥ 1");
+            }
+            if (delayMillis < 10 || delayMillis > MAX_DELAY_MS) {
+                throw new IllegalArgumentException("--gif-delay " + delayMillis + ": a GIF frame shows for 10 to "
+                        + MAX_DELAY_MS + " ms");
+            }
+            if (loops < 0 || loops > 65_535) {
+                throw new IllegalArgumentException("--gif-loop " + loops + ": 0 (forever) to 65535 plays");
+            }
+            if (scale < 1 || scale > 64) {
+                throw new IllegalArgumentException("--gif-scale " + scale + ": 1 to 64 pixels per input pixel");
             }
         }
     }
@@ -124,6 +137,11 @@ public final class Exports {
         GifWriter.write(file, frames(r, drawer, o), o.delayMillis(), o.loops());
     }
 
+    /** The animated GIF's bytes, for a caller that writes it only when its run succeeded. */
+    public static byte[] gifBytes(Recording r, Drawer drawer, GifOptions o) {
+        return GifWriter.encode(frames(r, drawer, o), o.delayMillis(), o.loops());
+    }
+
     /** Saves a picture (a snapshot of the window) as PNG, atomically. */
     public static void savePicture(Path file, BufferedImage image) {
         Images.writePng(file, image);
@@ -131,12 +149,29 @@ public final class Exports {
 
     /** The input at a step at its native size, and scaled up with crisp pixels beside it as file-x{scale}.png. */
     public static List<Path> png(Path file, Recording r, int step, Drawer drawer, int scale) {
-        double[] point = r.trajectory().get(step).point();
-        Images.writePng(file, drawer.draw(point, 1));
+        Map<Path, byte[]> files = pngBytes(file, r, step, drawer, scale);
+        files.forEach(org.leafwalk.io.AtomicFiles::write);
+        return List.copyOf(files.keySet());
+    }
+
+    /** The scaled picture's file beside {@code file}: NAME-x{scale}.png. */
+    public static Path scaledPng(Path file, int scale) {
         String name = file.getFileName().toString();
-        String base = name.toLowerCase().endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-        Path scaled = file.resolveSibling(base + "-x" + scale + ".png");
-        Images.writePng(scaled, drawer.draw(point, scale));
-        return List.of(file, scaled);
+        String base = name.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4)
+                : name;
+        return file.resolveSibling(base + "-x" + scale + ".png");
+    }
+
+    /** The two pictures of {@link #png} as bytes, by file, for a caller that writes them when its run succeeded. */
+    public static Map<Path, byte[]> pngBytes(Path file, Recording r, int step, Drawer drawer, int scale) {
+        if (step < 0 || step >= r.trajectory().size()) {
+            throw new IllegalArgumentException("step " + step + ": the walk has steps 0 to "
+                    + (r.trajectory().size() - 1));
+        }
+        double[] point = r.trajectory().get(step).point();
+        Map<Path, byte[]> out = new java.util.LinkedHashMap<>();
+        out.put(file, Images.encodePng(drawer.draw(point, 1)));
+        out.put(scaledPng(file, scale), Images.encodePng(drawer.draw(point, scale)));
+        return out;
     }
 }

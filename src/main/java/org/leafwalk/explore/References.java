@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.leafwalk.io.InputFiles;
 import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.io.JsonFiles;
 
@@ -107,16 +108,15 @@ public final class References {
             return ref.substring("text:".length());
         }
         Path p = Path.of(ref);
-        if (!Files.isRegularFile(p)) {
+        if (!Files.exists(p)) {
             throw new InvalidInputException("'" + ref + "': a text model reads a sentence: write --input text:\"...\" "
                     + "or give a .txt file");
         }
-        try {
-            return Files.readString(p).strip();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new InvalidInputException(p + ": cannot read the sentence (" + e.getMessage() + ")", e);
-        }
+        return InputFiles.readUtf8(p, "sentence file", MAX_SENTENCE_FILE).strip();
     }
+
+    /** A sentence file larger than this holds no sentence a text model reads (they take at most 64 tokens). */
+    private static final long MAX_SENTENCE_FILE = 1L << 20;
 
     public static Path input(String ref, Path modelDir) {
         if (!ref.startsWith("sample:")) {

@@ -24,6 +24,7 @@ import java.util.zip.Inflater;
 import org.leafwalk.geometry.Algorithm;
 import org.leafwalk.geometry.OutputMetric;
 import org.leafwalk.geometry.StepPolicy;
+import org.leafwalk.io.AtomicFiles;
 import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.io.JsonFiles;
 import org.leafwalk.model.InputSpace;
@@ -44,6 +45,14 @@ public final class SessionFiles {
     public record Loaded(Recording recording, boolean modelChanged, String currentWeightsSha256) {}
 
     public static void save(Path file, Recording r) {
+        AtomicFiles.writeString(file, encode(r, null));
+    }
+
+    /**
+     * The session file's text. {@code interrupted}: why the walk it records stopped before it was done (null: it
+     * was not), kept in the file so that whoever opens it knows.
+     */
+    public static String encode(Recording r, String interrupted) {
         JsonObject o = new JsonObject();
         o.addProperty("format", FORMAT);
         o.addProperty("format_version", r.isText() ? 2 : 1);
@@ -114,7 +123,10 @@ public final class SessionFiles {
         p.addProperty("dimension", n);
         p.addProperty("data", Base64.getEncoder().encodeToString(deflate(points.array())));
         o.add("points", p);
-        JsonFiles.write(file, o);
+        if (interrupted != null) {
+            o.addProperty("interrupted", interrupted);
+        }
+        return JsonFiles.toJson(o) + "\n";
     }
 
     public static Loaded load(Path file) {
@@ -150,17 +162,38 @@ public final class SessionFiles {
             if (steps.size() != count) {
                 throw new InvalidInputException(file + ": " + steps.size() + " steps but " + count + " points");
             }
+            if (count < 1) {
+                throw new InvalidInputException(file + ": points.count is " + count + "; a session holds at least "
+                        + "its start point");
+            }
+            if (n < 1) {
+                throw new InvalidInputException(file + ": points.dimension is " + n + "; it must be positive");
+            }
             List<TrajectoryEntry> trajectory = new ArrayList<>();
             for (JsonElement el : steps) {
                 JsonObject row = el.getAsJsonObject();
                 double[] x = new double[n];
                 for (int i = 0; i < n; i++) {
                     x[i] = points.getFloat();
+                    if (!Double.isFinite(x[i])) {
+                        throw new InvalidInputException(file + ": points: step " + trajectory.size() + " holds "
+                                + x[i] + " at coordinate " + i + "; a recorded point is always finite");
+                    }
+                }
+                double[] probabilities = doubles(row.getAsJsonArray("probabilities"));
+                if (probabilities.length != labels.size()) {
+                    throw new InvalidInputException(file + ": steps[" + trajectory.size() + "].probabilities has "
+                            + probabilities.length + " values for " + labels.size() + " labels");
                 }
                 trajectory.add(new TrajectoryEntry(row.get("step").getAsInt(), row.get("direction").getAsString(),
-                        row.get("delta").getAsDouble(), x, doubles(row.getAsJsonArray("probabilities")),
+                        JsonFiles.number(row.get("delta")), x, probabilities,
                         row.get("prediction").getAsInt(), doubles(row.getAsJsonArray("top_eigenvalues")),
-                        row.get("kl").getAsDouble(), row.get("distance").getAsDouble()));
+                        JsonFiles.number(row.get("kl")), JsonFiles.number(row.get("distance"))));
+            }
+            int cursor = o.get("cursor").getAsInt();
+            if (cursor < 0 || cursor >= count) {
+                throw new InvalidInputException(file + ": cursor is " + cursor + " but the trajectory has steps 0 to "
+                        + (count - 1));
             }
             TextSetup text = null;
             if (input.has("text")) {
@@ -178,7 +211,7 @@ public final class SessionFiles {
                     model.get("weights_sha256").getAsString(), input.get("name").getAsString(),
                     Base64.getDecoder().decode(input.get("png_base64").getAsString()), settings, labels,
                     input.get("channels").getAsInt(), input.get("size").getAsInt(),
-                    Math.max(0, Math.min(o.get("cursor").getAsInt(), count - 1)), trajectory, text);
+                    cursor, trajectory, text);
             String now = weightsSha256(Path.of(r.modelPath()));
             return new Loaded(r, !now.equals(r.weightsSha256()), now);
         } catch (InvalidInputException e) {
@@ -186,6 +219,32 @@ public final class SessionFiles {
         } catch (RuntimeException e) {
             throw new InvalidInputException(file + ": malformed session file (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
+    }
+
+    /**
+     * Refuses a session that does not fit the model it is opened with: points of another dimension than the model's
+     * input space, or (text) a start point other than the sentence's embedding under this model, which is what a
+     * sentence edited by hand gives (its tokens are no longer those the walk recorded).
+     *
+     * @param start the start point the model gives the session's input (null: not compared)
+     */
+    public static void requireFits(Recording r, int dimension, double[] start, String source) {
+        if (r.dimension() != dimension) {
+            throw new InvalidInputException(source + ": points have dimension " + r.dimension() + " but the model's "
+                    + r.settings().space().id() + " space has " + dimension + " (the session belongs to another "
+                    + "model or input, or was edited)");
+        }
+        if (start == null || !r.isText()) {
+            return;
+        }
+        double[] recorded = r.trajectory().get(0).point();
+        for (int i = 0; i < start.length; i++) {
+            if (Math.abs(start[i] - recorded[i]) > 1e-4 * (1 + Math.abs(start[i]))) {
+                throw new InvalidInputException(source + ": input.text.sentence \"" + r.text().sentence()
+                        + "\" does not give the tokens the session recorded (its start point differs at coordinate "
+                        + i + "): the sentence was edited, or the model's tokenizer changed");
+            }
         }
     }
 
@@ -246,7 +305,7 @@ public final class SessionFiles {
     private static double[] doubles(JsonArray a) {
         double[] d = new double[a.size()];
         for (int i = 0; i < d.length; i++) {
-            d[i] = a.get(i).getAsDouble();
+            d[i] = JsonFiles.number(a.get(i));
         }
         return d;
     }

@@ -84,6 +84,11 @@ public final class TrajectoryExport {
     }
 
     public static void writeJson(Path file, Recording r) {
+        AtomicFiles.writeString(file, json(r));
+    }
+
+    /** The trajectory as a JSON document (what --trajectory-json writes). */
+    public static String json(Recording r) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", r.modelReference());
         o.put("input", r.inputName());
@@ -96,7 +101,7 @@ public final class TrajectoryExport {
             o.put("zero_shot_labels", r.text().labels());
         }
         o.put("steps", rows(r));
-        JsonFiles.write(file, o);
+        return JsonFiles.toJson(o) + "\n";
     }
 
     private static String num(double v) {

@@ -47,6 +47,7 @@ public final class Idx {
 
     /** {header dims (4 bytes each), data} of an unsigned-byte IDX file with the expected magic. */
     static byte[][] read(Path file, int expectedMagic) {
+        InputFiles.requireRegular(file, "IDX file");
         try (InputStream raw = Files.newInputStream(file);
                 InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
                 DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in, 1 << 16))) {

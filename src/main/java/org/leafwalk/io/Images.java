@@ -16,9 +16,7 @@ public final class Images {
     private Images() {}
 
     public static BufferedImage read(Path file) {
-        if (!Files.exists(file)) {
-            throw new InvalidInputException(file + ": file not found");
-        }
+        InputFiles.requireRegular(file, "image");
         try (var in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
                 throw new InvalidInputException(file + ": cannot open");

@@ -97,6 +97,7 @@ public final class TextModel implements AutoCloseable {
         BertModel bert;
         if (onnx != null) {
             OnnxGraph g;
+            org.leafwalk.io.InputFiles.requireRegular(onnx, "ONNX model");
             try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(onnx), 1 << 20)) {
                 g = OnnxGraph.read(in, onnx.toString());
             } catch (IOException e) {
