@@ -87,6 +87,7 @@ final class BenchCommand implements Callable<Integer> {
             svc.awaitIdle(120_000);
             long done = 0;
             int block = 0;
+            Progress progress = Progress.start("soak", soak, "steps");
             while (done < soak) {
                 // 25 steps along one slider, then 25 back (a reversal); SiMExp and SiMEC sliders alternate
                 var kind = block % 2 == 0 ? org.leafwalk.explore.ExplorationService.SliderKind.EIGEN
@@ -100,6 +101,8 @@ final class BenchCommand implements Callable<Integer> {
                 svc.release();
                 svc.awaitIdle(120_000);
                 done += Math.max(1, last.get().trajectoryLength() - before);
+                progress.stepTo(Math.min(done, soak));
+                progress.message(String.format(java.util.Locale.ROOT, "%.0f MiB resident", residentMiB()));
                 block++;
                 if (done / 1000 > samples.size() - 1 || samples.isEmpty()) {
                     Map<String, Object> r = Json.object();
@@ -109,11 +112,11 @@ final class BenchCommand implements Callable<Integer> {
                     r.put("resident_mib", residentMiB());
                     r.put("heap_used_mib", (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
                     samples.add(r);
-                    System.err.println("soak: " + r);
                     svc.reset(); // the recorded trajectory is the user's, not a leak: start over each 1,000 steps
                     svc.awaitIdle(120_000);
                 }
             }
+            progress.close();
         }
         Map<String, Object> o = Json.object();
         o.put("model", model.toString());
@@ -214,6 +217,14 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (steps < 1 || warmup < 0 || soak < 0) {
+            throw new IllegalArgumentException("--steps must be ≥ 1, --warmup and --soak ≥ 0 (got " + steps + ", "
+                    + warmup + ", " + soak + ")");
+        }
+        for (String sp : spaces) {
+            org.leafwalk.model.InputSpace.parse(sp);
+        }
+        org.leafwalk.geometry.OutputMetric.parse(metric);
         if (suite) {
             System.out.println(JsonFiles.toJson(runSuite()));
             return 0;

@@ -28,7 +28,23 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path model = modelOption.path();
-        Evaluation e = Evaluation.run(model, data, split, common.device);
+        if (!split.equals("t10k") && !split.equals("train")) {
+            throw new IllegalArgumentException("--split " + split + ": t10k or train");
+        }
+        Evaluation e;
+        Progress[] progress = new Progress[1];
+        try {
+            e = Evaluation.run(model, data, split, common.device, (done, total) -> {
+                if (progress[0] == null) {
+                    progress[0] = Progress.start("eval", total, "images");
+                }
+                progress[0].stepTo(done);
+            });
+        } finally {
+            if (progress[0] != null) {
+                progress[0].close();
+            }
+        }
         Map<String, Object> o = Json.object();
         o.put("model", model.toString());
         o.put("data", data.toString());

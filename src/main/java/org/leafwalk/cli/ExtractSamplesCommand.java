@@ -29,6 +29,12 @@ final class ExtractSamplesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (perClass < 1) {
+            throw new IllegalArgumentException("--per-class " + perClass + ": take at least one image per class");
+        }
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file; extract-samples writes a folder");
+        }
         LabeledImages d = Idx.readSplit(data, split);
         int classes = d.maxLabel() + 1;
         int[] taken = new int[classes];

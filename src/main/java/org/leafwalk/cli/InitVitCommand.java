@@ -28,8 +28,16 @@ final class InitVitCommand implements Callable<Integer> {
     @Option(names = "--labels", defaultValue = "10") int labels;
     @Option(names = "--seed", defaultValue = "1") long seed;
 
+    @Option(names = "--force", description = "Replace the model already in --out.")
+    boolean force;
+
     @Override
     public Integer call() {
+        if (imageSize < 1 || patchSize < 1 || channels < 1 || hidden < 1 || layers < 1 || heads < 1 || mlp < 1
+                || labels < 1) {
+            throw new IllegalArgumentException("every size of init-vit must be ≥ 1");
+        }
+        ModelFolders.refuseExisting(out, force, "--out");
         if (imageSize % patchSize != 0 || hidden % heads != 0) {
             throw new IllegalArgumentException("image size must be a multiple of patch size and hidden of heads");
         }

@@ -42,7 +42,24 @@ public final class Main implements Runnable {
             err.flush();
             return 2;
         });
-        return cl.execute(args);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            // one line, as for every other error; --help has the usage
+            PrintWriter err = ex.getCommandLine().getErr();
+            String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println("leafwalk: error: " + ex.getMessage() + " (" + name + " --help lists the options)");
+            err.flush();
+            return 2;
+        });
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            if (debug) {
+                e.printStackTrace();
+            }
+            System.err.println("leafwalk: error: out of memory (" + Runtime.getRuntime().maxMemory() / 1048576
+                    + " MiB of heap): the input or model is too large for this Java heap; -Xmx raises it");
+            return 2;
+        }
     }
 
     static String describe(Throwable ex) {

@@ -14,9 +14,9 @@ import org.leafwalk.explore.References;
 import org.leafwalk.geometry.DifferentiableMap;
 import org.leafwalk.geometry.Linearization;
 import org.leafwalk.geometry.RepresentationMatch;
-import org.leafwalk.io.AtomicFiles;
 import org.leafwalk.io.Images;
 import org.leafwalk.io.JsonFiles;
+import org.leafwalk.io.OutputPlan;
 import org.leafwalk.model.ImageInput;
 import org.leafwalk.model.InputSpace;
 import org.leafwalk.model.VitConfig;
@@ -71,9 +71,22 @@ final class MatchCommand implements Callable<Integer> {
         if (steps < 1 || tolerance < 0 || stepSize <= 0) {
             throw new IllegalArgumentException("--steps must be ≥ 1, --tolerance ≥ 0 and --step-size > 0");
         }
+        if (!Double.isFinite(tolerance) || !Double.isFinite(stepSize)) {
+            throw new IllegalArgumentException("--tolerance and --step-size must be numbers");
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file; match writes a folder of results");
+        }
         long t0 = System.nanoTime();
         Path model = modelOption.path();
         var dtype = precisionOption.dataType();
+        List<String> names = List.of("match.json", "path.csv", "result.png", "result-x10.png", "comparison.png");
+        OutputPlan plan = new OutputPlan().input("model", model).input("source image", References.input(source, model))
+                .input("target image", References.input(target, model));
+        for (String n : names) {
+            plan.output("--out " + out + " (" + n + ")", out.resolve(n));
+        }
+        plan.check();
         try (Explorer ex = Explorer.open(model, Explorer.Offline.device(common.device), dtype)) {
             if (ex.isText()) {
                 throw new IllegalArgumentException("match works on image models");
@@ -93,22 +106,27 @@ final class MatchCommand implements Callable<Integer> {
             RepresentationMatch.Progress p = null;
             double initialPixels = distance(src.pixels(), tgt.pixels());
             csv.append(row(0, m.initialDistance(), initialPixels, srcRead));
-            for (int i = 0; i < steps; i++) {
-                p = m.step(tolerance * m.initialDistance());
-                Readout r = ex.readout(p.state().output());
-                csv.append(row(p.step(), p.distance(), distance(p.state().point(), tgt.pixels()), r));
-                if (p.done()) {
-                    break;
+            try (Progress progress = Progress.start(keep ? "keep" : "match", steps, "steps")) {
+                for (int i = 0; i < steps; i++) {
+                    p = m.step(tolerance * m.initialDistance());
+                    Readout r = ex.readout(p.state().output());
+                    csv.append(row(p.step(), p.distance(), distance(p.state().point(), tgt.pixels()), r));
+                    progress.step();
+                    progress.message(String.format(java.util.Locale.ROOT, "distance %.4g", p.distance()));
+                    if (p.done()) {
+                        break;
+                    }
                 }
             }
             double[] result = m.current().point();
             Readout end = ex.readout(m.current().output());
-            Files.createDirectories(out);
-            AtomicFiles.writeString(out.resolve("path.csv"), csv.toString());
-            Images.writePng(out.resolve("result.png"), Frames.input(result, cfg.numChannels(), cfg.imageSize(), 1));
-            Images.writePng(out.resolve("result-x10.png"),
-                    Frames.input(result, cfg.numChannels(), cfg.imageSize(), 10));
-            Images.writePng(out.resolve("comparison.png"), comparison(src.pixels(), result, tgt.pixels(), cfg));
+            plan.stage(out.resolve("path.csv"), csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            plan.stage(out.resolve("result.png"),
+                    Images.encodePng(Frames.input(result, cfg.numChannels(), cfg.imageSize(), 1)));
+            plan.stage(out.resolve("result-x10.png"),
+                    Images.encodePng(Frames.input(result, cfg.numChannels(), cfg.imageSize(), 10)));
+            plan.stage(out.resolve("comparison.png"),
+                    Images.encodePng(comparison(src.pixels(), result, tgt.pixels(), cfg)));
             Map<String, Object> o = Json.object();
             o.put("model", model.toString());
             o.put("mode", keep ? "keep-representation" : "match-representation");
@@ -125,9 +143,11 @@ final class MatchCommand implements Callable<Integer> {
             o.put("source_prediction", Json.prediction(srcRead));
             o.put("target_prediction", Json.prediction(tgtRead));
             o.put("final_prediction", Json.prediction(end));
-            o.put("files", List.of("match.json", "path.csv", "result.png", "result-x10.png", "comparison.png"));
+            o.put("files", names);
             o.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
-            JsonFiles.write(out.resolve("match.json"), o);
+            plan.stage(out.resolve("match.json"), (JsonFiles.toJson(o) + "\n").getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            plan.commit();
             if (common.json) {
                 System.out.println(JsonFiles.toJson(o));
             } else {
@@ -139,8 +159,6 @@ final class MatchCommand implements Callable<Integer> {
                         end.probabilities()[end.prediction()], tgtRead.label(), initialPixels,
                         distance(result, tgt.pixels()), out);
             }
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException(out + ": cannot write (" + e.getMessage() + ")", e);
         }
         return 0;
     }

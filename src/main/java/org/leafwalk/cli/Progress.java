@@ -42,7 +42,7 @@ final class Progress implements AutoCloseable {
     }
 
     void message(String extra) {
-        bar.setExtraMessage(extra);
+        bar.setExtraMessage(" " + extra);
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.leafwalk.explore.Explorer;
 import org.leafwalk.io.Idx;
 import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.io.JsonFiles;
+import org.leafwalk.io.OutputPlan;
 import org.leafwalk.io.LabeledImages;
 import org.leafwalk.io.SafeTensors;
 import org.leafwalk.model.VitCheckpoints;
@@ -65,9 +66,27 @@ final class TrainVitCommand implements Callable<Integer> {
             description = "Samples folder, relative to the model folder, recorded in training.json.")
     String samples;
 
+    @Option(names = "--force", description = "Replace the model already in --out.")
+    boolean force;
+
     @Override
     public Integer call() throws IOException {
         Explorer.Offline.ensure();
+        if (epochs < 1 || batchSize < 1 || trainLimit < 0 || shift < 0) {
+            throw new IllegalArgumentException("--epochs and --batch-size must be ≥ 1, --train-limit and --shift ≥ 0 "
+                    + "(got " + epochs + ", " + batchSize + ", " + trainLimit + ", " + shift + ")");
+        }
+        if (!(lr > 0) || !Double.isFinite(lr) || !(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
+            throw new IllegalArgumentException("--lr must be > 0 and --weight-decay ≥ 0 (got " + lr + ", "
+                    + weightDecay + ")");
+        }
+        if (patchSize < 1 || hidden < 1 || layers < 1 || heads < 1 || mlp < 1) {
+            throw new IllegalArgumentException("--patch-size, --hidden, --layers, --heads and --mlp must be ≥ 1");
+        }
+        ModelFolders.refuseExisting(out, force, "--out");
+        new OutputPlan().input("data folder", data).output("--out", out.resolve("model.safetensors"))
+                .output("--out", out.resolve("config.json")).output("--out", out.resolve("training.json"))
+                .output("--out", out.resolve("preprocessor_config.json")).check();
         LabeledImages train = Idx.readSplit(data, "train");
         LabeledImages test = Idx.readSplit(data, "t10k");
         if (trainLimit > 0 && trainLimit < train.count()) {
@@ -99,9 +118,9 @@ final class TrainVitCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager(Explorer.Offline.device(common.device))) {
             VitParameters params = VitTrainer.initialize(config, m, seed);
             VitTrainer trainer = new VitTrainer(params, options);
-            ProgressBar bar = new ProgressBar(epochs);
-            history = trainer.train(train, test, bar);
-            bar.finish();
+            try (ProgressBar bar = new ProgressBar(epochs)) {
+                history = trainer.train(train, test, bar);
+            }
             confusion = VitTrainer.confusion(params, test);
             testAccuracy = VitTrainer.accuracy(confusion);
             Files.createDirectories(out);
@@ -190,10 +209,10 @@ final class TrainVitCommand implements Callable<Integer> {
         return new double[] {mean, Math.sqrt(Math.max(1e-12, s2 / n - mean * mean))};
     }
 
-    /** A one-line progress bar on stderr: epoch, percentage, loss, accuracy, time left. */
-    static final class ProgressBar implements VitTrainer.Listener {
+    /** Training progress through {@link Progress}: every batch of every epoch, with loss and accuracy. */
+    static final class ProgressBar implements VitTrainer.Listener, AutoCloseable {
         private final int epochs;
-        private long lastPrint;
+        private Progress bar;
 
         ProgressBar(int epochs) {
             this.epochs = epochs;
@@ -202,33 +221,25 @@ final class TrainVitCommand implements Callable<Integer> {
         @Override
         public void batch(int epoch, int batch, int batches, double loss, double accuracy, double elapsed,
                 double remaining) {
-            long now = System.nanoTime();
-            if (now - lastPrint < 250_000_000L && batch != batches) {
-                return;
+            if (bar == null) {
+                bar = Progress.start("train", (long) epochs * batches, "batches");
             }
-            lastPrint = now;
-            int width = 24;
-            int filled = (int) Math.round(width * (double) batch / batches);
-            String bar = "=".repeat(filled) + " ".repeat(width - filled);
-            System.err.printf("\repoch %d/%d [%s] %3d%%  loss %.4f  acc %.2f%%  %s left   ", epoch, epochs, bar,
-                    100 * batch / batches, loss, 100 * accuracy, clock(remaining));
-            System.err.flush();
+            bar.stepTo((long) (epoch - 1) * batches + batch);
+            bar.message(String.format(java.util.Locale.ROOT, "epoch %d/%d loss %.4f acc %.2f%%", epoch, epochs, loss,
+                    100 * accuracy));
         }
 
         @Override
         public void epoch(VitTrainer.EpochResult r) {
-            System.err.printf("\repoch %d/%d: train loss %.4f, train acc %.2f%%, test acc %.2f%% (%.0f s)%s%n",
-                    r.epoch(), epochs, r.trainLoss(), 100 * r.trainAccuracy(), 100 * r.testAccuracy(), r.seconds(),
-                    " ".repeat(30));
+            System.err.printf("%nepoch %d/%d: train loss %.4f, train acc %.2f%%, test acc %.2f%% (%.0f s)%n",
+                    r.epoch(), epochs, r.trainLoss(), 100 * r.trainAccuracy(), 100 * r.testAccuracy(), r.seconds());
         }
 
-        void finish() {
-            System.err.flush();
-        }
-
-        private static String clock(double seconds) {
-            long s = Math.max(0, Math.round(seconds));
-            return String.format("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
         }
     }
 }

@@ -48,6 +48,13 @@ final class UiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        org.leafwalk.io.OutputPlan plan = new org.leafwalk.io.OutputPlan().input("model", model.path())
+                .input("session", session);
+        if (input != null && !input.startsWith("text:") && !input.startsWith("sample:")) {
+            plan.input("input", Path.of(input));
+        }
+        plan.output("--screenshot", screenshot).output("--classroom-screenshot", classroomScreenshot)
+                .output("--match-screenshot", matchScreenshot).output("--benchmark", benchmark).check();
         LeafwalkApp.launch(new LeafwalkApp.Options(model.path(), input, device, screenshot,
                 classroomScreenshot, demoDistance, org.leafwalk.model.InputSpace.parse(space).id(), matchScreenshot,
                 benchmark, session));

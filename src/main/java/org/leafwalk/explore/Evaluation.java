@@ -29,11 +29,15 @@ public record Evaluation(int count, int correct, List<String> labels, int[][] co
     }
 
     public static Evaluation run(Path modelDir, Path dataDir, String split, String device) {
+        return run(modelDir, dataDir, split, device, (d, t) -> { });
+    }
+
+    public static Evaluation run(Path modelDir, Path dataDir, String split, String device, VitTrainer.Counter counter) {
         Explorer.Offline.ensure();
         long t0 = System.nanoTime();
         LabeledImages data = Idx.readSplit(dataDir, split);
         try (VitModel m = VitModel.load(modelDir, Explorer.Offline.device(device), DataType.FLOAT32)) {
-            int[][] c = VitTrainer.confusion(m.parameters(), data);
+            int[][] c = VitTrainer.confusion(m.parameters(), data, counter);
             return new Evaluation(data.count(), VitTrainer.correct(c), m.config().labels(), c, (System.nanoTime() - t0) / 1e9);
         }
     }

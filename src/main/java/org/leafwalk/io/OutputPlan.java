@@ -75,6 +75,8 @@ public final class OutputPlan {
                     throw new InvalidInputException(o.option() + " " + o.requested() + " is the run's " + in.what()
                             + " (" + in.real() + "): writing it would destroy it; choose another file");
                 }
+            }
+            for (Input in : inputs) {
                 if (Files.isDirectory(in.real()) && e.getKey().startsWith(in.real())
                         && e.getKey().getParent().equals(in.real()) && isModelFile(e.getKey())) {
                     throw new InvalidInputException(o.option() + " " + o.requested() + " would become a file of the "

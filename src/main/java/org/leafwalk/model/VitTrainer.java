@@ -260,7 +260,17 @@ public final class VitTrainer {
     }
 
     /** Confusion matrix [true][predicted] of a network's parameters on a data set, without gradients. */
+    /** How far a pass over a data set is: images done of total. */
+    @FunctionalInterface
+    public interface Counter {
+        void done(int images, int total);
+    }
+
     public static int[][] confusion(VitParameters params, LabeledImages data) {
+        return confusion(params, data, (d, t) -> { });
+    }
+
+    public static int[][] confusion(VitParameters params, LabeledImages data, Counter counter) {
         VitConfig c = params.config();
         checkShape(data, c);
         int l = c.numLabels();
@@ -273,6 +283,7 @@ public final class VitTrainer {
             VitNetwork net = new VitNetwork(c, VitNetwork.fuse(params.copyTo(scope, false)));
             for (int from = 0; from < data.count(); from += chunk) {
                 classify(net, data, from, Math.min(data.count(), from + chunk), scope, dtype, confusion);
+                counter.done(Math.min(data.count(), from + chunk), data.count());
             }
         }
         return confusion;
