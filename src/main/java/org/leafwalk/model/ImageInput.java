@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.leafwalk.io.DecodedImage;
 import org.leafwalk.io.Images;
 import org.leafwalk.io.InvalidInputException;
 
@@ -15,21 +16,24 @@ import org.leafwalk.io.InvalidInputException;
 public record ImageInput(String source, double[] pixels, int channels, int size, List<String> notes) {
 
     public static ImageInput load(Path file, VitConfig config) {
-        return fromImage(file.toString(), Images.read(file), config);
+        return fromImage(file.toString(), Images.decode(file, config.imageBackground()), config);
     }
 
     public static ImageInput fromImage(String source, BufferedImage img, VitConfig config) {
+        return fromImage(source, Images.decode(img, config.imageBackground(), new ArrayList<>()), config);
+    }
+
+    public static ImageInput fromImage(String source, DecodedImage img, VitConfig config) {
         int size = config.imageSize();
         int channels = config.numChannels();
         if (channels != 1 && channels != 3) {
             throw new InvalidInputException("the model expects " + channels
                     + " channels; Leafwalk feeds images to 1- or 3-channel models");
         }
-        List<String> notes = new ArrayList<>();
-        img = toRgb(img);
-        boolean sourceGray = isGray(img);
-        if (img.getWidth() != size || img.getHeight() != size) {
-            notes.add("resized from " + img.getWidth() + "×" + img.getHeight() + " to " + size + "×" + size);
+        List<String> notes = new ArrayList<>(img.notes());
+        boolean sourceGray = img.isGray();
+        if (img.width() != size || img.height() != size) {
+            notes.add("resized from " + img.width() + "×" + img.height() + " to " + size + "×" + size);
             img = resize(img, size);
         }
         if (channels == 1 && !sourceGray) {
@@ -40,11 +44,10 @@ public record ImageInput(String source, double[] pixels, int channels, int size,
         double[] px = new double[channels * size * size];
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
-                int argb = img.getRGB(x, y);
-                double r = ((argb >> 16) & 0xff) / 255.0;
-                double g = ((argb >> 8) & 0xff) / 255.0;
-                double b = (argb & 0xff) / 255.0;
                 int i = y * size + x;
+                double r = img.value(x, y, 0);
+                double g = img.bands() == 1 ? r : img.value(x, y, 1);
+                double b = img.bands() == 1 ? r : img.value(x, y, 2);
                 if (channels == 1) {
                     px[i] = sourceGray ? r : 0.299 * r + 0.587 * g + 0.114 * b;
                 } else {
@@ -77,50 +80,23 @@ public record ImageInput(String source, double[] pixels, int channels, int size,
         return (int) Math.round(Math.max(0, Math.min(1, v)) * 255);
     }
 
-    /**
-     * Single-band images are read from the raster: getRGB on a linear-gray colour model would gamma-map the
-     * values, and a digit's 128 must stay 128.
-     */
-    private static BufferedImage toRgb(BufferedImage img) {
-        var raster = img.getRaster();
-        if (raster.getNumBands() > 2 || img.getColorModel().getNumColorComponents() != 1
-                || img.getColorModel() instanceof java.awt.image.IndexColorModel) {
-            return img;
-        }
-        int bits = img.getColorModel().getComponentSize(0);
-        double max = (1 << bits) - 1;
-        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                int v = (int) Math.round(raster.getSample(x, y, 0) / max * 255);
-                out.setRGB(x, y, (v << 16) | (v << 8) | v);
+    /** Java2D's bilinear resize, on the image at 8 bits per channel. */
+    private static DecodedImage resize(DecodedImage img, int size) {
+        BufferedImage in = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < img.height(); y++) {
+            for (int x = 0; x < img.width(); x++) {
+                int r = byteOf(img.value(x, y, 0));
+                int g = img.bands() == 1 ? r : byteOf(img.value(x, y, 1));
+                int b = img.bands() == 1 ? r : byteOf(img.value(x, y, 2));
+                in.setRGB(x, y, (r << 16) | (g << 8) | b);
             }
         }
-        return out;
-    }
-
-    private static boolean isGray(BufferedImage img) {
-        int stepX = Math.max(1, img.getWidth() / 64);
-        int stepY = Math.max(1, img.getHeight() / 64);
-        for (int y = 0; y < img.getHeight(); y += stepY) {
-            for (int x = 0; x < img.getWidth(); x += stepX) {
-                int argb = img.getRGB(x, y);
-                int r = (argb >> 16) & 0xff;
-                if (r != ((argb >> 8) & 0xff) || r != (argb & 0xff)) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static BufferedImage resize(BufferedImage img, int size) {
         BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         var g = out.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-        g.drawImage(img, 0, 0, size, size, null);
+        g.drawImage(in, 0, 0, size, size, null);
         g.dispose();
-        return out;
+        return Images.decode(out, VitConfig.DEFAULT_BACKGROUND, new ArrayList<>());
     }
 }

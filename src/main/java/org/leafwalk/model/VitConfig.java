@@ -28,7 +28,12 @@ public record VitConfig(
         List<String> labels,
         double[] imageMean,
         double[] imageStd,
+        double[] imageBackground,
         List<String> notes) {
+
+    /** The background transparency is composited onto when the processor names none: black, as MNIST's is. */
+    public static final double[] DEFAULT_BACKGROUND = {0, 0, 0};
+
 
     /** What the model's folder left out and Leafwalk filled in, for the user to see. */
     public VitConfig {
@@ -69,7 +74,7 @@ public record VitConfig(
             throw new IllegalArgumentException(s.labels() + " classes but " + labels.size() + " label names");
         }
         return new VitConfig(s.hidden(), s.layers(), s.heads(), s.mlp(), "gelu", 1e-12, s.imageSize(), s.patchSize(),
-                s.channels(), List.copyOf(labels), mean.clone(), std.clone(), List.of());
+                s.channels(), List.copyOf(labels), mean.clone(), std.clone(), DEFAULT_BACKGROUND.clone(), List.of());
     }
 
     /** Writes config.json and preprocessor_config.json as transformers would for ViTForImageClassification. */
@@ -159,8 +164,22 @@ public record VitConfig(
         java.util.Arrays.fill(mean, 0.5);
         java.util.Arrays.fill(std, 0.5);
         Path pre = dir.resolve("preprocessor_config.json");
-        if (Files.isRegularFile(pre)) {
+        double[] background = DEFAULT_BACKGROUND.clone();
+        if (Files.exists(pre)) {
             JsonObject p = JsonFiles.readObject(pre);
+            if (p.has("background_color")) {
+                // as Pillow fills: 0-255 per channel, one number for grey
+                if (p.get("background_color").isJsonArray() && p.getAsJsonArray("background_color").size() != 3) {
+                    throw new InvalidInputException(pre + ": background_color must be one number or three (RGB)");
+                }
+                double[] bg = floats(p, pre, "background_color", 3, background);
+                for (int i = 0; i < 3; i++) {
+                    if (!(bg[i] >= 0 && bg[i] <= 255)) {
+                        throw new InvalidInputException(pre + ": background_color values lie in 0 to 255");
+                    }
+                    background[i] = bg[i] / 255;
+                }
+            }
             boolean normalize = !p.has("do_normalize") || bool(p.get("do_normalize"), pre, "do_normalize");
             if (normalize) {
                 mean = floats(p, pre, "image_mean", channels, mean);
@@ -184,7 +203,7 @@ public record VitConfig(
                     + "transformers' ViT default");
         }
         return new VitConfig(hidden, layers, heads, inter, act, eps, image, patch, channels, labels, mean, std,
-                notes);
+                background, notes);
     }
 
     private static boolean bool(JsonElement e, Path file, String name) {
