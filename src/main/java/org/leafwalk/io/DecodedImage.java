@@ -7,7 +7,7 @@ import java.util.List;
  * conversion that was needed to get there (transparency composited, another colour model converted, samples of more
  * than 8 bits scaled by their range), each of which is said in {@code notes}.
  */
-public record DecodedImage(int width, int height, int bands, float[] values, List<String> notes) {
+public record DecodedImage(int width, int height, int bands, double[] values, List<String> notes) {
     public DecodedImage {
         if (bands != 1 && bands != 3) {
             throw new IllegalArgumentException("1 or 3 bands, got " + bands);
@@ -19,7 +19,7 @@ public record DecodedImage(int width, int height, int bands, float[] values, Lis
         notes = List.copyOf(notes);
     }
 
-    public float value(int x, int y, int band) {
+    public double value(int x, int y, int band) {
         return values[(y * width + x) * bands + band];
     }
 

@@ -171,18 +171,18 @@ public final class Images {
         int w = img.getWidth();
         int h = img.getHeight();
         int n = w * h;
-        float[] rgb = new float[3 * n];
-        float[] alpha = cm.hasAlpha() ? new float[n] : null;
+        double[] rgb = new double[3 * n];
+        double[] alpha = cm.hasAlpha() ? new double[n] : null;
         if (cm instanceof IndexColorModel icm) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     int i = y * w + x;
                     int idx = r.getSample(x, y, 0);
-                    rgb[3 * i] = icm.getRed(idx) / 255f;
-                    rgb[3 * i + 1] = icm.getGreen(idx) / 255f;
-                    rgb[3 * i + 2] = icm.getBlue(idx) / 255f;
+                    rgb[3 * i] = icm.getRed(idx) / 255.0;
+                    rgb[3 * i + 1] = icm.getGreen(idx) / 255.0;
+                    rgb[3 * i + 2] = icm.getBlue(idx) / 255.0;
                     if (alpha != null) {
-                        alpha[i] = icm.getAlpha(idx) / 255f;
+                        alpha[i] = icm.getAlpha(idx) / 255.0;
                     }
                 }
             }
@@ -193,7 +193,7 @@ public final class Images {
             }
         } else if (cm.getNumColorComponents() == 1 && cs.getType() == ColorSpace.TYPE_GRAY) {
             // from the raster: getRGB would map a linear-grey colour model through a gamma curve
-            float[] g = new float[n];
+            double[] g = new double[n];
             readBand(r, cm, 0, g, notes, true);
             for (int i = 0; i < n; i++) {
                 rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = g[i];
@@ -202,7 +202,7 @@ public final class Images {
                 readBand(r, cm, 1, alpha, notes, false);
             }
         } else if (cm.getNumColorComponents() == 3 && cs.isCS_sRGB()) {
-            float[] band = new float[n];
+            double[] band = new double[n];
             for (int b = 0; b < 3; b++) {
                 readBand(r, cm, b, band, notes, b == 0);
                 for (int i = 0; i < n; i++) {
@@ -219,11 +219,11 @@ public final class Images {
                 for (int x = 0; x < w; x++) {
                     int i = y * w + x;
                     int argb = img.getRGB(x, y);
-                    rgb[3 * i] = ((argb >> 16) & 0xff) / 255f;
-                    rgb[3 * i + 1] = ((argb >> 8) & 0xff) / 255f;
-                    rgb[3 * i + 2] = (argb & 0xff) / 255f;
+                    rgb[3 * i] = ((argb >> 16) & 0xff) / 255.0;
+                    rgb[3 * i + 1] = ((argb >> 8) & 0xff) / 255.0;
+                    rgb[3 * i + 2] = (argb & 0xff) / 255.0;
                     if (alpha != null) {
-                        alpha[i] = (argb >>> 24) / 255f;
+                        alpha[i] = (argb >>> 24) / 255.0;
                     }
                 }
             }
@@ -238,7 +238,7 @@ public final class Images {
         if (!gray) {
             return new DecodedImage(w, h, 3, rgb, notes);
         }
-        float[] g = new float[n];
+        double[] g = new double[n];
         for (int i = 0; i < n; i++) {
             g[i] = rgb[3 * i];
         }
@@ -249,17 +249,17 @@ public final class Images {
      * One band's samples scaled to [0,1]: integer samples by their bit depth (16-bit by 65,535, not 255), float
      * samples as they are when they lie in [0,1], else by the range they span.
      */
-    private static void readBand(Raster r, ColorModel cm, int band, float[] out, List<String> notes, boolean say) {
+    private static void readBand(Raster r, ColorModel cm, int band, double[] out, List<String> notes, boolean say) {
         int w = r.getWidth();
         int h = r.getHeight();
         int type = r.getTransferType();
         if (type == DataBuffer.TYPE_FLOAT || type == DataBuffer.TYPE_DOUBLE) {
-            float min = Float.POSITIVE_INFINITY;
-            float max = Float.NEGATIVE_INFINITY;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    float v = r.getSampleFloat(x, y, band);
-                    if (!Float.isFinite(v)) {
+                    double v = r.getSampleDouble(x, y, band);
+                    if (!Double.isFinite(v)) {
                         throw new InvalidInputException("the image holds a sample that is not a number (" + v
                                 + ") at (" + x + ", " + y + ")");
                     }
@@ -274,7 +274,7 @@ public final class Images {
                 }
                 return;
             }
-            float span = max - min;
+            double span = max - min;
             for (int i = 0; i < out.length; i++) {
                 out[i] = span > 0 ? (out[i] - min) / span : 0;
             }
@@ -288,7 +288,7 @@ public final class Images {
         double full = (1L << bits) - 1;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                out[y * w + x] = (float) (r.getSample(x, y, band) / full);
+                out[y * w + x] = r.getSample(x, y, band) / full;
             }
         }
         if (say && bits > 8) {
@@ -300,13 +300,12 @@ public final class Images {
      * CMYK to sRGB: through the image's ICC profile when it has one, else the standard conversion
      * R = (1 − C)(1 − K) (as Pillow converts, to the same 8-bit rounding).
      */
-    private static void cmykToRgb(BufferedImage img, float[] rgb, List<String> notes) {
+    private static void cmykToRgb(BufferedImage img, double[] rgb, List<String> notes) {
         ColorSpace cs = img.getColorModel().getColorSpace();
         Raster r = img.getRaster();
         int w = img.getWidth();
         int h = img.getHeight();
         if (cs instanceof ICC_ColorSpace) {
-            float[] cmyk = new float[4];
             WritableRaster src = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 4, null);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
@@ -321,7 +320,7 @@ public final class Images {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     for (int b = 0; b < 3; b++) {
-                        rgb[3 * (y * w + x) + b] = dst.getSample(x, y, b) / 255f;
+                        rgb[3 * (y * w + x) + b] = dst.getSample(x, y, b) / 255.0;
                     }
                 }
             }
@@ -333,7 +332,7 @@ public final class Images {
                 int k = 255 - byteSample(r, img.getColorModel(), x, y, 3);
                 for (int b = 0; b < 3; b++) {
                     int c = byteSample(r, img.getColorModel(), x, y, b);
-                    rgb[3 * (y * w + x) + b] = Math.max(0, Math.min(255, k - muldiv255(c, k))) / 255f;
+                    rgb[3 * (y * w + x) + b] = Math.max(0, Math.min(255, k - muldiv255(c, k))) / 255.0;
                 }
             }
         }
@@ -354,18 +353,18 @@ public final class Images {
     }
 
     /** Transparency onto the background the model expects: v = a·c + (1 − a)·bg (premultiplied: c + (1 − a)·bg). */
-    private static void composite(float[] rgb, float[] alpha, boolean premultiplied, double[] bg,
+    private static void composite(double[] rgb, double[] alpha, boolean premultiplied, double[] bg,
             List<String> notes) {
         boolean any = false;
         for (int i = 0; i < alpha.length; i++) {
-            float a = alpha[i];
+            double a = alpha[i];
             if (a >= 1) {
                 continue;
             }
             any = true;
             for (int b = 0; b < 3; b++) {
-                float c = rgb[3 * i + b];
-                rgb[3 * i + b] = (float) ((premultiplied ? c : a * c) + (1 - a) * bg[b]);
+                double c = rgb[3 * i + b];
+                rgb[3 * i + b] = (premultiplied ? c : a * c) + (1 - a) * bg[b];
             }
         }
         if (any) {

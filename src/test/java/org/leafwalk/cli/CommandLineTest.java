@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leafwalk.io.Images;
 import org.leafwalk.model.ImageInput;
+import org.leafwalk.testing.Cli;
 import org.leafwalk.testing.TinyVit;
 
 /** The command-line contract other tools rely on: JSON fields, exit codes, one-line errors. */
@@ -33,27 +34,13 @@ class CommandLineTest {
         Images.writePng(image, ImageInput.toImage(TinyVit.blob(1, 12, 3), 1, 12));
     }
 
-    record Result(int code, String out, String err) {}
-
-    static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static Cli.Result run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
     void inspectPrintsTheContractFields() {
-        Result r = run("inspect", "--model", model.toString(), "--input", image.toString(), "--json");
+        Cli.Result r = run("inspect", "--model", model.toString(), "--input", image.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         assertEquals(5, o.getAsJsonArray("logits").size());
@@ -73,7 +60,7 @@ class CommandLineTest {
     @Test
     void walkWritesItsStepsToJsonAndFile() throws Exception {
         Path out = tmp.resolve("traj.json");
-        Result r = run("walk", "--model", model.toString(), "--input", image.toString(), "--algo", "simexp",
+        Cli.Result r = run("walk", "--model", model.toString(), "--input", image.toString(), "--algo", "simexp",
                 "--steps", "5", "--space", "embeddings", "--metric", "fisher", "--step-policy", "output-speed",
                 "--eta", "0.1", "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
@@ -94,7 +81,7 @@ class CommandLineTest {
     void walksASentenceOnTheEmbeddedMiniLm() throws Exception {
         Path gif = tmp.resolve("text.gif");
         Path session = tmp.resolve("text.leafwalk.json");
-        Result r = run("walk", "--model", "minilm", "--input", "text:Paris is the capital of France.", "--label", "topic",
+        Cli.Result r = run("walk", "--model", "minilm", "--input", "text:Paris is the capital of France.", "--label", "topic",
                 "--tokens", "1,4", "--metric", "probs", "--step-policy", "fixed", "--eta", "0.5", "--steps", "4",
                 "--gif", gif.toString(), "--session", session.toString(), "--json");
         assertEquals(0, r.code(), r.err());
@@ -106,15 +93,15 @@ class CommandLineTest {
         assertEquals(4, o.getAsJsonArray("steps").size());
         assertTrue(o.getAsJsonObject("decoded").has("nearest_tokens"));
         assertTrue(Files.size(gif) > 0);
-        Result export = run("export", "--session", session.toString(), "--png", tmp.resolve("text.png").toString());
+        Cli.Result export = run("export", "--session", session.toString(), "--png", tmp.resolve("text.png").toString());
         assertEquals(0, export.code(), export.err());
         assertTrue(Files.exists(tmp.resolve("text.png")));
-        Result inspect = run("inspect", "--model", "minilm", "--input", "text:Paris is the capital of France.",
+        Cli.Result inspect = run("inspect", "--model", "minilm", "--input", "text:Paris is the capital of France.",
                 "--json");
         assertEquals(0, inspect.code(), inspect.err());
         assertEquals("paris", JsonParser.parseString(inspect.out()).getAsJsonObject().getAsJsonArray("tokens").get(1)
                 .getAsString());
-        Result wrong = run("walk", "--model", "minilm", "--input", "sample:3", "--steps", "1");
+        Cli.Result wrong = run("walk", "--model", "minilm", "--input", "sample:3", "--steps", "1");
         assertEquals(2, wrong.code());
         assertTrue(wrong.err().contains("text:"), wrong.err());
     }
@@ -122,7 +109,7 @@ class CommandLineTest {
     @Test
     void matchAndLipschitzOnTheShippedModel() throws Exception {
         Path dir = tmp.resolve("match");
-        Result r = run("match", "--source", "sample:14", "--target", "sample:2", "--steps", "60", "--out",
+        Cli.Result r = run("match", "--source", "sample:14", "--target", "sample:2", "--steps", "60", "--out",
                 dir.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
@@ -134,38 +121,38 @@ class CommandLineTest {
             assertTrue(Files.size(dir.resolve(f)) > 0, f);
         }
         Path csv = tmp.resolve("lipschitz.csv");
-        Result l = run("lipschitz", "--input", "sample:14", "--metric", "representation", "--eigen", "2", "--nulls",
+        Cli.Result l = run("lipschitz", "--input", "sample:14", "--metric", "representation", "--eigen", "2", "--nulls",
                 "2", "--random", "1", "--csv", csv.toString(), "--json");
         assertEquals(0, l.code(), l.err());
         var curves = JsonParser.parseString(l.out()).getAsJsonObject().getAsJsonArray("curves");
         assertEquals(5, curves.size());
         assertEquals(1 + 5 * 9, Files.readAllLines(csv).size(), "a header and a row per direction and ε");
-        Result layer = run("match", "--source", "sample:14", "--target", "sample:2", "--steps", "3", "--layer", "2",
+        Cli.Result layer = run("match", "--source", "sample:14", "--target", "sample:2", "--steps", "3", "--layer", "2",
                 "--out", tmp.resolve("layer2").toString(), "--json");
         assertEquals(0, layer.code(), layer.err());
         assertEquals(2, JsonParser.parseString(layer.out()).getAsJsonObject().get("layer").getAsInt());
         // inspect and walk see an inner block's representation too; a text model refuses --layer by name
-        Result last = run("inspect", "--input", "sample:14", "--metric", "representation", "--json");
-        Result inner = run("inspect", "--input", "sample:14", "--metric", "representation", "--layer", "1", "--json");
+        Cli.Result last = run("inspect", "--input", "sample:14", "--metric", "representation", "--json");
+        Cli.Result inner = run("inspect", "--input", "sample:14", "--metric", "representation", "--layer", "1", "--json");
         assertEquals(0, inner.code(), inner.err());
         JsonObject in = JsonParser.parseString(inner.out()).getAsJsonObject();
         assertEquals(1, in.get("layer").getAsInt());
         assertFalse(JsonParser.parseString(last.out()).getAsJsonObject().get("eigenvalues")
                 .equals(in.get("eigenvalues")), "block 1 and the last block gave the same spectrum");
         Path session = tmp.resolve("layer1.leafwalk.json");
-        Result walk = run("walk", "--input", "sample:14", "--metric", "representation", "--layer", "1", "--steps",
+        Cli.Result walk = run("walk", "--input", "sample:14", "--metric", "representation", "--layer", "1", "--steps",
                 "2", "--session", session.toString(), "--json");
         assertEquals(0, walk.code(), walk.err());
         assertEquals(1, JsonParser.parseString(walk.out()).getAsJsonObject().get("layer").getAsInt());
         assertEquals(1, org.leafwalk.explore.SessionFiles.load(session).recording().settings().layer());
-        Result text = run("inspect", "--model", "minilm", "--input", "text:It was good.", "--layer", "1");
+        Cli.Result text = run("inspect", "--model", "minilm", "--input", "text:It was good.", "--layer", "1");
         assertEquals(2, text.code());
         assertTrue(text.err().contains("--layer"), text.err());
     }
 
     @Test
     void aShortSoakReportsMemoryAndNoErrors() {
-        Result r = run("bench", "--model", model.toString(), "--input", image.toString(), "--soak", "120", "--json");
+        Cli.Result r = run("bench", "--model", model.toString(), "--input", image.toString(), "--soak", "120", "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         assertEquals(0, o.getAsJsonArray("errors").size(), o.toString());
@@ -175,7 +162,7 @@ class CommandLineTest {
 
     @Test
     void errorsAreOneLineWithExitCodeTwo() {
-        Result r = run("inspect", "--model", tmp.resolve("nowhere").toString(), "--input", image.toString(), "--json");
+        Cli.Result r = run("inspect", "--model", tmp.resolve("nowhere").toString(), "--input", image.toString(), "--json");
         assertEquals(2, r.code());
         assertEquals("", r.out());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -187,7 +174,7 @@ class CommandLineTest {
     void nonImageInputIsNamed() throws Exception {
         Path junk = tmp.resolve("notes.png");
         Files.writeString(junk, "hello");
-        Result r = run("inspect", "--model", model.toString(), "--input", junk.toString());
+        Cli.Result r = run("inspect", "--model", model.toString(), "--input", junk.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains(junk.toString()) && r.err().contains("not an image"), r.err());
     }
@@ -196,7 +183,7 @@ class CommandLineTest {
     void everyCommandHasHelp() {
         for (String c : new String[] {"inspect", "walk", "bench", "init-vit", "train-vit", "eval", "export",
                 "extract-samples", "ui"}) {
-            Result r = run(c, "--help");
+            Cli.Result r = run(c, "--help");
             assertEquals(0, r.code(), c);
             assertTrue(r.out().contains("Usage: leafwalk " + c), r.out());
         }

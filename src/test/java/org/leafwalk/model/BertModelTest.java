@@ -19,18 +19,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.io.SafeTensors;
 import org.leafwalk.io.Tensor;
+import org.leafwalk.testing.TinyBert;
 
 /**
  * A tiny random BERT checkpoint in the Hugging Face layout, built here, against a reference forward written
  * independently below with plain loops (post-norm blocks, exact GELU, additive padding mask).
  */
 class BertModelTest {
-    static final int V = 30;
-    static final int D = 8;
-    static final int H = 2;
-    static final int L = 2;
-    static final int I = 16;
-    static final int P = 16;
+    static final int V = TinyBert.V;
+    static final int D = TinyBert.D;
+    static final int H = TinyBert.H;
+    static final int L = TinyBert.L;
+    static final int I = TinyBert.I;
+    static final int P = TinyBert.P;
 
     @TempDir
     Path tmp;
@@ -38,68 +39,12 @@ class BertModelTest {
     final Map<String, Tensor> w = new LinkedHashMap<>();
     final Random rng = new Random(21);
 
-    static final int LABELS = 3;
-    static final String[] VOCAB = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "on", "mat",
-        "dog", "a", "is", "good", "bad", "movie", "was", "great", "terrible", ".", "!", ",", "i", "loved", "it",
-        "hated", "film", "very", "not", "##s"};
-
-    private float[] put(String name, double scale, long... shape) {
-        return putRaw("bert." + name, scale, shape);
-    }
-
-    private float[] putRaw(String name, double scale, long... shape) {
-        int n = 1;
-        for (long s : shape) {
-            n *= (int) s;
-        }
-        float[] data = new float[n];
-        for (int i = 0; i < n; i++) {
-            data[i] = (float) (scale == 0 ? 1 + 0.1 * rng.nextGaussian() : rng.nextGaussian() * scale);
-        }
-        w.put(name, new Tensor(name, shape, data));
-        return data;
-    }
+    static final int LABELS = TinyBert.LABELS;
+    static final String[] VOCAB = TinyBert.VOCAB;
 
     private Path checkpoint() throws Exception {
-        put("embeddings.word_embeddings.weight", 0.5, V, D);
-        put("embeddings.position_embeddings.weight", 0.3, P, D);
-        put("embeddings.token_type_embeddings.weight", 0.3, 2, D);
-        put("embeddings.LayerNorm.weight", 0, D);
-        put("embeddings.LayerNorm.bias", 0.1, D);
-        for (int l = 0; l < L; l++) {
-            String p = "encoder.layer." + l + ".";
-            for (String m : new String[] {"query", "key", "value"}) {
-                put(p + "attention.self." + m + ".weight", 0.4, D, D);
-                put(p + "attention.self." + m + ".bias", 0.1, D);
-            }
-            put(p + "attention.output.dense.weight", 0.4, D, D);
-            put(p + "attention.output.dense.bias", 0.1, D);
-            put(p + "attention.output.LayerNorm.weight", 0, D);
-            put(p + "attention.output.LayerNorm.bias", 0.1, D);
-            put(p + "intermediate.dense.weight", 0.4, I, D);
-            put(p + "intermediate.dense.bias", 0.1, I);
-            put(p + "output.dense.weight", 0.3, D, I);
-            put(p + "output.dense.bias", 0.1, D);
-            put(p + "output.LayerNorm.weight", 0, D);
-            put(p + "output.LayerNorm.bias", 0.1, D);
-        }
-        // BertForMaskedLM's head (decoder tied to the word embeddings) and BertForSequenceClassification's
-        put("pooler.dense.weight", 0.4, D, D);
-        put("pooler.dense.bias", 0.1, D);
-        putRaw("classifier.weight", 0.5, LABELS, D);
-        putRaw("classifier.bias", 0.1, LABELS);
-        putRaw("cls.predictions.transform.dense.weight", 0.4, D, D);
-        putRaw("cls.predictions.transform.dense.bias", 0.1, D);
-        putRaw("cls.predictions.transform.LayerNorm.weight", 0, D);
-        putRaw("cls.predictions.transform.LayerNorm.bias", 0.1, D);
-        putRaw("cls.predictions.bias", 0.2, V);
-        Path dir = Files.createDirectories(tmp.resolve("tiny-bert"));
-        Files.writeString(dir.resolve("tokenizer.json"), tokenizerJson());
-        SafeTensors.write(dir.resolve("model.safetensors"), w);
-        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\", \"vocab_size\": " + V
-                + ", \"hidden_size\": " + D + ", \"num_hidden_layers\": " + L + ", \"num_attention_heads\": " + H
-                + ", \"intermediate_size\": " + I + ", \"hidden_act\": \"gelu\", \"layer_norm_eps\": 1e-12,"
-                + " \"max_position_embeddings\": " + P + ", \"type_vocab_size\": 2}");
+        Path dir = tmp.resolve("tiny-bert");
+        w.putAll(TinyBert.write(dir, rng, "bert", null));
         return dir;
     }
 
@@ -127,33 +72,6 @@ class BertModelTest {
                 }
             }
         }
-    }
-
-    /** A WordPiece tokenizer.json over {@link #VOCAB}, in the layout the tokenizers library writes. */
-    static String tokenizerJson() {
-        StringBuilder vocab = new StringBuilder();
-        StringBuilder added = new StringBuilder();
-        for (int i = 0; i < VOCAB.length; i++) {
-            vocab.append(i == 0 ? "" : ",").append('"').append(VOCAB[i]).append("\":").append(i);
-            if (VOCAB[i].startsWith("[")) {
-                added.append(added.length() == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"content\":\"")
-                        .append(VOCAB[i]).append("\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,"
-                                + "\"normalized\":false,\"special\":true}");
-            }
-        }
-        String special = "{\"SpecialToken\":{\"id\":\"%s\",\"type_id\":%d}}";
-        return "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[" + added + "],"
-                + "\"normalizer\":{\"type\":\"BertNormalizer\",\"clean_text\":true,\"handle_chinese_chars\":true,"
-                + "\"strip_accents\":null,\"lowercase\":true},\"pre_tokenizer\":{\"type\":\"BertPreTokenizer\"},"
-                + "\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[" + String.format(special, "[CLS]", 0)
-                + ",{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}," + String.format(special, "[SEP]", 0) + "],\"pair\":["
-                + String.format(special, "[CLS]", 0) + ",{\"Sequence\":{\"id\":\"A\",\"type_id\":0}},"
-                + String.format(special, "[SEP]", 0) + ",{\"Sequence\":{\"id\":\"B\",\"type_id\":1}},"
-                + String.format(special, "[SEP]", 1) + "],\"special_tokens\":{\"[CLS]\":{\"id\":\"[CLS]\",\"ids\":[2],"
-                + "\"tokens\":[\"[CLS]\"]},\"[SEP]\":{\"id\":\"[SEP]\",\"ids\":[3],\"tokens\":[\"[SEP]\"]}}},"
-                + "\"decoder\":{\"type\":\"WordPiece\",\"prefix\":\"##\",\"cleanup\":true},"
-                + "\"model\":{\"type\":\"WordPiece\",\"unk_token\":\"[UNK]\",\"continuing_subword_prefix\":\"##\","
-                + "\"max_input_chars_per_word\":100,\"vocab\":{" + vocab + "}}}";
     }
 
     @Test
