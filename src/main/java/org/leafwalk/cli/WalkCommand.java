@@ -149,9 +149,10 @@ final class WalkCommand implements Callable<Integer> {
                 plan.commit();
             } else if (plan.hasStaged()) {
                 for (Path[] kept : plan.commitAside(walked.interrupted() != null ? "interrupted" : "partial")) {
+                    int n = walked.entries().size() - 1;
                     System.err.println("leafwalk: " + (OutputPlan.exists(kept[0]) ? "kept " + kept[0]
-                            + " as it was; " : "") + "the " + (walked.entries().size() - 1) + " steps walked are in "
-                            + kept[1]);
+                            + " as it was; " : "") + "the " + n + (n == 1 ? " step" : " steps") + " walked "
+                            + (n == 1 ? "is" : "are") + " in " + kept[1]);
                 }
             }
             print(o, walked, start, end, algorithm, subject);
