@@ -392,6 +392,19 @@ public final class ExplorationService implements AutoCloseable {
                 notices.accept(Notice.error("nothing to export yet"));
                 return;
             }
+            try {
+                // the window's exports follow the command line's rules: never over the model or the input
+                org.leafwalk.io.OutputPlan plan = new org.leafwalk.io.OutputPlan().input("model", modelPath)
+                        .input("input image", inputPath).output("the export", file);
+                if (kind == ExportKind.PNG) {
+                    plan.output("the scaled export", Exports.scaledPng(file, 10));
+                }
+                plan.check();
+            } catch (RuntimeException e) {
+                notices.accept(Notice.error("could not save " + file.getFileName() + ": " + describe(e)));
+                publish();
+                return;
+            }
             if (kind == ExportKind.LIPSCHITZ_CSV) {
                 try {
                     if (lastCurves == null) {

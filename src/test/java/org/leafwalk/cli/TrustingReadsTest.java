@@ -196,6 +196,38 @@ class TrustingReadsTest {
     }
 
     @Test
+    void aTextSessionWhoseSentenceWasEditedIsRefused() throws Exception {
+        Path bert = tinyBert("session-bert", "bert", "\"id2label\": {\"0\": \"a\", \"1\": \"b\", \"2\": \"c\"}",
+                true);
+        Path session = tmp.resolve("text.leafwalk.json");
+        assertEquals(0, Cli.run("walk", "--model", bert.toString(), "--input", "text:the cat sat on the mat .",
+                "--steps", "2", "--session", session.toString()).code());
+        JsonObject o = JsonParser.parseString(Files.readString(session)).getAsJsonObject();
+        o.getAsJsonObject("input").getAsJsonObject("text").addProperty("sentence", "the dog sat on the mat .");
+        Path edited = Files.writeString(tmp.resolve("edited.leafwalk.json"), o.toString());
+        refused(Cli.run("export", "--session", edited.toString(), "--png", tmp.resolve("t.png").toString()),
+                "edited.leafwalk.json", "input.text.sentence", "the dog sat on the mat .");
+        assertFalse(Files.exists(tmp.resolve("t.png")));
+        // the window's service refuses it too, and keeps the walk it had
+        var said = new java.util.concurrent.CopyOnWriteArrayList<org.leafwalk.explore.Notice>();
+        var shown = new java.util.concurrent.CopyOnWriteArrayList<org.leafwalk.explore.Snapshot>();
+        try (var svc = new org.leafwalk.explore.ExplorationService("cpu", x -> {
+            if (x != null) {
+                shown.add(x);
+            }
+        }, said::add)) {
+            svc.open(bert, "text:the cat sat on the mat .");
+            svc.awaitIdle(60_000);
+            String before = shown.get(shown.size() - 1).input();
+            svc.openSession(edited, l -> false);
+            svc.awaitIdle(60_000);
+            assertTrue(said.stream().anyMatch(n -> n.level() == org.leafwalk.explore.Notice.Level.ERROR
+                    && n.message().contains("input.text.sentence")), said.toString());
+            assertEquals(before, shown.get(shown.size() - 1).input());
+        }
+    }
+
+    @Test
     void jsonOutputNeverHoldsNaN() throws Exception {
         // a test set with two of the model's five classes: the others' accuracy is not a number
         Path data = Files.createDirectories(tmp.resolve("two-classes"));

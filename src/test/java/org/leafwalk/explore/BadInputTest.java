@@ -218,6 +218,101 @@ class BadInputTest {
         assertEquals(3, last().channels());
     }
 
+    @Test
+    void anOpenThatFailsKeepsWhatWasOpen() throws Exception {
+        Path broken = modelWith("broken", new byte[] {1, 2, 3}, Files.readString(model.resolve("config.json")));
+        svc.open(broken, image.toString());
+        refusedAndIntact(m -> m.contains("broken") && m.contains("still showing"), "a broken model with an input");
+        svc.open(model, tmp.resolve("missing.png").toString());
+        refusedAndIntact(m -> m.contains("missing.png"), "a good model with a missing input");
+    }
+
+    @Test
+    void aWindowThatOpensOnABrokenModelShowsTheDefaultModelWithABanner() throws Exception {
+        List<Snapshot> fresh = new CopyOnWriteArrayList<>();
+        List<Notice> said = new CopyOnWriteArrayList<>();
+        Path broken = modelWith("broken-start", new byte[] {1, 2, 3}, Files.readString(model.resolve("config.json")));
+        try (ExplorationService other = new ExplorationService("cpu", x -> {
+            if (x != null) {
+                fresh.add(x);
+            }
+        }, said::add)) {
+            other.open(broken, "sample:3", true);
+            other.awaitIdle(60_000);
+            assertTrue(said.stream().anyMatch(n -> n.level() == Notice.Level.BANNER && n.message().contains(
+                    "broken-start") && n.message().contains("default model")), said.toString());
+            assertEquals(References.model(References.DEFAULT_MODEL).getFileName().toString(),
+                    fresh.get(fresh.size() - 1).model(), "the default model is open and named");
+        }
+    }
+
+    @Test
+    void anExportOverTheModelOrTheInputIsRefused() throws Exception {
+        byte[] weights = Files.readAllBytes(model.resolve("model.safetensors"));
+        svc.export(ExplorationService.ExportKind.SESSION, model.resolve("model.safetensors"), null);
+        refusedAndIntact(m -> m.contains("model.safetensors") && m.contains("destroy"), "a session over the weights");
+        assertArrayEquals(weights, Files.readAllBytes(model.resolve("model.safetensors")));
+        byte[] png = Files.readAllBytes(image);
+        svc.export(ExplorationService.ExportKind.CSV, image, null);
+        refusedAndIntact(m -> m.contains("blob.png") && m.contains("input image"), "a CSV over the input image");
+        assertArrayEquals(png, Files.readAllBytes(image));
+        svc.export(ExplorationService.ExportKind.CSV, Path.of("/dev/null"), null);
+        refusedAndIntact(m -> m.contains("/dev/null") && m.contains("character device"), "a CSV onto a device");
+    }
+
+    /** A session the service saved, edited by {@code edit} (its JSON), then opened: refused, the walk intact. */
+    private void editedSessionRefused(String name, java.util.function.Consumer<com.google.gson.JsonObject> edit,
+            Predicate<String> names) throws Exception {
+        Path session = tmp.resolve(name + ".leafwalk.json");
+        svc.export(ExplorationService.ExportKind.SESSION, session, null);
+        svc.awaitIdle(30_000);
+        var o = org.leafwalk.io.JsonFiles.readObject(session);
+        edit.accept(o);
+        Files.writeString(session, o.toString());
+        notices.clear();
+        svc.openSession(session, l -> false);
+        refusedAndIntact(names, name);
+    }
+
+    @Test
+    void aSessionThatDoesNotFitIsRefusedByField() throws Exception {
+        editedSessionRefused("cursor-minus-one", o -> o.addProperty("cursor", -1),
+                m -> m.contains("cursor is -1"));
+        editedSessionRefused("cursor-past-the-end", o -> o.addProperty("cursor", 99),
+                m -> m.contains("cursor is 99"));
+        editedSessionRefused("nan-point", o -> setPoint(o, 1, 5, Float.NaN), m -> m.contains("points")
+                && m.contains("NaN"));
+        // the same walk recorded on another model: its points are of another dimension
+        Path wide = TinyVit.write(tmp, "wide", new VitCheckpoints.Shape(12, 3, 1, 24, 2, 2, 32, 5), 8);
+        svc.applySettings(last().settings().withSpace(InputSpace.EMBEDDINGS));
+        svc.awaitIdle(30_000);
+        walked = last();
+        editedSessionRefused("other-model", o -> o.getAsJsonObject("model").addProperty("path", wide.toString()),
+                m -> m.contains("dimension"));
+    }
+
+    /** Sets one float of the session's deflated, base64 points. */
+    private static void setPoint(com.google.gson.JsonObject o, int step, int coordinate, float value) {
+        var p = o.getAsJsonObject("points");
+        int n = p.get("dimension").getAsInt();
+        byte[] raw = java.util.Base64.getDecoder().decode(p.get("data").getAsString());
+        var inf = new java.util.zip.Inflater();
+        inf.setInput(raw);
+        byte[] pts = new byte[4 * n * p.get("count").getAsInt()];
+        try {
+            inf.inflate(pts);
+        } catch (java.util.zip.DataFormatException e) {
+            throw new IllegalStateException(e);
+        }
+        java.nio.ByteBuffer.wrap(pts).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(4 * (step * n + coordinate), value);
+        var def = new java.util.zip.Deflater();
+        def.setInput(pts);
+        def.finish();
+        byte[] buf = new byte[pts.length + 1024];
+        int k = def.deflate(buf);
+        p.addProperty("data", java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf, k)));
+    }
+
     /** A PNG whose header declares a size (the pixel data is never reached: the size alone is refused). */
     private static byte[] pngHeaderOnly(int w, int h) throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
