@@ -5,7 +5,8 @@
 # installed window under Xvfb, and `inspect` again with the machine's JDKs hidden. PACKAGE=rpm builds and installs
 # the .rpm instead (rpm from Debian's packages, installed with --nodeps since its dependencies are Debian packages
 # rpm's database does not know). FRESH_M2=1 also starts from an empty Maven repository (every dependency downloaded
-# again; slow). Debian/Ubuntu, as root (apt-get, dpkg).
+# again; slow). Debian/Ubuntu, as root (apt-get, dpkg). The .deb is installed as the README says, with apt-get,
+# which resolves its dependencies (xdg-utils among them) on a machine that lacks them.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d /tmp/leafwalk-fresh.XXXXXX)"
@@ -42,7 +43,17 @@ pkg=$(ls target/installers/*."$PACKAGE")
 # the package registers its menu entry and the session file type with xdg-utils, which needs the folders a
 # desktop system has (a bare container lacks them)
 mkdir -p /usr/share/applications /usr/share/desktop-directories /etc/xdg/menus
-if [ "$PACKAGE" = rpm ]; then rpm -i --nodeps "$pkg" 2>/dev/null; else dpkg -i "$pkg" >/dev/null; fi
+if [ "$PACKAGE" = rpm ]; then
+  rpm -i --nodeps "$pkg" 2>/dev/null
+else
+  # as the README says: apt-get installs the .deb with the packages it depends on. xdg-utils is removed first, so
+  # the check sees apt-get bring it in (dpkg -i alone would stop at the missing dependency, unconfigured)
+  if dpkg -s xdg-utils >/dev/null 2>&1; then apt-get remove -y -qq xdg-utils >/dev/null; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$PWD/$pkg" >/dev/null
+  dpkg -s xdg-utils >/dev/null 2>&1 || { echo "apt-get did not install the dependency xdg-utils" >&2; exit 1; }
+  [ "$(dpkg-query -W -f='${Status}' leafwalk)" = "install ok installed" ] || {
+    echo "leafwalk is not configured: $(dpkg-query -W -f='${Status}' leafwalk)" >&2; exit 1; }
+fi
 [ -s /opt/leafwalk/lib/app/leafwalk.jsa ] || { echo "the post-install script made no class-data-sharing archive" >&2; exit 1; }
 launcher=/opt/leafwalk/bin/leafwalk
 env -i PATH=/usr/bin:/bin HOME="$WORK/home" "$launcher" inspect --input sample:3
