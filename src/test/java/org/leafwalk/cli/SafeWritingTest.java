@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leafwalk.io.Images;
@@ -40,6 +41,11 @@ class SafeWritingTest {
     @BeforeAll
     static void setUp() {
         model = TinyVit.write(tmp, "model", TinyVit.small(), 5);
+    }
+
+    /** Every test starts from an intact image, whatever an earlier one did to it. */
+    @BeforeEach
+    void freshImage() {
         image = tmp.resolve("blob.png");
         Images.writePng(image, ImageInput.toImage(TinyVit.blob(1, 12, 3), 1, 12));
     }
@@ -132,7 +138,7 @@ class SafeWritingTest {
 
     @Test
     void everyOptionIsCheckedBeforeTheFirstStep() {
-        Cli.Result r = Cli.run("walk", "--model", model.toString(), "--input", image.toString(), "--steps", "100000",
+        Cli.Result r = Cli.run("walk", "--model", model.toString(), "--input", image.toString(), "--steps", "3000",
                 "--gif", tmp.resolve("g.gif").toString(), "--gif-delay", "99999999");
         refused(r, "--gif-delay", "99999999");
         assertEquals("", r.out(), "the walk ran before the option was refused");
@@ -177,18 +183,25 @@ class SafeWritingTest {
                 .redirectErrorStream(true).start();
         var lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
-        // the progress line appears once the model is open and the walk has begun
-        for (String line; (line = lines.readLine()) != null; ) {
-            seen.append(line).append('\n');
-            if (line.contains("simec walk")) {
-                break;
-            }
+        try {
+            // a walk that shows no progress, or ignores the signal, fails here instead of running forever
+            assertTimeoutPreemptively(Duration.ofMinutes(5), () -> {
+                // the progress line appears once the model is open and the walk has begun
+                for (String line; (line = lines.readLine()) != null; ) {
+                    seen.append(line).append('\n');
+                    if (line.contains("simec walk")) {
+                        break;
+                    }
+                }
+                p.toHandle().destroy(); // SIGTERM
+                for (String line; (line = lines.readLine()) != null; ) {
+                    seen.append(line).append('\n');
+                }
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            }, () -> "the walk did not end: " + seen);
+        } finally {
+            p.destroyForcibly();
         }
-        p.toHandle().destroy(); // SIGTERM
-        for (String line; (line = lines.readLine()) != null; ) {
-            seen.append(line).append('\n');
-        }
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(130, p.exitValue(), seen.toString());
         assertTrue(seen.toString().contains("interrupted by SIGTERM"), seen.toString());
         assertEquals("the user's csv\n", Files.readString(csv), "the existing CSV was replaced");
