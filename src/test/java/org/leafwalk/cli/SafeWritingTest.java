@@ -58,13 +58,7 @@ class SafeWritingTest {
     }
 
     private static void refused(Cli.Result r, String... words) {
-        assertEquals(2, r.code(), r.err());
-        String line = r.err().strip();
-        assertFalse(line.contains("\n"), "one line: " + line);
-        for (String w : words) {
-            assertTrue(line.contains(w), "'" + w + "' in: " + line);
-        }
-        assertFalse(line.contains("Exception"), line);
+        Cli.assertRefused(r, words);
     }
 
     @Test

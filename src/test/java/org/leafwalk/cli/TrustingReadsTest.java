@@ -49,14 +49,7 @@ class TrustingReadsTest {
     }
 
     private static void refused(Cli.Result r, String... words) {
-        assertEquals(2, r.code(), r.out() + r.err());
-        String line = r.err().strip();
-        assertFalse(line.contains("\n"), "one line: " + line);
-        for (String w : words) {
-            assertTrue(line.contains(w), "'" + w + "' in: " + line);
-        }
-        assertFalse(line.contains("Exception") || line.contains("overflow") || line.contains("For input string"),
-                line);
+        Cli.assertRefused(r, words);
     }
 
     private static Cli.Result inspect(Path dir, String input) {
