@@ -392,17 +392,7 @@ public final class ExplorationService implements AutoCloseable {
                 notices.accept(Notice.error("nothing to export yet"));
                 return;
             }
-            try {
-                // the window's exports follow the command line's rules: never over the model or the input
-                org.leafwalk.io.OutputPlan plan = new org.leafwalk.io.OutputPlan().input("model", modelPath)
-                        .input("input image", inputPath).output("the export", file);
-                if (kind == ExportKind.PNG) {
-                    plan.output("the scaled export", Exports.scaledPng(file, 10));
-                }
-                plan.check();
-            } catch (RuntimeException e) {
-                notices.accept(Notice.error("could not save " + file.getFileName() + ": " + describe(e)));
-                publish();
+            if (!safeToWrite(file, kind == ExportKind.PNG ? Exports.scaledPng(file, 10) : null)) {
                 return;
             }
             if (kind == ExportKind.LIPSCHITZ_CSV) {
@@ -427,6 +417,37 @@ public final class ExplorationService implements AutoCloseable {
                     case GIF -> Exports.gif(file, r, drawer(r), gif);
                     case PNG -> Exports.png(file, r, r.cursor(), drawer(r), 10);
                 }
+                notices.accept(Notice.info("saved " + file));
+            } catch (RuntimeException e) {
+                notices.accept(Notice.error("could not save " + file.getFileName() + ": " + describe(e)));
+            }
+        });
+    }
+
+    /**
+     * The window's files follow the command line's rules: never over the model or the input, never onto what is not
+     * a regular file. Says why when not.
+     */
+    private boolean safeToWrite(Path file, Path alsoWritten) {
+        try {
+            new org.leafwalk.io.OutputPlan().input("model", modelPath).input("input image", inputPath)
+                    .output("the export", file).output("the scaled export", alsoWritten).check();
+            return true;
+        } catch (RuntimeException e) {
+            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + describe(e)));
+            publish();
+            return false;
+        }
+    }
+
+    /** Saves a picture the window made (the dashboard) under the same rules as every export. */
+    public void savePicture(Path file, java.awt.image.BufferedImage image) {
+        post(() -> {
+            if (!safeToWrite(file, null)) {
+                return;
+            }
+            try {
+                Exports.savePicture(file, image);
                 notices.accept(Notice.info("saved " + file));
             } catch (RuntimeException e) {
                 notices.accept(Notice.error("could not save " + file.getFileName() + ": " + describe(e)));

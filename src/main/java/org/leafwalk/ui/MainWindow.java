@@ -456,17 +456,7 @@ final class MainWindow {
         if (f == null) {
             return;
         }
-        java.awt.image.BufferedImage img = javafx.embed.swing.SwingFXUtils.fromFXImage(scene.snapshot(null), null);
-        Thread t = new Thread(() -> {
-            try {
-                org.leafwalk.explore.Exports.savePicture(f.toPath(), img);
-                Platform.runLater(() -> notify(Notice.info("saved " + f)));
-            } catch (RuntimeException e) {
-                Platform.runLater(() -> notify(Notice.error("could not save " + f.getName() + ": " + e.getMessage())));
-            }
-        }, "leafwalk-save-png");
-        t.setDaemon(true);
-        t.start();
+        service.savePicture(f.toPath(), javafx.embed.swing.SwingFXUtils.fromFXImage(scene.snapshot(null), null));
     }
 
     private void chooseSession() {

@@ -258,6 +258,10 @@ class BadInputTest {
         assertArrayEquals(png, Files.readAllBytes(image));
         svc.export(ExplorationService.ExportKind.CSV, Path.of("/dev/null"), null);
         refusedAndIntact(m -> m.contains("/dev/null") && m.contains("character device"), "a CSV onto a device");
+        String config = Files.readString(model.resolve("config.json"));
+        svc.savePicture(model.resolve("config.json"), new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB));
+        refusedAndIntact(m -> m.contains("config.json"), "the dashboard picture over the model's config");
+        assertEquals(config, Files.readString(model.resolve("config.json")));
     }
 
     /** A session the service saved, edited by {@code edit} (its JSON), then opened: refused, the walk intact. */
