@@ -588,6 +588,22 @@ public final class ExplorationService implements AutoCloseable {
         return task != null ? Exports.textDrawer(task) : Exports.drawer(r, explorer);
     }
 
+    /**
+     * Keeps the worker busy until {@code gate} opens, as a very long computation would (a ViT-Base step on a slow
+     * machine): for checking that nothing the window does waits for the model. Closing the service opens it.
+     */
+    public void holdWorkerUntil(java.util.concurrent.CountDownLatch gate) {
+        post(() -> {
+            try {
+                while (running && !gate.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    // re-checks running, so close() is never held up by a gate nobody opens
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
     /** Computations requested but not yet started (commands plus a pending drag target), for tests and status. */
     public int pendingComputations() {
         return commands.size() + (drag.get() != null && needsStep(drag.get()) ? 1 : 0);

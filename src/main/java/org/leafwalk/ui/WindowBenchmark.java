@@ -11,7 +11,9 @@ import org.leafwalk.io.JsonFiles;
 /**
  * The window's own figures: the time from the JVM's start to the first drawn walk state (a usable window), and a
  * continuous slider drag of 5 s (the target moves every 16 ms, as a hand does) with the steps computed and the
- * states drawn per second. Waiting happens on its own thread.
+ * states drawn per second, and the gaps between the JavaFX thread's pulses meanwhile (how smoothly the window
+ * draws while the model computes: a figure of this machine and its load, so a benchmark, not a test). Waiting
+ * happens on its own thread.
  */
 final class WindowBenchmark {
     private WindowBenchmark() {}
@@ -33,6 +35,20 @@ final class WindowBenchmark {
             service.awaitIdle(60_000);
             Snapshot before = w.current();
             long rendersBefore = w.renders();
+            java.util.List<Long> gaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+            long[] lastPulse = {0};
+            // pulses are counted once the drag is under way: its first half second also compiles the drawing paths
+            long countFrom = System.nanoTime() + 500_000_000L;
+            javafx.animation.AnimationTimer pulses = new javafx.animation.AnimationTimer() {
+                @Override
+                public void handle(long now) {
+                    if (lastPulse[0] != 0 && lastPulse[0] >= countFrom) {
+                        gaps.add(now - lastPulse[0]);
+                    }
+                    lastPulse[0] = now;
+                }
+            };
+            Platform.runLater(pulses::start);
             long t0 = System.nanoTime();
             double target = 0;
             double[] latencies = new double[2000];
@@ -47,6 +63,7 @@ final class WindowBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            Platform.runLater(pulses::stop);
             Snapshot after = w.current();
             long steps = after.trajectoryLength() - before.trajectoryLength();
             long drawn = w.renders() - rendersBefore;
@@ -66,6 +83,11 @@ final class WindowBenchmark {
             r.put("step_latency_median_ms", lat.length == 0 ? 0 : lat[lat.length / 2]);
             r.put("step_latency_p95_ms", lat.length == 0 ? 0 : lat[Math.min(lat.length - 1, (int) (0.95 * lat.length))]);
             r.put("longest_render_ms", w.maxRenderNanos() / 1e6);
+            double[] g = gaps.stream().mapToDouble(v -> v / 1e6).sorted().toArray();
+            r.put("pulses", g.length);
+            r.put("pulse_gap_median_ms", g.length == 0 ? 0 : g[g.length / 2]);
+            r.put("pulse_gap_p95_ms", g.length == 0 ? 0 : g[Math.min(g.length - 1, (int) (0.95 * g.length))]);
+            r.put("pulse_gap_max_ms", g.length == 0 ? 0 : g[g.length - 1]);
             JsonFiles.write(o.benchmark(), r);
             System.out.println(JsonFiles.toJson(r));
         } catch (Exception e) {
