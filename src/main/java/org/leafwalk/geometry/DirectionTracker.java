@@ -46,6 +46,14 @@ public final class DirectionTracker {
             }
             return;
         }
+        if (rank > eigen.length) {
+            // the rank grew: the new eigendirections get sliders of their own after the tracked ones
+            int before = eigen.length;
+            eigen = Arrays.copyOf(eigen, rank);
+            sliderToEigen = Arrays.copyOf(sliderToEigen, rank);
+            sliderEigenvalues = Arrays.copyOf(sliderEigenvalues, rank);
+            Arrays.fill(sliderToEigen, before, rank, -1);
+        }
         int sliders = eigen.length;
         double[][] overlap = new double[sliders][rank];
         List<int[]> pairs = new ArrayList<>();
@@ -102,17 +110,11 @@ public final class DirectionTracker {
         List<double[]> carried = new ArrayList<>();
         for (int i = 0; i < nullCount; i++) {
             double[] v = i < nulls.size() ? nulls.get(i).clone() : Vectors.gaussian(dimension, rng);
-            Vectors.projectOut(v, s.eigenvectors(), s.rank());
-            for (double[] u : carried) {
-                double c = Vectors.dot(u, v);
-                for (int j = 0; j < dimension; j++) {
-                    v[j] -= c * u[j];
-                }
-            }
+            outsideRangeAndCarried(v, s, carried);
             // lost to the new range (or degenerate): draw afresh rather than amplify rounding noise
             if (Vectors.norm(v) < 1e-3 || !Vectors.normalize(v)) {
                 v = Vectors.gaussian(dimension, rng);
-                Vectors.projectOut(v, s.eigenvectors(), s.rank());
+                outsideRangeAndCarried(v, s, carried);
                 Vectors.normalize(v);
                 nullRedraws++;
             }
@@ -120,6 +122,17 @@ public final class DirectionTracker {
         }
         nulls.clear();
         nulls.addAll(carried);
+    }
+
+    /** Removes from v its components along the range of G and along the null directions already carried. */
+    private void outsideRangeAndCarried(double[] v, Spectrum s, List<double[]> carried) {
+        Vectors.projectOut(v, s.eigenvectors(), s.rank());
+        for (double[] u : carried) {
+            double c = Vectors.dot(u, v);
+            for (int j = 0; j < dimension; j++) {
+                v[j] -= c * u[j];
+            }
+        }
     }
 
     /**

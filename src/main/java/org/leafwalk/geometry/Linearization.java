@@ -59,6 +59,10 @@ public final class Linearization {
             throw new GeometryException("the input point contains NaN or Inf");
         }
         int k = spec.size();
+        if (k == 0 || f.outputDimension() == 0) {
+            throw new IllegalArgumentException("the map has no outputs: there is no metric to pull back (a model "
+                    + "without a head needs the representation metric)");
+        }
         double[] output;
         double[] jac;
         try (NDManager m = f.manager().newSubManager()) {

@@ -26,6 +26,10 @@ public record OutputSpec(OutputMetric metric, int[] columns, int logitCount) {
             }
             return new OutputSpec(metric, cols, logitCount);
         }
+        if (logitCount <= 0) {
+            throw new IllegalArgumentException("the model has no class outputs for the " + metric.id()
+                    + " metric: use the representation metric");
+        }
         int k = topK <= 0 ? Math.min(10, logitCount) : Math.min(topK, logitCount);
         int[] cols = IntStream.range(0, logitCount).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -startOutput[i]).thenComparingInt(i -> i))

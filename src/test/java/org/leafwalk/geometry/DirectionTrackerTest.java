@@ -61,6 +61,51 @@ class DirectionTrackerTest {
     }
 
     @Test
+    void aRedrawnNullDirectionIsOrthogonalToTheCarriedOnes() {
+        int n = 4;
+        DirectionTracker t = new DirectionTracker(n, 2, new Random(5));
+        t.update(new Spectrum(new double[] {1}, 1, basis(n, 1), n, 1e-6));
+        double[] first = t.nullDirection(0).clone();
+        double[] second = t.nullDirection(1).clone();
+        // the range grows to take in the second null direction: it must be drawn again, orthogonal to the first
+        double[] range = new double[2 * n];
+        range[0] = 1;
+        double[] w = second.clone();
+        w[0] = 0;
+        double f = Vectors.dot(w, first);
+        for (int j = 0; j < n; j++) {
+            w[j] -= f * first[j];
+        }
+        Vectors.normalize(w);
+        System.arraycopy(w, 0, range, n, n);
+        for (int draw = 0; draw < 20; draw++) {
+            t.update(new Spectrum(new double[] {2, 1}, 2, range, n, 1e-6));
+            double[] a = t.nullDirection(0);
+            double[] b = t.nullDirection(1);
+            assertEquals(0, Vectors.dot(a, b), 1e-12, "the redrawn direction is not orthogonal to the carried one");
+            assertEquals(0, Vectors.dotRow(range, 1, b), 1e-12);
+            assertEquals(1, Vectors.norm(b), 1e-12);
+            t.redrawNulls(new Spectrum(new double[] {2, 1}, 2, range, n, 1e-6));
+        }
+        assertTrue(t.nullRedraws() > 0);
+    }
+
+    @Test
+    void theTrackedEigendirectionsFollowTheRankWhenItGrows() {
+        int n = 6;
+        DirectionTracker t = new DirectionTracker(n, 1, new Random(3));
+        t.update(new Spectrum(new double[] {3, 1}, 2, basis(n, 1, 2), n, 1e-6));
+        assertEquals(2, t.sliderCount());
+        // the rank grows by one: a third direction appears, and the first two keep their sliders
+        t.update(new Spectrum(new double[] {4, 3, 1}, 3, basis(n, 3, 1, 2), n, 1e-6));
+        assertEquals(3, t.sliderCount(), "the new eigendirection has no slider");
+        assertEquals(1, t.eigenIndex(0), "slider 0 still follows e1");
+        assertEquals(2, t.eigenIndex(1), "slider 1 still follows e2");
+        assertEquals(0, t.eigenIndex(2), "the new slider follows e3");
+        assertEquals(4, t.sliderEigenvalue(2), 0);
+    }
+
+    @Test
     void boundsBlockOnlyOutwardMotion() {
         Bounds b = Bounds.box(4, 0, 1);
         double[] x = {0, 1, 0.5, 0};

@@ -99,6 +99,21 @@ class NumericalRobustnessTest {
     }
 
     @Test
+    void aMapWithNoOutputsIsRefusedByName() {
+        DifferentiableMap none = DifferentiableMap.of(x -> x.matMul(manager.zeros(new ai.djl.ndarray.types.Shape(N, 0),
+                DataType.FLOAT64)), N, 0, 0, DataType.FLOAT64, manager, null);
+        double[] x = new double[N];
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> OutputSpec.choose(OutputMetric.LOGITS, new double[0], 0, 0));
+        assertTrue(e.getMessage().contains("no class outputs") && e.getMessage().contains("representation"),
+                e.getMessage());
+        var spec = new OutputSpec(OutputMetric.LOGITS, new int[0], 0);
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Linearization.at(none, spec, x, 1e-6));
+        assertTrue(e.getMessage().contains("no outputs"), e.getMessage());
+    }
+
+    @Test
     void repeatedAndNearZeroEigenvalues() {
         // singular values 2, 2, 2 (a triple eigenvalue 4), 1e-5 (1e-10: below τ·λmax, null), 1
         DifferentiableMap f = linear(withSingularValues(new double[] {2, 2, 2, 1e-5, 1}, 1), 5);
