@@ -1075,7 +1075,7 @@ public final class ExplorationService implements AutoCloseable {
         if (after != before) {
             record("settle", 0, after);
         }
-        walker.resortSliders();
+        walker.resortEigendirections();
         publish();
     }
 
@@ -1124,13 +1124,13 @@ public final class ExplorationService implements AutoCloseable {
             img = point;
         }
         DirectionTracker t = walker.tracker();
-        double[][] eigenThumbs = new double[t.sliderCount()][];
-        double[] sliderEigen = new double[t.sliderCount()];
-        for (int i = 0; i < t.sliderCount(); i++) {
+        double[][] eigenThumbs = new double[t.eigendirectionCount()][];
+        double[] sliderEigen = new double[t.eigendirectionCount()];
+        for (int i = 0; i < t.eigendirectionCount(); i++) {
             double[] v = t.eigendirection(i);
             eigenThumbs[i] = v == null ? new double[task != null ? task.input().length() : img.length]
                     : thumb(v, space);
-            sliderEigen[i] = t.sliderEigenvalue(i);
+            sliderEigen[i] = t.trackedEigenvalue(i);
         }
         double[][] nullThumbs = new double[t.nullCount()][];
         for (int i = 0; i < t.nullCount(); i++) {

@@ -6,16 +6,16 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Keeps a slider's meaning across steps. Eigenvectors come back from each decomposition in arbitrary order and
- * sign: each new set is matched to the previous one by largest |overlap| and signs flipped so the overlap is
- * positive. Null directions are carried forward by projecting the previous one onto the new null space.
+ * Keeps a tracked direction's meaning across steps. Eigenvectors come back from each decomposition in arbitrary
+ * order and sign: each new set is matched to the previous one by largest |overlap| and signs flipped so the overlap
+ * is positive. Null directions are carried forward by projecting the previous one onto the new null space.
  */
 public final class DirectionTracker {
     private final int dimension;
     private final Random rng;
-    private double[][] eigen; // tracked unit eigendirections, one per slider
-    private int[] sliderToEigen;
-    private double[] sliderEigenvalues;
+    private double[][] eigen; // tracked unit eigendirections
+    private int[] trackToEigen;
+    private double[] trackedEigenvalues;
     private final List<double[]> nulls = new ArrayList<>();
     private final int nullCount;
     private int nullRedraws;
@@ -37,27 +37,27 @@ public final class DirectionTracker {
         int n = dimension;
         if (eigen == null) {
             eigen = new double[rank][];
-            sliderToEigen = new int[rank];
-            sliderEigenvalues = new double[rank];
+            trackToEigen = new int[rank];
+            trackedEigenvalues = new double[rank];
             for (int i = 0; i < rank; i++) {
                 eigen[i] = s.eigenvector(i);
-                sliderToEigen[i] = i;
-                sliderEigenvalues[i] = s.eigenvalues()[i];
+                trackToEigen[i] = i;
+                trackedEigenvalues[i] = s.eigenvalues()[i];
             }
             return;
         }
         if (rank > eigen.length) {
-            // the rank grew: the new eigendirections get sliders of their own after the tracked ones
+            // the rank grew: the new eigendirections are tracked after the ones already tracked
             int before = eigen.length;
             eigen = Arrays.copyOf(eigen, rank);
-            sliderToEigen = Arrays.copyOf(sliderToEigen, rank);
-            sliderEigenvalues = Arrays.copyOf(sliderEigenvalues, rank);
-            Arrays.fill(sliderToEigen, before, rank, -1);
+            trackToEigen = Arrays.copyOf(trackToEigen, rank);
+            trackedEigenvalues = Arrays.copyOf(trackedEigenvalues, rank);
+            Arrays.fill(trackToEigen, before, rank, -1);
         }
-        int sliders = eigen.length;
-        double[][] overlap = new double[sliders][rank];
+        int tracked = eigen.length;
+        double[][] overlap = new double[tracked][rank];
         List<int[]> pairs = new ArrayList<>();
-        for (int i = 0; i < sliders; i++) {
+        for (int i = 0; i < tracked; i++) {
             if (eigen[i] == null) {
                 continue;
             }
@@ -67,7 +67,7 @@ public final class DirectionTracker {
             }
         }
         pairs.sort((a, b) -> Double.compare(Math.abs(overlap[b[0]][b[1]]), Math.abs(overlap[a[0]][a[1]])));
-        int[] map = new int[sliders];
+        int[] map = new int[tracked];
         Arrays.fill(map, -1);
         boolean[] taken = new boolean[rank];
         for (int[] p : pairs) {
@@ -76,8 +76,8 @@ public final class DirectionTracker {
                 taken[p[1]] = true;
             }
         }
-        // a slider whose direction vanished (rank dropped) takes any eigendirection left over, else goes idle
-        for (int i = 0; i < sliders; i++) {
+        // a tracked direction that vanished (rank dropped) takes any eigendirection left over, else goes idle
+        for (int i = 0; i < tracked; i++) {
             if (map[i] < 0) {
                 for (int j = 0; j < rank; j++) {
                     if (!taken[j]) {
@@ -88,10 +88,10 @@ public final class DirectionTracker {
                 }
             }
         }
-        for (int i = 0; i < sliders; i++) {
+        for (int i = 0; i < tracked; i++) {
             int j = map[i];
             if (j < 0) {
-                sliderEigenvalues[i] = 0;
+                trackedEigenvalues[i] = 0;
                 continue;
             }
             double[] v = Vectors.row(s.eigenvectors(), j, n);
@@ -101,9 +101,9 @@ public final class DirectionTracker {
                 }
             }
             eigen[i] = v;
-            sliderEigenvalues[i] = s.eigenvalues()[j];
+            trackedEigenvalues[i] = s.eigenvalues()[j];
         }
-        sliderToEigen = map;
+        trackToEigen = map;
     }
 
     private void carryNulls(Spectrum s) {
@@ -136,8 +136,8 @@ public final class DirectionTracker {
     }
 
     /**
-     * Starts tracking afresh in eigenvalue order (slider i = i-th largest eigenvalue): between two drags, so that a
-     * slider keeps its meaning during a drag but the list reads in order again afterwards.
+     * Starts tracking afresh in eigenvalue order (tracked direction i = i-th largest eigenvalue): between two drags, so
+     * that a direction keeps its meaning during a drag but the list reads in order again afterwards.
      */
     public void resortEigendirections(Spectrum s) {
         eigen = null;
@@ -150,7 +150,7 @@ public final class DirectionTracker {
         carryNulls(s);
     }
 
-    public int sliderCount() {
+    public int eigendirectionCount() {
         return eigen == null ? 0 : eigen.length;
     }
 
@@ -158,18 +158,19 @@ public final class DirectionTracker {
         return nullCount;
     }
 
-    /** The tracked unit eigendirection of slider i (null when that direction left the spectrum). */
-    public double[] eigendirection(int slider) {
-        return sliderToEigen[slider] < 0 ? null : eigen[slider];
+    /** Tracked eigendirection i, a unit vector (null when that direction left the spectrum). */
+    public double[] eigendirection(int i) {
+        return trackToEigen[i] < 0 ? null : eigen[i];
     }
 
-    public double sliderEigenvalue(int slider) {
-        return sliderEigenvalues[slider];
+    /** The eigenvalue tracked eigendirection i has now (0 when it left the spectrum). */
+    public double trackedEigenvalue(int i) {
+        return trackedEigenvalues[i];
     }
 
-    /** Which eigenvalue index (descending order) slider i follows now, or -1. */
-    public int eigenIndex(int slider) {
-        return sliderToEigen[slider];
+    /** Which eigenvalue index (descending order) tracked eigendirection i follows now, or -1. */
+    public int eigenIndex(int i) {
+        return trackToEigen[i];
     }
 
     public double[] nullDirection(int i) {

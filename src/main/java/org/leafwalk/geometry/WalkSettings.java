@@ -6,7 +6,7 @@ package org.leafwalk.geometry;
  * @param topK how many classes the class metrics see (≤ 0: all up to 10)
  * @param tau relative null threshold: λ ≤ τ·λ_max counts as zero
  * @param corrected SiMEC retracts onto the level set after each step (Gauss-Newton)
- * @param nullDirections how many null directions are tracked (the "keeps the prediction" sliders)
+ * @param nullDirections how many null directions are tracked
  * @param randomChoice the papers' choice: a uniformly random null / non-null eigendirection at every step,
  *     instead of a tracked one
  * @param tokenBlock 0 for the exact global metric; the token width d for the authors' per-token block variant

@@ -75,23 +75,23 @@ public final class Walker {
     }
 
     /**
-     * One step. {@code slider} picks the tracked direction (the null direction for SiMEC, the eigendirection for
-     * SiMExp; negative: the first); {@code sign} is +1 or −1 (a slider dragged back). On any failure the walker
+     * One step. {@code direction} picks the tracked direction (the null direction for SiMEC, the eigendirection for
+     * SiMExp; negative: the first); {@code sign} is +1 or −1 (walking back along it). On any failure the walker
      * stays where it was.
      */
-    public StepOutcome step(Algorithm algorithm, int slider, double sign) {
-        return step(algorithm, slider, sign, Double.POSITIVE_INFINITY);
+    public StepOutcome step(Algorithm algorithm, int direction, double sign) {
+        return step(algorithm, direction, sign, Double.POSITIVE_INFINITY);
     }
 
     /** As {@link #step(Algorithm, int, double)}, with the step length capped at {@code maxDelta}. */
-    public StepOutcome step(Algorithm algorithm, int slider, double sign, double maxDelta) {
+    public StepOutcome step(Algorithm algorithm, int direction, double sign, double maxDelta) {
         if (algorithm == Algorithm.SIMEC && last != Algorithm.SIMEC && steps > 0) {
             anchorHere();
         }
         this.maxDelta = maxDelta;
         StepOutcome out = settings.tokenBlock() > 0
                 ? blockStep(algorithm, sign)
-                : globalStep(algorithm, Math.max(slider, 0), sign);
+                : globalStep(algorithm, Math.max(direction, 0), sign);
         last = algorithm;
         return out;
     }
@@ -112,8 +112,8 @@ public final class Walker {
         return current;
     }
 
-    /** Re-sorts the eigendirection sliders by eigenvalue (call between drags, never during one). */
-    public void resortSliders() {
+    /** Re-sorts the tracked eigendirections by eigenvalue (call between drags, never during one). */
+    public void resortEigendirections() {
         tracker.resortEigendirections(current.spectrum());
     }
 
@@ -122,7 +122,7 @@ public final class Walker {
         tracker.redrawNulls(current.spectrum());
     }
 
-    private StepOutcome globalStep(Algorithm algorithm, int slider, double sign) {
+    private StepOutcome globalStep(Algorithm algorithm, int direction, double sign) {
         Spectrum s = current.spectrum();
         double[] x = current.point();
         int n = x.length;
@@ -135,11 +135,11 @@ public final class Walker {
                 Vectors.normalize(v);
                 label = "null:random";
             } else {
-                if (slider >= tracker.nullCount()) {
-                    throw new IllegalArgumentException("null direction " + slider + " of " + tracker.nullCount());
+                if (direction >= tracker.nullCount()) {
+                    throw new IllegalArgumentException("null direction " + direction + " of " + tracker.nullCount());
                 }
-                v = tracker.nullDirection(slider).clone();
-                label = "null:" + slider;
+                v = tracker.nullDirection(direction).clone();
+                label = "null:" + direction;
             }
         } else {
             if (s.rank() == 0) {
@@ -150,22 +150,22 @@ public final class Walker {
                 v = s.eigenvector(j);
                 label = "eigen:" + j;
             } else {
-                if (slider >= tracker.sliderCount()) {
-                    throw new IllegalArgumentException("eigendirection " + slider + " of " + tracker.sliderCount());
+                if (direction >= tracker.eigendirectionCount()) {
+                    throw new IllegalArgumentException("eigendirection " + direction + " of " + tracker.eigendirectionCount());
                 }
-                double[] t = tracker.eigendirection(slider);
+                double[] t = tracker.eigendirection(direction);
                 if (t == null) {
                     // its direction left the spectrum (the rank dropped, as with the Fisher metric once one class
-                    // dominates): the sliders start again in eigenvalue order rather than stop the walk
+                    // dominates): the tracked directions start again in eigenvalue order rather than stop the walk
                     tracker.resortEigendirections(s);
-                    t = slider < tracker.sliderCount() ? tracker.eigendirection(slider) : null;
+                    t = direction < tracker.eigendirectionCount() ? tracker.eigendirection(direction) : null;
                 }
                 if (t == null) {
-                    throw new GeometryException("eigendirection " + slider + " left the spectrum (rank dropped to "
+                    throw new GeometryException("eigendirection " + direction + " left the spectrum (rank dropped to "
                             + s.rank() + ")");
                 }
                 v = t.clone();
-                label = "eigen:" + slider;
+                label = "eigen:" + direction;
             }
         }
         int blocked = 0;

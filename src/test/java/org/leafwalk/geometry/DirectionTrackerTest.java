@@ -21,16 +21,16 @@ class DirectionTrackerTest {
         DirectionTracker t = new DirectionTracker(n, 2, new Random(1));
         // eigendirections e1, e2, e3 with λ 3, 2, 1
         t.update(new Spectrum(new double[] {3, 2, 1}, 3, basis(n, 1, 2, 3), n, 1e-6));
-        assertEquals(3, t.sliderCount());
+        assertEquals(3, t.eigendirectionCount());
         // next point: the order of the eigenvalues changed and two signs flipped: e3 (λ 5), −e1 (λ 4), −e2 (λ 0.5)
         t.update(new Spectrum(new double[] {5, 4, 0.5}, 3, basis(n, 3, -1, -2), n, 1e-6));
-        assertEquals(1, t.eigenIndex(0), "slider 0 still follows e1");
-        assertEquals(4, t.sliderEigenvalue(0), 0);
+        assertEquals(1, t.eigenIndex(0), "direction 0 still follows e1");
+        assertEquals(4, t.trackedEigenvalue(0), 0);
         assertEquals(1.0, t.eigendirection(0)[0], 0, "sign kept positive along e1");
         assertEquals(2, t.eigenIndex(1));
         assertEquals(1.0, t.eigendirection(1)[1], 0);
         assertEquals(0, t.eigenIndex(2));
-        assertEquals(5, t.sliderEigenvalue(2), 0);
+        assertEquals(5, t.trackedEigenvalue(2), 0);
     }
 
     @Test
@@ -95,14 +95,14 @@ class DirectionTrackerTest {
         int n = 6;
         DirectionTracker t = new DirectionTracker(n, 1, new Random(3));
         t.update(new Spectrum(new double[] {3, 1}, 2, basis(n, 1, 2), n, 1e-6));
-        assertEquals(2, t.sliderCount());
+        assertEquals(2, t.eigendirectionCount());
         // the rank grows by one: a third direction appears, and the first two keep their sliders
         t.update(new Spectrum(new double[] {4, 3, 1}, 3, basis(n, 3, 1, 2), n, 1e-6));
-        assertEquals(3, t.sliderCount(), "the new eigendirection has no slider");
-        assertEquals(1, t.eigenIndex(0), "slider 0 still follows e1");
-        assertEquals(2, t.eigenIndex(1), "slider 1 still follows e2");
-        assertEquals(0, t.eigenIndex(2), "the new slider follows e3");
-        assertEquals(4, t.sliderEigenvalue(2), 0);
+        assertEquals(3, t.eigendirectionCount(), "the new eigendirection is not tracked");
+        assertEquals(1, t.eigenIndex(0), "direction 0 still follows e1");
+        assertEquals(2, t.eigenIndex(1), "direction 1 still follows e2");
+        assertEquals(0, t.eigenIndex(2), "the new direction follows e3");
+        assertEquals(4, t.trackedEigenvalue(2), 0);
     }
 
     @Test
