@@ -616,16 +616,22 @@ public final class ExplorationService implements AutoCloseable {
         return out.take();
     }
 
-    /** Waits until every posted request has run and no drag or walk is moving (tests, command line). */
+    /**
+     * Waits until the worker has nothing left to do: every posted request (analyses among them) has run, no drag or
+     * walk is moving, no representation match is running, and the decoded sentence is up to date with the walk (tests,
+     * command line, screenshots).
+     */
     public void awaitIdle(long timeoutMillis) throws InterruptedException {
         long end = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < end) {
             BlockingQueue<Boolean> done = new ArrayBlockingQueue<>(1);
-            post(() -> done.offer(drag.get() == null || (!drag.get().released && !needsStep(drag.get()))));
-            Boolean settled = done.poll(Math.max(1, end - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
-            if (settled != null && settled && playing == null && commands.isEmpty()) {
+            post(() -> done.offer((drag.get() == null || (!drag.get().released && !needsStep(drag.get())))
+                    && playing == null && !(matchRunning && match != null) && !(textViewBehind && walker != null)));
+            Boolean idle = done.poll(Math.max(1, end - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            if (idle != null && idle && commands.isEmpty()) {
                 return;
             }
+            // what is still to do runs ahead of the next check: the worker takes commands first, then motion
             Thread.sleep(5);
         }
         throw new IllegalStateException("the compute service did not become idle in " + timeoutMillis + " ms");

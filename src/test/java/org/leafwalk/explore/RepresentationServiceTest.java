@@ -72,11 +72,7 @@ class RepresentationServiceTest {
             svc.applySettings(Settings.defaults().withMetric(OutputMetric.REPRESENTATION));
             svc.awaitIdle(60_000);
             svc.startMatch(References.input("sample:2", model), false, 60, 0.5);
-            long end = System.currentTimeMillis() + 120_000;
-            while (System.currentTimeMillis() < end && results.stream()
-                    .noneMatch(a -> a instanceof Analysis.Match m && m.done())) {
-                Thread.sleep(50);
-            }
+            svc.awaitIdle(120_000); // idle includes the match: it has run to its end
             Analysis.Match done = (Analysis.Match) results.stream()
                     .filter(a -> a instanceof Analysis.Match m && m.done()).findFirst().orElseThrow();
             assertTrue(done.distance() * 10 <= done.initialDistance(), done.initialDistance() + " -> "

@@ -146,15 +146,23 @@ class TextWalkTest {
     @Test
     void whileAWalkRunsTheDecodedSentenceMayLagButIsCurrentOnceItRests() throws Exception {
         List<Snapshot> snaps = new CopyOnWriteArrayList<>();
-        try (ExplorationService svc = new ExplorationService("cpu", snaps::add, n -> { })) {
+        var stepsSeen = new java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch>(
+                new java.util.concurrent.CountDownLatch(0));
+        try (ExplorationService svc = new ExplorationService("cpu", x -> {
+            snaps.add(x);
+            stepsSeen.get().countDown();
+        }, n -> { })) {
             svc.open(References.model("minilm"), "text:" + SENTENCE);
             svc.awaitIdle(60_000);
             svc.applySettings(Settings.defaults().withMetric(OutputMetric.PROBS).withStep(StepPolicy.FIXED, 0.5));
             svc.awaitIdle(60_000);
             svc.setTextViewInterval(java.time.Duration.ofSeconds(30)); // every moving step reuses the first
             int from = snaps.size();
+            // a walk of a dozen moving steps: counted as they are published, not timed
+            java.util.concurrent.CountDownLatch moving = new java.util.concurrent.CountDownLatch(12);
+            stepsSeen.set(moving);
             svc.play(Algorithm.SIMEXP);
-            Thread.sleep(2500);
+            assertTrue(moving.await(120, java.util.concurrent.TimeUnit.SECONDS), "the walk did not move");
             svc.pause();
             svc.awaitIdle(60_000);
             List<Snapshot> run = snaps.subList(from, snaps.size());
@@ -173,16 +181,9 @@ class TextWalkTest {
                 assertArrayEquals(fresh.residual(), last.text().residual(), 1e-4);
                 // a slider held still after its drag: the worker redoes the decoding once the walk rests
                 svc.drag(ExplorationService.SliderKind.EIGEN, 0, 1.5);
-                svc.awaitIdle(60_000);
-                long end = System.currentTimeMillis() + 20_000;
+                svc.awaitIdle(60_000); // idle includes the decoding's catch-up
                 Snapshot held = snaps.get(snaps.size() - 1);
                 double[] heldPoint = svc.trajectory().get(held.step()).point();
-                while (!Arrays.equals(task.decode(heldPoint).residual(), held.text().residual())
-                        && System.currentTimeMillis() < end) {
-                    Thread.sleep(20);
-                    held = snaps.get(snaps.size() - 1);
-                    heldPoint = svc.trajectory().get(held.step()).point();
-                }
                 assertTrue(held.step() > last.step(), "the drag walked");
                 assertArrayEquals(task.decode(heldPoint).residual(), held.text().residual(), 1e-4,
                         "the held slider's decoding was not brought up to date");
