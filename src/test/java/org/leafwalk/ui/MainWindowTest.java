@@ -47,9 +47,9 @@ class MainWindowTest {
         return window.current();
     }
 
+    /** The worker idle and its last state drawn: every published state reaches the JavaFX queue before idle. */
     private Snapshot settle() throws Exception {
         window.service().awaitIdle(60_000);
-        Thread.sleep(200);
         WaitForAsyncUtils.waitForFxEvents();
         return window.current();
     }
