@@ -40,11 +40,9 @@ class MainWindowTest {
         window.close();
     }
 
+    /** The window opened its model and input (posted when it was shown) and drew the first state. */
     private Snapshot awaitFirst() throws Exception {
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.current() != null);
-        window.service().awaitIdle(60_000);
-        WaitForAsyncUtils.waitForFxEvents();
-        return window.current();
+        return settle();
     }
 
     /** The worker idle and its last state drawn: every published state reaches the JavaFX queue before idle. */
@@ -160,13 +158,12 @@ class MainWindowTest {
         assertEquals(s.text().original().size(), window.textPanel().cells().size());
         robot.clickOn("#sentence-field").push(KeyCode.CONTROL, KeyCode.A).write("The team won the final.")
                 .type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.current().text().sentence()
-                .equals("The team won the final."));
         s = settle();
+        assertEquals("The team won the final.", s.text().sentence());
         assertEquals(List.of("[CLS]", "the", "team", "won", "the", "final", ".", "[SEP]"), s.text().original());
         robot.clickOn("#token-3"); // "won"
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.current().dimension() == 384);
         s = settle();
+        assertEquals(384, s.dimension(), "one token of 384 coordinates is explored");
         assertTrue(s.text().selected()[3] && !s.text().selected()[2], "only the clicked token is explored");
         long v = s.version();
         robot.drag("#eigen-slider-0").moveBy(120, 0).release(javafx.scene.input.MouseButton.PRIMARY);
@@ -179,14 +176,14 @@ class MainWindowTest {
         awaitFirst();
         robot.clickOn("#tab-lipschitz");
         robot.clickOn("#estimate-lipschitz");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.representation().lastCurves() != null);
+        settle();
         assertEquals(9, window.representation().lastCurves().curves().size());
         WaitForAsyncUtils.asyncFx(window::openMatchWindow).get();
         WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("#match-start");
-        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> window.matchWindow().last() != null
-                && window.matchWindow().last().done());
+        settle(); // the idle contract includes the match
         var m = window.matchWindow().last();
+        assertTrue(m != null && m.done(), "the match ran to its end");
         assertTrue(m.distance() * 10 <= m.initialDistance(), m.initialDistance() + " -> " + m.distance());
         WaitForAsyncUtils.asyncFx(() -> window.matchWindow().stage().hide()).get();
     }
