@@ -13,7 +13,6 @@ import org.leafwalk.geometry.Lipschitz;
 import org.leafwalk.geometry.OutputSpec;
 import org.leafwalk.geometry.WalkSettings;
 import org.leafwalk.io.JsonFiles;
-import org.leafwalk.io.OutputPlan;
 import org.leafwalk.model.InputSpace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,14 +52,7 @@ final class LipschitzCommand implements Callable<Integer> {
             throw new IllegalArgumentException("ask for at least one direction (--eigen, --nulls, --random ≥ 0)");
         }
         var dtype = precisionOption.dataType();
-        Path modelDir = options.explore.model();
-        OutputPlan plan = new OutputPlan().input("model", modelDir);
-        if (!org.leafwalk.explore.References.isTextModel(modelDir)) {
-            plan.input("input image", options.input.resolve(modelDir));
-        } else if (!options.input.ref.startsWith("text:")) {
-            plan.input("input text", Path.of(options.input.ref));
-        }
-        plan.output("--csv", csv).check();
+        options.plan().output("--csv", csv).check();
         long t0 = System.nanoTime();
         var device = Explorer.Offline.device(common.device);
         try (Subject subject = Subject.open(Explorer.open(options.explore.model(), device, dtype), options,

@@ -15,4 +15,16 @@ final class SubjectOptions {
 
     @Mixin
     LayerOption layer;
+
+    /** A plan of the run's outputs that knows what it reads: the model folder, and the image or sentence file. */
+    org.leafwalk.io.OutputPlan plan() {
+        java.nio.file.Path modelDir = explore.model();
+        var plan = new org.leafwalk.io.OutputPlan().input("model", modelDir);
+        if (!org.leafwalk.explore.References.isTextModel(modelDir)) {
+            plan.input("input image", input.resolve(modelDir));
+        } else if (!input.ref.startsWith("text:")) {
+            plan.input("input text", java.nio.file.Path.of(input.ref));
+        }
+        return plan;
+    }
 }

@@ -16,7 +16,6 @@ import org.leafwalk.geometry.WalkSettings;
 import org.leafwalk.geometry.Walker;
 import org.leafwalk.explore.Exports;
 import org.leafwalk.explore.Recording;
-import org.leafwalk.explore.References;
 import org.leafwalk.explore.SessionFiles;
 import org.leafwalk.explore.Settings;
 import org.leafwalk.explore.TrajectoryEntry;
@@ -127,12 +126,7 @@ final class WalkCommand implements Callable<Integer> {
         settings.validate();
         Exports.GifOptions gifOpts = gif != null ? gifOptions.options() : null;
         Path modelDir = options.explore.model();
-        OutputPlan plan = new OutputPlan().input("model", modelDir);
-        if (!References.isTextModel(modelDir)) {
-            plan.input("input image", options.input.resolve(modelDir));
-        } else if (!options.input.ref.startsWith("text:")) {
-            plan.input("input text", Path.of(options.input.ref));
-        }
+        OutputPlan plan = options.plan();
         plan.output("--out", out).output("--csv", csv).output("--gif", gif).output("--session", session).check();
 
         long t0 = System.nanoTime();

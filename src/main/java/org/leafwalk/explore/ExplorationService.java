@@ -276,12 +276,7 @@ public final class ExplorationService implements AutoCloseable {
         if (setup != null) {
             doOpenText(setup);
         } else {
-            for (String n : img.notes()) {
-                notices.accept(Notice.info(file.getFileName() + ": " + n));
-            }
-            image = img;
-            inputPath = file;
-            restart();
+            adoptImage(file, img);
         }
         return null;
     }
@@ -995,6 +990,11 @@ public final class ExplorationService implements AutoCloseable {
             publish();
             return;
         }
+        adoptImage(file, img);
+    }
+
+    /** Makes a read image the walk's input, saying what was converted to read it. */
+    private void adoptImage(Path file, ImageInput img) {
         for (String n : img.notes()) {
             notices.accept(Notice.info(file.getFileName() + ": " + n));
         }

@@ -26,10 +26,6 @@ public final class Images {
 
     private Images() {}
 
-    public static BufferedImage read(Path file) {
-        return readFirstFrame(file, new java.util.ArrayList<>());
-    }
-
     /**
      * Reads an image file as intensities in [0,1], transparency composited onto {@code background} (sRGB, each in
      * [0,1]); every conversion is said in the result's notes.
