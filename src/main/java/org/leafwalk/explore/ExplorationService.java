@@ -254,14 +254,15 @@ public final class ExplorationService implements AutoCloseable {
             return m;
         }
         TextSetup setup = null;
+        TextTask sentence = null;
         Path file = null;
         ImageInput img = null;
         try {
             if (next.isText()) {
-                String sentence = inputRef == null || inputRef.isBlank() || inputRef.startsWith("sample:")
+                String text = inputRef == null || inputRef.isBlank() || inputRef.startsWith("sample:")
                         ? defaultSentence(next) : References.text(inputRef);
-                setup = textSetup == null ? TextSetup.of(sentence) : textSetup.withSentence(sentence);
-                next.textTask(setup, settings.topK()).close();
+                setup = textSetup == null ? TextSetup.of(text) : textSetup.withSentence(text);
+                sentence = next.textTask(setup, settings.topK());
             } else {
                 file = References.input(inputRef, modelDir);
                 img = next.loadImage(file);
@@ -273,8 +274,8 @@ public final class ExplorationService implements AutoCloseable {
             return m;
         }
         adoptModel(modelDir, next, false);
-        if (setup != null) {
-            doOpenText(setup);
+        if (sentence != null) {
+            adoptText(setup, sentence);
         } else {
             adoptImage(file, img);
         }
@@ -803,15 +804,16 @@ public final class ExplorationService implements AutoCloseable {
             return;
         }
         ImageInput img = null;
+        TextTask sentence = null;
         try {
             if (r.isText() != next.isText()) {
                 throw new org.leafwalk.io.InvalidInputException("it was recorded on " + (r.isText() ? "a text"
                         : "an image") + " model, and " + model + " is not one");
             }
             if (r.isText()) {
-                try (TextTask t = next.textTask(r.text(), r.settings().topK())) {
-                    SessionFiles.requireFits(r, t.inputDimension(), t.startPoint(), file.getFileName().toString());
-                }
+                sentence = next.textTask(r.text(), r.settings().topK());
+                SessionFiles.requireFits(r, sentence.inputDimension(), sentence.startPoint(),
+                        file.getFileName().toString());
             } else {
                 img = ImageInput.fromImage(r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()),
                         next.config());
@@ -819,6 +821,9 @@ public final class ExplorationService implements AutoCloseable {
                         file.getFileName().toString());
             }
         } catch (RuntimeException e) {
+            if (sentence != null) {
+                sentence.close();
+            }
             if (!sameModel) {
                 next.close();
             }
@@ -831,9 +836,7 @@ public final class ExplorationService implements AutoCloseable {
         }
         settings = r.settings();
         if (r.isText()) {
-            if (!doOpenText(r.text())) {
-                return;
-            }
+            adoptText(r.text(), sentence);
         } else {
             image = img;
             inputPath = Path.of(r.inputName());
@@ -962,6 +965,12 @@ public final class ExplorationService implements AutoCloseable {
             publish();
             return false;
         }
+        adoptText(setup, next);
+        return true;
+    }
+
+    /** Makes a sentence's task (made by the open model) the walk's, saying what it fell back to. */
+    private void adoptText(TextSetup setup, TextTask next) {
         closeTask();
         task = next;
         textSetup = setup;
@@ -970,7 +979,6 @@ public final class ExplorationService implements AutoCloseable {
             notices.accept(Notice.info(n));
         }
         restart();
-        return true;
     }
 
     private void doOpenImage(Path file) {
