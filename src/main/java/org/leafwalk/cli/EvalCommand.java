@@ -1,10 +1,10 @@
 package org.leafwalk.cli;
 
+import org.leafwalk.explore.Json;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.leafwalk.explore.Evaluation;
-import org.leafwalk.io.JsonFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
         o.put("confusion", e.confusion());
         o.put("seconds", e.seconds());
         // eval prints JSON either way: it is the command's output format
-        System.out.println(JsonFiles.toJson(o));
+        System.out.println(Json.text(o));
         return 0;
     }
 }

@@ -1,12 +1,12 @@
 package org.leafwalk.cli;
 
 import java.nio.file.Path;
-import org.leafwalk.geometry.OutputMetric;
-import org.leafwalk.geometry.WalkSettings;
-import org.leafwalk.model.InputSpace;
+import org.leafwalk.explore.Metric;
+import org.leafwalk.explore.Settings;
+import org.leafwalk.explore.Space;
 import picocli.CommandLine.Option;
 
-/** The model, the input and the metric: what inspect, walk and bench share. */
+/** The model, the input space and the metric: what inspect, walk and bench share; defaults from {@link Settings}. */
 final class ExploreOptions {
     @picocli.CommandLine.Mixin
     ModelOption modelOption;
@@ -15,31 +15,31 @@ final class ExploreOptions {
         return modelOption.path();
     }
 
-    @Option(names = "--space", defaultValue = "pixels", paramLabel = "SPACE",
-            description = "pixels or embeddings (default: ${DEFAULT-VALUE}).")
-    String space;
+    @Option(names = "--space", paramLabel = "SPACE", description = "pixels or embeddings (default: ${DEFAULT-VALUE}).")
+    String space = Settings.DEFAULTS.space().id();
 
-    @Option(names = "--metric", defaultValue = "logits", paramLabel = "M",
+    @Option(names = "--metric", paramLabel = "M",
             description = "logits, probs, fisher or representation (default: ${DEFAULT-VALUE}).")
-    String metric;
+    String metric = Settings.DEFAULTS.metric().id();
 
-    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K",
+    @Option(names = "--top-k", paramLabel = "K",
             description = "Classes the class metrics see, chosen at the start (default: all up to 10).")
-    int topK;
+    int topK = Settings.DEFAULTS.topK();
 
-    @Option(names = "--tau", defaultValue = "1e-6", paramLabel = "T",
+    @Option(names = "--tau", paramLabel = "T",
             description = "Relative null threshold: λ ≤ τ·λmax counts as zero (default: ${DEFAULT-VALUE}).")
-    double tau;
+    double tau = Settings.DEFAULTS.tau();
 
-    InputSpace inputSpace() {
-        return InputSpace.parse(space);
+    Space inputSpace() {
+        return Space.parse(space);
     }
 
-    OutputMetric outputMetric() {
-        return OutputMetric.parse(metric);
+    Metric outputMetric() {
+        return Metric.parse(metric);
     }
 
-    WalkSettings settings() {
-        return WalkSettings.defaults().withMetric(outputMetric()).withTopK(topK).withTau(tau);
+    /** The settings these options give, the rest the defaults. */
+    Settings settings() {
+        return Settings.DEFAULTS.withSpace(inputSpace()).withMetric(outputMetric()).withTopK(topK).withTau(tau);
     }
 }

@@ -1,5 +1,6 @@
 package org.leafwalk.cli;
 
+import org.leafwalk.explore.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,11 +12,9 @@ import org.leafwalk.explore.Exports;
 import org.leafwalk.explore.Recording;
 import org.leafwalk.explore.SessionFiles;
 import org.leafwalk.explore.TrajectoryExport;
-import org.leafwalk.io.JsonFiles;
-import org.leafwalk.io.OutputPlan;
-import org.leafwalk.model.ImageInput;
-import org.leafwalk.model.InputSpace;
-import org.leafwalk.model.TextTask;
+import org.leafwalk.explore.OutputPlan;
+import org.leafwalk.explore.Space;
+import org.leafwalk.explore.Subject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,7 +58,7 @@ final class ExportCommand implements Callable<Integer> {
             System.err.println("leafwalk: warning: the model's weights changed since the session was saved "
                     + "(exporting the recorded values; reopen it in the window to recompute)");
         }
-        boolean needModel = r.isText() || r.settings().space() == InputSpace.EMBEDDINGS;
+        boolean needModel = r.isText() || r.settings().space() == Space.EMBEDDINGS;
         try (Explorer ex = needModel ? Explorer.open(Path.of(r.modelPath()), common.device) : null) {
             requireFits(r, ex);
             if (csv != null) {
@@ -87,7 +86,7 @@ final class ExportCommand implements Callable<Integer> {
         o.put("model_changed", loaded.modelChanged());
         o.put("written", written);
         if (common.json) {
-            System.out.println(JsonFiles.toJson(o));
+            System.out.println(Json.text(o));
         } else {
             written.forEach(f -> System.out.println("wrote " + f));
         }
@@ -96,25 +95,10 @@ final class ExportCommand implements Callable<Integer> {
 
     /** The session's points must be points of the model's input space (and a text session's sentence its own). */
     private void requireFits(Recording r, Explorer ex) {
-        String source = session.toString();
-        if (r.isText()) {
-            if (!ex.isText()) {
-                throw new IllegalArgumentException(source + ": a text walk, but " + r.modelPath()
-                        + " is an image model");
-            }
-            try (TextTask t = ex.textTask(r.text(), r.settings().topK())) {
-                SessionFiles.requireFits(r, t.inputDimension(), t.startPoint(), source);
-            }
-        } else if (ex != null) {
-            if (ex.isText()) {
-                throw new IllegalArgumentException(source + ": an image walk, but " + r.modelPath()
-                        + " is a text model");
-            }
-            ImageInput img = ImageInput.fromImage(r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()),
-                    ex.config());
-            SessionFiles.requireFits(r, ex.startPoint(img, InputSpace.EMBEDDINGS).length, null, source);
+        if (ex != null) {
+            Subject.fromRecording(ex, Path.of(r.modelPath()), r, session.toString()).close();
         } else {
-            SessionFiles.requireFits(r, r.channels() * r.size() * r.size(), null, source);
+            SessionFiles.requireFits(r, r.channels() * r.size() * r.size(), null, session.toString());
         }
     }
 }

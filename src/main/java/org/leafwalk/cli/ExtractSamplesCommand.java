@@ -1,14 +1,10 @@
 package org.leafwalk.cli;
 
-import java.awt.image.BufferedImage;
+import org.leafwalk.explore.Datasets;
+import org.leafwalk.explore.Json;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.leafwalk.io.Idx;
-import org.leafwalk.io.Images;
-import org.leafwalk.io.LabeledImages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,31 +31,9 @@ final class ExtractSamplesCommand implements Callable<Integer> {
         if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a file; extract-samples writes a folder");
         }
-        LabeledImages d = Idx.readSplit(data, split);
-        int classes = d.maxLabel() + 1;
-        int[] taken = new int[classes];
-        List<String> written = new ArrayList<>();
-        for (int i = 0; i < d.count(); i++) {
-            int l = d.label(i);
-            if (taken[l] >= perClass) {
-                continue;
-            }
-            taken[l]++;
-            BufferedImage img = new BufferedImage(d.cols(), d.rows(), BufferedImage.TYPE_BYTE_GRAY);
-            for (int y = 0; y < d.rows(); y++) {
-                for (int x = 0; x < d.cols(); x++) {
-                    img.getRaster().setSample(x, y, 0, d.pixels()[i * d.pixelsPerImage() + y * d.cols() + x] & 0xff);
-                }
-            }
-            String name = labels != null && l < labels.size()
-                    ? labels.get(l).trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") : null;
-            String file = String.format("%d-%s%05d.png", l, name == null ? "" : name + "-", i);
-            Images.writePng(out.resolve(file), img);
-            written.add(file);
-        }
-        written.sort(null);
+        List<String> written = Datasets.extractSamples(data, split, perClass, labels, out);
         if (common.json) {
-            System.out.println(org.leafwalk.io.JsonFiles.toJson(written));
+            System.out.println(Json.text(written));
         } else {
             written.forEach(System.out::println);
         }

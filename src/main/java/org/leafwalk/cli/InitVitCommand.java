@@ -1,10 +1,10 @@
 package org.leafwalk.cli;
 
+import org.leafwalk.explore.Json;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.leafwalk.io.JsonFiles;
-import org.leafwalk.model.VitCheckpoints;
+import org.leafwalk.explore.RandomModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,16 +38,13 @@ final class InitVitCommand implements Callable<Integer> {
             throw new IllegalArgumentException("every size of init-vit must be ≥ 1");
         }
         ModelFolders.refuseExisting(out, force, "--out");
-        if (imageSize % patchSize != 0 || hidden % heads != 0) {
-            throw new IllegalArgumentException("image size must be a multiple of patch size and hidden of heads");
-        }
-        VitCheckpoints.writeRandom(out, new VitCheckpoints.Shape(imageSize, patchSize, channels, hidden, layers,
-                heads, mlp, labels), seed, true, true);
+        int tokens = RandomModels.writeVit(out, imageSize, patchSize, channels, hidden, layers, heads, mlp, labels,
+                seed);
         Map<String, Object> o = Json.object();
         o.put("out", out.toString());
-        o.put("tokens", (imageSize / patchSize) * (imageSize / patchSize) + 1);
+        o.put("tokens", tokens);
         if (common.json) {
-            System.out.println(JsonFiles.toJson(o));
+            System.out.println(Json.text(o));
         } else {
             System.out.println("wrote random ViT to " + out);
         }

@@ -5,16 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.leafwalk.explore.Explorer;
+import org.leafwalk.explore.Json;
 import org.leafwalk.explore.Readout;
-import org.leafwalk.geometry.Linearization;
-import org.leafwalk.geometry.Spectrum;
-import org.leafwalk.geometry.Walker;
-import org.leafwalk.io.JsonFiles;
-import org.leafwalk.model.EmbeddingDecoding;
-import org.leafwalk.model.BertConfig;
-import org.leafwalk.model.TextDecoding;
-import org.leafwalk.model.TextTask;
-import org.leafwalk.model.InputSpace;
+import org.leafwalk.explore.Session;
+import org.leafwalk.explore.Settings;
+import org.leafwalk.explore.SpectrumSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -30,38 +25,26 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        try (Subject subject = Subject.open(Explorer.open(options.explore.model(), common.device), options,
-                options.explore.topK)) {
-            Explorer ex = subject.ex;
-            TextTask task = subject.task;
-            InputSpace space = subject.space;
-            double[] start = subject.start();
-            Walker w = subject.walker(options.explore.settings(), start, false);
-            Linearization lin = w.current();
-            Spectrum s = lin.spectrum();
-            Readout r = subject.readout(lin.output());
+        Settings settings = options.settings().validate();
+        try (Explorer ex = Explorer.open(options.explore.model(), common.device);
+                Session session = new Session(options.explore.modelOption.ref, options.explore.model(),
+                        options.open(ex, settings), settings)) {
+            var subject = session.subject();
+            SpectrumSummary s = session.spectrum();
+            Readout r = session.readout();
             List<String> notes = subject.notes();
             Map<String, Object> o = Json.object();
             o.put("model", options.explore.model().toString());
-            o.put("input", subject.inputName());
+            o.put("input", subject.inputReference());
             o.put("notes", notes);
-            if (task != null) {
-                BertConfig c = ex.textModel().config();
-                o.put("architecture", Map.of("layers", c.numLayers(), "hidden_size", c.hiddenSize(), "heads",
-                        c.numHeads(), "intermediate_size", c.intermediateSize(), "vocabulary", c.vocabSize(),
-                        "head", ex.textModel().head().name().toLowerCase(java.util.Locale.ROOT)));
-                o.put("task", task.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-                o.put("labels", task.labels());
-                o.put("tokens", List.of(task.input().tokens()));
-                o.put("explored_positions", Arrays.stream(task.selected()).boxed().toList());
-            }
+            subject.describe(o, true);
             o.put("device", ex.deviceName());
-            o.put("space", space.id());
-            o.put("metric", options.explore.outputMetric().id());
-            if (subject.layer > 0) {
-                o.put("layer", subject.layer);
+            o.put("space", subject.space().id());
+            o.put("metric", session.settings().metric().id());
+            if (subject.layer() > 0) {
+                o.put("layer", subject.layer());
             }
-            o.put("selected_outputs", Arrays.stream(w.spec().columns()).boxed().toList());
+            o.put("selected_outputs", Arrays.stream(s.selectedOutputs()).boxed().toList());
             o.put("logits", Json.list(r.logits()));
             o.put("probabilities", Json.list(r.probabilities()));
             o.put("prediction", Json.prediction(r));
@@ -69,38 +52,21 @@ final class InspectCommand implements Callable<Integer> {
             o.put("rank", s.rank());
             o.put("null_dimension", s.dimension() - s.rank());
             o.put("tau", s.tau());
-            o.put("eigenvalues", Json.list(s.nonzeroEigenvalues()));
-            o.put("gram_eigenvalues", Json.list(s.eigenvalues()));
-            if (task != null) {
-                TextDecoding dec = task.decode(start);
-                Map<String, Object> d = Json.object();
-                d.put("nearest_tokens", List.of(dec.nearest()));
-                d.put("residuals", Json.list(dec.residual()));
-                d.put("text", dec.decodedText());
-                o.put("decoding", d);
-            } else if (space == InputSpace.EMBEDDINGS) {
-                EmbeddingDecoding dec = ex.decode(start);
-                Map<String, Object> d = Json.object();
-                d.put("relative_residual", dec.relativeResidual());
-                d.put("residual_norm", dec.residualNorm());
-                d.put("cls_deviation", dec.clsDeviation());
-                o.put("decoding", d);
-            }
+            o.put("eigenvalues", Json.list(s.eigenvalues()));
+            o.put("gram_eigenvalues", Json.list(s.gramEigenvalues()));
+            subject.describeDecoding(o, session.trajectory().startPoint(), "decoding", false);
             o.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
             if (common.json) {
-                System.out.println(JsonFiles.toJson(o));
+                System.out.println(Json.text(o));
             } else {
-                if (task != null) {
-                    System.out.println("tokens: " + String.join(" ", task.input().tokens()) + "  ("
-                            + task.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")");
-                }
+                subject.describeLine().ifPresent(System.out::println);
                 printHuman(r, s, notes, subject.labels());
             }
         }
         return 0;
     }
 
-    private void printHuman(Readout r, Spectrum s, List<String> notes, List<String> labels) {
+    private void printHuman(Readout r, SpectrumSummary s, List<String> notes, List<String> labels) {
         for (String n : notes) {
             System.out.println("note: " + n);
         }
@@ -113,7 +79,7 @@ final class InspectCommand implements Callable<Integer> {
         System.out.printf("input dimension n = %d, rank G = %d, null space dimension = %d%n", s.dimension(),
                 s.rank(), s.dimension() - s.rank());
         System.out.print("eigenvalues:");
-        for (double v : s.nonzeroEigenvalues()) {
+        for (double v : s.eigenvalues()) {
             System.out.printf(" %.4g", v);
         }
         System.out.println();

@@ -64,9 +64,7 @@ public final class Main implements Runnable {
 
     static String describe(Throwable ex) {
         String m = ex.getMessage();
-        boolean expected = ex instanceof org.leafwalk.io.InvalidInputException
-                || ex instanceof IllegalArgumentException
-                || ex instanceof org.leafwalk.geometry.GeometryException;
+        boolean expected = org.leafwalk.explore.Errors.expected(ex);
         if (m == null || m.isBlank()) {
             m = ex.getClass().getSimpleName();
         }

@@ -1,6 +1,6 @@
 package org.leafwalk.cli;
 
-import ai.djl.ndarray.types.DataType;
+import org.leafwalk.explore.Explorer;
 import picocli.CommandLine.Option;
 
 /** --precision for the estimates whose small differences float32 would round away (match, lipschitz). */
@@ -9,11 +9,8 @@ final class PrecisionOption {
             description = "float64 (default: small differences are not lost in float32 rounding) or float32.")
     String precision;
 
-    DataType dataType() {
-        return switch (precision) {
-            case "float64" -> DataType.FLOAT64;
-            case "float32" -> DataType.FLOAT32;
-            default -> throw new IllegalArgumentException("--precision is float64 or float32, not " + precision);
-        };
+    /** The precision asked for, checked. */
+    String checked() {
+        return Explorer.requirePrecision(precision);
     }
 }

@@ -1,5 +1,11 @@
 package org.leafwalk.cli;
 
+import java.nio.file.Path;
+import org.leafwalk.explore.Explorer;
+import org.leafwalk.explore.OutputPlan;
+import org.leafwalk.explore.References;
+import org.leafwalk.explore.Settings;
+import org.leafwalk.explore.Subject;
 import picocli.CommandLine.Mixin;
 
 /** What inspect, walk and lipschitz read to open their {@link Subject}: model and metric, input, text, layer. */
@@ -16,14 +22,28 @@ final class SubjectOptions {
     @Mixin
     LayerOption layer;
 
+    /** The settings the options give (the rest the defaults). */
+    Settings settings() {
+        return explore.settings().withLayer(layer.layer);
+    }
+
+    /** Reads the input for the opened model: a sentence for a text model, else an image. */
+    Subject open(Explorer model, Settings settings) {
+        Path dir = explore.model();
+        if (model.isText()) {
+            return Subject.open(model, dir, input.ref, text.setup(input.ref), settings);
+        }
+        return Subject.open(model, dir, input.ref, null, settings);
+    }
+
     /** A plan of the run's outputs that knows what it reads: the model folder, and the image or sentence file. */
-    org.leafwalk.io.OutputPlan plan() {
-        java.nio.file.Path modelDir = explore.model();
-        var plan = new org.leafwalk.io.OutputPlan().input("model", modelDir);
-        if (!org.leafwalk.explore.References.isTextModel(modelDir)) {
+    OutputPlan plan() {
+        Path modelDir = explore.model();
+        var plan = new OutputPlan().input("model", modelDir);
+        if (!References.isTextModel(modelDir)) {
             plan.input("input image", input.resolve(modelDir));
         } else if (!input.ref.startsWith("text:")) {
-            plan.input("input text", java.nio.file.Path.of(input.ref));
+            plan.input("input text", Path.of(input.ref));
         }
         return plan;
     }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.leafwalk.explore.References;
 import org.leafwalk.explore.TextSetup;
-import org.leafwalk.model.TextTask;
 import picocli.CommandLine.Option;
 
 /** What a text model's walk needs beyond the sentence: the explored tokens and the zero-shot labels. */
@@ -20,8 +19,8 @@ final class TextOptions {
     List<String> labels = new ArrayList<>();
 
     TextSetup setup(String inputRef) {
-        List<String> l = labels.isEmpty() ? TextTask.SENTIMENT_LABELS
-                : labels.size() == 1 && labels.get(0).equals("topic") ? TextTask.TOPIC_LABELS : labels;
+        List<String> l = labels.isEmpty() ? TextSetup.SENTIMENT_LABELS
+                : labels.size() == 1 && labels.get(0).equals("topic") ? TextSetup.TOPIC_LABELS : labels;
         if (inputRef.startsWith("sample:")) {
             throw new IllegalArgumentException("a text model reads a sentence: --input text:\"...\" or a .txt file");
         }

@@ -48,7 +48,7 @@ final class UiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        org.leafwalk.io.OutputPlan plan = new org.leafwalk.io.OutputPlan().input("model", model.path())
+        org.leafwalk.explore.OutputPlan plan = new org.leafwalk.explore.OutputPlan().input("model", model.path())
                 .input("session", session);
         if (input != null && !input.startsWith("text:") && !input.startsWith("sample:")) {
             plan.input("input", Path.of(input));
@@ -56,7 +56,7 @@ final class UiCommand implements Callable<Integer> {
         plan.output("--screenshot", screenshot).output("--classroom-screenshot", classroomScreenshot)
                 .output("--match-screenshot", matchScreenshot).output("--benchmark", benchmark).check();
         LeafwalkApp.launch(new LeafwalkApp.Options(model.path(), input, device, screenshot,
-                classroomScreenshot, demoDistance, org.leafwalk.model.InputSpace.parse(space).id(), matchScreenshot,
+                classroomScreenshot, demoDistance, org.leafwalk.explore.Space.parse(space).id(), matchScreenshot,
                 benchmark, session));
         if (LeafwalkApp.failure() != null) {
             System.err.println("leafwalk: error: " + LeafwalkApp.failure());

@@ -7,26 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.leafwalk.explore.Explorer;
-import org.leafwalk.explore.Readout;
-import org.leafwalk.geometry.Algorithm;
-import org.leafwalk.geometry.GeometryException;
-import org.leafwalk.geometry.StepOutcome;
-import org.leafwalk.geometry.StepPolicy;
-import org.leafwalk.geometry.WalkSettings;
-import org.leafwalk.geometry.Walker;
 import org.leafwalk.explore.Exports;
+import org.leafwalk.explore.Json;
+import org.leafwalk.explore.OutputPlan;
+import org.leafwalk.explore.Readout;
 import org.leafwalk.explore.Recording;
+import org.leafwalk.explore.Session;
 import org.leafwalk.explore.SessionFiles;
 import org.leafwalk.explore.Settings;
+import org.leafwalk.explore.StepLength;
+import org.leafwalk.explore.Subject;
 import org.leafwalk.explore.TrajectoryEntry;
 import org.leafwalk.explore.TrajectoryExport;
-import org.leafwalk.io.Images;
-import org.leafwalk.io.JsonFiles;
-import org.leafwalk.io.OutputPlan;
-import org.leafwalk.model.ImageInput;
-import org.leafwalk.model.TextDecoding;
-import org.leafwalk.model.TextTask;
-import org.leafwalk.model.InputSpace;
+import org.leafwalk.explore.WalkAlgorithm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,21 +34,21 @@ final class WalkCommand implements Callable<Integer> {
     @Mixin
     SubjectOptions options;
 
-    @Option(names = "--algo", defaultValue = "simec", description = "simec or simexp (default: ${DEFAULT-VALUE}).")
-    String algo;
+    @Option(names = "--algo", description = "simec or simexp (default: ${DEFAULT-VALUE}).")
+    String algo = Settings.DEFAULTS.algorithm().id();
 
     @Option(names = "--steps", defaultValue = "100", description = "Number of steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--eta", defaultValue = "1", description = "Step scale η (default: ${DEFAULT-VALUE}).")
-    double eta;
+    @Option(names = "--eta", description = "Step scale η (default: ${DEFAULT-VALUE}).")
+    double eta = Settings.DEFAULTS.eta();
 
-    @Option(names = "--step-policy", defaultValue = "paper",
+    @Option(names = "--step-policy",
             description = "paper, authors-code, fixed or output-speed (default: ${DEFAULT-VALUE}).")
-    String policy;
+    String policy = Settings.DEFAULTS.policy().id();
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    long seed = Settings.DEFAULTS.seed();
 
     @Option(names = "--uncorrected", description = "SiMEC without the retraction onto the level set (as the papers measured).")
     boolean uncorrected;
@@ -73,8 +66,12 @@ final class WalkCommand implements Callable<Integer> {
     @Option(names = "--embedding-bounds", description = "Clamp embedding coordinates to what pixels in [0,1] can produce.")
     boolean embeddingBounds;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also write the trajectory JSON here.")
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write this document (what --json prints) here.")
     Path out;
+
+    @Option(names = "--trajectory-json", paramLabel = "FILE",
+            description = "Write the trajectory as JSON, as the window's export and `export --trajectory-json` do.")
+    Path trajectoryJson;
 
     @Option(names = "--gif", paramLabel = "FILE", description = "Write an animated GIF of the walk.")
     Path gif;
@@ -88,18 +85,14 @@ final class WalkCommand implements Callable<Integer> {
     @Mixin
     GifOptionsMixin gifOptions;
 
-    private static double[] head(double[] a) {
-        return java.util.Arrays.copyOf(a, Math.min(10, a.length));
-    }
-
     /** The walk as far as it went: its steps, and why it ended early (null: it walked every step). */
-    private record Walked(List<Map<String, Object>> rows, List<TrajectoryEntry> entries, int changes, double walkMs,
-            String failed, String interrupted) {}
+    private record Walked(List<Map<String, Object>> rows, int changes, double walkMs, String failed,
+            String interrupted) {}
 
     @Override
     public Integer call() {
         // every option is checked before the model opens, so nothing runs only to be refused at the end
-        Algorithm algorithm = Algorithm.parse(algo);
+        WalkAlgorithm algorithm = WalkAlgorithm.parse(algo);
         boolean random = direction.equalsIgnoreCase("random");
         int slider;
         try {
@@ -113,43 +106,42 @@ final class WalkCommand implements Callable<Integer> {
         if (steps < 0) {
             throw new IllegalArgumentException("--steps must be ≥ 0, got " + steps);
         }
-        int block = switch (variant) {
-            case "global" -> 0;
-            case "token-blocks" -> -1;
+        boolean blocks = switch (variant) {
+            case "global" -> false;
+            case "token-blocks" -> true;
             default -> throw new IllegalArgumentException("unknown variant '" + variant + "' (global, token-blocks)");
         };
-        if (!Double.isFinite(eta) || eta <= 0) {
-            throw new IllegalArgumentException("--eta " + eta + ": the step scale must be a positive number");
-        }
-        WalkSettings settings = options.explore.settings().withPolicy(StepPolicy.parse(policy), eta).withSeed(seed)
-                .withCorrected(!uncorrected).withRandomChoice(random).withTokenBlock(block);
-        settings.validate();
+        Settings settings = options.settings().withAlgorithm(algorithm).withStep(StepLength.parse(policy), eta)
+                .withSeed(seed).withCorrected(!uncorrected).withRandomChoice(random).withTokenBlocks(blocks)
+                .withEmbeddingBounds(embeddingBounds).validate();
         Exports.GifOptions gifOpts = gif != null ? gifOptions.options() : null;
         Path modelDir = options.explore.model();
         OutputPlan plan = options.plan();
-        plan.output("--out", out).output("--csv", csv).output("--gif", gif).output("--session", session).check();
+        plan.output("--out", out).output("--csv", csv).output("--trajectory-json", trajectoryJson)
+                .output("--gif", gif).output("--session", session).check();
 
         long t0 = System.nanoTime();
-        try (Subject subject = Subject.open(Explorer.open(modelDir, common.device), options, settings.topK());
+        try (Explorer ex = Explorer.open(modelDir, common.device);
+                Session walk = new Session(options.explore.modelOption.ref, modelDir, options.open(ex, settings),
+                        settings);
                 Interrupts interrupts = Interrupts.install()) {
-            Walker w = subject.walker(settings, subject.start(), embeddingBounds);
-            Readout start = subject.readout(w.current().output());
-            Walked walked = walk(subject, w, algorithm, slider, start, interrupts);
-            Readout end = subject.readout(w.settle().output());
-            Map<String, Object> o = document(subject, w, settings, algorithm, start, end, walked, t0);
-            stage(plan, subject, settings, algorithm, walked, o, gifOpts);
+            Readout start = walk.trajectory().startReadout();
+            Walked walked = walk(walk, algorithm, slider, start, interrupts);
+            Readout end = walk.settle(false);
+            Map<String, Object> o = document(walk, start, end, walked, t0);
+            stage(plan, walk, walked, o, gifOpts);
             String incomplete = walked.interrupted() != null ? walked.interrupted() : walked.failed();
             if (incomplete == null) {
                 plan.commit();
             } else if (plan.hasStaged()) {
                 for (Path[] kept : plan.commitAside(walked.interrupted() != null ? "interrupted" : "partial")) {
-                    int n = walked.entries().size() - 1;
+                    int n = walked.rows().size();
                     System.err.println("leafwalk: " + (OutputPlan.exists(kept[0]) ? "kept " + kept[0]
                             + " as it was; " : "") + "the " + n + (n == 1 ? " step" : " steps") + " walked "
                             + (n == 1 ? "is" : "are") + " in " + kept[1]);
                 }
             }
-            print(o, walked, start, end, algorithm, subject);
+            print(o, walked, start, end, walk);
             if (walked.interrupted() != null) {
                 System.err.println("leafwalk: walk interrupted by " + walked.interrupted() + " after "
                         + walked.rows().size() + " of " + steps + " steps");
@@ -164,11 +156,7 @@ final class WalkCommand implements Callable<Integer> {
     }
 
     /** Walks the steps asked for, with progress on stderr, until done, a step is refused, or a signal asks to stop. */
-    private Walked walk(Subject subject, Walker w, Algorithm algorithm, int slider, Readout start,
-            Interrupts interrupts) {
-        List<TrajectoryEntry> entries = new ArrayList<>();
-        entries.add(new TrajectoryEntry(0, "start", 0, w.current().point(), start.probabilities(), start.prediction(),
-                head(w.current().spectrum().nonzeroEigenvalues()), 0, 0));
+    private Walked walk(Session walk, WalkAlgorithm algorithm, int slider, Readout start, Interrupts interrupts) {
         List<Map<String, Object>> rows = new ArrayList<>();
         String failed = null;
         int changes = 0;
@@ -176,84 +164,67 @@ final class WalkCommand implements Callable<Integer> {
         long tw = System.nanoTime();
         try (Progress progress = steps > 0 ? Progress.start(algorithm.id() + " walk", steps, "steps") : null) {
             for (int i = 0; i < steps && !interrupts.requested(); i++) {
-                StepOutcome so;
+                Session.Step s;
                 try {
-                    so = w.step(algorithm, slider, 1);
-                } catch (GeometryException e) {
+                    s = walk.step(algorithm, slider, 1, Double.POSITIVE_INFINITY);
+                } catch (Session.StepRefused e) {
                     failed = "step " + (i + 1) + " refused: " + e.getMessage();
                     break;
                 }
-                Readout r = subject.readout(so.state().output());
+                Readout r = s.readout();
+                TrajectoryEntry e = s.entry();
                 if (r.prediction() != prev) {
                     changes++;
                     prev = r.prediction();
                 }
                 Map<String, Object> row = Json.object();
-                row.put("step", so.step());
-                row.put("direction", so.direction());
+                row.put("step", e.step());
+                row.put("direction", e.direction());
                 row.put("prediction", Json.prediction(r));
                 row.put("probabilities", Json.list(r.probabilities()));
-                row.put("eigenvalues", Json.head(so.state().spectrum().nonzeroEigenvalues(), 10));
-                row.put("delta", so.delta());
-                row.put("distance", so.distance());
-                row.put("kl_from_start", r.klFrom(start));
-                row.put("correction", so.correction());
+                row.put("eigenvalues", Json.list(e.topEigenvalues()));
+                row.put("delta", e.delta());
+                row.put("distance", e.distance());
+                row.put("kl_from_start", e.kl());
+                row.put("correction", s.correction());
                 rows.add(row);
-                entries.add(new TrajectoryEntry(so.step(), so.direction(), so.delta(), so.point(), r.probabilities(),
-                        r.prediction(), head(so.state().spectrum().nonzeroEigenvalues()), r.klFrom(start),
-                        so.distance()));
                 progress.step();
                 progress.message(r.label() + String.format(java.util.Locale.ROOT, " p=%.3f",
                         r.probabilities()[r.prediction()]));
             }
         }
-        return new Walked(rows, entries, changes, (System.nanoTime() - tw) / 1e6, failed, interrupts.which());
+        return new Walked(rows, changes, (System.nanoTime() - tw) / 1e6, failed, interrupts.which());
     }
 
-    private Map<String, Object> document(Subject subject, Walker w, WalkSettings settings, Algorithm algorithm,
-            Readout start, Readout end, Walked walked, long t0) {
+    private Map<String, Object> document(Session walk, Readout start, Readout end, Walked walked, long t0) {
         List<Map<String, Object>> rows = walked.rows();
         double finalDistance = rows.isEmpty() ? 0.0 : (double) rows.get(rows.size() - 1).get("distance");
-        TextTask task = subject.task;
+        Subject subject = walk.subject();
+        Settings settings = walk.settings();
         Map<String, Object> o = Json.object();
         o.put("model", options.explore.model().toString());
-        o.put("input", subject.inputName());
+        o.put("input", subject.inputReference());
         o.put("notes", subject.notes());
-        if (task != null) {
-            o.put("task", task.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-            o.put("tokens", List.of(task.input().tokens()));
-            o.put("explored_positions", java.util.Arrays.stream(task.selected()).boxed().toList());
-            TextDecoding dec = task.decode(w.current().point());
-            Readout again = Readout.of(dec.decodedOutput(), task.labels());
-            Map<String, Object> d = Json.object();
-            d.put("nearest_tokens", List.of(dec.nearest()));
-            d.put("residuals", Json.list(dec.residual()));
-            if (dec.viaHead() != null) {
-                d.put("head_tokens", List.of(dec.viaHead()));
-            }
-            d.put("changed_tokens", dec.changedCount());
-            d.put("text", dec.decodedText());
-            d.put("prediction", Json.prediction(again));
-            o.put("decoded", d);
+        subject.describe(o, false);
+        subject.describeDecoding(o, walk.point(), "decoded", true);
+        o.put("device", subject.model().deviceName());
+        o.put("space", subject.space().id());
+        o.put("metric", settings.metric().id());
+        if (subject.layer() > 0) {
+            o.put("layer", subject.layer());
         }
-        o.put("device", subject.ex.deviceName());
-        o.put("space", subject.space.id());
-        o.put("metric", options.explore.outputMetric().id());
-        if (subject.layer > 0) {
-            o.put("layer", subject.layer);
-        }
-        o.put("algorithm", algorithm.id());
+        o.put("algorithm", settings.algorithm().id());
         o.put("step_policy", settings.policy().id());
-        o.put("eta", eta);
+        o.put("eta", settings.eta());
         o.put("tau", settings.tau());
-        o.put("seed", seed);
+        o.put("seed", settings.seed());
         o.put("corrected", settings.corrected());
-        o.put("variant", variant);
+        o.put("variant", settings.variant());
         o.put("direction", direction);
-        o.put("dimension", w.current().spectrum().dimension());
-        o.put("start", Map.of("prediction", Json.prediction(start), "probabilities",
+        o.put("dimension", walk.dimension());
+        o.put("start", Json.of("prediction", Json.prediction(start), "probabilities",
                 Json.list(start.probabilities())));
-        o.put("final", Map.of("prediction", Json.prediction(end), "probabilities", Json.list(end.probabilities()),
+        o.put("final", Json.of("prediction", Json.prediction(end), "probabilities", Json.list(end.probabilities()),
                 "distance", finalDistance));
         o.put("prediction_changes", walked.changes());
         o.put("steps", rows);
@@ -273,62 +244,45 @@ final class WalkCommand implements Callable<Integer> {
     }
 
     /** Every file asked for, as bytes: written together once the walk has ended. */
-    private void stage(OutputPlan plan, Subject subject, WalkSettings settings, Algorithm algorithm, Walked walked,
-            Map<String, Object> o, Exports.GifOptions gifOpts) {
+    private void stage(OutputPlan plan, Session walk, Walked walked, Map<String, Object> o,
+            Exports.GifOptions gifOpts) {
         if (out != null) {
-            plan.stage(out, (JsonFiles.toJson(o) + "\n").getBytes(StandardCharsets.UTF_8));
+            plan.stage(out, (Json.text(o) + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        if (gif == null && csv == null && session == null) {
+        if (gif == null && csv == null && session == null && trajectoryJson == null) {
             return;
         }
-        Recording rec = recording(subject, settings, algorithm, walked.entries());
+        Recording rec = walk.recording();
         if (csv != null) {
             plan.stage(csv, TrajectoryExport.csv(rec).getBytes(StandardCharsets.UTF_8));
+        }
+        if (trajectoryJson != null) {
+            plan.stage(trajectoryJson, TrajectoryExport.json(rec).getBytes(StandardCharsets.UTF_8));
         }
         if (session != null) {
             String why = walked.interrupted() != null ? interruptedNote(walked) : walked.failed();
             plan.stage(session, SessionFiles.encode(rec, why).getBytes(StandardCharsets.UTF_8));
         }
         if (gif != null) {
-            try (var drawer = subject.task != null ? Exports.textDrawer(subject.task) : Exports.drawer(rec, subject.ex)) {
+            try (var drawer = walk.subject().drawer(rec)) {
                 plan.stage(gif, Exports.gifBytes(rec, drawer, gifOpts));
             }
         }
     }
 
-    private Recording recording(Subject subject, WalkSettings settings, Algorithm algorithm,
-            List<TrajectoryEntry> entries) {
-        Settings record = new Settings(subject.space, settings.metric(), settings.topK(), algorithm,
-                settings.policy(), settings.eta(), settings.tau(), settings.corrected(), seed,
-                settings.nullDirections()).withLayer(Math.max(subject.layer, 0));
-        Path model = options.explore.model();
-        String ref = options.explore.modelOption.ref;
-        String path = model.toAbsolutePath().toString();
-        String sha = SessionFiles.weightsSha256(model);
-        if (subject.task != null) {
-            TextTask task = subject.task;
-            return new Recording(ref, path, sha, task.input().text(), new byte[0], record, task.labels(), 0, 0,
-                    entries.size() - 1, entries, options.text.setup(options.input.ref).withSelected(task.selected()));
-        }
-        var cfg = subject.ex.config();
-        return new Recording(ref, path, sha, subject.imageFile.getFileName().toString(),
-                Images.encodePng(ImageInput.toImage(subject.image.pixels(), cfg.numChannels(), cfg.imageSize())),
-                record, cfg.labels(), cfg.numChannels(), cfg.imageSize(), entries.size() - 1, entries);
-    }
-
-    private void print(Map<String, Object> o, Walked walked, Readout start, Readout end, Algorithm algorithm,
-            Subject subject) {
+    private void print(Map<String, Object> o, Walked walked, Readout start, Readout end, Session walk) {
         if (common.json) {
-            System.out.println(JsonFiles.toJson(o));
+            System.out.println(Json.text(o));
             return;
         }
         List<Map<String, Object>> rows = walked.rows();
         double finalDistance = rows.isEmpty() ? 0.0 : (double) rows.get(rows.size() - 1).get("distance");
         System.out.printf("%s walk, %d steps in %s space (%s metric): %s (p=%.4f) -> %s (p=%.4f), "
                         + "distance %.4g, %d prediction changes, %.1f ms/step%n",
-                algorithm.id(), rows.size(), subject.space.id(), options.explore.outputMetric().id(), start.label(),
-                start.probabilities()[start.prediction()], end.label(), end.probabilities()[end.prediction()],
-                finalDistance, walked.changes(), rows.isEmpty() ? 0 : walked.walkMs() / rows.size());
+                walk.settings().algorithm().id(), rows.size(), walk.subject().space().id(),
+                walk.settings().metric().id(), start.label(), start.probabilities()[start.prediction()], end.label(),
+                end.probabilities()[end.prediction()], finalDistance, walked.changes(),
+                rows.isEmpty() ? 0 : walked.walkMs() / rows.size());
         if (out != null && walked.failed() == null && walked.interrupted() == null) {
             System.out.println("trajectory written to " + out);
         }

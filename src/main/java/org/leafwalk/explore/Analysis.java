@@ -1,13 +1,32 @@
 package org.leafwalk.explore;
 
 import java.util.List;
-import org.leafwalk.geometry.Lipschitz;
+import java.util.Locale;
 
 /** Results the compute service publishes besides the walk's snapshots: immutable numbers for the window. */
 public sealed interface Analysis {
-    /** Directional Lipschitz curves at a step of the walk. */
-    record LipschitzCurves(int step, String metric, int layer, String precision, List<Lipschitz.Curve> curves)
-            implements Analysis {}
+    /** Which family a direction of a Lipschitz estimate comes from. */
+    enum Family {
+        EIGEN,
+        NULL,
+        RANDOM;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * Directional Lipschitz ratios ‖f(x + εv) − f(x)‖ / ε along one direction.
+     *
+     * @param index the eigendirection's rank (0 = top), or the draw's number for null and random directions
+     * @param rayleigh √(vᵀGv), the ratio's limit as ε → 0
+     */
+    record Curve(Family family, int index, double rayleigh, double[] epsilons, double[] ratios) {}
+
+    /** Directional Lipschitz curves at a step of the walk (rank and dimension of G there). */
+    record LipschitzCurves(int step, String metric, int layer, String precision, int rank, int dimension,
+            List<Curve> curves) implements Analysis {}
 
     /** The spectrum of G for each layer's [CLS] state (representation metric, M = I) at a step of the walk. */
     record LayerSpectra(int step, String space, List<Layer> layers) implements Analysis {}

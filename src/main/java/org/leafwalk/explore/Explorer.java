@@ -42,6 +42,25 @@ public final class Explorer implements AutoCloseable {
         return open(modelDir, Offline.device(device), DataType.FLOAT32);
     }
 
+    /** Opens a model in {@code precision} (float32 or float64) on {@code device} (auto, cpu, gpu). */
+    public static Explorer open(Path modelDir, String device, String precision) {
+        return open(modelDir, Offline.device(device), dataType(precision));
+    }
+
+    /** A precision's name (float32, float64), refused by name when unknown. */
+    public static String requirePrecision(String precision) {
+        dataType(precision);
+        return precision;
+    }
+
+    private static DataType dataType(String precision) {
+        return switch (precision) {
+            case "float64" -> DataType.FLOAT64;
+            case "float32" -> DataType.FLOAT32;
+            default -> throw new IllegalArgumentException("--precision is float64 or float32, not " + precision);
+        };
+    }
+
     /** Opens an image model (a ViT folder) or a text model (a BERT-family folder or an ONNX export). */
     public static Explorer open(Path modelDir, Device device, DataType dtype) {
         if (TextModel.isTextModel(modelDir)) {
@@ -73,6 +92,12 @@ public final class Explorer implements AutoCloseable {
             throw new IllegalStateException("this is an image model, not a text model");
         }
         return text;
+    }
+
+    /** The precision the model computes in: float32 or float64. */
+    public String precision() {
+        DataType t = text != null ? text.bert().dataType() : model.dataType();
+        return t == DataType.FLOAT64 ? "float64" : "float32";
     }
 
     public String deviceName() {

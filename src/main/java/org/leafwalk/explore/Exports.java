@@ -62,7 +62,7 @@ public final class Exports {
      * model's pseudo-inverse) is needed.
      */
     public static Function<double[], double[]> imageOf(Recording r, Explorer explorer) {
-        if (r.settings().space() == InputSpace.PIXELS) {
+        if (r.settings().space() == Space.PIXELS) {
             return p -> p;
         }
         if (explorer == null) {

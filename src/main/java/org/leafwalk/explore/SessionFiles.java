@@ -92,6 +92,16 @@ public final class SessionFiles {
         settings.addProperty("corrected", s.corrected());
         settings.addProperty("null_directions", s.nullDirections());
         settings.addProperty("layer", s.layer());
+        // written only when set, so the sessions of earlier versions and theirs read the same
+        if (s.randomChoice()) {
+            settings.addProperty("random_choice", true);
+        }
+        if (s.tokenBlocks()) {
+            settings.addProperty("token_blocks", true);
+        }
+        if (s.embeddingBounds()) {
+            settings.addProperty("embedding_bounds", true);
+        }
         o.add("settings", settings);
         o.addProperty("seed", s.seed());
         JsonArray labels = new JsonArray();
@@ -143,12 +153,13 @@ public final class SessionFiles {
             JsonObject model = o.getAsJsonObject("model");
             JsonObject input = o.getAsJsonObject("input");
             JsonObject st = o.getAsJsonObject("settings");
-            Settings settings = new Settings(InputSpace.parse(st.get("space").getAsString()),
-                    OutputMetric.parse(st.get("metric").getAsString()), st.get("top_k").getAsInt(),
-                    Algorithm.parse(st.get("algorithm").getAsString()),
-                    StepPolicy.parse(st.get("step_policy").getAsString()), st.get("eta").getAsDouble(),
+            Settings settings = new Settings(Space.parse(st.get("space").getAsString()),
+                    Metric.parse(st.get("metric").getAsString()), st.get("top_k").getAsInt(),
+                    WalkAlgorithm.parse(st.get("algorithm").getAsString()),
+                    StepLength.parse(st.get("step_policy").getAsString()), st.get("eta").getAsDouble(),
                     st.get("tau").getAsDouble(), st.get("corrected").getAsBoolean(), o.get("seed").getAsLong(),
-                    st.get("null_directions").getAsInt(), st.has("layer") ? st.get("layer").getAsInt() : 0);
+                    st.get("null_directions").getAsInt(), st.has("layer") ? st.get("layer").getAsInt() : 0,
+                    flag(st, "random_choice"), flag(st, "token_blocks"), flag(st, "embedding_bounds"));
             List<String> labels = new ArrayList<>();
             for (JsonElement e : o.getAsJsonArray("labels")) {
                 labels.add(e.getAsString());
@@ -246,6 +257,10 @@ public final class SessionFiles {
                         + i + "): the sentence was edited, or the model's tokenizer changed");
             }
         }
+    }
+
+    private static boolean flag(JsonObject o, String name) {
+        return o.has(name) && o.get(name).getAsBoolean();
     }
 
     /** SHA-256 of a model folder's weights: model.safetensors, else model.onnx ("" when the folder or file is gone). */

@@ -1,84 +1,144 @@
 package org.leafwalk.explore;
 
-import org.leafwalk.geometry.Algorithm;
-import org.leafwalk.geometry.OutputMetric;
-import org.leafwalk.geometry.StepPolicy;
 import org.leafwalk.geometry.WalkSettings;
-import org.leafwalk.model.InputSpace;
 
 /**
- * The exploration settings a user edits, as one immutable value.
+ * Everything that decides a walk besides the model and the input, as one immutable value: what the window's
+ * settings edit, what the command line's options set, what a session records. {@link #DEFAULTS} are the one set of
+ * defaults for all three (the first paper's step rule, δ = η·√(λmin/λmax) with η = 1).
  *
+ * @param topK how many classes the class metrics see (≤ 0: all up to 10)
+ * @param tau relative null threshold: λ ≤ τ·λmax counts as zero
+ * @param corrected SiMEC retracts onto the level set after each step (Gauss-Newton)
+ * @param nullDirections how many null directions are tracked
  * @param layer image models: whose [CLS] state the representation metric sees, the state after block
  *     {@code layer} (1 to the number of layers); 0: the model's own representation (after the last block and the
  *     final layer norm)
+ * @param randomChoice the papers' choice: a uniformly random null / non-null eigendirection at every step, instead
+ *     of a tracked one
+ * @param tokenBlocks the authors' per-token variant (one d×d block of G per token, embedding space) instead of the
+ *     exact global spectrum
+ * @param embeddingBounds clamp embedding coordinates to what pixels in [0,1] can produce
  */
 public record Settings(
-        InputSpace space,
-        OutputMetric metric,
+        Space space,
+        Metric metric,
         int topK,
-        Algorithm algorithm,
-        StepPolicy policy,
+        WalkAlgorithm algorithm,
+        StepLength policy,
         double eta,
         double tau,
         boolean corrected,
         long seed,
         int nullDirections,
-        int layer) {
+        int layer,
+        boolean randomChoice,
+        boolean tokenBlocks,
+        boolean embeddingBounds) {
 
-    /** Settings on the model's own representation (layer 0). */
-    public Settings(InputSpace space, OutputMetric metric, int topK, Algorithm algorithm, StepPolicy policy,
-            double eta, double tau, boolean corrected, long seed, int nullDirections) {
-        this(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, 0);
+    /** The defaults of the window, the command line and sessions that do not say. */
+    public static final Settings DEFAULTS = new Settings(Space.PIXELS, Metric.LOGITS, 0, WalkAlgorithm.SIMEC,
+            StepLength.PAPER, 1.0, 1e-6, true, 42, 4, 0, false, false, false);
+
+    public Settings {
+        layer = Math.max(0, layer);
     }
 
     public static Settings defaults() {
-        return new Settings(InputSpace.PIXELS, OutputMetric.LOGITS, 0, Algorithm.SIMEC, StepPolicy.FIXED, 0.05, 1e-6,
-                true, 42, 4, 0);
+        return DEFAULTS;
     }
 
+    /** The engine's walk parameters (a block width of −1 stands for the model's token width). */
     public WalkSettings walkSettings() {
-        return new WalkSettings(metric, topK, tau, policy, eta, corrected, seed, nullDirections, false, 0);
+        return new WalkSettings(metric.engine(), topK, tau, policy.engine(), eta, corrected, seed, nullDirections,
+                randomChoice, tokenBlocks ? -1 : 0);
     }
 
-    public Settings withSpace(InputSpace s) {
-        return new Settings(s, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer);
+    /** The variant's name on the command line and in documents. */
+    public String variant() {
+        return tokenBlocks ? "token-blocks" : "global";
     }
 
-    public Settings withTau(double t) {
-        return new Settings(space, metric, topK, algorithm, policy, eta, t, corrected, seed, nullDirections, layer);
+    /** Refuses what no walk can use, naming the setting. */
+    public Settings validate() {
+        if (!(eta > 0) || !Double.isFinite(eta)) {
+            throw new IllegalArgumentException("--eta " + eta + ": the step scale must be a positive number");
+        }
+        if (!(tau >= 0) || tau >= 1) {
+            throw new IllegalArgumentException("--tau " + tau + ": τ must be in [0, 1)");
+        }
+        if (nullDirections < 1) {
+            throw new IllegalArgumentException("at least one null direction is needed, got " + nullDirections);
+        }
+        if (tokenBlocks && space == Space.PIXELS) {
+            throw new IllegalArgumentException(
+                    "the per-token block variant works in embedding space (--space embeddings)");
+        }
+        return this;
     }
 
-    public Settings withAlgorithm(Algorithm a) {
-        return new Settings(space, metric, topK, a, policy, eta, tau, corrected, seed, nullDirections, layer);
+    public Settings withSpace(Space s) {
+        return new Settings(s, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
+                randomChoice, tokenBlocks, embeddingBounds);
     }
 
-    public Settings withMetric(OutputMetric m) {
-        return new Settings(space, m, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer);
-    }
-
-    public Settings withStep(StepPolicy p, double e) {
-        return new Settings(space, metric, topK, algorithm, p, e, tau, corrected, seed, nullDirections, layer);
-    }
-
-    public Settings withSeed(long s) {
-        return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, s, nullDirections, layer);
+    public Settings withMetric(Metric m) {
+        return new Settings(space, m, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
+                randomChoice, tokenBlocks, embeddingBounds);
     }
 
     public Settings withTopK(int k) {
-        return new Settings(space, metric, k, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer);
+        return new Settings(space, metric, k, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
+                randomChoice, tokenBlocks, embeddingBounds);
+    }
+
+    public Settings withAlgorithm(WalkAlgorithm a) {
+        return new Settings(space, metric, topK, a, policy, eta, tau, corrected, seed, nullDirections, layer,
+                randomChoice, tokenBlocks, embeddingBounds);
+    }
+
+    public Settings withStep(StepLength p, double e) {
+        return new Settings(space, metric, topK, algorithm, p, e, tau, corrected, seed, nullDirections, layer,
+                randomChoice, tokenBlocks, embeddingBounds);
+    }
+
+    public Settings withTau(double t) {
+        return new Settings(space, metric, topK, algorithm, policy, eta, t, corrected, seed, nullDirections, layer,
+                randomChoice, tokenBlocks, embeddingBounds);
     }
 
     public Settings withCorrected(boolean c) {
-        return new Settings(space, metric, topK, algorithm, policy, eta, tau, c, seed, nullDirections, layer);
+        return new Settings(space, metric, topK, algorithm, policy, eta, tau, c, seed, nullDirections, layer,
+                randomChoice, tokenBlocks, embeddingBounds);
+    }
+
+    public Settings withSeed(long s) {
+        return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, s, nullDirections, layer,
+                randomChoice, tokenBlocks, embeddingBounds);
     }
 
     public Settings withNullDirections(int n) {
-        return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, n, layer);
+        return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, n, layer,
+                randomChoice, tokenBlocks, embeddingBounds);
     }
 
     public Settings withLayer(int l) {
-        return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections,
-                Math.max(0, l));
+        return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, l,
+                randomChoice, tokenBlocks, embeddingBounds);
+    }
+
+    public Settings withRandomChoice(boolean r) {
+        return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
+                r, tokenBlocks, embeddingBounds);
+    }
+
+    public Settings withTokenBlocks(boolean b) {
+        return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
+                randomChoice, b, embeddingBounds);
+    }
+
+    public Settings withEmbeddingBounds(boolean b) {
+        return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
+                randomChoice, tokenBlocks, b);
     }
 }

@@ -3,67 +3,86 @@ package org.leafwalk.explore;
 import java.util.List;
 
 /**
- * What the window shows after a step, as plain immutable numbers: published by the compute thread, read by the UI
- * thread. No NDArray ever leaves the compute thread.
+ * What the window shows after a step, as plain immutable numbers grouped by panel: published by the compute thread,
+ * read by the UI thread. No NDArray ever leaves the compute thread.
  *
- * @param dimension n, the input dimension of the space walked in
- * @param image the current point as an image (C, H, W) in [0,1] (decoded through the patch projection in
- *     embedding space)
- * @param patchResidual embedding space: per patch, the part of the embedding no image can produce (else null)
- * @param eigenvalues the non-zero spectrum of G, descending
- * @param gramEigenvalues every eigenvalue of the Gram matrix (null ones included), for the spectrum plot
- * @param sliderEigenvalues the eigenvalue each "changes the prediction" slider follows now
- * @param eigenThumbs each such slider's direction as an image (C, H, W), signed
- * @param nullThumbs each "keeps the prediction" direction as an image (C, H, W), signed
- * @param driftDistance distance from the start at every recorded step (the drift plot's x)
- * @param driftKl KL divergence from the start distribution at every recorded step (the drift plot's y)
- * @param text a text walk's token strip (then image, startImage are empty, channels and size 0, and the thumbs
- *     hold per-token lengths); null for an image walk
+ * @param version increases with every snapshot published
+ * @param busy a drag or a walk is moving
  */
 public record Snapshot(
         long version,
-        String model,
-        String device,
-        String input,
-        String space,
-        String metric,
-        int channels,
-        int size,
-        int dimension,
-        int step,
-        int trajectoryLength,
-        double[] image,
-        double[] startImage,
-        double[] patchResidual,
-        double relativeResidual,
-        List<String> labels,
-        double[] probabilities,
-        double[] startProbabilities,
-        int prediction,
-        int startPrediction,
-        double[] eigenvalues,
-        double[] gramEigenvalues,
-        int rank,
-        double tau,
-        double[] sliderEigenvalues,
-        double[][] eigenThumbs,
-        double[][] nullThumbs,
-        double distance,
-        double kl,
-        double lastDelta,
-        double stepMillis,
-        double stepsPerSecond,
-        double[] driftDistance,
-        double[] driftKl,
-        boolean busy,
+        Source source,
+        Input input,
+        Outputs outputs,
+        Spectrum spectrum,
+        Directions directions,
+        Walk walk,
+        Timing timing,
         Settings settings,
-        TextView text) {
+        boolean busy) {
 
-    public String predictedLabel() {
-        return labels.get(prediction);
+    /** What is open: the model's folder name, the device it runs on, the input's name, the space and metric. */
+    public record Source(String model, String device, String input, Space space, Metric metric) {}
+
+    /**
+     * The point walked.
+     *
+     * @param dimension n, the input dimension of the space walked in
+     * @param view the current point as shown: an image (decoded through the patch projection in embedding space)
+     *     or a sentence's token strip
+     * @param start the start point as an image; null for a sentence
+     */
+    public record Input(int dimension, InputView view, InputView.Image start) {}
+
+    /** The output distribution here and at the start, over {@code labels}. */
+    public record Outputs(List<String> labels, double[] probabilities, double[] startProbabilities, int prediction,
+            int startPrediction) {
+        public String predictedLabel() {
+            return labels.get(prediction);
+        }
+
+        public String startLabel() {
+            return labels.get(startPrediction);
+        }
     }
 
-    public String startLabel() {
-        return labels.get(startPrediction);
+    /**
+     * The spectrum of G here.
+     *
+     * @param eigenvalues the non-zero spectrum, descending
+     * @param gramEigenvalues every eigenvalue of the Gram matrix (null ones included), for the spectrum plot
+     */
+    public record Spectrum(double[] eigenvalues, double[] gramEigenvalues, int rank, double tau) {}
+
+    /**
+     * The tracked directions, as the sliders show them.
+     *
+     * @param eigenvalues the eigenvalue each "changes the prediction" direction follows now
+     * @param eigenPictures each such direction as an image (C, H, W), signed, or per-token lengths for a sentence
+     * @param nullPictures each "keeps the prediction" direction, the same way
+     */
+    public record Directions(double[] eigenvalues, double[][] eigenPictures, double[][] nullPictures) {}
+
+    /**
+     * Where the walk stands.
+     *
+     * @param step the cursor's step; {@code length} steps are recorded (those undone past the cursor included)
+     * @param driftDistance distance from the start at every step up to the cursor (the drift plot's x)
+     * @param driftKl KL divergence from the start distribution at those steps (the drift plot's y)
+     */
+    public record Walk(int step, int length, double distance, double kl, double lastDelta, double[] driftDistance,
+            double[] driftKl) {}
+
+    /** How long the last step took and the walk's rate. */
+    public record Timing(double stepMillis, double stepsPerSecond) {}
+
+    /** The current point as an image; null for a sentence. */
+    public InputView.Image picture() {
+        return input.view() instanceof InputView.Image i ? i : null;
+    }
+
+    /** The sentence's token strip; null for an image. */
+    public TextView text() {
+        return input.view() instanceof TextView t ? t : null;
     }
 }

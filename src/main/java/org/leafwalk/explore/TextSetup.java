@@ -8,6 +8,12 @@ import org.leafwalk.model.TextTask;
  * sentences of the zero-shot distribution (used by plain encoders such as MiniLM).
  */
 public record TextSetup(String sentence, int[] selected, List<String> labels) {
+    /** The zero-shot labels of a sentiment: "It was good." and "It was bad.". */
+    public static final List<String> SENTIMENT_LABELS = TextTask.SENTIMENT_LABELS;
+
+    /** Five topic labels: sports, politics, science and technology, food and cooking, music and art. */
+    public static final List<String> TOPIC_LABELS = TextTask.TOPIC_LABELS;
+
     public TextSetup {
         selected = selected == null ? new int[0] : selected.clone();
         labels = List.copyOf(labels == null ? TextTask.SENTIMENT_LABELS : labels);

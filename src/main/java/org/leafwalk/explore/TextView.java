@@ -30,7 +30,7 @@ public record TextView(
         String decodedText,
         int decodedPrediction,
         double[] decodedProbabilities,
-        List<String> zeroShotLabels) {
+        List<String> zeroShotLabels) implements InputView {
 
     public int changedCount() {
         int n = 0;

@@ -3,7 +3,7 @@ package org.leafwalk.geometry;
 import java.util.Random;
 
 /** Plain dense vector helpers on double[]; rows of a flat row-major matrix are addressed by offset. */
-final class Vectors {
+public final class Vectors {
     private Vectors() {}
 
     static double dot(double[] a, double[] b) {
@@ -47,7 +47,7 @@ final class Vectors {
         return Math.sqrt(dot(a, a));
     }
 
-    static double distance(double[] a, double[] b) {
+    public static double distance(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             double d = a[i] - b[i];

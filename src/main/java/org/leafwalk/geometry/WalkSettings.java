@@ -1,7 +1,8 @@
 package org.leafwalk.geometry;
 
 /**
- * Everything that decides a walk besides the model and the start point.
+ * Everything that decides a walk besides the model and the start point, in the engine's terms. Its defaults are
+ * those of the settings users edit ({@code org.leafwalk.explore.Settings.DEFAULTS}); it has none of its own.
  *
  * @param topK how many classes the class metrics see (≤ 0: all up to 10)
  * @param tau relative null threshold: λ ≤ τ·λ_max counts as zero
@@ -22,10 +23,6 @@ public record WalkSettings(
         int nullDirections,
         boolean randomChoice,
         int tokenBlock) {
-
-    public static WalkSettings defaults() {
-        return new WalkSettings(OutputMetric.LOGITS, 0, 1e-6, StepPolicy.PAPER, 1.0, true, 42, 4, false, 0);
-    }
 
     public WalkSettings withMetric(OutputMetric m) {
         return new WalkSettings(m, topK, tau, policy, eta, corrected, seed, nullDirections, randomChoice, tokenBlock);

@@ -88,10 +88,10 @@ final class ClassroomView extends BorderPane {
             image.getGraphicsContext2D().fillRect(0, 0, image.getWidth(), image.getHeight());
             drawTokens(s.text());
         } else {
-            Painter.fill(image, Painter.intensities(s.image(), s.channels(), s.size()));
+            Painter.fill(image, Painter.intensities(s.picture().pixels(), s.picture().channels(), s.picture().size()));
         }
-        headline.setText(String.format("The model says: %s  (%.0f%%)", s.predictedLabel(),
-                100 * s.probabilities()[s.prediction()]));
+        headline.setText(String.format("The model says: %s  (%.0f%%)", s.outputs().predictedLabel(),
+                100 * s.outputs().probabilities()[s.outputs().prediction()]));
         bars.show(s);
     }
 }

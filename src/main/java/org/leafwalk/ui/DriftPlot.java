@@ -28,8 +28,8 @@ final class DriftPlot extends VBox {
         double h = canvas.getHeight();
         g.setFill(Color.WHITE);
         g.fillRect(0, 0, w, h);
-        double[] x = s.driftDistance();
-        double[] y = s.driftKl();
+        double[] x = s.walk().driftDistance();
+        double[] y = s.walk().driftKl();
         double xmax = 1e-9;
         double ymax = 1e-6;
         for (int i = 0; i < x.length; i++) {
@@ -60,6 +60,6 @@ final class DriftPlot extends VBox {
         }
         g.stroke();
         g.setLineWidth(1);
-        caption.setText(String.format("now: distance %.3g, KL %.3g nats", s.distance(), s.kl()));
+        caption.setText(String.format("now: distance %.3g, KL %.3g nats", s.walk().distance(), s.walk().kl()));
     }
 }

@@ -70,30 +70,30 @@ final class InputPanel extends VBox {
             return;
         }
         if (difference.isSelected()) {
-            double[] d = new double[s.image().length];
+            double[] d = new double[s.picture().pixels().length];
             for (int i = 0; i < d.length; i++) {
-                d[i] = s.image()[i] - s.startImage()[i];
+                d[i] = s.picture().pixels()[i] - s.input().start().pixels()[i];
             }
-            Painter.fill(current, Painter.diverging(d, s.channels(), s.size(), 0));
+            Painter.fill(current, Painter.diverging(d, s.picture().channels(), s.picture().size(), 0));
             caption.setText("Now minus start (red: brighter, blue: darker)");
         } else {
-            Painter.fill(current, Painter.intensities(s.image(), s.channels(), s.size()));
-            caption.setText(String.format("Step %d: %s (p = %.3f)", s.step(), s.predictedLabel(),
-                    s.probabilities()[s.prediction()]));
+            Painter.fill(current, Painter.intensities(s.picture().pixels(), s.picture().channels(), s.picture().size()));
+            caption.setText(String.format("Step %d: %s (p = %.3f)", s.walk().step(), s.outputs().predictedLabel(),
+                    s.outputs().probabilities()[s.outputs().prediction()]));
         }
         originalBox.setVisible(showOriginal.isSelected());
         if (showOriginal.isSelected()) {
-            Painter.fill(original, Painter.intensities(s.startImage(), s.channels(), s.size()));
-            originalCaption.setText(String.format("Start: %s (p = %.3f)", s.startLabel(),
-                    s.startProbabilities()[s.startPrediction()]));
+            Painter.fill(original, Painter.intensities(s.input().start().pixels(), s.picture().channels(), s.picture().size()));
+            originalCaption.setText(String.format("Start: %s (p = %.3f)", s.outputs().startLabel(),
+                    s.outputs().startProbabilities()[s.outputs().startPrediction()]));
         }
-        boolean embeddings = s.patchResidual() != null;
+        boolean embeddings = s.picture().patchResidual() != null;
         residualBox.setVisible(embeddings);
         if (embeddings) {
-            int grid = (int) Math.round(Math.sqrt(s.patchResidual().length));
-            Painter.fill(residual, Painter.patches(s.patchResidual(), grid, s.size()));
+            int grid = (int) Math.round(Math.sqrt(s.picture().patchResidual().length));
+            Painter.fill(residual, Painter.patches(s.picture().patchResidual(), grid, s.picture().size()));
             residualCaption.setText(String.format("Residual per patch: %.1f%% of the embedding no image can produce",
-                    100 * s.relativeResidual()));
+                    100 * s.picture().relativeResidual()));
         }
     }
 }

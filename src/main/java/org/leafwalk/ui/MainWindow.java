@@ -1,111 +1,83 @@
 package org.leafwalk.ui;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.prefs.Preferences;
-import javafx.animation.PauseTransition;
 import javafx.application.Platform;
 import javafx.geometry.Insets;
-import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
-import javafx.scene.control.Button;
-import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
-import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
-import javafx.scene.control.Slider;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TitledPane;
+import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.ToolBar;
-import javafx.scene.control.Tooltip;
-import javafx.scene.image.Image;
-import javafx.scene.image.ImageView;
-import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyCodeCombination;
-import javafx.scene.input.KeyCombination;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.stage.DirectoryChooser;
-import javafx.stage.FileChooser;
 import javafx.stage.Stage;
-import javafx.util.Duration;
-import org.controlsfx.control.NotificationPane;
+import org.leafwalk.explore.Analysis;
 import org.leafwalk.explore.ExplorationService;
+import org.leafwalk.explore.ExplorationService.ExportKind;
+import org.leafwalk.explore.Exports;
 import org.leafwalk.explore.LatestValue;
 import org.leafwalk.explore.Notice;
 import org.leafwalk.explore.References;
 import org.leafwalk.explore.Settings;
 import org.leafwalk.explore.Snapshot;
-import org.leafwalk.geometry.Algorithm;
+import org.leafwalk.explore.Space;
+import org.leafwalk.explore.WalkAlgorithm;
 
 /**
- * The main window: input, sliders, output bars, spectrum, drift, timeline, settings and status. It only posts
- * requests to the {@link ExplorationService} and draws the snapshots it publishes; the JavaFX thread never waits for
- * the model, and at most one redraw is pending at a time.
+ * The main window, as a composition root: it makes the views (input, sliders, output bars, spectrum, drift, the
+ * analyses, settings, the trajectory and status bars), builds the menus, the toolbar and the shortcuts from one
+ * table of {@link Actions}, and hands each snapshot to the {@link RenderScheduler}. It only posts requests to the
+ * {@link ExplorationService}; the JavaFX thread never waits for the model, and at most one redraw is pending.
  */
 final class MainWindow {
-    private static final int RECENT = 8;
     private final Stage stage;
     private final LeafwalkApp.Options options;
     private final ExplorationService service;
-    private final NotificationPane notifications;
-    private final BorderPane content = new BorderPane();
     private final InputPanel input = new InputPanel(300);
     private final TextPanel textPanel;
     private final RepresentationPanel representation;
-    private final javafx.scene.control.TabPane tabs = new javafx.scene.control.TabPane();
-    private VBox leftColumn;
+    private final TabPane tabs = new TabPane();
+    private final VBox leftColumn;
     private MatchWindow matchWindow;
     private final SliderPanel sliders;
     private final OutputBars bars = new OutputBars(200, "Output distribution");
     private final SpectrumPlot spectrum;
     private final DriftPlot drift = new DriftPlot(340, 140);
     private final SettingsPanel settings;
-    private final Slider timeline = new Slider(0, 1, 0);
-    private final Label timelineLabel = new Label("step 0 of 0");
-    private final Label statusModel = new Label();
-    private final Label statusDevice = new Label();
-    private final Label statusLatency = new Label();
-    private final Label statusRate = new Label();
-    private final Label statusRank = new Label();
-    private final Label statusBusy = new Label();
-    private final FlowPane gallery = new FlowPane(4, 4);
-    private final Menu recentMenu = new Menu("Open recent model");
+    private final TrajectoryBar trajectory;
+    private final StatusBar status = new StatusBar();
+    private final SampleGallery gallery;
+    private final RecentModels recent;
+    private final FileDialogs dialogs;
+    private final SessionPrompt prompt;
+    private final Banner banner = new Banner();
+    private final NoticeArea notices;
     private final ClassroomView classroom;
+    private final RenderScheduler renderer = new RenderScheduler();
+    private final Actions actions = new Actions();
     private final Scene scene;
-    private final List<Notice> noticeLog = new ArrayList<>();
-    private final PauseTransition noticeTimer = new PauseTransition();
-    private Parent mainRoot;
-    private boolean scrubbing;
-    private boolean firstSnapshot = true;
+    private final Parent mainRoot;
     private Snapshot current;
-    private volatile long firstDrawnMillis;
-    private final java.util.concurrent.atomic.AtomicLong renders = new java.util.concurrent.atomic.AtomicLong();
-    private long maxRenderNanos;
-    private long lastSecondaryDraw;
-    private long secondaryTurn;
-    /** Diagnostics for tests: how long each render took, in ms (null: not recording). */
-    volatile java.util.List<Long> renderLog;
     private Path modelDir;
-    private final LatestValue<Snapshot> updates;
-    /** What the user must know about what is shown (an open that failed); it stays until dismissed. */
-    private final Label bannerText = new Label();
-    private final HBox banner = bannerBox();
 
     MainWindow(Stage stage, LeafwalkApp.Options options) {
         this.stage = stage;
         this.options = options;
-        this.updates = new LatestValue<>(Platform::runLater, this::render);
+        LatestValue<Snapshot> updates = new LatestValue<>(Platform::runLater, renderer::render);
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         this.service = new ExplorationService(options.device(), threads, s -> {
             if (s != null) {
@@ -118,203 +90,150 @@ final class MainWindow {
         this.representation = new RepresentationPanel(service);
         service.setAnalysisListener(a -> Platform.runLater(() -> onAnalysis(a)));
         this.spectrum = new SpectrumPlot(340, 170, tau -> applySettings(settings().withTau(tau)));
-        this.settings = new SettingsPanel(Settings.defaults(), this::applySettings);
+        this.settings = new SettingsPanel(Settings.DEFAULTS, this::applySettings);
         this.classroom = new ClassroomView(service, 4);
+        this.trajectory = new TrajectoryBar(service::scrubTo);
+        this.gallery = new SampleGallery(service::openImage, service::openText);
+        this.recent = new RecentModels(this::openModel);
+        this.dialogs = new FileDialogs(stage);
+        this.prompt = new SessionPrompt(stage);
+        defineActions();
+        this.leftColumn = leftColumn();
 
-        banner.getStyleClass().add("banner");
-        banner.setId("banner");
-        banner.setVisible(false);
-        banner.setManaged(false);
+        BorderPane content = new BorderPane();
         content.setTop(new VBox(menuBar(), toolBar(), banner));
-        content.setLeft(leftColumn());
+        content.setLeft(leftColumn);
         ScrollPane center = new ScrollPane(sliders);
         center.setFitToWidth(true);
         center.getStyleClass().add("center-scroll");
         content.setCenter(center);
         content.setRight(rightColumn());
-        content.setBottom(bottomBar());
-        notifications = new NotificationPane(content);
-        notifications.setId("notifications");
-        notifications.getStyleClass().add(NotificationPane.STYLE_CLASS_DARK);
-        mainRoot = notifications;
+        VBox bottom = new VBox(trajectory, status);
+        content.setBottom(bottom);
+        notices = new NoticeArea(content);
+        mainRoot = notices.node();
         scene = new Scene(mainRoot, 1440, 900);
         scene.getStylesheets().add(MainWindow.class.getResource("leafwalk.css").toExternalForm());
-        installShortcuts();
+        actions.bindKeys(scene, "play", "leave-classroom");
         installDragAndDrop();
         stage.setTitle("Leafwalk");
         stage.setScene(scene);
         stage.setOnCloseRequest(e -> close());
+
+        renderer.every(this::showInput).every(bars::show).every(s -> settings.show(s.settings()))
+                .every(s -> {
+                    if (scene.getRoot() == classroom) {
+                        classroom.show(s);
+                    }
+                })
+                .secondary(sliders::show).secondary(spectrum::show, drift::show)
+                .whenSecondary(trajectory::show).whenSecondary(status::show)
+                .whenSecondary(s -> stage.setTitle("Leafwalk — " + s.source().model() + " — " + s.source().input()))
+                .onDrawn(service::drawn)
+                .onFirstDrawn(() -> Screenshots.maybeRun(this, options))
+                .onFirstDrawn(() -> WindowBenchmark.maybeRun(this, options));
     }
 
-    ExplorationService service() {
-        return service;
+    /** Every command of the window, once: the menus, the toolbar and the shortcuts are built from this table. */
+    private void defineActions() {
+        actions.add("open-model", "Open model…", "Shortcut+O", "Open a Hugging Face ViT or BERT folder, or an ONNX "
+                        + "BERT export (Ctrl+O)", "Open model", this::chooseModel)
+                .add("open-image", "Open image…", "Shortcut+I", "Open a PNG, JPEG or BMP image (Ctrl+I)", "Open image",
+                        this::chooseImage)
+                .add("open-minilm", "Open the embedded text model (MiniLM)", "Shortcut+T", null, null,
+                        this::openEmbeddedTextModel)
+                .add("open-session", "Open session…", "Shortcut+Shift+O", null, null, this::chooseSession)
+                .add("save-session", "Save session…", "Shortcut+Shift+S", null, null,
+                        () -> exportTo(ExportKind.SESSION, "Leafwalk session", "*.leafwalk.json"))
+                .add("export-png", "Input as PNG (native and ×10)…", "Shortcut+Shift+P", null, null,
+                        () -> exportTo(ExportKind.PNG, "PNG image", "*.png"))
+                .add("export-dashboard", "Dashboard as PNG…", "Shortcut+Shift+D", null, null, this::exportDashboard)
+                .add("export-gif", "Trajectory as animated GIF…", "Shortcut+Shift+G", null, null,
+                        () -> exportTo(ExportKind.GIF, "Animated GIF", "*.gif"))
+                .add("export-csv", "Trajectory as CSV…", "Shortcut+Shift+C", null, null,
+                        () -> exportTo(ExportKind.CSV, "CSV", "*.csv"))
+                .add("export-json", "Trajectory as JSON…", "Shortcut+Shift+J", null, null,
+                        () -> exportTo(ExportKind.JSON, "JSON", "*.json"))
+                .add("export-lipschitz", "Lipschitz estimates as CSV…", "Shortcut+Shift+K", null, null,
+                        () -> exportTo(ExportKind.LIPSCHITZ_CSV, "CSV", "*.csv"))
+                .add("quit", "Quit", "Shortcut+Q", null, null, () -> {
+                    close();
+                    Platform.exit();
+                })
+                .add("play-simec", "Play SiMEC (keep the prediction)", "Shortcut+E", "Walk automatically along null "
+                        + "directions: the prediction stays (Space)", "▶ SiMEC", () -> play(WalkAlgorithm.SIMEC))
+                .add("play-simexp", "Play SiMExp (change the prediction)", "Shortcut+X", "Walk automatically along the "
+                        + "top eigendirection: the prediction changes fastest", "▶ SiMExp",
+                        () -> play(WalkAlgorithm.SIMEXP))
+                .add("pause", "Pause", "Shortcut+P", "Stop the walk (Space)", "❚❚ Pause", service::pause)
+                .add("step", "Step once", "Shortcut+S", "One step of the algorithm chosen in the settings (Ctrl+S)",
+                        "Step", () -> service.stepOnce(settings().algorithm()))
+                .add("undo", "Undo step", "Shortcut+Z", "Back one step (Ctrl+Z)", "↶ Undo", service::undo)
+                .add("reset", "Reset to start", "Shortcut+R", "Back to the start (Ctrl+R)", "⟲ Reset", service::reset)
+                .add("redraw-nulls", "Draw new null directions", "Shortcut+N", null, null,
+                        service::redrawNullDirections)
+                .add("difference", "Difference from start", "Shortcut+D", null, null, () -> input.difference.fire())
+                .add("show-original", "Show original", "Shortcut+G", null, null, () -> input.showOriginal.fire())
+                .add("classroom", "Classroom mode", "F11", "Full screen, large type: image, two sliders, output (F11)",
+                        "Classroom", this::toggleClassroom)
+                .add("match", "Match representations…", "Shortcut+M", null, null, this::openMatchWindow)
+                .add("lipschitz", "Estimate Lipschitz ratios here", "Shortcut+L", null, null,
+                        service::estimateLipschitz)
+                .add("layer-spectra", "Spectrum per layer here", "Shortcut+Shift+L", null, null,
+                        service::estimateLayerSpectra)
+                .add("play", "Play or pause the algorithm chosen in the settings", "Space", null, null,
+                        () -> play(settings().algorithm()))
+                .add("leave-classroom", "Leave classroom mode", "Esc", null, null, () -> {
+                    if (inClassroom()) {
+                        toggleClassroom();
+                    }
+                });
     }
-
-    Scene scene() {
-        return scene;
-    }
-
-    void show() {
-        // the model opens and takes its first step on the compute thread while the window lays itself out
-        Path model = options.model() != null ? options.model() : References.model(References.DEFAULT_MODEL);
-        if (options.space() != null && !options.space().equals("pixels")) {
-            applySettings(settings().withSpace(org.leafwalk.model.InputSpace.parse(options.space())));
-        }
-        openModelAndInput(model, options.input() == null ? "sample:14" : options.input());
-        stage.show();
-        if (options.session() != null) {
-            openSession(options.session());
-        }
-    }
-
-    /** A window that saves pictures or figures and quits: a failure to open is its result, not a fallback. */
-    private boolean automated() {
-        return options.screenshot() != null || options.classroomScreenshot() != null
-                || options.matchScreenshot() != null || options.benchmark() != null;
-    }
-
-    private HBox bannerBox() {
-        Button dismiss = new Button("Dismiss");
-        dismiss.setId("banner-dismiss");
-        dismiss.setOnAction(e -> {
-            banner.setVisible(false);
-            banner.setManaged(false);
-        });
-        bannerText.setWrapText(true);
-        bannerText.setMaxWidth(Double.MAX_VALUE);
-        HBox.setHgrow(bannerText, javafx.scene.layout.Priority.ALWAYS);
-        HBox b = new HBox(12, new Label("⚠"), bannerText, dismiss);
-        b.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        b.setPadding(new Insets(6, 12, 6, 12));
-        return b;
-    }
-
-    private void openModelAndInput(Path model, String inputRef) {
-        modelDir = model;
-        service.open(model, inputRef, !automated());
-        remember(model);
-        fillGallery(model);
-    }
-
-    void close() {
-        service.close();
-    }
-
-    // ---- layout ----
 
     private MenuBar menuBar() {
-        Menu file = new Menu("File");
-        MenuItem openModel = item("Open model…", "Shortcut+O", this::chooseModel);
-        MenuItem openImage = item("Open image…", "Shortcut+I", this::chooseImage);
-        MenuItem openMiniLm = item("Open the embedded text model (MiniLM)", "Shortcut+T",
-                this::openEmbeddedTextModel);
-        MenuItem quit = item("Quit", "Shortcut+Q", () -> {
-            close();
-            Platform.exit();
-        });
-        refreshRecent();
-        MenuItem openSession = item("Open session…", "Shortcut+Shift+O", this::chooseSession);
-        MenuItem saveSession = item("Save session…", "Shortcut+Shift+S",
-                () -> exportTo(ExplorationService.ExportKind.SESSION, "Leafwalk session", "*.leafwalk.json"));
-        Menu export = new Menu("Export");
-        export.getItems().addAll(
-                item("Input as PNG (native and ×10)…", "Shortcut+Shift+P",
-                        () -> exportTo(ExplorationService.ExportKind.PNG, "PNG image", "*.png")),
-                item("Dashboard as PNG…", "Shortcut+Shift+D", this::exportDashboard),
-                item("Trajectory as animated GIF…", "Shortcut+Shift+G",
-                        () -> exportTo(ExplorationService.ExportKind.GIF, "Animated GIF", "*.gif")),
-                item("Trajectory as CSV…", "Shortcut+Shift+C",
-                        () -> exportTo(ExplorationService.ExportKind.CSV, "CSV", "*.csv")),
-                item("Trajectory as JSON…", "Shortcut+Shift+J",
-                        () -> exportTo(ExplorationService.ExportKind.JSON, "JSON", "*.json")),
-                item("Lipschitz estimates as CSV…", "Shortcut+Shift+K",
-                        () -> exportTo(ExplorationService.ExportKind.LIPSCHITZ_CSV, "CSV", "*.csv")));
-        file.getItems().addAll(openModel, recentMenu, openImage, openMiniLm,
-                new javafx.scene.control.SeparatorMenuItem(),
-                openSession, saveSession, export, new javafx.scene.control.SeparatorMenuItem(), quit);
-        Menu walk = new Menu("Walk");
-        walk.getItems().addAll(
-                item("Play SiMEC (keep the prediction)", "Shortcut+E", () -> play(Algorithm.SIMEC)),
-                item("Play SiMExp (change the prediction)", "Shortcut+X", () -> play(Algorithm.SIMEXP)),
-                item("Pause", "Shortcut+P", service::pause),
-                item("Step once", "Shortcut+S", () -> service.stepOnce(settings().algorithm())),
-                item("Undo step", "Shortcut+Z", service::undo),
-                item("Reset to start", "Shortcut+R", service::reset),
-                item("Draw new null directions", "Shortcut+N", service::redrawNullDirections));
-        Menu view = new Menu("View");
-        view.getItems().addAll(
-                item("Difference from start", "Shortcut+D", () -> input.difference.fire()),
-                item("Show original", "Shortcut+G", () -> input.showOriginal.fire()),
-                item("Classroom mode", "F11", this::toggleClassroom));
-        Menu deviceMenu = new Menu("Device");
-        javafx.scene.control.ToggleGroup devices = new javafx.scene.control.ToggleGroup();
+        Menu export = actions.menu("Export", "export-png", "export-dashboard", "export-gif", "export-csv",
+                "export-json", "export-lipschitz");
+        Menu file = actions.menu("File", "open-model", recent.menu(), "open-image", "open-minilm", "-",
+                "open-session", "save-session", export, "-", "quit");
+        Menu walk = actions.menu("Walk", "play-simec", "play-simexp", "pause", "step", "undo", "reset",
+                "redraw-nulls");
+        Menu view = actions.menu("View", "difference", "show-original", "classroom", deviceMenu());
+        Menu tools = actions.menu("Tools", "match", "lipschitz", "layer-spectra");
+        return new MenuBar(file, walk, view, tools);
+    }
+
+    private Menu deviceMenu() {
+        Menu m = new Menu("Device");
+        ToggleGroup devices = new ToggleGroup();
         for (String d : new String[] {"auto", "cpu", "gpu"}) {
-            javafx.scene.control.RadioMenuItem r = new javafx.scene.control.RadioMenuItem(
+            RadioMenuItem r = new RadioMenuItem(
                     d.equals("auto") ? "Automatic (GPU when there is one)" : d.toUpperCase(java.util.Locale.ROOT));
             r.setToggleGroup(devices);
             r.setSelected(d.equals(options.device() == null ? "auto" : options.device()));
             r.setOnAction(e -> service.setDevice(d));
-            deviceMenu.getItems().add(r);
+            m.getItems().add(r);
         }
-        view.getItems().add(deviceMenu);
-        Menu tools = new Menu("Tools");
-        tools.getItems().addAll(
-                item("Match representations…", "Shortcut+M", this::openMatchWindow),
-                item("Estimate Lipschitz ratios here", "Shortcut+L", service::estimateLipschitz),
-                item("Spectrum per layer here", "Shortcut+Shift+L", service::estimateLayerSpectra));
-        return new MenuBar(file, walk, view, tools);
-    }
-
-    private static MenuItem item(String text, String accelerator, Runnable action) {
-        MenuItem m = new MenuItem(text);
-        m.setAccelerator(KeyCombination.keyCombination(accelerator));
-        m.setOnAction(e -> action.run());
         return m;
     }
 
     private ToolBar toolBar() {
-        Button openModel = button("Open model", "Open a Hugging Face ViT or BERT folder, or an ONNX BERT export "
-                + "(Ctrl+O)", this::chooseModel);
-        Button openImage = button("Open image", "Open a PNG, JPEG or BMP image (Ctrl+I)", this::chooseImage);
-        Button playSimec = button("▶ SiMEC", "Walk automatically along null directions: the prediction stays (Space)",
-                () -> play(Algorithm.SIMEC));
-        playSimec.setId("play-simec");
-        Button playSimexp = button("▶ SiMExp", "Walk automatically along the top eigendirection: the prediction "
-                + "changes fastest", () -> play(Algorithm.SIMEXP));
-        playSimexp.setId("play-simexp");
-        Button pause = button("❚❚ Pause", "Stop the walk (Space)", service::pause);
-        pause.setId("pause");
-        Button step = button("Step", "One step of the algorithm chosen in the settings (Ctrl+S)",
-                () -> service.stepOnce(settings().algorithm()));
-        Button undo = button("↶ Undo", "Back one step (Ctrl+Z)", service::undo);
-        Button reset = button("⟲ Reset", "Back to the start (Ctrl+R)", service::reset);
-        reset.setId("reset");
-        Button room = button("Classroom", "Full screen, large type: image, two sliders, output (F11)",
-                this::toggleClassroom);
+        List<Node> items = new java.util.ArrayList<>(actions.buttons("open-model", "open-image"));
+        items.add(new Separator());
+        items.addAll(actions.buttons("play-simec", "play-simexp", "pause", "step", "undo", "reset"));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        return new ToolBar(openModel, openImage, new Separator(), playSimec, playSimexp, pause, step, undo, reset,
-                spacer, room);
-    }
-
-    private static Button button(String text, String tip, Runnable action) {
-        Button b = new Button(text);
-        b.setTooltip(new Tooltip(tip));
-        b.setOnAction(e -> action.run());
-        b.setFocusTraversable(false);
-        return b;
+        items.add(spacer);
+        items.addAll(actions.buttons("classroom"));
+        return new ToolBar(items.toArray(Node[]::new));
     }
 
     private VBox leftColumn() {
         TitledPane samples = new TitledPane("Samples (click to open)", gallery);
         samples.setCollapsible(false);
-        gallery.setPrefWrapLength(320);
-        gallery.setId("gallery");
         input.managedProperty().bind(input.visibleProperty());
         textPanel.managedProperty().bind(textPanel.visibleProperty());
         textPanel.setVisible(false);
         VBox left = new VBox(12, input, samples); // the text panel joins when a sentence first arrives
-        leftColumn = left;
         left.setPadding(new Insets(12));
         left.getStyleClass().add("column");
         return left;
@@ -324,9 +243,9 @@ final class MainWindow {
         // a tab's content joins the scene when the tab is first shown: fewer nodes for the first CSS pass
         tabs.getTabs().setAll(tab("Drift", drift), tab("Lipschitz", representation.lipschitzView()),
                 tab("Layers", representation.layersView()), tab("Settings", settings));
-        for (var t : tabs.getTabs()) {
+        for (Tab t : tabs.getTabs()) {
             if (!t.getText().equals("Drift")) {
-                javafx.scene.Node content = t.getContent();
+                Node content = t.getContent();
                 t.setContent(null);
                 t.selectedProperty().addListener((o, was, now) -> {
                     if (now && t.getContent() == null) {
@@ -346,221 +265,11 @@ final class MainWindow {
         return sp;
     }
 
-    private VBox bottomBar() {
-        timeline.setId("timeline");
-        timeline.setBlockIncrement(1);
-        timeline.setMajorTickUnit(1);
-        timeline.setSnapToTicks(true);
-        HBox.setHgrow(timeline, Priority.ALWAYS);
-        timeline.valueProperty().addListener((o, a, v) -> {
-            if (!scrubbing) {
-                service.scrubTo((int) Math.round(v.doubleValue()));
-            }
-        });
-        Label tl = new Label("Trajectory");
-        tl.getStyleClass().add("panel-title");
-        HBox track = new HBox(10, tl, timeline, timelineLabel);
-        track.setAlignment(Pos.CENTER_LEFT);
-        track.setPadding(new Insets(6, 12, 6, 12));
-        statusBusy.setId("status-busy");
-        statusRank.setId("status-rank");
-        statusModel.setId("status-model");
-        HBox status = new HBox(22, statusModel, statusDevice, statusLatency, statusRate, statusRank, statusBusy);
-        status.getStyleClass().add("status-bar");
-        status.setPadding(new Insets(4, 12, 4, 12));
-        return new VBox(track, status);
-    }
-
-    // ---- actions ----
-
-    private Settings settings() {
-        return settings.settings();
-    }
-
-    private void applySettings(Settings s) {
-        settings.show(s);
-        sliders.setRange(s.space() == org.leafwalk.model.InputSpace.PIXELS ? 4 : 8);
-        service.applySettings(s);
-    }
-
-    private void play(Algorithm a) {
-        if (service.isPlaying()) {
-            service.pause();
-        } else {
-            service.play(a);
-        }
-    }
-
-    private void chooseModel() {
-        DirectoryChooser c = new DirectoryChooser();
-        c.setTitle("Open a model folder (ViT or BERT: config.json, model.safetensors; or an ONNX BERT export)");
-        File f = c.showDialog(stage);
-        if (f != null) {
-            openModel(f.toPath());
-        }
-    }
-
-    /**
-     * Opens MiniLM. Its first use unpacks 90 MB from the class path into the cache, so the reference is resolved
-     * on a thread of its own, never on the JavaFX thread.
-     */
-    private void openEmbeddedTextModel() {
-        Thread t = new Thread(() -> {
-            try {
-                Path p = References.model("minilm");
-                Platform.runLater(() -> openModelAndInput(p, null));
-            } catch (RuntimeException e) {
-                Platform.runLater(() -> notify(Notice.error("cannot open MiniLM: " + e.getMessage())));
-            }
-        }, "leafwalk-unpack-minilm");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    void openModel(Path dir) {
-        modelDir = dir;
-        service.openModel(dir);
-        remember(dir);
-        fillGallery(dir);
-    }
-
-    private void chooseImage() {
-        FileChooser c = new FileChooser();
-        c.setTitle("Open an image");
-        c.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.bmp",
-                "*.gif"));
-        File f = c.showOpenDialog(stage);
-        if (f != null) {
-            service.openImage(f.toPath());
-        }
-    }
-
-    private void exportTo(ExplorationService.ExportKind kind, String what, String pattern) {
-        FileChooser c = new FileChooser();
-        c.setTitle("Save " + what);
-        c.getExtensionFilters().add(new FileChooser.ExtensionFilter(what, pattern));
-        String base = current == null ? "leafwalk" : current.input().replaceAll("\\.[A-Za-z]+$", "");
-        c.setInitialFileName(base + "-walk" + pattern.substring(1));
-        File f = c.showSaveDialog(stage);
-        if (f != null) {
-            service.export(kind, f.toPath(), org.leafwalk.explore.Exports.GifOptions.defaults());
-        }
-    }
-
-    private void exportDashboard() {
-        FileChooser c = new FileChooser();
-        c.setTitle("Save the dashboard as PNG");
-        c.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
-        c.setInitialFileName("leafwalk-dashboard.png");
-        File f = c.showSaveDialog(stage);
-        if (f == null) {
-            return;
-        }
-        service.savePicture(f.toPath(), javafx.embed.swing.SwingFXUtils.fromFXImage(scene.snapshot(null), null));
-    }
-
-    private void chooseSession() {
-        FileChooser c = new FileChooser();
-        c.setTitle("Open a Leafwalk session");
-        c.getExtensionFilters().add(new FileChooser.ExtensionFilter("Leafwalk session", "*.leafwalk.json", "*.json"));
-        File f = c.showOpenDialog(stage);
-        if (f != null) {
-            openSession(f.toPath());
-        }
-    }
-
-    /** Opens a session; when its model's weights changed, asks whether to recompute the recorded outputs. */
-    void openSession(Path file) {
-        service.openSession(file, loaded -> {
-            var answer = new java.util.concurrent.CompletableFuture<Boolean>();
-            Platform.runLater(() -> {
-                var alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
-                        "The model's weights changed since this session was saved. Recompute the recorded outputs "
-                                + "with the current model, or show them as they were recorded?",
-                        new javafx.scene.control.ButtonType("Recompute"),
-                        new javafx.scene.control.ButtonType("Show as recorded"));
-                alert.setHeaderText("The model changed");
-                alert.initOwner(stage);
-                answer.complete(alert.showAndWait().map(b -> b.getText().equals("Recompute")).orElse(false));
-            });
-            try {
-                return answer.get();
-            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
-                return false;
-            }
-        });
-    }
-
-    private void remember(Path dir) {
-        try {
-            Preferences p = Preferences.userNodeForPackage(MainWindow.class);
-            List<String> list = new ArrayList<>(List.of(p.get("recentModels", "").split("\n")));
-            list.removeIf(s -> s.isBlank() || s.equals(dir.toAbsolutePath().toString()));
-            list.add(0, dir.toAbsolutePath().toString());
-            p.put("recentModels", String.join("\n", list.subList(0, Math.min(RECENT, list.size()))));
-        } catch (RuntimeException e) {
-            // preferences are a convenience; a read-only home must not stop the app
-        }
-        refreshRecent();
-    }
-
-    private void refreshRecent() {
-        recentMenu.getItems().clear();
-        try {
-            for (String s : Preferences.userNodeForPackage(MainWindow.class).get("recentModels", "").split("\n")) {
-                if (!s.isBlank()) {
-                    MenuItem m = new MenuItem(s);
-                    m.setOnAction(e -> openModel(Path.of(s)));
-                    recentMenu.getItems().add(m);
-                }
-            }
-        } catch (RuntimeException e) {
-            // see remember()
-        }
-        recentMenu.setDisable(recentMenu.getItems().isEmpty());
-    }
-
-    private void fillGallery(Path model) {
-        gallery.getChildren().clear();
-        if (References.isTextModel(model)) {
-            for (String sentence : References.sampleSentences()) {
-                Button b = new Button(sentence);
-                b.getStyleClass().add("sample-sentence");
-                b.setWrapText(true);
-                b.setMaxWidth(330);
-                b.setOnAction(e -> service.openText(sentence));
-                b.setFocusTraversable(false);
-                gallery.getChildren().add(b);
-            }
-            return;
-        }
-        List<Path> samples;
-        try {
-            samples = References.samples(model);
-        } catch (RuntimeException e) {
-            gallery.getChildren().add(new Label("no samples for this model"));
-            return;
-        }
-        for (Path p : samples) {
-            ImageView v = new ImageView(new Image(p.toUri().toString(), 28, 28, true, false, true));
-            v.setFitWidth(28 * 1.4);
-            v.setFitHeight(28 * 1.4);
-            Button b = new Button(null, v);
-            b.getStyleClass().add("sample-button");
-            b.setTooltip(new Tooltip(p.getFileName().toString()));
-            b.setOnAction(e -> service.openImage(p));
-            b.setFocusTraversable(false);
-            gallery.getChildren().add(b);
-        }
-    }
-
-    private void installShortcuts() {
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.SPACE), () -> play(settings().algorithm()));
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), () -> {
-            if (scene.getRoot() == classroom) {
-                toggleClassroom();
-            }
-        });
+    private static Tab tab(String name, Node content) {
+        Tab t = new Tab(name, content);
+        t.setClosable(false);
+        t.setId("tab-" + name.toLowerCase(java.util.Locale.ROOT));
+        return t;
     }
 
     private void installDragAndDrop() {
@@ -588,6 +297,124 @@ final class MainWindow {
         });
     }
 
+    // ---- what the actions do ----
+
+    void show() {
+        // the model opens and takes its first step on the compute thread while the window lays itself out
+        Path model = options.model() != null ? options.model() : References.model(References.DEFAULT_MODEL);
+        if (options.space() != null && !options.space().equals("pixels")) {
+            applySettings(settings().withSpace(Space.parse(options.space())));
+        }
+        openModelAndInput(model, options.input() == null ? "sample:14" : options.input());
+        stage.show();
+        if (options.session() != null) {
+            openSession(options.session());
+        }
+    }
+
+    void close() {
+        service.close();
+    }
+
+    /** A window that saves pictures or figures and quits: a failure to open is its result, not a fallback. */
+    private boolean automated() {
+        return options.screenshot() != null || options.classroomScreenshot() != null
+                || options.matchScreenshot() != null || options.benchmark() != null;
+    }
+
+    private void openModelAndInput(Path model, String inputRef) {
+        modelDir = model;
+        service.open(model, inputRef, !automated());
+        recent.remember(model);
+        gallery.fill(model);
+    }
+
+    void openModel(Path dir) {
+        modelDir = dir;
+        service.openModel(dir);
+        recent.remember(dir);
+        gallery.fill(dir);
+    }
+
+    /**
+     * Opens a session; when its model's weights changed, the user is asked whether to recompute the recorded
+     * outputs, while the worker goes on: nothing waits for the answer.
+     */
+    void openSession(Path file) {
+        service.openSession(file, prompt::ask);
+    }
+
+    private Settings settings() {
+        return settings.settings();
+    }
+
+    private void applySettings(Settings s) {
+        settings.show(s);
+        sliders.setRange(s.space() == Space.PIXELS ? 4 : 8);
+        service.applySettings(s);
+    }
+
+    private void play(WalkAlgorithm a) {
+        if (service.isPlaying()) {
+            service.pause();
+        } else {
+            service.play(a);
+        }
+    }
+
+    private void chooseModel() {
+        Path p = dialogs.modelFolder();
+        if (p != null) {
+            openModel(p);
+        }
+    }
+
+    private void chooseImage() {
+        Path p = dialogs.image();
+        if (p != null) {
+            service.openImage(p);
+        }
+    }
+
+    private void chooseSession() {
+        Path p = dialogs.session();
+        if (p != null) {
+            openSession(p);
+        }
+    }
+
+    private void exportTo(ExportKind kind, String what, String pattern) {
+        String base = current == null ? "leafwalk" : current.source().input().replaceAll("\\.[A-Za-z]+$", "");
+        Path p = dialogs.save(what, pattern, base + "-walk");
+        if (p != null) {
+            service.export(kind, p, Exports.GifOptions.defaults());
+        }
+    }
+
+    private void exportDashboard() {
+        Path p = dialogs.save("PNG image", "*.png", "leafwalk-dashboard");
+        if (p != null) {
+            service.savePicture(p, javafx.embed.swing.SwingFXUtils.fromFXImage(scene.snapshot(null), null));
+        }
+    }
+
+    /**
+     * Opens MiniLM. Its first use unpacks 90 MB from the class path into the cache, so the reference is resolved
+     * on a thread of its own, never on the JavaFX thread.
+     */
+    private void openEmbeddedTextModel() {
+        Thread t = new Thread(() -> {
+            try {
+                Path p = References.model("minilm");
+                Platform.runLater(() -> openModelAndInput(p, null));
+            } catch (RuntimeException e) {
+                Platform.runLater(() -> notify(Notice.error("cannot open MiniLM: " + e.getMessage())));
+            }
+        }, "leafwalk-unpack-minilm");
+        t.setDaemon(true);
+        t.start();
+    }
+
     void toggleClassroom() {
         if (scene.getRoot() == classroom) {
             scene.setRoot(mainRoot);
@@ -606,36 +433,27 @@ final class MainWindow {
         return scene.getRoot() == classroom;
     }
 
-    // ---- rendering (JavaFX thread) ----
-
-    /** When the first walk state was drawn (ms since the epoch), 0 before. */
-    long firstDrawnMillis() {
-        return firstDrawnMillis;
+    void openMatchWindow() {
+        if (matchWindow == null) {
+            matchWindow = new MatchWindow(stage, service, MatchWindow.samplesOf(modelDir),
+                    MainWindow.class.getResource("leafwalk.css").toExternalForm());
+        }
+        matchWindow.show();
     }
 
-    /** How many states have been drawn. */
-    long renders() {
-        return renders.get();
-    }
-
-    private void render(Snapshot s) {
-        renders.incrementAndGet();
-        long t0 = System.nanoTime();
-        renderPanels(s);
-        service.drawn(s.version());
-        long took = System.nanoTime() - t0;
-        maxRenderNanos = Math.max(maxRenderNanos, took);
-        if (renderLog != null) {
-            renderLog.add(took / 1_000_000);
+    /** Brings a tab of the right column forward (Drift, Lipschitz, Layers, Settings). */
+    void showTab(String name) {
+        for (Tab t : tabs.getTabs()) {
+            if (t.getText().equals(name)) {
+                tabs.getSelectionModel().select(t);
+            }
         }
     }
 
-    /** Longest time one snapshot took to draw on the JavaFX thread (diagnostics). */
-    long maxRenderNanos() {
-        return maxRenderNanos;
-    }
+    // ---- what the service says (JavaFX thread) ----
 
-    private void renderPanels(Snapshot s) {
+    /** The input panel for an image, the token strip for a sentence. */
+    private void showInput(Snapshot s) {
         current = s;
         boolean text = s.text() != null;
         if (text && !leftColumn.getChildren().contains(textPanel)) {
@@ -650,83 +468,66 @@ final class MainWindow {
         } else {
             input.show(s);
         }
-        bars.show(s);
-        // the secondary panels follow a few times a second while a walk runs, and always when it stops: fewer
-        // dirty regions per pulse keep the window smooth even with software rendering on a busy machine
-        long now = System.nanoTime();
-        boolean secondary = !s.busy() || now - lastSecondaryDraw > 300_000_000L;
-        if (secondary) {
-            lastSecondaryDraw = now;
-            // while walking, the sliders and the plots take turns, so no single frame redraws all of them
-            boolean turn = secondaryTurn++ % 2 == 0;
-            if (!s.busy() || turn) {
-                sliders.show(s);
-            }
-            if (!s.busy() || !turn) {
-                spectrum.show(s);
-                drift.show(s);
-            }
-        }
-        settings.show(s.settings());
-        if (scene.getRoot() == classroom) {
-            classroom.show(s);
-        }
-        if (!secondary) {
-            return;
-        }
-        scrubbing = true;
-        timeline.setMax(Math.max(1, s.trajectoryLength() - 1));
-        timeline.setValue(s.step());
-        scrubbing = false;
-        timelineLabel.setText(String.format("step %d of %d", s.step(), s.trajectoryLength() - 1));
-        statusModel.setText("Model: " + s.model() + "   Input: " + s.input() + " (" + s.space() + ", " + s.metric()
-                + ")");
-        statusDevice.setText("Device: " + s.device());
-        statusLatency.setText(String.format("Step latency: %.0f ms", s.stepMillis()));
-        statusRate.setText(String.format("%.1f steps/s", s.stepsPerSecond()));
-        statusRank.setText("Rank of G: " + s.rank());
-        statusBusy.setText(s.busy() ? "walking…" : "ready");
-        stage.setTitle("Leafwalk — " + s.model() + " — " + s.input());
-        if (firstSnapshot) {
-            firstSnapshot = false;
-            firstDrawnMillis = System.currentTimeMillis();
-            Screenshots.maybeRun(this, options);
-            WindowBenchmark.maybeRun(this, options);
-        }
     }
 
     private void notify(Notice n) {
-        noticeLog.add(n);
-        if (n.level() == Notice.Level.ERROR && automated() && firstSnapshot) {
+        if (n.level() == Notice.Level.ERROR && automated() && renderer.firstDrawnMillis() == 0) {
             // nothing was drawn and nothing will be: the picture or figure asked for cannot be made
+            notices.log().add(n);
             LeafwalkApp.fail(n.message());
             close();
             Platform.exit();
             return;
         }
         if (n.level() == Notice.Level.BANNER) {
-            bannerText.setText(n.message());
-            banner.setVisible(true);
-            banner.setManaged(true);
+            notices.log().add(n);
+            banner.show(n.message());
             Path def = References.model(References.DEFAULT_MODEL);
             modelDir = def;
-            fillGallery(def);
+            gallery.fill(def);
             return;
         }
-        notifications.getStyleClass().removeAll("notice-error", "notice-info");
-        notifications.getStyleClass().add(n.level() == Notice.Level.ERROR ? "notice-error" : "notice-info");
-        notifications.setText((n.level() == Notice.Level.ERROR ? "⚠ " : "") + n.message());
-        if (!notifications.isShowing()) {
-            notifications.show();
+        notices.show(n);
+    }
+
+    private void onAnalysis(Analysis a) {
+        if (a instanceof Analysis.Match m) {
+            if (matchWindow != null) {
+                matchWindow.show(m);
+            }
+        } else {
+            representation.show(a);
+            showTab(a instanceof Analysis.LipschitzCurves ? "Lipschitz" : "Layers");
         }
-        noticeTimer.stop();
-        noticeTimer.setDuration(Duration.seconds(n.level() == Notice.Level.ERROR ? 8 : 4));
-        noticeTimer.setOnFinished(e -> notifications.hide());
-        noticeTimer.playFromStart();
+    }
+
+    // ---- for screenshots, the benchmark and tests ----
+
+    ExplorationService service() {
+        return service;
+    }
+
+    Scene scene() {
+        return scene;
+    }
+
+    /** When the first walk state was drawn (ms since the epoch), 0 before. */
+    long firstDrawnMillis() {
+        return renderer.firstDrawnMillis();
+    }
+
+    /** How many states have been drawn. */
+    long renders() {
+        return renderer.renders();
+    }
+
+    /** Longest time one snapshot took to draw on the JavaFX thread (diagnostics). */
+    long maxRenderNanos() {
+        return renderer.maxRenderNanos();
     }
 
     List<Notice> notices() {
-        return noticeLog;
+        return notices.log();
     }
 
     Snapshot current() {
@@ -747,41 +548,6 @@ final class MainWindow {
 
     MatchWindow matchWindow() {
         return matchWindow;
-    }
-
-    void openMatchWindow() {
-        if (matchWindow == null) {
-            matchWindow = new MatchWindow(stage, service, MatchWindow.samplesOf(modelDir),
-                    MainWindow.class.getResource("leafwalk.css").toExternalForm());
-        }
-        matchWindow.show();
-    }
-
-    private static javafx.scene.control.Tab tab(String name, javafx.scene.Node content) {
-        javafx.scene.control.Tab t = new javafx.scene.control.Tab(name, content);
-        t.setClosable(false);
-        t.setId("tab-" + name.toLowerCase(java.util.Locale.ROOT));
-        return t;
-    }
-
-    /** Brings a tab of the right column forward (Drift, Lipschitz, Layers, Settings). */
-    void showTab(String name) {
-        for (var t : tabs.getTabs()) {
-            if (t.getText().equals(name)) {
-                tabs.getSelectionModel().select(t);
-            }
-        }
-    }
-
-    private void onAnalysis(org.leafwalk.explore.Analysis a) {
-        if (a instanceof org.leafwalk.explore.Analysis.Match m) {
-            if (matchWindow != null) {
-                matchWindow.show(m);
-            }
-        } else {
-            representation.show(a);
-            showTab(a instanceof org.leafwalk.explore.Analysis.LipschitzCurves ? "Lipschitz" : "Layers");
-        }
     }
 
     TextPanel textPanel() {

@@ -32,20 +32,20 @@ final class OutputBars extends VBox {
     }
 
     void show(Snapshot s) {
-        int n = s.labels().size();
+        int n = s.outputs().labels().size();
         if (fills.size() != n) {
             build(s);
         }
         for (int i = 0; i < n; i++) {
-            double p = s.probabilities()[i];
+            double p = s.outputs().probabilities()[i];
             Region fill = fills.get(i);
             fill.setPrefWidth(Math.max(1, p * width));
             // pseudo-classes change only when the state does: no CSS pass for every bar on every frame
-            fill.pseudoClassStateChanged(PREDICTED, i == s.prediction());
+            fill.pseudoClassStateChanged(PREDICTED, i == s.outputs().prediction());
             values.get(i).setText(String.format("%5.1f%%", 100 * p));
-            boolean start = i == s.startPrediction();
+            boolean start = i == s.outputs().startPrediction();
             names.get(i).pseudoClassStateChanged(START, start);
-            names.get(i).setText(start ? "▶ " + s.labels().get(i) : s.labels().get(i));
+            names.get(i).setText(start ? "▶ " + s.outputs().labels().get(i) : s.outputs().labels().get(i));
         }
     }
 
@@ -54,8 +54,8 @@ final class OutputBars extends VBox {
         fills.clear();
         names.clear();
         values.clear();
-        for (int i = 0; i < s.labels().size(); i++) {
-            Label name = new Label(s.labels().get(i));
+        for (int i = 0; i < s.outputs().labels().size(); i++) {
+            Label name = new Label(s.outputs().labels().get(i));
             name.getStyleClass().add("bar-name");
             name.setMinWidth(70);
             name.setMaxWidth(150); // long zero-shot label sentences are cut with an ellipsis

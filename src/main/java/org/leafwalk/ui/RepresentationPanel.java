@@ -9,7 +9,6 @@ import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import org.leafwalk.explore.Analysis;
 import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.geometry.Lipschitz;
 
 /**
  * The representation geometry at the current step: directional Lipschitz ratios (log-log over ε, top
@@ -76,24 +75,24 @@ final class RepresentationPanel {
             boolean[] named = new boolean[3];
             double top = 0;
             double nullMax = 0;
-            for (Lipschitz.Curve k : c.curves()) {
-                int kind = k.kind().ordinal();
-                Color col = switch (k.kind()) {
+            for (Analysis.Curve k : c.curves()) {
+                int kind = k.family().ordinal();
+                Color col = switch (k.family()) {
                     case EIGEN -> Color.web("#c0392b");
                     case NULL -> Color.web("#2166ac");
                     case RANDOM -> Color.web("#9aa3ad");
                 };
-                String legend = named[kind] ? null : switch (k.kind()) {
+                String legend = named[kind] ? null : switch (k.family()) {
                     case EIGEN -> "top eigendirections";
                     case NULL -> "null directions";
                     case RANDOM -> "random directions";
                 };
                 named[kind] = true;
                 series.add(new LogLogPlot.Series(k.epsilons(), k.ratios(), col, legend));
-                if (k.kind() == Lipschitz.Kind.EIGEN && k.index() == 0) {
+                if (k.family() == Analysis.Family.EIGEN && k.index() == 0) {
                     top = k.ratios()[0];
                 }
-                if (k.kind() == Lipschitz.Kind.NULL) {
+                if (k.family() == Analysis.Family.NULL) {
                     nullMax = Math.max(nullMax, k.ratios()[0]);
                 }
             }

@@ -10,7 +10,6 @@ import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.image.WritableImage;
 import org.leafwalk.explore.ExplorationService.SliderKind;
-import org.leafwalk.io.Images;
 
 /**
  * Saves pictures of the window for the README and the Xvfb check: walks a little first (along a null direction,
@@ -39,7 +38,7 @@ final class Screenshots {
             service.release();
             // far enough along the top eigendirection that a confident prediction gives way
             for (int k = 1; k <= 8 && w.current() != null
-                    && w.current().prediction() == w.current().startPrediction(); k++) {
+                    && w.current().outputs().prediction() == w.current().outputs().startPrediction(); k++) {
                 service.drag(SliderKind.EIGEN, 0, k * range);
                 service.awaitIdle(120_000);
                 Thread.sleep(100);
@@ -90,7 +89,7 @@ final class Screenshots {
     private static void save(Scene scene, Path file) throws InterruptedException {
         WritableImage[] img = new WritableImage[1];
         onFx(() -> img[0] = scene.snapshot(null));
-        Images.writePng(file, SwingFXUtils.fromFXImage(img[0], null));
+        org.leafwalk.explore.Exports.savePicture(file, SwingFXUtils.fromFXImage(img[0], null));
         System.out.println("saved " + file);
     }
 

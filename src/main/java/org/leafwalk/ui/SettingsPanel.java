@@ -10,10 +10,10 @@ import javafx.collections.ObservableList;
 import javafx.scene.layout.VBox;
 import org.controlsfx.control.PropertySheet;
 import org.leafwalk.explore.Settings;
-import org.leafwalk.geometry.Algorithm;
-import org.leafwalk.geometry.OutputMetric;
-import org.leafwalk.geometry.StepPolicy;
-import org.leafwalk.model.InputSpace;
+import org.leafwalk.explore.WalkAlgorithm;
+import org.leafwalk.explore.Metric;
+import org.leafwalk.explore.StepLength;
+import org.leafwalk.explore.Space;
 
 /** The exploration settings as a ControlsFX property sheet; every edit becomes one new {@link Settings}. */
 final class SettingsPanel extends VBox {
@@ -32,10 +32,10 @@ final class SettingsPanel extends VBox {
         sheet.setId("settings-sheet");
         ObservableList<PropertySheet.Item> items = FXCollections.observableArrayList(List.of(
                 new Item<>("Space", "pixels: the image; embeddings: the token sequence the encoder reads",
-                        InputSpace.class, Settings::space,
+                        Space.class, Settings::space,
                         Settings::withSpace),
                 new Item<>("Output metric", "logits, probs, fisher (local KL) or representation ([CLS] state)",
-                        OutputMetric.class, Settings::metric, Settings::withMetric),
+                        Metric.class, Settings::metric, Settings::withMetric),
                 new Item<>("Top-k classes", "classes the metric sees, fixed at the start (0: all up to 10)",
                         Integer.class, Settings::topK,
                         Settings::withTopK),
@@ -43,8 +43,8 @@ final class SettingsPanel extends VBox {
                         + "'representation' metric's output (0: the model's own, after the last block)",
                         Integer.class, Settings::layer, (s, v) -> s.withLayer(v)),
                 new Item<>("Algorithm", "what Play and Step do: SiMEC keeps the prediction, SiMExp changes it",
-                        Algorithm.class, Settings::algorithm, Settings::withAlgorithm),
-                new Item<>("Step policy", "paper, authors-code, fixed or output-speed", StepPolicy.class,
+                        WalkAlgorithm.class, Settings::algorithm, Settings::withAlgorithm),
+                new Item<>("Step policy", "paper, authors-code, fixed or output-speed", StepLength.class,
                         Settings::policy, (s, v) -> s.withStep(v, s.eta())),
                 new Item<>("η (step scale)", "the step length for 'fixed'; the scale for the other policies",
                         Double.class, Settings::eta, (s, v) -> s.withStep(s.policy(), v)),
@@ -128,7 +128,7 @@ final class SettingsPanel extends VBox {
             Settings next;
             try {
                 next = set.apply(settings, type.cast(value));
-                next.walkSettings().validate();
+                next.validate();
             } catch (RuntimeException e) {
                 return; // an invalid value is not applied; the editor keeps showing what the user typed
             }

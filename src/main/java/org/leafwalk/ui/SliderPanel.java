@@ -60,23 +60,23 @@ final class SliderPanel extends VBox {
     }
 
     void show(Snapshot s) {
-        ensure(eigenRows, changes, s.sliderEigenvalues().length, SliderKind.EIGEN);
-        ensure(nullRows, keeps, s.nullThumbs().length, SliderKind.NULL);
+        ensure(eigenRows, changes, s.directions().eigenvalues().length, SliderKind.EIGEN);
+        ensure(nullRows, keeps, s.directions().nullPictures().length, SliderKind.NULL);
         for (int i = 0; i < eigenRows.size(); i++) {
             Row r = eigenRows.get(i);
-            r.name.setText(String.format("λ = %.3g", s.sliderEigenvalues()[i]));
-            Painter.fill(r.thumb, thumb(s, s.eigenThumbs()[i]));
+            r.name.setText(String.format("λ = %.3g", s.directions().eigenvalues()[i]));
+            Painter.fill(r.thumb, thumb(s, s.directions().eigenPictures()[i]));
         }
         for (int i = 0; i < nullRows.size(); i++) {
             Row r = nullRows.get(i);
             r.name.setText("null " + (i + 1));
-            Painter.fill(r.thumb, thumb(s, s.nullThumbs()[i]));
+            Painter.fill(r.thumb, thumb(s, s.directions().nullPictures()[i]));
         }
     }
 
     /** A direction's picture: a heat map of its image, or for text how much of it lies in each token. */
     private static javafx.scene.image.WritableImage thumb(Snapshot s, double[] v) {
-        return s.text() != null ? Painter.tokenBars(v) : Painter.diverging(v, s.channels(), s.size(), 0);
+        return s.text() != null ? Painter.tokenBars(v) : Painter.diverging(v, s.picture().channels(), s.picture().size(), 0);
     }
 
     private void ensure(List<Row> rows, VBox box, int count, SliderKind kind) {

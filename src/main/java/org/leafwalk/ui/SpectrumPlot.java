@@ -42,7 +42,7 @@ final class SpectrumPlot extends VBox {
     }
 
     private double top() {
-        double lmax = last == null || last.eigenvalues().length == 0 ? 1 : last.eigenvalues()[0];
+        double lmax = last == null || last.spectrum().eigenvalues().length == 0 ? 1 : last.spectrum().eigenvalues()[0];
         return Math.ceil(Math.log10(Math.max(lmax, 1e-300)));
     }
 
@@ -57,10 +57,10 @@ final class SpectrumPlot extends VBox {
     }
 
     private void dragTau(double y) {
-        if (last == null || last.eigenvalues().length == 0) {
+        if (last == null || last.spectrum().eigenvalues().length == 0) {
             return;
         }
-        double lmax = last.eigenvalues()[0];
+        double lmax = last.spectrum().eigenvalues()[0];
         double tau = Math.pow(10, logOf(y)) / lmax;
         draggedTau = Math.max(1e-15, Math.min(0.5, tau));
         draw();
@@ -90,7 +90,7 @@ final class SpectrumPlot extends VBox {
             g.strokeLine(left, y, w - 6, y);
             g.fillText(String.format("1e%d", (int) e), 4, y + 3);
         }
-        double[] ev = s.gramEigenvalues();
+        double[] ev = s.spectrum().gramEigenvalues();
         int n = ev.length;
         double step = (w - left - 16) / Math.max(1, n);
         for (int i = 0; i < n; i++) {
@@ -98,7 +98,7 @@ final class SpectrumPlot extends VBox {
             double log = v > 0 ? Math.max(LOG_MIN, Math.log10(v)) : LOG_MIN;
             double x = left + 8 + i * step + step / 2;
             double y = yOf(log);
-            if (i < s.rank()) {
+            if (i < s.spectrum().rank()) {
                 g.setFill(Color.web("#c0392b"));
                 g.fillOval(x - 4, y - 4, 8, 8);
             } else {
@@ -106,8 +106,8 @@ final class SpectrumPlot extends VBox {
                 g.strokeOval(x - 4, y - 4, 8, 8);
             }
         }
-        double tau = Double.isNaN(draggedTau) ? s.tau() : draggedTau;
-        double lmax = s.eigenvalues().length == 0 ? 0 : s.eigenvalues()[0];
+        double tau = Double.isNaN(draggedTau) ? s.spectrum().tau() : draggedTau;
+        double lmax = s.spectrum().eigenvalues().length == 0 ? 0 : s.spectrum().eigenvalues()[0];
         if (lmax > 0) {
             double y = yOf(Math.log10(tau * lmax));
             g.setStroke(Color.web("#e67e22"));
@@ -120,6 +120,6 @@ final class SpectrumPlot extends VBox {
             g.fillText("τ·λmax (drag)", w - 84, y - 4);
         }
         caption.setText(String.format("rank %d of %d outputs: %d of %d input directions keep the prediction"
-                + " (τ = %.1e)", s.rank(), n, s.dimension() - s.rank(), s.dimension(), tau));
+                + " (τ = %.1e)", s.spectrum().rank(), n, s.input().dimension() - s.spectrum().rank(), s.input().dimension(), tau));
     }
 }

@@ -18,10 +18,10 @@ import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import org.leafwalk.explore.TextSetup;
 import org.leafwalk.explore.ExplorationService;
 import org.leafwalk.explore.Snapshot;
 import org.leafwalk.explore.TextView;
-import org.leafwalk.model.TextTask;
 
 /**
  * A text walk's input: the sentence field, the token strip (per token the original, the nearest vocabulary token
@@ -95,7 +95,7 @@ final class TextPanel extends VBox {
         presets.setOnAction(e -> {
             if (presets.getValue() != null) {
                 labels.setText(String.join("\n",
-                        presets.getValue().equals("Topic") ? TextTask.TOPIC_LABELS : TextTask.SENTIMENT_LABELS));
+                        presets.getValue().equals("Topic") ? TextSetup.TOPIC_LABELS : TextSetup.SENTIMENT_LABELS));
             }
         });
         Button apply = new Button("Apply labels");
@@ -162,11 +162,11 @@ final class TextPanel extends VBox {
             headLine.setText("Through the masked-LM head: " + String.join(" ", t.viaHead()));
         }
         decoded.setText("Decoded: " + t.decodedText());
-        String now = s.labels().get(s.prediction());
-        String again = s.labels().get(t.decodedPrediction());
-        boolean same = s.prediction() == t.decodedPrediction();
+        String now = s.outputs().labels().get(s.outputs().prediction());
+        String again = s.outputs().labels().get(t.decodedPrediction());
+        boolean same = s.outputs().prediction() == t.decodedPrediction();
         check.setText(String.format("%s Embedding: %s (p = %.3f)   Decoded sentence: %s (p = %.3f)",
-                same ? "✔" : "✘", now, s.probabilities()[s.prediction()], again,
+                same ? "✔" : "✘", now, s.outputs().probabilities()[s.outputs().prediction()], again,
                 t.decodedProbabilities()[t.decodedPrediction()]));
     }
 

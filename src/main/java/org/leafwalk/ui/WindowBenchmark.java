@@ -6,7 +6,7 @@ import java.util.Map;
 import javafx.application.Platform;
 import org.leafwalk.explore.ExplorationService.SliderKind;
 import org.leafwalk.explore.Snapshot;
-import org.leafwalk.io.JsonFiles;
+import org.leafwalk.explore.Json;
 
 /**
  * The window's own figures: the time from the JVM's start to the first drawn walk state (a usable window), and a
@@ -58,22 +58,22 @@ final class WindowBenchmark {
                 service.drag(SliderKind.NULL, 0, target);
                 Thread.sleep(16);
                 Snapshot s = w.current();
-                if (s != null && samples < latencies.length && s.stepMillis() > 0) {
-                    latencies[samples++] = s.stepMillis();
+                if (s != null && samples < latencies.length && s.timing().stepMillis() > 0) {
+                    latencies[samples++] = s.timing().stepMillis();
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Platform.runLater(pulses::stop);
             Snapshot after = w.current();
-            long steps = after.trajectoryLength() - before.trajectoryLength();
+            long steps = after.walk().length() - before.walk().length();
             long drawn = w.renders() - rendersBefore;
             service.release();
             service.awaitIdle(60_000);
             double[] lat = java.util.Arrays.copyOf(latencies, samples);
             java.util.Arrays.sort(lat);
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("model", after.model());
-            r.put("input", after.input());
+            r.put("model", after.source().model());
+            r.put("input", after.source().input());
             r.put("cores", Runtime.getRuntime().availableProcessors());
             r.put("jvm_start_to_first_drawn_state_ms", usable);
             r.put("drag_seconds", seconds);
@@ -88,8 +88,8 @@ final class WindowBenchmark {
             r.put("pulse_gap_median_ms", g.length == 0 ? 0 : g[g.length / 2]);
             r.put("pulse_gap_p95_ms", g.length == 0 ? 0 : g[Math.min(g.length - 1, (int) (0.95 * g.length))]);
             r.put("pulse_gap_max_ms", g.length == 0 ? 0 : g[g.length - 1]);
-            JsonFiles.write(o.benchmark(), r);
-            System.out.println(JsonFiles.toJson(r));
+            Json.write(o.benchmark(), r);
+            System.out.println(Json.text(r));
         } catch (Exception e) {
             System.err.println("leafwalk: benchmark failed: " + e);
         } finally {

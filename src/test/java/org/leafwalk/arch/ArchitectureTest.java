@@ -7,7 +7,10 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The arrows of DESIGN.md: ui → explore → geometry, explore → model → io; cli → explore. */
+/**
+ * The arrows of DESIGN.md: ui → explore → geometry, explore → model → io; cli → explore (and ui, to open the
+ * window). explore speaks its own vocabulary (records and enums), so the front ends see nothing below it.
+ */
 @AnalyzeClasses(packages = "org.leafwalk", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
@@ -35,4 +38,14 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule exploreKnowsNoFrontEnd = noClasses().that().resideInAPackage("..explore..")
             .should().dependOnClassesThat().resideInAnyPackage("..ui..", "..cli..");
+
+    @ArchTest
+    static final ArchRule uiSeesOnlyExplore = noClasses().that().resideInAPackage("..ui..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.leafwalk.geometry..", "org.leafwalk.model..", "org.leafwalk.io..",
+                    "..cli..", "ai.djl..");
+
+    @ArchTest
+    static final ArchRule cliSeesOnlyExploreAndUi = noClasses().that().resideInAPackage("..cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.leafwalk.geometry..", "org.leafwalk.model..", "org.leafwalk.io..",
+                    "ai.djl..");
 }

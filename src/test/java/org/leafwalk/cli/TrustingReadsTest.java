@@ -211,12 +211,12 @@ class TrustingReadsTest {
         }, said::add)) {
             svc.open(bert, "text:the cat sat on the mat .");
             svc.awaitIdle(60_000);
-            String before = shown.get(shown.size() - 1).input();
-            svc.openSession(edited, l -> false);
+            String before = shown.get(shown.size() - 1).source().input();
+            svc.openSession(edited, false);
             svc.awaitIdle(60_000);
             assertTrue(said.stream().anyMatch(n -> n.level() == org.leafwalk.explore.Notice.Level.ERROR
                     && n.message().contains("input.text.sentence")), said.toString());
-            assertEquals(before, shown.get(shown.size() - 1).input());
+            assertEquals(before, shown.get(shown.size() - 1).source().input());
         }
     }
 

@@ -58,7 +58,7 @@ class BadInputTest {
         svc.release();
         svc.awaitIdle(30_000);
         walked = last();
-        assertTrue(walked.step() > 0);
+        assertTrue(walked.walk().step() > 0);
         notices.clear();
     }
 
@@ -77,14 +77,14 @@ class BadInputTest {
         assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR && names.test(n.message())),
                 what + ": " + notices);
         Snapshot now = last();
-        assertEquals(walked.model(), now.model(), what + ": the model changed");
-        assertEquals(walked.input(), now.input(), what + ": the input changed");
-        assertEquals(walked.step(), now.step(), what + ": the step changed");
-        assertEquals(walked.trajectoryLength(), now.trajectoryLength(), what + ": the trajectory changed");
-        assertArrayEquals(walked.image(), now.image(), 0, what + ": the point changed");
-        svc.stepOnce(Algorithm.SIMEXP);
+        assertEquals(walked.source().model(), now.source().model(), what + ": the model changed");
+        assertEquals(walked.source().input(), now.source().input(), what + ": the input changed");
+        assertEquals(walked.walk().step(), now.walk().step(), what + ": the step changed");
+        assertEquals(walked.walk().length(), now.walk().length(), what + ": the trajectory changed");
+        assertArrayEquals(walked.picture().pixels(), now.picture().pixels(), 0, what + ": the point changed");
+        svc.stepOnce(WalkAlgorithm.SIMEXP);
         svc.awaitIdle(30_000);
-        assertEquals(walked.step() + 1, last().step(), what + ": the walk no longer steps");
+        assertEquals(walked.walk().step() + 1, last().walk().step(), what + ": the walk no longer steps");
         svc.undo();
         svc.awaitIdle(30_000);
         walked = last(); // undo keeps the undone step for scrubbing: the next check starts from here
@@ -149,7 +149,7 @@ class BadInputTest {
         refusedAndIntact(m -> m.contains("no GPU"), "the GPU device on a machine without one");
         svc.setDevice("cpu"); // and a device that is there reopens the model
         svc.awaitIdle(30_000);
-        assertEquals("CPU", last().device());
+        assertEquals("CPU", last().source().device());
     }
 
     @Test
@@ -159,7 +159,7 @@ class BadInputTest {
         svc.awaitIdle(30_000);
         Files.writeString(session, Files.readString(session).replace("\"format_version\": 1", "\"format_version\": 9"));
         notices.clear();
-        svc.openSession(session, l -> false);
+        svc.openSession(session, false);
         refusedAndIntact(m -> m.contains("newer Leafwalk") && m.contains("9"), "a session file from a future version");
     }
 
@@ -176,26 +176,26 @@ class BadInputTest {
     void aStepWhoseMetricTurnsInfiniteIsRefusedAndTheWalkStops() throws Exception {
         // an absurd step length in embedding space: the next point is beyond float32, and the model's output there
         // is NaN
-        svc.applySettings(Settings.defaults().withSpace(InputSpace.EMBEDDINGS).withStep(StepPolicy.FIXED, 1e300));
+        svc.applySettings(Settings.defaults().withSpace(Space.EMBEDDINGS).withStep(StepLength.FIXED, 1e300));
         svc.awaitIdle(30_000);
         walked = last();
         notices.clear();
-        svc.play(Algorithm.SIMEXP);
+        svc.play(WalkAlgorithm.SIMEXP);
         svc.awaitIdle(30_000);
         assertTrue(!svc.isPlaying(), "the walk stopped");
         assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR && n.message().startsWith(
                 "step refused") && n.message().contains("NaN")), notices.toString());
         Snapshot now = last();
-        assertEquals(walked.step(), now.step(), "no step was recorded");
-        assertArrayEquals(walked.image(), now.image(), 0, "the point is where it was");
-        for (double v : now.image()) {
+        assertEquals(walked.walk().step(), now.walk().step(), "no step was recorded");
+        assertArrayEquals(walked.picture().pixels(), now.picture().pixels(), 0, "the point is where it was");
+        for (double v : now.picture().pixels()) {
             assertTrue(Double.isFinite(v));
         }
         // with a sane step length the same walk goes on
-        svc.applySettings(now.settings().withStep(StepPolicy.FIXED, 0.05));
-        svc.stepOnce(Algorithm.SIMEXP);
+        svc.applySettings(now.settings().withStep(StepLength.FIXED, 0.05));
+        svc.stepOnce(WalkAlgorithm.SIMEXP);
         svc.awaitIdle(30_000);
-        assertEquals(walked.step() + 1, last().step());
+        assertEquals(walked.walk().step() + 1, last().walk().step());
     }
 
     @Test
@@ -209,13 +209,13 @@ class BadInputTest {
         svc.awaitIdle(30_000);
         assertTrue(notices.stream().anyMatch(n -> n.message().contains("colour.png")
                 && n.message().contains("converted colour to grayscale")), notices.toString());
-        assertEquals("colour.png", last().input());
+        assertEquals("colour.png", last().source().input());
         notices.clear();
         svc.open(rgbModel, image.toString()); // a grayscale image into the RGB model
         svc.awaitIdle(30_000);
         assertTrue(notices.stream().anyMatch(n -> n.message().contains("blob.png")
                 && n.message().contains("replicated grayscale into 3 channels")), notices.toString());
-        assertEquals(3, last().channels());
+        assertEquals(3, last().picture().channels());
     }
 
     @Test
@@ -242,7 +242,7 @@ class BadInputTest {
             assertTrue(said.stream().anyMatch(n -> n.level() == Notice.Level.BANNER && n.message().contains(
                     "broken-start") && n.message().contains("default model")), said.toString());
             assertEquals(References.model(References.DEFAULT_MODEL).getFileName().toString(),
-                    fresh.get(fresh.size() - 1).model(), "the default model is open and named");
+                    fresh.get(fresh.size() - 1).source().model(), "the default model is open and named");
         }
     }
 
@@ -274,7 +274,7 @@ class BadInputTest {
         edit.accept(o);
         Files.writeString(session, o.toString());
         notices.clear();
-        svc.openSession(session, l -> false);
+        svc.openSession(session, false);
         refusedAndIntact(names, name);
     }
 
@@ -288,7 +288,7 @@ class BadInputTest {
                 && m.contains("NaN"));
         // the same walk recorded on another model: its points are of another dimension
         Path wide = TinyVit.write(tmp, "wide", new VitCheckpoints.Shape(12, 3, 1, 24, 2, 2, 32, 5), 8);
-        svc.applySettings(last().settings().withSpace(InputSpace.EMBEDDINGS));
+        svc.applySettings(last().settings().withSpace(Space.EMBEDDINGS));
         svc.awaitIdle(30_000);
         walked = last();
         editedSessionRefused("other-model", o -> o.getAsJsonObject("model").addProperty("path", wide.toString()),

@@ -57,15 +57,15 @@ class ExplorationServiceTest {
         service.drag(SliderKind.NULL, 0, 1.0);
         service.awaitIdle(30_000);
         Snapshot after = last.get();
-        assertTrue(after.step() > 5, "steps performed: " + after.step());
-        assertEquals(start.startPrediction(), after.prediction());
-        assertTrue(after.distance() > 0.5, "moved " + after.distance());
-        double drift = maxDiff(start.probabilities(), after.probabilities());
+        assertTrue(after.walk().step() > 5, "steps performed: " + after.walk().step());
+        assertEquals(start.outputs().startPrediction(), after.outputs().prediction());
+        assertTrue(after.walk().distance() > 0.5, "moved " + after.walk().distance());
+        double drift = maxDiff(start.outputs().probabilities(), after.outputs().probabilities());
         assertTrue(drift < 1e-2, "keeps slider moved the probabilities by " + drift);
         service.release();
         service.drag(SliderKind.EIGEN, 0, 2.0);
         service.awaitIdle(30_000);
-        double moved = maxDiff(start.probabilities(), last.get().probabilities());
+        double moved = maxDiff(start.outputs().probabilities(), last.get().outputs().probabilities());
         assertTrue(moved > 10 * drift && moved > 0.02, "changes slider moved the probabilities by " + moved);
     }
 
@@ -109,14 +109,14 @@ class ExplorationServiceTest {
         service.drag(SliderKind.EIGEN, 0, 0.5);
         service.awaitIdle(30_000);
         Snapshot moved = last.get();
-        assertTrue(moved.step() >= 1);
+        assertTrue(moved.walk().step() >= 1);
         service.undo();
         service.awaitIdle(10_000);
-        assertEquals(moved.step() - 1, last.get().step());
+        assertEquals(moved.walk().step() - 1, last.get().walk().step());
         service.reset();
         service.awaitIdle(10_000);
-        assertEquals(0, last.get().step());
-        assertEquals(0, last.get().distance(), 1e-12);
+        assertEquals(0, last.get().walk().step());
+        assertEquals(0, last.get().walk().distance(), 1e-12);
     }
 
     @Test
@@ -129,7 +129,7 @@ class ExplorationServiceTest {
         service.awaitIdle(10_000);
         assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR
                 && n.message().contains("model.safetensors")), notices.toString());
-        assertEquals("m", last.get().model());
+        assertEquals("m", last.get().source().model());
         service.drag(SliderKind.NULL, 0, 0.2);
         service.awaitIdle(10_000);
         assertNotEquals(before, last.get().version(), "the previous model still walks");
@@ -153,13 +153,13 @@ class ExplorationServiceTest {
         }
         service.reset();
         service.awaitIdle(10_000);
-        assertEquals(0, last.get().step());
-        service.openSession(session, loaded -> false);
+        assertEquals(0, last.get().walk().step());
+        service.openSession(session, false);
         service.awaitIdle(30_000);
         Snapshot reopened = last.get();
-        assertEquals(walked.step(), reopened.step(), "reopened at the step it was saved");
-        assertEquals(walked.trajectoryLength(), reopened.trajectoryLength());
-        assertArrayEquals(walked.probabilities(), reopened.probabilities(), 1e-5);
+        assertEquals(walked.walk().step(), reopened.walk().step(), "reopened at the step it was saved");
+        assertEquals(walked.walk().length(), reopened.walk().length());
+        assertArrayEquals(walked.outputs().probabilities(), reopened.outputs().probabilities(), 1e-5);
         assertTrue(notices.stream().anyMatch(n -> n.message().contains("opened session")), notices.toString());
     }
 

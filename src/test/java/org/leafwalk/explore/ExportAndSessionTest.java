@@ -33,7 +33,7 @@ class ExportAndSessionTest {
     static Path tmp;
 
     static Path model;
-    static Settings settings = Settings.defaults().withStep(org.leafwalk.geometry.StepPolicy.FIXED, 0.05)
+    static Settings settings = Settings.defaults().withStep(StepLength.FIXED, 0.05)
             .withSeed(5);
 
     @BeforeAll
@@ -41,24 +41,15 @@ class ExportAndSessionTest {
         model = TinyVit.write(tmp, "m", TinyVit.small(), 9);
     }
 
-    /** A real walk, recorded as the window records it. */
+    /** A real walk, recorded as the window and the command line record it (through a {@link Session}). */
     static Recording walk(Explorer ex, double[] pixels, Settings s, int steps) {
-        double[] start = ex.startPoint(new ImageInput("blob", pixels, 1, 12, List.of()), s.space());
-        Walker w = ex.walker(s.space(), s.walkSettings(), start, false);
-        Readout r0 = ex.readout(w.current().output());
-        List<TrajectoryEntry> t = new ArrayList<>();
-        t.add(new TrajectoryEntry(0, "start", 0, w.current().point(), r0.probabilities(), r0.prediction(),
-                w.current().spectrum().nonzeroEigenvalues(), 0, 0));
+        ImageSubject subject = ImageSubject.open(ex, Path.of("blob.png"),
+                new ImageInput("blob", pixels, 1, 12, List.of()), s);
+        Session session = new Session("m", model, subject, s);
         for (int i = 0; i < steps; i++) {
-            StepOutcome o = w.step(i % 2 == 0 ? Algorithm.SIMEC : Algorithm.SIMEXP, 0, 1);
-            Readout r = ex.readout(o.state().output());
-            t.add(new TrajectoryEntry(o.step(), o.direction(), o.delta(), o.point(), r.probabilities(),
-                    r.prediction(), Arrays.copyOf(o.state().spectrum().nonzeroEigenvalues(), 5), r.klFrom(r0),
-                    o.distance()));
+            session.step(i % 2 == 0 ? WalkAlgorithm.SIMEC : WalkAlgorithm.SIMEXP, 0, 1, Double.POSITIVE_INFINITY);
         }
-        byte[] png = Images.encodePng(ImageInput.toImage(pixels, 1, 12));
-        return new Recording("m", model.toAbsolutePath().toString(), SessionFiles.weightsSha256(model), "blob.png",
-                png, s, ex.config().labels(), 1, 12, t.size() - 1, t);
+        return session.recording();
     }
 
     @Test

@@ -29,7 +29,7 @@ class OddSizeSpectrumTest {
             ImageInput img = new ImageInput("blob", TinyVit.blob(3, 20, 2), 3, 20, List.of());
             for (InputSpace space : InputSpace.values()) {
                 for (OutputMetric metric : OutputMetric.values()) {
-                    var w = ex.walker(space, WalkSettings.defaults().withMetric(metric).withTopK(5),
+                    var w = ex.walker(space, Settings.DEFAULTS.walkSettings().withMetric(metric).withTopK(5),
                             ex.startPoint(img, space), false);
                     int k = w.spec().size();
                     Spectrum s = w.current().spectrum();

@@ -41,7 +41,7 @@ class RepresentationServiceTest {
                         l.eigenvalues()[0], l.eigenvalues()[l.eigenvalues().length - 1]);
             }
             // Lipschitz curves in the representation metric, and their CSV
-            svc.applySettings(Settings.defaults().withMetric(OutputMetric.REPRESENTATION));
+            svc.applySettings(Settings.defaults().withMetric(Metric.REPRESENTATION));
             svc.awaitIdle(60_000);
             svc.estimateLipschitz();
             svc.awaitIdle(60_000);
@@ -50,8 +50,8 @@ class RepresentationServiceTest {
             assertEquals("float64", curves.precision());
             assertEquals(9, curves.curves().size());
             double top = curves.curves().get(0).ratios()[0];
-            for (Lipschitz.Curve c : curves.curves()) {
-                if (c.kind() == Lipschitz.Kind.NULL) {
+            for (Analysis.Curve c : curves.curves()) {
+                if (c.family() == Analysis.Family.NULL) {
                     assertTrue(c.ratios()[0] * 100 < top, "null ratio " + c.ratios()[0] + " vs top " + top);
                 }
             }
@@ -60,16 +60,16 @@ class RepresentationServiceTest {
             svc.awaitIdle(60_000);
             assertEquals(1 + 9 * 9, Files.readAllLines(csv).size());
             // walking with the representation of block 2 (autograd through the truncated network)
-            svc.applySettings(Settings.defaults().withMetric(OutputMetric.REPRESENTATION).withLayer(2));
+            svc.applySettings(Settings.defaults().withMetric(Metric.REPRESENTATION).withLayer(2));
             svc.awaitIdle(60_000);
-            svc.stepOnce(org.leafwalk.geometry.Algorithm.SIMEC);
+            svc.stepOnce(WalkAlgorithm.SIMEC);
             svc.awaitIdle(60_000);
             Snapshot layered = snaps.get(snaps.size() - 1);
             assertEquals(2, layered.settings().layer());
-            assertEquals(1, layered.step());
-            assertEquals(layers.layers().get(1).rank(), layered.rank(), "the walk's G is block 2's");
+            assertEquals(1, layered.walk().step());
+            assertEquals(layers.layers().get(1).rank(), layered.spectrum().rank(), "the walk's G is block 2's");
             // a match to sample 2 (a one) on the model's own representation, then walking from its result
-            svc.applySettings(Settings.defaults().withMetric(OutputMetric.REPRESENTATION));
+            svc.applySettings(Settings.defaults().withMetric(Metric.REPRESENTATION));
             svc.awaitIdle(60_000);
             svc.startMatch(References.input("sample:2", model), false, 60, 0.5);
             svc.awaitIdle(120_000); // idle includes the match: it has run to its end
@@ -81,8 +81,8 @@ class RepresentationServiceTest {
             svc.adoptMatch();
             svc.awaitIdle(60_000);
             Snapshot s = snaps.get(snaps.size() - 1);
-            assertEquals("matched.png", s.input());
-            assertEquals(1, s.startPrediction(), "the matched image reads as a one");
+            assertEquals("matched.png", s.source().input());
+            assertEquals(1, s.outputs().startPrediction(), "the matched image reads as a one");
         }
         assertTrue(notices.stream().noneMatch(n -> n.level() == Notice.Level.ERROR), notices.toString());
         assertNotNull(snaps.get(0));

@@ -53,7 +53,7 @@ class ShippedModelsTest {
                 Path p = References.input("sample:" + i, model);
                 int label = Integer.parseInt(p.getFileName().toString().split("-")[0]);
                 assertEquals(i / 2, label, "samples sort by label, two per class");
-                var w = ex.walker(InputSpace.PIXELS, WalkSettings.defaults(),
+                var w = ex.walker(InputSpace.PIXELS, Settings.DEFAULTS.walkSettings(),
                         ex.startPoint(ex.loadImage(p), InputSpace.PIXELS), false);
                 if (ex.readout(w.current().output()).prediction() == label) {
                     correct++;

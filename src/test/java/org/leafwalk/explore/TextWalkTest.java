@@ -73,7 +73,7 @@ class TextWalkTest {
 
     @Test
     void correctedSimecKeepsTheZeroShotPredictionAndSimexpMovesIt() {
-        WalkSettings s = WalkSettings.defaults().withMetric(OutputMetric.PROBS).withPolicy(StepPolicy.FIXED, 0.5)
+        WalkSettings s = Settings.DEFAULTS.walkSettings().withMetric(OutputMetric.PROBS).withPolicy(StepPolicy.FIXED, 0.5)
                 .withSeed(3);
         try (TextTask task = ex.textTask(TextSetup.of(SENTENCE), 0)) {
             assertEquals(TextTask.Kind.ZERO_SHOT, task.kind());
@@ -94,7 +94,13 @@ class TextWalkTest {
             Walker simexp = ex.walker(task, s, task.startPoint(), null);
             double moved = 0;
             for (int i = 0; i < 40; i++) {
-                StepOutcome o = simexp.step(Algorithm.SIMEXP, 0, 1);
+                StepOutcome o;
+                try {
+                    o = simexp.step(Algorithm.SIMEXP, 0, 1);
+                } catch (org.leafwalk.geometry.GeometryException e) {
+                    // the softmax saturated in float32 (G = 0 there): SiMExp has moved the distribution all the way
+                    break;
+                }
                 moved = Math.max(moved, Math.abs(Readout.of(o.state().output(), task.labels()).probabilities()[0]
                         - r0.probabilities()[0]));
             }
@@ -104,7 +110,7 @@ class TextWalkTest {
 
     @Test
     void onlyThePickedTokensMove() {
-        WalkSettings s = WalkSettings.defaults().withMetric(OutputMetric.LOGITS).withSeed(1);
+        WalkSettings s = Settings.DEFAULTS.walkSettings().withMetric(OutputMetric.LOGITS).withSeed(1);
         TextSetup setup = TextSetup.of(SENTENCE).withSelected(new int[] {2, 9}); // "loved", "wonderful"
         try (TextTask task = ex.textTask(setup, 0)) {
             assertEquals(2 * 384, task.inputDimension());
@@ -154,27 +160,27 @@ class TextWalkTest {
         }, n -> { })) {
             svc.open(References.model("minilm"), "text:" + SENTENCE);
             svc.awaitIdle(60_000);
-            svc.applySettings(Settings.defaults().withMetric(OutputMetric.PROBS).withStep(StepPolicy.FIXED, 0.5));
+            svc.applySettings(Settings.defaults().withMetric(Metric.PROBS).withStep(StepLength.FIXED, 0.5));
             svc.awaitIdle(60_000);
             svc.setTextViewInterval(java.time.Duration.ofSeconds(30)); // every moving step reuses the first
             int from = snaps.size();
             // a walk of a dozen moving steps: counted as they are published, not timed
             java.util.concurrent.CountDownLatch moving = new java.util.concurrent.CountDownLatch(12);
             stepsSeen.set(moving);
-            svc.play(Algorithm.SIMEXP);
+            svc.play(WalkAlgorithm.SIMEXP);
             assertTrue(moving.await(120, java.util.concurrent.TimeUnit.SECONDS), "the walk did not move");
             svc.pause();
             svc.awaitIdle(60_000);
             List<Snapshot> run = snaps.subList(from, snaps.size());
             boolean reused = false;
             for (int i = 1; i < run.size(); i++) {
-                reused |= run.get(i).step() != run.get(i - 1).step() && run.get(i).text() == run.get(i - 1).text();
+                reused |= run.get(i).walk().step() != run.get(i - 1).walk().step() && run.get(i).text() == run.get(i - 1).text();
             }
             assertTrue(reused, "no step reused the previous decoding in " + run.size() + " snapshots");
             Snapshot last = snaps.get(snaps.size() - 1);
-            assertTrue(last.step() > 3, "the walk ran: step " + last.step());
+            assertTrue(last.walk().step() > 3, "the walk ran: step " + last.walk().step());
             List<TrajectoryEntry> t = svc.trajectory();
-            double[] point = t.get(last.step()).point();
+            double[] point = t.get(last.walk().step()).point();
             try (TextTask task = ex.textTask(TextSetup.of(SENTENCE), 0)) {
                 TextDecoding fresh = task.decode(point);
                 assertEquals(List.of(fresh.nearest()), last.text().nearest());
@@ -183,8 +189,8 @@ class TextWalkTest {
                 svc.drag(ExplorationService.SliderKind.EIGEN, 0, 1.5);
                 svc.awaitIdle(60_000); // idle includes the decoding's catch-up
                 Snapshot held = snaps.get(snaps.size() - 1);
-                double[] heldPoint = svc.trajectory().get(held.step()).point();
-                assertTrue(held.step() > last.step(), "the drag walked");
+                double[] heldPoint = svc.trajectory().get(held.walk().step()).point();
+                assertTrue(held.walk().step() > last.walk().step(), "the drag walked");
                 assertArrayEquals(task.decode(heldPoint).residual(), held.text().residual(), 1e-4,
                         "the held slider's decoding was not brought up to date");
                 svc.release();
@@ -210,15 +216,15 @@ class TextWalkTest {
             assertEquals("zero-shot", s0.text().kind());
             assertEquals(12, s0.text().original().size());
             svc.selectTokens(new int[] {2, 9});
-            svc.applySettings(Settings.defaults().withMetric(OutputMetric.PROBS).withStep(StepPolicy.FIXED, 0.5));
+            svc.applySettings(Settings.defaults().withMetric(Metric.PROBS).withStep(StepLength.FIXED, 0.5));
             svc.awaitIdle(60_000);
             for (int i = 0; i < 6; i++) {
-                svc.stepOnce(Algorithm.SIMEXP);
+                svc.stepOnce(WalkAlgorithm.SIMEXP);
             }
             svc.awaitIdle(60_000);
             Snapshot s1 = snaps.get(snaps.size() - 1);
-            assertEquals(6, s1.step());
-            assertEquals(2 * 384, s1.dimension());
+            assertEquals(6, s1.walk().step());
+            assertEquals(2 * 384, s1.input().dimension());
             assertTrue(s1.text().selected()[2] && s1.text().selected()[9] && !s1.text().selected()[1]);
             // bad input leaves the walk as it was
             svc.openText("word ".repeat(80));
@@ -230,7 +236,7 @@ class TextWalkTest {
             svc.export(ExplorationService.ExportKind.CSV, csv, null);
             svc.export(ExplorationService.ExportKind.JSON, json, null);
             svc.awaitIdle(60_000);
-            assertEquals(6, snaps.get(snaps.size() - 1).step(), "the refused sentence changed the walk");
+            assertEquals(6, snaps.get(snaps.size() - 1).walk().step(), "the refused sentence changed the walk");
         }
         assertTrue(notices.stream().noneMatch(n -> n.message().startsWith("could not")), notices.toString());
         var reader = ImageIO.getImageReadersByFormatName("gif").next();
@@ -249,10 +255,10 @@ class TextWalkTest {
         // reopened in a fresh service: same step, same point, no recomputation of the walk
         List<Snapshot> again = new CopyOnWriteArrayList<>();
         try (ExplorationService svc = new ExplorationService("cpu", again::add, n -> { })) {
-            svc.openSession(session, l -> false);
+            svc.openSession(session, false);
             svc.awaitIdle(60_000);
             Snapshot s = again.get(again.size() - 1);
-            assertEquals(6, s.step());
+            assertEquals(6, s.walk().step());
             assertEquals(SENTENCE, s.text().sentence());
             List<TrajectoryEntry> t = svc.trajectory();
             assertArrayEquals(loaded.recording().trajectory().get(6).point(), t.get(6).point(), 0);

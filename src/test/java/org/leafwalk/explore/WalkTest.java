@@ -46,7 +46,7 @@ class WalkTest {
         try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT32)) {
             double[] start = TinyVit.blob(1, 12, 4);
             // δ = 0.02 per step: 300 steps travel ~6 in a 144-pixel image whose diagonal is 12
-            WalkSettings s = WalkSettings.defaults().withPolicy(StepPolicy.FIXED, 0.02).withSeed(1);
+            WalkSettings s = Settings.DEFAULTS.walkSettings().withPolicy(StepPolicy.FIXED, 0.02).withSeed(1);
             Walker simec = ex.walker(InputSpace.PIXELS, s, start, false);
             Readout r0 = ex.readout(simec.current().output());
             double maxDrift = 0;
@@ -76,7 +76,7 @@ class WalkTest {
     void uncorrectedSimecDriftsMoreThanCorrected() {
         try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT32)) {
             double[] start = TinyVit.blob(1, 12, 4);
-            WalkSettings s = WalkSettings.defaults().withPolicy(StepPolicy.FIXED, 0.05).withSeed(1);
+            WalkSettings s = Settings.DEFAULTS.walkSettings().withPolicy(StepPolicy.FIXED, 0.05).withSeed(1);
             double[] drift = new double[2];
             for (int c = 0; c < 2; c++) {
                 Walker w = ex.walker(InputSpace.PIXELS, s.withCorrected(c == 0), start, false);
@@ -103,7 +103,7 @@ class WalkTest {
 
     private static List<double[]> trajectory(long seed) {
         try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT32)) {
-            WalkSettings s = WalkSettings.defaults().withMetric(OutputMetric.FISHER).withPolicy(StepPolicy.FIXED, 0.05)
+            WalkSettings s = Settings.DEFAULTS.walkSettings().withMetric(OutputMetric.FISHER).withPolicy(StepPolicy.FIXED, 0.05)
                     .withSeed(seed).withRandomChoice(true);
             Walker w = ex.walker(InputSpace.EMBEDDINGS, s, ex.model().embeddingsOf(TinyVit.blob(1, 12, 4)), false);
             List<double[]> pts = new ArrayList<>();
@@ -118,7 +118,7 @@ class WalkTest {
     void authorsTokenBlockVariantMovesEveryTokenAndKeepsTheClass() {
         try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT32)) {
             double[] start = ex.model().embeddingsOf(TinyVit.blob(1, 12, 4));
-            WalkSettings s = WalkSettings.defaults().withPolicy(StepPolicy.FIXED, 0.01).withTokenBlock(-1)
+            WalkSettings s = Settings.DEFAULTS.walkSettings().withPolicy(StepPolicy.FIXED, 0.01).withTokenBlock(-1)
                     .withCorrected(false);
             Walker w = ex.walker(InputSpace.EMBEDDINGS, s, start, true);
             Readout r0 = ex.readout(w.current().output());

@@ -1,5 +1,6 @@
 package org.leafwalk.geometry;
 
+import org.leafwalk.explore.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,7 +73,7 @@ class NumericalRobustnessTest {
 
     private static void walkEverything(DifferentiableMap f, double[] start, Bounds bounds, int expectedRank) {
         for (Algorithm a : Algorithm.values()) {
-            WalkSettings s = WalkSettings.defaults().withMetric(OutputMetric.LOGITS)
+            WalkSettings s = Settings.DEFAULTS.walkSettings().withMetric(OutputMetric.LOGITS)
                     .withPolicy(StepPolicy.FIXED, 0.05).withSeed(11);
             Walker w = new Walker(f, s, start, bounds);
             assertEquals(expectedRank, w.current().spectrum().rank(), "rank");

@@ -1,5 +1,7 @@
 package org.leafwalk.io;
 
+import org.leafwalk.explore.OutputPlan;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package org.leafwalk.ui;
 
+import org.leafwalk.explore.WalkAlgorithm;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,9 +57,9 @@ class MainWindowTest {
     @Test
     void opensOnTheDefaultModel() throws Exception {
         Snapshot s = awaitFirst();
-        assertEquals("mnist-vit", s.model());
-        assertEquals(7, s.startPrediction(), "sample:14 is a seven");
-        assertTrue(s.rank() >= 1);
+        assertEquals("mnist-vit", s.source().model());
+        assertEquals(7, s.outputs().startPrediction(), "sample:14 is a seven");
+        assertTrue(s.spectrum().rank() >= 1);
         assertTrue(window.sliders().nullRows().size() >= 1 && window.sliders().eigenRows().size() >= 1);
     }
 
@@ -66,9 +68,9 @@ class MainWindowTest {
         Snapshot start = awaitFirst();
         robot.drag("#null-slider-0").moveBy(80, 0).release(javafx.scene.input.MouseButton.PRIMARY);
         Snapshot after = settle();
-        assertTrue(after.trajectoryLength() > 3, "steps performed: " + after.trajectoryLength());
-        assertTrue(after.distance() > 0.1, "walked " + after.distance());
-        assertEquals(start.startPrediction(), after.prediction(), "the top class stays");
+        assertTrue(after.walk().length() > 3, "steps performed: " + after.walk().length());
+        assertTrue(after.walk().distance() > 0.1, "walked " + after.walk().distance());
+        assertEquals(start.outputs().startPrediction(), after.outputs().prediction(), "the top class stays");
     }
 
     @Test
@@ -77,8 +79,8 @@ class MainWindowTest {
         robot.drag("#eigen-slider-0").moveBy(140, 0).release(javafx.scene.input.MouseButton.PRIMARY);
         Snapshot after = settle();
         double moved = 0;
-        for (int i = 0; i < start.probabilities().length; i++) {
-            moved = Math.max(moved, Math.abs(after.probabilities()[i] - start.probabilities()[i]));
+        for (int i = 0; i < start.outputs().probabilities().length; i++) {
+            moved = Math.max(moved, Math.abs(after.outputs().probabilities()[i] - start.outputs().probabilities()[i]));
         }
         assertTrue(moved > 0.05, "probabilities moved by " + moved);
     }
@@ -118,14 +120,14 @@ class MainWindowTest {
                 WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> pulses.get() >= seen + 30);
             }, "the JavaFX thread stopped while the model was busy");
             assertTrue(window.service().pendingComputations() > 0, "the gate held the worker the whole time");
-            assertEquals(start.trajectoryLength(), window.current().trajectoryLength(), "nothing was computed yet");
+            assertEquals(start.walk().length(), window.current().walk().length(), "nothing was computed yet");
         } finally {
             gate.countDown();
             WaitForAsyncUtils.asyncFx(timer::stop).get(60, TimeUnit.SECONDS);
         }
         // once the model is free, what the user asked for is done
         Snapshot after = settle();
-        assertTrue(after.trajectoryLength() > start.trajectoryLength(), "the drags walked once the worker was free");
+        assertTrue(after.walk().length() > start.walk().length(), "the drags walked once the worker was free");
     }
 
     @Test
@@ -140,9 +142,9 @@ class MainWindowTest {
                 && n.message().contains("model.safetensors")), window.notices().toString());
         var pane = (org.controlsfx.control.NotificationPane) window.scene().getRoot();
         assertTrue(pane.isShowing() && pane.getText().contains("model.safetensors"), pane.getText());
-        assertEquals("mnist-vit", window.current().model(), "the previous model stays loaded");
+        assertEquals("mnist-vit", window.current().source().model(), "the previous model stays loaded");
         long v = window.current().version();
-        window.service().stepOnce(Algorithm.SIMEXP);
+        window.service().stepOnce(WalkAlgorithm.SIMEXP);
         assertTrue(settle().version() > v, "and it still walks");
     }
 
@@ -154,7 +156,7 @@ class MainWindowTest {
                 && window.current().text() != null);
         Snapshot s = settle();
         assertTrue(window.textPanel().isVisible() && !window.input().isVisible(), "the sentence replaces the image");
-        assertEquals(List.of("good", "bad"), s.labels());
+        assertEquals(List.of("good", "bad"), s.outputs().labels());
         assertEquals(s.text().original().size(), window.textPanel().cells().size());
         robot.clickOn("#sentence-field").push(KeyCode.CONTROL, KeyCode.A).write("The team won the final.")
                 .type(KeyCode.ENTER);
@@ -163,12 +165,12 @@ class MainWindowTest {
         assertEquals(List.of("[CLS]", "the", "team", "won", "the", "final", ".", "[SEP]"), s.text().original());
         robot.clickOn("#token-3"); // "won"
         s = settle();
-        assertEquals(384, s.dimension(), "one token of 384 coordinates is explored");
+        assertEquals(384, s.input().dimension(), "one token of 384 coordinates is explored");
         assertTrue(s.text().selected()[3] && !s.text().selected()[2], "only the clicked token is explored");
         long v = s.version();
         robot.drag("#eigen-slider-0").moveBy(120, 0).release(javafx.scene.input.MouseButton.PRIMARY);
         Snapshot after = settle();
-        assertTrue(after.version() > v && after.distance() > 0.1, "the slider walked " + after.distance());
+        assertTrue(after.version() > v && after.walk().distance() > 0.1, "the slider walked " + after.walk().distance());
     }
 
     @Test

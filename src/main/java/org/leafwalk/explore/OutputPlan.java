@@ -1,4 +1,4 @@
-package org.leafwalk.io;
+package org.leafwalk.explore;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.leafwalk.io.AtomicFiles;
+import org.leafwalk.io.InvalidInputException;
 
 /**
  * The files one run reads and writes, checked before any work starts: every output is a regular file or a place for

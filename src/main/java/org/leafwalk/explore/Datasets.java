@@ -1,0 +1,48 @@
+package org.leafwalk.explore;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.leafwalk.io.Idx;
+import org.leafwalk.io.Images;
+import org.leafwalk.io.LabeledImages;
+
+/** Data sets in IDX files (MNIST, Fashion-MNIST): their images as the PNG samples a model ships with. */
+public final class Datasets {
+    private Datasets() {}
+
+    /**
+     * Writes the first {@code perClass} images of every class of a split as PNG files named
+     * &lt;label&gt;-&lt;name&gt;-&lt;index&gt;.png into {@code out}; returns their names, sorted.
+     *
+     * @param labels class names in label order (null: numbers only)
+     */
+    public static List<String> extractSamples(Path data, String split, int perClass, List<String> labels, Path out) {
+        LabeledImages d = Idx.readSplit(data, split);
+        int classes = d.maxLabel() + 1;
+        int[] taken = new int[classes];
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < d.count(); i++) {
+            int l = d.label(i);
+            if (taken[l] >= perClass) {
+                continue;
+            }
+            taken[l]++;
+            BufferedImage img = new BufferedImage(d.cols(), d.rows(), BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < d.rows(); y++) {
+                for (int x = 0; x < d.cols(); x++) {
+                    img.getRaster().setSample(x, y, 0, d.pixels()[i * d.pixelsPerImage() + y * d.cols() + x] & 0xff);
+                }
+            }
+            String name = labels != null && l < labels.size()
+                    ? labels.get(l).trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") : null;
+            String file = String.format("%d-%s%05d.png", l, name == null ? "" : name + "-", i);
+            Images.writePng(out.resolve(file), img);
+            written.add(file);
+        }
+        written.sort(null);
+        return written;
+    }
+}

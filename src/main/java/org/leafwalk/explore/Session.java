@@ -1,0 +1,224 @@
+package org.leafwalk.explore;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.leafwalk.geometry.DirectionTracker;
+import org.leafwalk.geometry.GeometryException;
+import org.leafwalk.geometry.Linearization;
+import org.leafwalk.geometry.StepOutcome;
+import org.leafwalk.geometry.Walker;
+
+/**
+ * One walk of a subject: the settings, the walker and the trajectory. It restarts, applies settings, steps, settles
+ * and scrubs, and records every step in its {@link Trajectory} the same way for the window and the command line.
+ * Confined to the thread that walks (the compute service's worker, or a command's main thread). Closing it closes
+ * the subject, not the model.
+ */
+public final class Session implements AutoCloseable {
+    /** A step the geometry refused (a NaN, an empty direction): the walk stays where it was. */
+    public static final class StepRefused extends RuntimeException {
+        StepRefused(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** What a step did: its recorded entry, the read-out there, and the retraction it needed (0: none). */
+    public record Step(TrajectoryEntry entry, Readout readout, double correction) {}
+
+    private final String modelReference;
+    private final Path modelDir;
+    private Subject subject;
+    private Settings settings;
+    private Walker walker;
+    private Trajectory trajectory;
+
+    /**
+     * Starts a walk of {@code subject} at its start point.
+     *
+     * @param modelReference what the user named the model by (default, a folder), as recordings keep it
+     */
+    public Session(String modelReference, Path modelDir, Subject subject, Settings settings) {
+        this.modelReference = modelReference;
+        this.modelDir = modelDir;
+        this.subject = subject;
+        this.settings = settings.withSpace(subject.space()).validate();
+        restart();
+    }
+
+    public Subject subject() {
+        return subject;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Trajectory trajectory() {
+        return trajectory;
+    }
+
+    public Path modelDir() {
+        return modelDir;
+    }
+
+    Walker walker() {
+        return walker;
+    }
+
+    Linearization current() {
+        return walker.current();
+    }
+
+    DirectionTracker tracker() {
+        return walker.tracker();
+    }
+
+    /** The current point (a copy). */
+    public double[] point() {
+        return walker.current().point().clone();
+    }
+
+    /** The input's dimension in the space walked. */
+    public int dimension() {
+        return walker.current().point().length;
+    }
+
+    /** The spectrum of G at the current point. */
+    public SpectrumSummary spectrum() {
+        var s = walker.current().spectrum();
+        return new SpectrumSummary(s.dimension(), s.rank(), s.tau(), s.nonzeroEigenvalues(), s.eigenvalues(),
+                walker.spec().columns());
+    }
+
+    /** The model's read-out at the current point. */
+    public Readout readout() {
+        return subject.readout(walker.current().output());
+    }
+
+    /** Walks again from the start: the trajectory holds the start only. */
+    public void restart() {
+        startAt(subject, settings);
+    }
+
+    private void startAt(Subject on, Settings with) {
+        Walker w = on.walker(with, on.start(), null);
+        Trajectory t = new Trajectory(w.current(), on.readout(w.current().output()));
+        walker = w;
+        trajectory = t;
+    }
+
+    /**
+     * Takes new settings: another space, layer, metric, number of classes, seed, number of null directions or
+     * variant restarts the walk; a new step rule or threshold continues it from where it stands. When the new
+     * settings cannot be used, the walk stays as it was. Returns whether the walk restarted.
+     */
+    public boolean apply(Settings next) {
+        Subject again = subject.with(next);
+        Settings old = settings;
+        try {
+            next = next.withSpace(again.space()).validate();
+        } catch (RuntimeException e) {
+            if (again != subject) {
+                again.close();
+            }
+            throw e;
+        }
+        boolean restart = again != subject || old.space() != next.space() || old.metric() != next.metric()
+                || old.topK() != next.topK() || old.layer() != next.layer() || old.seed() != next.seed()
+                || old.nullDirections() != next.nullDirections() || old.randomChoice() != next.randomChoice()
+                || old.tokenBlocks() != next.tokenBlocks() || old.embeddingBounds() != next.embeddingBounds();
+        try {
+            if (restart) {
+                startAt(again, next);
+            } else {
+                double[] here = walker.current().point();
+                Walker w = subject.walker(next, trajectory.startPoint(), null);
+                w.moveTo(here);
+                walker = w;
+            }
+        } catch (RuntimeException e) {
+            if (again != subject) {
+                again.close();
+            }
+            throw e;
+        }
+        if (again != subject) {
+            subject.close();
+            subject = again;
+        }
+        settings = next;
+        return restart;
+    }
+
+    /**
+     * One step along tracked direction {@code direction} (a null direction for SiMEC, an eigendirection for
+     * SiMExp), {@code sign} ±1, at most {@code maxDelta} long; recorded after the cursor.
+     *
+     * @throws StepRefused when the geometry refuses it (the walk stays where it was)
+     */
+    public Step step(WalkAlgorithm algorithm, int direction, double sign, double maxDelta) {
+        StepOutcome o;
+        try {
+            o = walker.step(algorithm.engine(), direction, sign, maxDelta);
+        } catch (GeometryException e) {
+            throw new StepRefused(e.getMessage(), e);
+        }
+        Readout r = subject.readout(o.state().output());
+        return new Step(trajectory.record(o.direction(), o.delta(), o.state(), r), r, o.correction());
+    }
+
+    /**
+     * Lets a corrected SiMEC walk settle onto the level set it keeps; {@code record}: as a step of the trajectory
+     * (the window), else only the walker moves (a command's final read-out). Returns the read-out there.
+     */
+    public Readout settle(boolean record) {
+        Linearization before = walker.current();
+        Linearization after = walker.settle();
+        Readout r = subject.readout(after.output());
+        if (record && after != before) {
+            trajectory.record("settle", 0, after, r);
+        }
+        walker.resortEigendirections();
+        return r;
+    }
+
+    /** Moves to a recorded step (clamped); {@code truncate} at step 0 restarts the walk (reset). */
+    public void scrub(int step, boolean truncate) {
+        if (truncate && step <= 0) {
+            restart();
+            return;
+        }
+        walker.moveTo(trajectory.get(trajectory.moveTo(step)).point());
+    }
+
+    public void redrawNullDirections() {
+        walker.redrawNullDirections();
+    }
+
+    /** The walk up to the cursor as a recording, for export and sessions. */
+    public Recording recording() {
+        return subject.recording(modelReference, modelDir, settings, trajectory.recorded(),
+                trajectory.cursor());
+    }
+
+    /**
+     * Puts a saved walk's steps in place, the cursor where it was saved; {@code recompute}: each step's outputs are
+     * read again with the current weights.
+     */
+    public void restore(Recording r, boolean recompute) {
+        List<TrajectoryEntry> steps = r.trajectory();
+        if (recompute) {
+            steps = steps.stream().map(e -> {
+                Linearization at = walker.moveTo(e.point());
+                return trajectory.reread(e, at, subject.readout(at.output()));
+            }).toList();
+        }
+        trajectory.restore(steps, r.cursor());
+        walker.moveTo(trajectory.current().point());
+    }
+
+    @Override
+    public void close() {
+        subject.close();
+    }
+}

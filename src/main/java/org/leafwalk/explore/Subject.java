@@ -1,0 +1,146 @@
+package org.leafwalk.explore;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.leafwalk.geometry.DifferentiableMap;
+import org.leafwalk.geometry.OutputSpec;
+import org.leafwalk.geometry.Walker;
+
+/**
+ * What is explored: an input under an opened model, with everything that follows from its kind — the start point in
+ * the space walked, the map per space and layer, walkers, the read-out of outputs (labels, decoding) and the
+ * pictures of points and directions. The window's service and every command go through it; outside it, nothing
+ * asks whether the input is an image or a sentence. The next model families add subjects, not branches.
+ *
+ * <p>A subject does not own its model (the caller that opened the {@link Explorer} closes it); closing a subject
+ * frees what it made on the model (a sentence's task).
+ */
+public sealed interface Subject extends AutoCloseable permits ImageSubject, TextSubject {
+
+    /**
+     * Reads the input named by {@code ref} for an opened model: an image ({@code sample:N} or a file) for an image
+     * model, a sentence ({@code text:...} or a .txt file; none or {@code sample:N}: the model's default sentence)
+     * for a text model, with the explored positions and zero-shot labels of {@code text} (null: the defaults).
+     */
+    static Subject open(Explorer model, Path modelDir, String ref, TextSetup text, Settings settings) {
+        if (model.isText()) {
+            if (settings.layer() > 0) {
+                throw new IllegalArgumentException("--layer applies to image models");
+            }
+            String sentence = ref == null || ref.isBlank() || ref.startsWith("sample:")
+                    ? TextSubject.defaultSentence(model) : References.text(ref);
+            TextSetup setup = text == null ? TextSetup.of(sentence)
+                    : new TextSetup(sentence, text.selected(), text.labels());
+            return TextSubject.open(model, setup, settings);
+        }
+        Path file = References.input(ref, modelDir);
+        return ImageSubject.open(model, file, model.loadImage(file), settings);
+    }
+
+    /**
+     * The input a recording was made from, under an opened model; refused when the model is not of the recording's
+     * kind, or its points do not fit the model ({@code source} names the file in the message).
+     */
+    static Subject fromRecording(Explorer model, Path modelDir, Recording r, String source) {
+        if (r.isText() != model.isText()) {
+            throw new org.leafwalk.io.InvalidInputException(source + ": it was recorded on " + (r.isText() ? "a text"
+                    : "an image") + " model, and " + modelDir + " is not one");
+        }
+        Subject subject = r.isText() ? TextSubject.open(model, r.text(), r.settings())
+                : ImageSubject.open(model, Path.of(r.inputName()), org.leafwalk.model.ImageInput.fromImage(
+                        r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()), model.config()), r.settings());
+        try {
+            SessionFiles.requireFits(r, subject.start().length, subject.start(), source);
+        } catch (RuntimeException e) {
+            subject.close();
+            throw e;
+        }
+        return subject;
+    }
+
+    /** The model the subject is read by. */
+    Explorer model();
+
+    /** The same input under other settings (another space, layer or number of classes): this one when they fit. */
+    Subject with(Settings settings);
+
+    /**
+     * The same input under a float64 twin of the model, for estimates whose small differences float32 would round
+     * away; {@code twin} opens it on first use. A sentence stays under its own model (which runs in float32).
+     */
+    Subject precise(java.util.function.Supplier<Explorer> twin);
+
+    /** The blocks whose [CLS] state the per-layer analyses see (0: the model offers none). */
+    int layers();
+
+    /**
+     * This subject as an image, for what works on images only (representation matching).
+     *
+     * @throws IllegalArgumentException naming {@code what} for a sentence
+     */
+    ImageSubject asImage(String what);
+
+    /** The space walked in. */
+    Space space();
+
+    /** The representation's block (≤ 0: the model's own). */
+    int layer();
+
+    /** The input as a point of the space walked in. */
+    double[] start();
+
+    /** The model as a differentiable map of the space walked in. */
+    DifferentiableMap map();
+
+    /** A walker from {@code start}; {@code spec}: the outputs and metric to keep (null: chosen at the start). */
+    Walker walker(Settings settings, double[] start, OutputSpec spec);
+
+    /** The output row read with the labels of what is explored. */
+    Readout readout(double[] output);
+
+    List<String> labels();
+
+    /** What the user opened, as shown: the image file's name, or the sentence. */
+    String inputName();
+
+    /** The file the input was read from (null: it was typed, or made by the walk). */
+    Path inputFile();
+
+    /** The command line's name of the input: the image file's path, or the sentence. */
+    String inputReference();
+
+    /** What was filled in or converted to read the model and the input. */
+    List<String> notes();
+
+    /** What was converted to read the input, as the window says it (the model's own notes come when it opens). */
+    List<String> inputNotes();
+
+    /** The point as the window shows it: an image (decoded in embedding space) or the decoded token strip. */
+    InputView view(double[] point);
+
+    /** Whether {@link #view} costs a model pass or more (the service then redoes it less often while walking). */
+    boolean viewIsCostly();
+
+    /** A direction of the space walked as a thumbnail: an image, or the length moved per token. */
+    double[] directionPicture(double[] direction);
+
+    /** The walk as recorded, for export and sessions. */
+    Recording recording(String modelReference, Path modelDir, Settings settings, List<TrajectoryEntry> entries,
+            int cursor);
+
+    /** Draws the recorded points of this subject (the caller closes the drawer). */
+    Exports.Drawer drawer(Recording r);
+
+    /** Adds what inspect and walk print about the input (tokens, task, architecture) to a JSON document. */
+    void describe(Map<String, Object> document, boolean architecture);
+
+    /** Adds the decoding of a point (what inspect and walk print after the walk) to a JSON document. */
+    void describeDecoding(Map<String, Object> document, double[] point, String key, boolean full);
+
+    /** A line for the terminal about the input beyond its name (a sentence's tokens), if there is one. */
+    java.util.Optional<String> describeLine();
+
+    @Override
+    void close();
+}
