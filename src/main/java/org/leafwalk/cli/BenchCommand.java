@@ -84,8 +84,8 @@ final class BenchCommand implements Callable<Integer> {
             Progress progress = Progress.start("soak", soak, "steps");
             while (done < soak) {
                 // 25 steps along one slider, then 25 back (a reversal); SiMExp and SiMEC sliders alternate
-                var kind = block % 2 == 0 ? org.leafwalk.explore.ExplorationService.SliderKind.EIGEN
-                        : org.leafwalk.explore.ExplorationService.SliderKind.NULL;
+                var kind = block % 2 == 0 ? org.leafwalk.explore.SliderKind.EIGEN
+                        : org.leafwalk.explore.SliderKind.NULL;
                 int before = last.get().walk().length();
                 double reach = 25 * 0.05;
                 svc.drag(kind, 0, reach);

@@ -66,7 +66,7 @@ public final class Benchmarks {
                     .withStep(StepLength.FIXED, 1e-3).walkSettings();
             Map<String, Object> bySpace = Json.object();
             for (String sp : spaces) {
-                InputSpace space = InputSpace.parse(sp);
+                InputSpace space = Space.parse(sp).engine();
                 double[] start = ex.startPoint(new org.leafwalk.model.ImageInput("bench", pixels,
                         ex.config().numChannels(), ex.config().imageSize(), java.util.List.of()), space);
                 Walker w = ex.walker(space, settings, start, false);
@@ -103,7 +103,7 @@ public final class Benchmarks {
             var img = ex.loadImage(org.leafwalk.explore.References.input("sample:14", model));
             o.put("device", ex.deviceName());
             for (String sp : new String[] {"pixels", "embeddings"}) {
-                InputSpace space = InputSpace.parse(sp);
+                InputSpace space = Space.parse(sp).engine();
                 for (org.leafwalk.geometry.OutputMetric m : org.leafwalk.geometry.OutputMetric.values()) {
                     Walker w = ex.walker(space, base.withMetric(m), ex.startPoint(img, space), false);
                     def.put(sp + "/" + m.id(), timeSteps(w, 20, steps));

@@ -6,7 +6,6 @@ import java.util.List;
 import org.leafwalk.io.Idx;
 import org.leafwalk.io.LabeledImages;
 import org.leafwalk.model.VitModel;
-import org.leafwalk.model.VitParameters;
 import org.leafwalk.model.VitTrainer;
 
 /** Accuracy and confusion matrix [true][predicted] of a model on an IDX data split. */

@@ -17,25 +17,6 @@ import java.util.function.Consumer;
  * the state as it was.
  */
 public final class ExplorationService implements AutoCloseable {
-    /** Which group of sliders a drag belongs to. */
-    public enum SliderKind {
-        /** "Changes the prediction": a tracked eigendirection with a non-zero eigenvalue (SiMExp). */
-        EIGEN,
-        /** "Keeps the prediction": a tracked null direction (SiMEC). */
-        NULL
-    }
-
-    /** What can be exported from the window. */
-    public enum ExportKind {
-        /** The last Lipschitz estimates as CSV. */
-        LIPSCHITZ_CSV,
-        SESSION,
-        CSV,
-        JSON,
-        GIF,
-        PNG
-    }
-
     private final Consumer<Snapshot> snapshots;
     private final Consumer<Notice> notices;
     private volatile Consumer<Analysis> analysisListener = a -> { };
@@ -46,8 +27,7 @@ public final class ExplorationService implements AutoCloseable {
     private final Motion motion;
     private final WindowExports exports;
     private final Worker worker;
-    private volatile boolean paced;
-    private volatile long drawnVersion;
+    private final Walking walking;
 
     public ExplorationService(String device, Consumer<Snapshot> snapshots, Consumer<Notice> notices) {
         this(device, 0, snapshots, notices);
@@ -66,94 +46,17 @@ public final class ExplorationService implements AutoCloseable {
         this.matching = new Matching(workspace, analyses, notices);
         this.exports = new WindowExports(workspace, analyses, notices);
         this.motion = new Motion();
+        this.walking = new Walking(workspace, motion, matching, assembler, notices, a -> analysisListener.accept(a),
+                this::publish, () -> publish(true), this::closing);
         this.worker = new Worker("leafwalk-compute", () -> {
             if (computeThreads > 0) {
                 Explorer.Offline.limitComputeThreads(computeThreads);
             }
-        }, new Worker.Motion() {
-            @Override
-            public Runnable next() {
-                return nextMotion();
-            }
-
-            @Override
-            public boolean pending() {
-                return motionPending();
-            }
-        }, e -> {
+        }, walking, e -> {
             stopMotion();
             notices.accept(Notice.error(Workspace.describe(e)));
             publish();
         });
-    }
-
-    // ---- what the worker does between requests ----
-
-    private Runnable nextMotion() {
-        boolean open = workspace.isOpen();
-        Motion.Drag d = motion.drag();
-        if (d != null && open && motion.needsStep(d)) {
-            return () -> {
-                awaitDrawn();
-                dragStep(d);
-            };
-        }
-        if (d != null && (d.released() || !open) && motion.finish(d)) {
-            return this::settle;
-        }
-        if (matching.running()) {
-            return () -> analysisListener.accept(matching.step());
-        }
-        WalkAlgorithm p = motion.playing();
-        if (p != null && open) {
-            return () -> {
-                awaitDrawn();
-                step(p, 0, 1, Double.POSITIVE_INFINITY);
-            };
-        }
-        if (assembler.behind() && open) {
-            // the walk rested with the decoded sentence drawn from an earlier step: bring it up to date
-            return () -> publish(true);
-        }
-        return null;
-    }
-
-    private boolean motionPending() {
-        boolean open = workspace.isOpen();
-        Motion.Drag d = motion.drag();
-        return (d != null && (d.released() || !open || motion.needsStep(d))) || matching.running()
-                || (motion.playing() != null && open) || (assembler.behind() && open);
-    }
-
-    private void dragStep(Motion.Drag d) {
-        double remaining = motion.remaining(d);
-        Session.Step s = step(d.kind() == SliderKind.NULL ? WalkAlgorithm.SIMEC : WalkAlgorithm.SIMEXP, d.index(),
-                Math.signum(remaining), Math.abs(remaining));
-        motion.walked(d, s == null ? Double.NaN : Math.signum(remaining) * s.entry().delta());
-    }
-
-    /** One step; on refusal the walk stops, the state is unchanged and the user is told why. */
-    private Session.Step step(WalkAlgorithm a, int direction, double sign, double maxDelta) {
-        long t0 = System.nanoTime();
-        Session.Step s;
-        try {
-            s = workspace.session().step(a, direction, sign, maxDelta);
-        } catch (Session.StepRefused e) {
-            stopMotion();
-            notices.accept(Notice.error("step refused: " + e.getMessage()));
-            publish();
-            return null;
-        }
-        assembler.stepped(t0, System.nanoTime(), s.entry().delta());
-        publish();
-        return s;
-    }
-
-    private void settle() {
-        if (workspace.isOpen()) {
-            workspace.session().settle(true);
-            publish();
-        }
     }
 
     /**
@@ -162,19 +65,12 @@ public final class ExplorationService implements AutoCloseable {
      * cores, and the walk never runs ahead of what the user sees. The display never waits for the worker.
      */
     public void paceWithDisplay(boolean on) {
-        paced = on;
+        walking.paceWithDisplay(on);
     }
 
     /** The display drew the snapshot of this version (called from the display's thread). */
     public void drawn(long version) {
-        drawnVersion = version;
-    }
-
-    private void awaitDrawn() {
-        long end = System.nanoTime() + 25_000_000L;
-        while (paced && drawnVersion < assembler.version() && System.nanoTime() < end && !worker.closing()) {
-            java.util.concurrent.locks.LockSupport.parkNanos(500_000L);
-        }
+        walking.drawn(version);
     }
 
     private void publish() {
@@ -194,6 +90,10 @@ public final class ExplorationService implements AutoCloseable {
                 publish();
             }
         });
+    }
+
+    private boolean closing() {
+        return worker != null && worker.closing();
     }
 
     private void stopMotion() {
@@ -274,18 +174,15 @@ public final class ExplorationService implements AutoCloseable {
     public void openText(String sentence) {
         request(() -> {
             stopMotion();
-            TextSetup t = workspace.text();
-            workspace.openText(t == null ? TextSetup.of(sentence) : t.withSentence(sentence));
+            workspace.openSentence(sentence);
         });
     }
 
     /** Which token positions the walk moves (empty: every token); restarts the walk. */
     public void selectTokens(int[] positions) {
         request(() -> {
-            if (workspace.text() != null) {
-                stopMotion();
-                workspace.openText(workspace.text().withSelected(positions));
-            }
+            stopMotion();
+            workspace.selectTokens(positions);
         });
     }
 
@@ -293,13 +190,11 @@ public final class ExplorationService implements AutoCloseable {
     public void setZeroShotLabels(List<String> labels) {
         request(() -> {
             stopMotion();
-            TextSetup t = workspace.text();
-            workspace.openText((t == null ? TextSetup.of(TextSubject.defaultSentence(workspace.model())) : t)
-                    .withLabels(labels));
+            workspace.setZeroShotLabels(labels);
         });
     }
 
-    /** Opens a model and an input together (the input resolved against the model, for sample:N). */
+    /** Opens a model and an input (resolved against the model, for sample:N) together. */
     public void open(Path modelDir, String inputRef) {
         open(modelDir, inputRef, false);
     }
@@ -347,7 +242,7 @@ public final class ExplorationService implements AutoCloseable {
      */
     public void release() {
         if (!motion.release()) {
-            worker.post(this::settle);
+            worker.post(walking::settle);
         }
         worker.wake();
     }
@@ -396,7 +291,7 @@ public final class ExplorationService implements AutoCloseable {
 
     public void pause() {
         motion.pause();
-        worker.post(this::settle);
+        worker.post(walking::settle);
     }
 
     public boolean isPlaying() {
@@ -407,7 +302,7 @@ public final class ExplorationService implements AutoCloseable {
         stopMotion();
         worker.post(() -> {
             if (workspace.isOpen()) {
-                step(algorithm, 0, 1, Double.POSITIVE_INFINITY);
+                walking.step(algorithm, 0, 1, Double.POSITIVE_INFINITY);
             }
         });
     }
@@ -433,18 +328,12 @@ public final class ExplorationService implements AutoCloseable {
      */
     public void openSession(Path file, BiConsumer<SessionFiles.Loaded, Consumer<Boolean>> ask) {
         worker.post(() -> {
-            SessionFiles.Loaded loaded;
-            try {
-                loaded = SessionFiles.load(file);
-            } catch (RuntimeException e) {
-                notices.accept(Notice.error("cannot open session: " + Workspace.describe(e)));
-                return;
-            }
-            if (!loaded.modelChanged()) {
+            SessionFiles.Loaded loaded = workspace.loadSession(file);
+            if (loaded != null && !loaded.modelChanged()) {
                 openLoaded(file, loaded, false);
-                return;
+            } else if (loaded != null) {
+                ask.accept(loaded, yes -> request(() -> openLoaded(file, loaded, Boolean.TRUE.equals(yes))));
             }
-            ask.accept(loaded, recompute -> request(() -> openLoaded(file, loaded, Boolean.TRUE.equals(recompute))));
         });
     }
 
@@ -465,13 +354,7 @@ public final class ExplorationService implements AutoCloseable {
      * machine): for checking that nothing the window does waits for the model. Closing the service opens it.
      */
     public void holdWorkerUntil(CountDownLatch gate) {
-        worker.post(() -> {
-            try {
-                worker.hold(gate);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        worker.post(() -> worker.hold(gate));
     }
 
     /** Computations requested but not yet started (requests plus a pending drag target), for tests and status. */
@@ -497,13 +380,8 @@ public final class ExplorationService implements AutoCloseable {
     }
 
     /** How often a moving walk's decoded sentence is redone (tests stretch it to see the reuse). */
-    void setTextViewInterval(java.time.Duration d) {
+    void setTextViewInterval(java.time.Duration d) { // package-private: for tests
         assembler.setCostlyViewInterval(d);
-    }
-
-    /** The walk as recorded so far (up to the current step), for export; runs on the compute thread. */
-    Recording recording() {
-        return workspace.session().recording();
     }
 
     /**

@@ -2,7 +2,7 @@ package org.leafwalk.explore;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.leafwalk.explore.ExplorationService.SliderKind;
+import org.leafwalk.explore.SliderKind;
 
 /**
  * How the walk is being moved: a slider's drag (latest wins: a new target replaces the pending one, and a walk

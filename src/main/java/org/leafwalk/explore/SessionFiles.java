@@ -21,13 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
-import org.leafwalk.geometry.Algorithm;
-import org.leafwalk.geometry.OutputMetric;
-import org.leafwalk.geometry.StepPolicy;
 import org.leafwalk.io.AtomicFiles;
 import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.io.JsonFiles;
-import org.leafwalk.model.InputSpace;
 
 /**
  * Session files ({@code .leafwalk.json}): the format version, the model reference and the SHA-256 of its weights,
@@ -287,6 +283,7 @@ public final class SessionFiles {
             return cached;
         }
         String digest = sha256(f);
+        HASHED.incrementAndGet();
         if (!digest.isEmpty()) {
             HASHES.put(key, digest);
         }
@@ -294,6 +291,12 @@ public final class SessionFiles {
     }
 
     private static final Map<String, String> HASHES = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicLong HASHED = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many times a weights file has been read and hashed (the rest were answered from the cache). */
+    static long filesHashed() {
+        return HASHED.get();
+    }
 
     private static String sha256(Path f) {
         try (var in = Files.newInputStream(f)) {

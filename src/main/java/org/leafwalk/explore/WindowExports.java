@@ -2,7 +2,7 @@ package org.leafwalk.explore;
 
 import java.nio.file.Path;
 import java.util.function.Consumer;
-import org.leafwalk.explore.ExplorationService.ExportKind;
+import org.leafwalk.explore.ExportKind;
 
 /**
  * The window's exports, on the compute thread. They follow the command line's rules: never over the model or the

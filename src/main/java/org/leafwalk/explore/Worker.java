@@ -98,9 +98,13 @@ final class Worker {
     }
 
     /** Keeps the worker busy until {@code gate} opens or the worker closes (a very long computation). */
-    void hold(CountDownLatch gate) throws InterruptedException {
-        while (!closing && !gate.await(50, TimeUnit.MILLISECONDS)) {
-            // re-checks closing, so close() is never held up by a gate nobody opens
+    void hold(CountDownLatch gate) {
+        try {
+            while (!closing && !gate.await(50, TimeUnit.MILLISECONDS)) {
+                // re-checks closing, so close() is never held up by a gate nobody opens
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -161,6 +161,23 @@ final class Workspace implements AutoCloseable {
         adopt(next);
     }
 
+    /** A new sentence (its explored positions start as every token; its labels are kept). */
+    void openSentence(String sentence) {
+        openText(text == null ? TextSetup.of(sentence) : text.withSentence(sentence));
+    }
+
+    /** Which token positions the walk moves (empty: every token). */
+    void selectTokens(int[] positions) {
+        if (text != null) {
+            openText(text.withSelected(positions));
+        }
+    }
+
+    /** The zero-shot label sentences (at least two). */
+    void setZeroShotLabels(java.util.List<String> labels) {
+        openText((text == null ? TextSetup.of(TextSubject.defaultSentence(model)) : text).withLabels(labels));
+    }
+
     /** The current sentence's set-up (null when none was opened yet). */
     TextSetup text() {
         return text;
@@ -183,6 +200,16 @@ final class Workspace implements AutoCloseable {
             return false;
         }
         return session.apply(next);
+    }
+
+    /** Reads a session file; null when it cannot be read (a notice says why). */
+    SessionFiles.Loaded loadSession(Path file) {
+        try {
+            return SessionFiles.load(file);
+        } catch (RuntimeException e) {
+            notices.accept(Notice.error("cannot open session: " + describe(e)));
+            return null;
+        }
     }
 
     /**

@@ -10,13 +10,4 @@ public enum Algorithm {
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    public static Algorithm parse(String s) {
-        for (Algorithm a : values()) {
-            if (a.id().equalsIgnoreCase(s.trim())) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown algorithm '" + s + "' (simec, simexp)");
-    }
 }

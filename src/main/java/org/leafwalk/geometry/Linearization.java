@@ -130,46 +130,7 @@ public final class Linearization {
             rows = k;
             gramA = jjt;
         }
-        if (!Vectors.allFinite(gramA)) {
-            throw new GeometryException("the pullback metric contains NaN or Inf at this point");
-        }
-        Eigen e = Eigen.symmetric(gramA, rows);
-        double[] values = new double[rows];
-        for (int i = 0; i < rows; i++) {
-            values[i] = Math.max(0, e.values[i]);
-        }
-        double lmax = rows == 0 ? 0 : values[0];
-        int rank = 0;
-        while (rank < rows && values[rank] > tau * lmax && values[rank] > 1e-300) {
-            rank++;
-        }
-        // v_i = Aᵀ u_i / √λ_i: exact eigenvectors of G, orthonormal
-        double[] vecs = new double[rank * n];
-        for (int i = 0; i < rank; i++) {
-            double inv = 1.0 / Math.sqrt(values[i]);
-            for (int r = 0; r < rows; r++) {
-                double c = e.vectors[r * rows + i] * inv;
-                if (c != 0) {
-                    int off = r * n;
-                    int vo = i * n;
-                    for (int j = 0; j < n; j++) {
-                        vecs[vo + j] += c * weighted[off + j];
-                    }
-                }
-            }
-        }
-        // Aᵀu/√λ loses orthogonality like ε·λmax/λ: re-orthogonalise only the directions whose eigenvalue is tiny
-        // next to the largest (kept when τ is set very low); the rest are orthonormal to rounding already
-        for (int i = 0; i < rank; i++) {
-            if (values[i] < 1e-7 * lmax) {
-                double[] v = Vectors.row(vecs, i, n);
-                Vectors.projectOut(v, vecs, i);
-                Vectors.projectOut(v, vecs, i);
-                Vectors.normalize(v);
-                System.arraycopy(v, 0, vecs, i * n, n);
-            }
-        }
-        Spectrum spectrum = new Spectrum(values, rank, vecs, n, tau);
+        Spectrum spectrum = Factor.spectrum(weighted, rows, n, gramA, tau);
         return new Linearization(x, output, spec.select(output), jac, weighted, rows, jjt, metric, spectrum);
     }
 
@@ -307,19 +268,9 @@ public final class Linearization {
         return weightedRows;
     }
 
-    /** vᵀ G v = ‖A v‖²: how fast the output (in the metric) changes along v. */
+    /** The Rayleigh quotient vᵀ G v = ‖A v‖²: how fast the output (in the metric) changes along v. */
     public double rayleigh(double[] v) {
-        int n = v.length;
-        double s = 0;
-        for (int r = 0; r < weightedRows; r++) {
-            double a = 0;
-            int off = r * n;
-            for (int j = 0; j < n; j++) {
-                a += weighted[off + j] * v[j];
-            }
-            s += a * a;
-        }
-        return s;
+        return Factor.rayleigh(weighted, weightedRows, v);
     }
 
     /**
@@ -335,44 +286,10 @@ public final class Linearization {
      * null holds none.
      */
     public double[] solveMinimumNorm(double[] r, boolean[] held) {
-        if (held != null) {
-            int k = selected.length;
-            int n = point.length;
-            double[] jf = jacobian.clone();
-            for (int row = 0; row < k; row++) {
-                for (int i = 0; i < n; i++) {
-                    if (held[i]) {
-                        jf[row * n + i] = 0;
-                    }
-                }
-            }
-            return solveWith(jf, gram(jf, k, n), r);
-        }
-        return solveWith(jacobian, jjt, r);
-    }
-
-    private double[] solveWith(double[] jacobian, double[] jjt, double[] r) {
         int k = selected.length;
         int n = point.length;
-        Eigen e = Eigen.symmetric(jjt, k);
-        double floor = 1e-10 * Math.max(e.values[0], 0);
-        double[] w = new double[k];
-        for (int c = 0; c < k; c++) {
-            if (e.values[c] > floor && e.values[c] > 0) {
-                double proj = 0;
-                for (int i = 0; i < k; i++) {
-                    proj += e.vectors[i * k + c] * r[i];
-                }
-                proj /= e.values[c];
-                for (int i = 0; i < k; i++) {
-                    w[i] += e.vectors[i * k + c] * proj;
-                }
-            }
-        }
-        double[] dx = new double[n];
-        for (int i = 0; i < k; i++) {
-            Vectors.addRow(dx, jacobian, i, w[i]);
-        }
-        return dx;
+        MinimumNorm solver = held == null ? MinimumNorm.of(jacobian, k, n, jjt)
+                : MinimumNorm.holding(jacobian, k, n, held);
+        return solver.solve(r, 0);
     }
 }

@@ -16,13 +16,4 @@ public enum OutputMetric {
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    public static OutputMetric parse(String s) {
-        for (OutputMetric m : values()) {
-            if (m.id().equalsIgnoreCase(s.trim())) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("unknown metric '" + s + "' (logits, probs, fisher, representation)");
-    }
 }

@@ -131,29 +131,24 @@ public final class RepresentationMatch {
         double[] x = current.point();
         int n = x.length;
         int k = e.length;
-        double[] jac = current.jacobian().clone();
-        Linearization.Eigen eig = Linearization.Eigen.symmetric(Linearization.gram(jac, k, n), k);
+        MinimumNorm solver = MinimumNorm.of(current.jacobian(), k, n, Linearization.gram(current.jacobian(), k, n));
         // coordinates on a bound that the barely damped step would push further out are held for this step
         if (bounds != null) {
-            double top = eig.values.length == 0 ? 0 : eig.values[0];
-            double[] trial = lmSolve(jac, eig, e, k, n, 1e-9 * Math.max(top, 1e-300));
+            double[] trial = negated(solver.solve(e, 1e-9 * Math.max(solver.largest(), 1e-300)));
             double[] dir = trial.clone();
             if (bounds.blockOutward(x, dir, 1) > 0) {
+                boolean[] held = new boolean[n];
                 for (int i = 0; i < n; i++) {
-                    if (dir[i] == 0 && trial[i] != 0) {
-                        for (int r = 0; r < k; r++) {
-                            jac[r * n + i] = 0;
-                        }
-                    }
+                    held[i] = dir[i] == 0 && trial[i] != 0;
                 }
-                eig = Linearization.Eigen.symmetric(Linearization.gram(jac, k, n), k);
+                solver = MinimumNorm.holding(current.jacobian(), k, n, held);
             }
         }
         if (mu < 0) {
-            mu = 1e-3 * Math.max(eig.values.length == 0 ? 0 : eig.values[0], 1e-12);
+            mu = 1e-3 * Math.max(solver.largest(), 1e-12);
         }
         for (int attempt = 0; attempt < 12; attempt++) {
-            double[] dx = lmSolve(jac, eig, e, k, n, mu);
+            double[] dx = negated(solver.solve(e, mu));
             for (double alpha = 1; alpha >= 1.0 / 16; alpha /= 2) {
                 double[] xn = x.clone();
                 for (int i = 0; i < n; i++) {
@@ -166,7 +161,7 @@ public final class RepresentationMatch {
                 double dn = distance(zn);
                 if (Double.isFinite(dn) && dn < dist * (1 - 1e-4 * alpha)) {
                     current = Linearization.at(f, spec, xn, tau);
-                    mu = Math.max(mu / 3, 1e-12 * Math.max(eig.values[0], 1e-300));
+                    mu = Math.max(mu / 3, 1e-12 * Math.max(solver.largest(), 1e-300));
                     return true;
                 }
             }
@@ -175,28 +170,11 @@ public final class RepresentationMatch {
         return false;
     }
 
-    /** dx = −Jᵀ (J Jᵀ + μI)⁻¹ e, with J Jᵀ decomposed once. */
-    private static double[] lmSolve(double[] jac, Linearization.Eigen eig, double[] e, int k, int n, double mu) {
-        double[] w = new double[k];
-        for (int c = 0; c < k; c++) {
-            double lam = Math.max(eig.values[c], 0) + mu;
-            if (lam <= 0) {
-                continue;
-            }
-            double proj = 0;
-            for (int i = 0; i < k; i++) {
-                proj += eig.vectors[i * k + c] * e[i];
-            }
-            proj /= lam;
-            for (int i = 0; i < k; i++) {
-                w[i] += eig.vectors[i * k + c] * proj;
-            }
+    private static double[] negated(double[] v) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = -v[i];
         }
-        double[] dx = new double[n];
-        for (int i = 0; i < k; i++) {
-            Vectors.addRow(dx, jac, i, -w[i]);
-        }
-        return dx;
+        return v;
     }
 
     private Progress keepStep() {

@@ -17,15 +17,6 @@ public enum StepPolicy {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    public static StepPolicy parse(String s) {
-        for (StepPolicy p : values()) {
-            if (p.id().equalsIgnoreCase(s.trim())) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown step policy '" + s + "' (paper, authors-code, fixed, output-speed)");
-    }
-
     /**
      * @param lambdaDirection vᵀGv for the chosen unit direction
      */

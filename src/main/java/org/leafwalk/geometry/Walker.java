@@ -211,25 +211,9 @@ public final class Walker {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(a, r * n + t * d, at, r * d, d);
             }
-            double[] k = Linearization.gram(at, rows, d);
-            Linearization.Eigen e = Linearization.Eigen.symmetric(k, rows);
-            double[] vals = new double[rows];
-            for (int i = 0; i < rows; i++) {
-                vals[i] = Math.max(0, e.values[i]);
-            }
-            double lmax = rows == 0 ? 0 : vals[0];
-            int rank = 0;
-            while (rank < rows && vals[rank] > settings.tau() * lmax && vals[rank] > 1e-300) {
-                rank++;
-            }
-            double[] vecs = new double[rank * d];
-            for (int i = 0; i < rank; i++) {
-                double inv = 1 / Math.sqrt(vals[i]);
-                for (int r = 0; r < rows; r++) {
-                    Vectors.addRowScaled(vecs, i, at, r, d, e.vectors[r * rows + i] * inv);
-                }
-            }
-            Spectrum bs = new Spectrum(vals, rank, vecs, d, settings.tau());
+            Spectrum bs = Factor.spectrum(at, rows, d, settings.tau());
+            int rank = bs.rank();
+            double[] vecs = bs.eigenvectors();
             double[] v;
             if (algorithm == Algorithm.SIMEC) {
                 v = Vectors.gaussian(d, rng);
@@ -244,7 +228,7 @@ public final class Walker {
                 v = bs.eigenvector(settings.randomChoice() ? rng.nextInt(rank) : 0);
             }
             double delta = Math.min(maxDelta,
-                    settings.policy().delta(settings.eta(), bs, bs.rank() == 0 ? 0 : rayleigh(at, rows, v)));
+                    settings.policy().delta(settings.eta(), bs, bs.rank() == 0 ? 0 : Factor.rayleigh(at, rows, v)));
             for (int j = 0; j < d; j++) {
                 xn[t * d + j] += sign * delta * v[j];
             }
@@ -253,15 +237,6 @@ public final class Walker {
         }
         String label = "blocks:" + (algorithm == Algorithm.SIMEC ? "null" : settings.randomChoice() ? "random" : "top");
         return finish(algorithm, label, moved == 0 ? 0 : deltaSum / moved, xn, 0);
-    }
-
-    private static double rayleigh(double[] a, int rows, double[] v) {
-        double s = 0;
-        for (int r = 0; r < rows; r++) {
-            double c = Vectors.dotRow(a, r, v);
-            s += c * c;
-        }
-        return s;
     }
 
     private StepOutcome finish(Algorithm algorithm, String label, double delta, double[] xn, int blocked) {

@@ -10,13 +10,4 @@ public enum InputSpace {
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    public static InputSpace parse(String s) {
-        for (InputSpace v : values()) {
-            if (v.id().equalsIgnoreCase(s.trim())) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("unknown space '" + s + "' (pixels, embeddings)");
-    }
 }

@@ -9,7 +9,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.explore.ExplorationService.SliderKind;
+import org.leafwalk.explore.SliderKind;
 import org.leafwalk.explore.Snapshot;
 
 /** For a projector: only the image, one pair of sliders and the output bars, in large type. Esc leaves. */

@@ -1,33 +1,19 @@
 package org.leafwalk.ui;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javafx.application.Platform;
-import javafx.geometry.Insets;
-import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
-import javafx.scene.control.Menu;
-import javafx.scene.control.MenuBar;
-import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.Separator;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.TitledPane;
-import javafx.scene.control.ToggleGroup;
-import javafx.scene.control.ToolBar;
-import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import org.leafwalk.explore.Analysis;
 import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.explore.ExplorationService.ExportKind;
+import org.leafwalk.explore.ExportKind;
 import org.leafwalk.explore.Exports;
 import org.leafwalk.explore.LatestValue;
 import org.leafwalk.explore.Notice;
@@ -68,7 +54,7 @@ final class MainWindow {
     private final NoticeArea notices;
     private final ClassroomView classroom;
     private final RenderScheduler renderer = new RenderScheduler();
-    private final Actions actions = new Actions();
+    private final Actions actions;
     private final Scene scene;
     private final Parent mainRoot;
     private Snapshot current;
@@ -97,17 +83,18 @@ final class MainWindow {
         this.recent = new RecentModels(this::openModel);
         this.dialogs = new FileDialogs(stage);
         this.prompt = new SessionPrompt(stage);
-        defineActions();
-        this.leftColumn = leftColumn();
+        this.actions = WindowActions.of(this, service, input, dialogs);
+        this.leftColumn = WindowLayout.leftColumn(input, textPanel, gallery);
 
         BorderPane content = new BorderPane();
-        content.setTop(new VBox(menuBar(), toolBar(), banner));
+        content.setTop(new VBox(WindowLayout.menuBar(actions, recent, options.device(), service),
+                WindowLayout.toolBar(actions), banner));
         content.setLeft(leftColumn);
         ScrollPane center = new ScrollPane(sliders);
         center.setFitToWidth(true);
         center.getStyleClass().add("center-scroll");
         content.setCenter(center);
-        content.setRight(rightColumn());
+        content.setRight(WindowLayout.rightColumn(tabs, bars, spectrum, drift, representation, settings));
         VBox bottom = new VBox(trajectory, status);
         content.setBottom(bottom);
         notices = new NoticeArea(content);
@@ -115,7 +102,7 @@ final class MainWindow {
         scene = new Scene(mainRoot, 1440, 900);
         scene.getStylesheets().add(MainWindow.class.getResource("leafwalk.css").toExternalForm());
         actions.bindKeys(scene, "play", "leave-classroom");
-        installDragAndDrop();
+        WindowLayout.acceptDrops(scene, this::openModel, this::openSession, service::openImage);
         stage.setTitle("Leafwalk");
         stage.setScene(scene);
         stage.setOnCloseRequest(e -> close());
@@ -132,169 +119,6 @@ final class MainWindow {
                 .onDrawn(service::drawn)
                 .onFirstDrawn(() -> Screenshots.maybeRun(this, options))
                 .onFirstDrawn(() -> WindowBenchmark.maybeRun(this, options));
-    }
-
-    /** Every command of the window, once: the menus, the toolbar and the shortcuts are built from this table. */
-    private void defineActions() {
-        actions.add("open-model", "Open model…", "Shortcut+O", "Open a Hugging Face ViT or BERT folder, or an ONNX "
-                        + "BERT export (Ctrl+O)", "Open model", this::chooseModel)
-                .add("open-image", "Open image…", "Shortcut+I", "Open a PNG, JPEG or BMP image (Ctrl+I)", "Open image",
-                        this::chooseImage)
-                .add("open-minilm", "Open the embedded text model (MiniLM)", "Shortcut+T", null, null,
-                        this::openEmbeddedTextModel)
-                .add("open-session", "Open session…", "Shortcut+Shift+O", null, null, this::chooseSession)
-                .add("save-session", "Save session…", "Shortcut+Shift+S", null, null,
-                        () -> exportTo(ExportKind.SESSION, "Leafwalk session", "*.leafwalk.json"))
-                .add("export-png", "Input as PNG (native and ×10)…", "Shortcut+Shift+P", null, null,
-                        () -> exportTo(ExportKind.PNG, "PNG image", "*.png"))
-                .add("export-dashboard", "Dashboard as PNG…", "Shortcut+Shift+D", null, null, this::exportDashboard)
-                .add("export-gif", "Trajectory as animated GIF…", "Shortcut+Shift+G", null, null,
-                        () -> exportTo(ExportKind.GIF, "Animated GIF", "*.gif"))
-                .add("export-csv", "Trajectory as CSV…", "Shortcut+Shift+C", null, null,
-                        () -> exportTo(ExportKind.CSV, "CSV", "*.csv"))
-                .add("export-json", "Trajectory as JSON…", "Shortcut+Shift+J", null, null,
-                        () -> exportTo(ExportKind.JSON, "JSON", "*.json"))
-                .add("export-lipschitz", "Lipschitz estimates as CSV…", "Shortcut+Shift+K", null, null,
-                        () -> exportTo(ExportKind.LIPSCHITZ_CSV, "CSV", "*.csv"))
-                .add("quit", "Quit", "Shortcut+Q", null, null, () -> {
-                    close();
-                    Platform.exit();
-                })
-                .add("play-simec", "Play SiMEC (keep the prediction)", "Shortcut+E", "Walk automatically along null "
-                        + "directions: the prediction stays (Space)", "▶ SiMEC", () -> play(WalkAlgorithm.SIMEC))
-                .add("play-simexp", "Play SiMExp (change the prediction)", "Shortcut+X", "Walk automatically along the "
-                        + "top eigendirection: the prediction changes fastest", "▶ SiMExp",
-                        () -> play(WalkAlgorithm.SIMEXP))
-                .add("pause", "Pause", "Shortcut+P", "Stop the walk (Space)", "❚❚ Pause", service::pause)
-                .add("step", "Step once", "Shortcut+S", "One step of the algorithm chosen in the settings (Ctrl+S)",
-                        "Step", () -> service.stepOnce(settings().algorithm()))
-                .add("undo", "Undo step", "Shortcut+Z", "Back one step (Ctrl+Z)", "↶ Undo", service::undo)
-                .add("reset", "Reset to start", "Shortcut+R", "Back to the start (Ctrl+R)", "⟲ Reset", service::reset)
-                .add("redraw-nulls", "Draw new null directions", "Shortcut+N", null, null,
-                        service::redrawNullDirections)
-                .add("difference", "Difference from start", "Shortcut+D", null, null, () -> input.difference.fire())
-                .add("show-original", "Show original", "Shortcut+G", null, null, () -> input.showOriginal.fire())
-                .add("classroom", "Classroom mode", "F11", "Full screen, large type: image, two sliders, output (F11)",
-                        "Classroom", this::toggleClassroom)
-                .add("match", "Match representations…", "Shortcut+M", null, null, this::openMatchWindow)
-                .add("lipschitz", "Estimate Lipschitz ratios here", "Shortcut+L", null, null,
-                        service::estimateLipschitz)
-                .add("layer-spectra", "Spectrum per layer here", "Shortcut+Shift+L", null, null,
-                        service::estimateLayerSpectra)
-                .add("play", "Play or pause the algorithm chosen in the settings", "Space", null, null,
-                        () -> play(settings().algorithm()))
-                .add("leave-classroom", "Leave classroom mode", "Esc", null, null, () -> {
-                    if (inClassroom()) {
-                        toggleClassroom();
-                    }
-                });
-    }
-
-    private MenuBar menuBar() {
-        Menu export = actions.menu("Export", "export-png", "export-dashboard", "export-gif", "export-csv",
-                "export-json", "export-lipschitz");
-        Menu file = actions.menu("File", "open-model", recent.menu(), "open-image", "open-minilm", "-",
-                "open-session", "save-session", export, "-", "quit");
-        Menu walk = actions.menu("Walk", "play-simec", "play-simexp", "pause", "step", "undo", "reset",
-                "redraw-nulls");
-        Menu view = actions.menu("View", "difference", "show-original", "classroom", deviceMenu());
-        Menu tools = actions.menu("Tools", "match", "lipschitz", "layer-spectra");
-        return new MenuBar(file, walk, view, tools);
-    }
-
-    private Menu deviceMenu() {
-        Menu m = new Menu("Device");
-        ToggleGroup devices = new ToggleGroup();
-        for (String d : new String[] {"auto", "cpu", "gpu"}) {
-            RadioMenuItem r = new RadioMenuItem(
-                    d.equals("auto") ? "Automatic (GPU when there is one)" : d.toUpperCase(java.util.Locale.ROOT));
-            r.setToggleGroup(devices);
-            r.setSelected(d.equals(options.device() == null ? "auto" : options.device()));
-            r.setOnAction(e -> service.setDevice(d));
-            m.getItems().add(r);
-        }
-        return m;
-    }
-
-    private ToolBar toolBar() {
-        List<Node> items = new java.util.ArrayList<>(actions.buttons("open-model", "open-image"));
-        items.add(new Separator());
-        items.addAll(actions.buttons("play-simec", "play-simexp", "pause", "step", "undo", "reset"));
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        items.add(spacer);
-        items.addAll(actions.buttons("classroom"));
-        return new ToolBar(items.toArray(Node[]::new));
-    }
-
-    private VBox leftColumn() {
-        TitledPane samples = new TitledPane("Samples (click to open)", gallery);
-        samples.setCollapsible(false);
-        input.managedProperty().bind(input.visibleProperty());
-        textPanel.managedProperty().bind(textPanel.visibleProperty());
-        textPanel.setVisible(false);
-        VBox left = new VBox(12, input, samples); // the text panel joins when a sentence first arrives
-        left.setPadding(new Insets(12));
-        left.getStyleClass().add("column");
-        return left;
-    }
-
-    private ScrollPane rightColumn() {
-        // a tab's content joins the scene when the tab is first shown: fewer nodes for the first CSS pass
-        tabs.getTabs().setAll(tab("Drift", drift), tab("Lipschitz", representation.lipschitzView()),
-                tab("Layers", representation.layersView()), tab("Settings", settings));
-        for (Tab t : tabs.getTabs()) {
-            if (!t.getText().equals("Drift")) {
-                Node content = t.getContent();
-                t.setContent(null);
-                t.selectedProperty().addListener((o, was, now) -> {
-                    if (now && t.getContent() == null) {
-                        t.setContent(content);
-                    }
-                });
-            }
-        }
-        tabs.setId("right-tabs");
-        VBox right = new VBox(14, bars, spectrum, tabs);
-        right.setPadding(new Insets(12));
-        right.getStyleClass().add("column");
-        ScrollPane sp = new ScrollPane(right);
-        sp.setFitToWidth(true);
-        sp.setPrefWidth(400);
-        sp.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
-        return sp;
-    }
-
-    private static Tab tab(String name, Node content) {
-        Tab t = new Tab(name, content);
-        t.setClosable(false);
-        t.setId("tab-" + name.toLowerCase(java.util.Locale.ROOT));
-        return t;
-    }
-
-    private void installDragAndDrop() {
-        scene.setOnDragOver(e -> {
-            if (e.getDragboard().hasFiles()) {
-                e.acceptTransferModes(TransferMode.COPY);
-            }
-            e.consume();
-        });
-        scene.setOnDragDropped(e -> {
-            boolean ok = false;
-            if (e.getDragboard().hasFiles()) {
-                Path p = e.getDragboard().getFiles().get(0).toPath();
-                if (Files.isDirectory(p)) {
-                    openModel(p);
-                } else if (p.getFileName().toString().endsWith(".leafwalk.json")) {
-                    openSession(p);
-                } else {
-                    service.openImage(p);
-                }
-                ok = true;
-            }
-            e.setDropCompleted(ok);
-            e.consume();
-        });
     }
 
     // ---- what the actions do ----
@@ -344,7 +168,7 @@ final class MainWindow {
         service.openSession(file, prompt::ask);
     }
 
-    private Settings settings() {
+    Settings settings() {
         return settings.settings();
     }
 
@@ -354,7 +178,7 @@ final class MainWindow {
         service.applySettings(s);
     }
 
-    private void play(WalkAlgorithm a) {
+    void play(WalkAlgorithm a) {
         if (service.isPlaying()) {
             service.pause();
         } else {
@@ -362,28 +186,7 @@ final class MainWindow {
         }
     }
 
-    private void chooseModel() {
-        Path p = dialogs.modelFolder();
-        if (p != null) {
-            openModel(p);
-        }
-    }
-
-    private void chooseImage() {
-        Path p = dialogs.image();
-        if (p != null) {
-            service.openImage(p);
-        }
-    }
-
-    private void chooseSession() {
-        Path p = dialogs.session();
-        if (p != null) {
-            openSession(p);
-        }
-    }
-
-    private void exportTo(ExportKind kind, String what, String pattern) {
+    void exportTo(ExportKind kind, String what, String pattern) {
         String base = current == null ? "leafwalk" : current.source().input().replaceAll("\\.[A-Za-z]+$", "");
         Path p = dialogs.save(what, pattern, base + "-walk");
         if (p != null) {
@@ -391,7 +194,7 @@ final class MainWindow {
         }
     }
 
-    private void exportDashboard() {
+    void exportDashboard() {
         Path p = dialogs.save("PNG image", "*.png", "leafwalk-dashboard");
         if (p != null) {
             service.savePicture(p, javafx.embed.swing.SwingFXUtils.fromFXImage(scene.snapshot(null), null));
@@ -402,7 +205,7 @@ final class MainWindow {
      * Opens MiniLM. Its first use unpacks 90 MB from the class path into the cache, so the reference is resolved
      * on a thread of its own, never on the JavaFX thread.
      */
-    private void openEmbeddedTextModel() {
+    void openEmbeddedTextModel() {
         Thread t = new Thread(() -> {
             try {
                 Path p = References.model("minilm");

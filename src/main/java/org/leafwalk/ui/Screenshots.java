@@ -9,7 +9,7 @@ import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.image.WritableImage;
-import org.leafwalk.explore.ExplorationService.SliderKind;
+import org.leafwalk.explore.SliderKind;
 
 /**
  * Saves pictures of the window for the README and the Xvfb check: walks a little first (along a null direction,

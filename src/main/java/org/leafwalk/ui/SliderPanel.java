@@ -12,7 +12,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.explore.ExplorationService.SliderKind;
+import org.leafwalk.explore.SliderKind;
 import org.leafwalk.explore.Snapshot;
 
 /**

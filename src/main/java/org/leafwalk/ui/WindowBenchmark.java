@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javafx.application.Platform;
-import org.leafwalk.explore.ExplorationService.SliderKind;
+import org.leafwalk.explore.SliderKind;
 import org.leafwalk.explore.Snapshot;
 import org.leafwalk.explore.Json;
 

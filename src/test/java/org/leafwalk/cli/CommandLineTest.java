@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,11 +105,8 @@ class CommandLineTest {
 
     @Test
     void matchAndLipschitzOnTheShippedModel() throws Exception {
-        Path dir = tmp.resolve("match");
-        Cli.Result r = run("match", "--source", "sample:14", "--target", "sample:2", "--steps", "60", "--out",
-                dir.toString(), "--json");
-        assertEquals(0, r.code(), r.err());
-        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        JsonObject o = org.leafwalk.testing.SevenToOne.match().json();
+        Path dir = org.leafwalk.testing.SevenToOne.match().dir();
         double initial = o.get("initial_distance").getAsDouble();
         double fin = o.get("final_distance").getAsDouble();
         assertTrue(fin * 10 <= initial, initial + " -> " + fin);
@@ -127,7 +121,8 @@ class CommandLineTest {
         var curves = JsonParser.parseString(l.out()).getAsJsonObject().getAsJsonArray("curves");
         assertEquals(5, curves.size());
         assertEquals(1 + 5 * 9, Files.readAllLines(csv).size(), "a header and a row per direction and ε");
-        Cli.Result layer = run("match", "--source", "sample:14", "--target", "sample:2", "--steps", "3", "--layer", "2",
+        Cli.Result layer = run("match", "--source", org.leafwalk.testing.SevenToOne.SOURCE, "--target",
+                org.leafwalk.testing.SevenToOne.TARGET, "--steps", "3", "--layer", "2",
                 "--out", tmp.resolve("layer2").toString(), "--json");
         assertEquals(0, layer.code(), layer.err());
         assertEquals(2, JsonParser.parseString(layer.out()).getAsJsonObject().get("layer").getAsInt());

@@ -42,8 +42,8 @@ class OneRecordingPathTest {
             for (int i = 0; i < steps; i++) {
                 svc.stepOnce(algorithm);
             }
-            svc.export(ExplorationService.ExportKind.CSV, csv, null);
-            svc.export(ExplorationService.ExportKind.JSON, json, null);
+            svc.export(org.leafwalk.explore.ExportKind.CSV, csv, null);
+            svc.export(org.leafwalk.explore.ExportKind.JSON, json, null);
             svc.awaitIdle(120_000);
         }
         assertEquals(List.of(), errors);

@@ -18,11 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leafwalk.explore.ExplorationService.SliderKind;
-import org.leafwalk.geometry.Algorithm;
-import org.leafwalk.geometry.StepPolicy;
+import org.leafwalk.explore.SliderKind;
 import org.leafwalk.io.Images;
-import org.leafwalk.model.InputSpace;
 import org.leafwalk.model.VitCheckpoints;
 import org.leafwalk.testing.TinyVit;
 
@@ -155,7 +152,7 @@ class BadInputTest {
     @Test
     void aSessionFromTheFutureIsRefused() throws Exception {
         Path session = tmp.resolve("s.leafwalk.json");
-        svc.export(ExplorationService.ExportKind.SESSION, session, null);
+        svc.export(ExportKind.SESSION, session, null);
         svc.awaitIdle(30_000);
         Files.writeString(session, Files.readString(session).replace("\"format_version\": 1", "\"format_version\": 9"));
         notices.clear();
@@ -166,9 +163,9 @@ class BadInputTest {
     @Test
     void anExportThatCannotBeWrittenLosesNothing() throws Exception {
         Path blocker = Files.writeString(tmp.resolve("not-a-folder"), "x");
-        svc.export(ExplorationService.ExportKind.CSV, blocker.resolve("walk.csv"), null);
+        svc.export(ExportKind.CSV, blocker.resolve("walk.csv"), null);
         refusedAndIntact(m -> m.contains("walk.csv"), "an export into a folder that cannot exist");
-        svc.export(ExplorationService.ExportKind.GIF, blocker.resolve("walk.gif"), Exports.GifOptions.defaults());
+        svc.export(ExportKind.GIF, blocker.resolve("walk.gif"), Exports.GifOptions.defaults());
         refusedAndIntact(m -> m.contains("walk.gif"), "a GIF export there");
     }
 
@@ -249,14 +246,14 @@ class BadInputTest {
     @Test
     void anExportOverTheModelOrTheInputIsRefused() throws Exception {
         byte[] weights = Files.readAllBytes(model.resolve("model.safetensors"));
-        svc.export(ExplorationService.ExportKind.SESSION, model.resolve("model.safetensors"), null);
+        svc.export(ExportKind.SESSION, model.resolve("model.safetensors"), null);
         refusedAndIntact(m -> m.contains("model.safetensors") && m.contains("destroy"), "a session over the weights");
         assertArrayEquals(weights, Files.readAllBytes(model.resolve("model.safetensors")));
         byte[] png = Files.readAllBytes(image);
-        svc.export(ExplorationService.ExportKind.CSV, image, null);
+        svc.export(ExportKind.CSV, image, null);
         refusedAndIntact(m -> m.contains("blob.png") && m.contains("input image"), "a CSV over the input image");
         assertArrayEquals(png, Files.readAllBytes(image));
-        svc.export(ExplorationService.ExportKind.CSV, Path.of("/dev/null"), null);
+        svc.export(ExportKind.CSV, Path.of("/dev/null"), null);
         refusedAndIntact(m -> m.contains("/dev/null") && m.contains("character device"), "a CSV onto a device");
         String config = Files.readString(model.resolve("config.json"));
         svc.savePicture(model.resolve("config.json"), new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB));
@@ -268,7 +265,7 @@ class BadInputTest {
     private void editedSessionRefused(String name, java.util.function.Consumer<com.google.gson.JsonObject> edit,
             Predicate<String> names) throws Exception {
         Path session = tmp.resolve(name + ".leafwalk.json");
-        svc.export(ExplorationService.ExportKind.SESSION, session, null);
+        svc.export(ExportKind.SESSION, session, null);
         svc.awaitIdle(30_000);
         var o = org.leafwalk.io.JsonFiles.readObject(session);
         edit.accept(o);

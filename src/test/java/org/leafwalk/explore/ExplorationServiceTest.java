@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leafwalk.explore.ExplorationService.SliderKind;
+import org.leafwalk.explore.SliderKind;
 import org.leafwalk.io.Images;
 import org.leafwalk.model.ImageInput;
 import org.leafwalk.testing.TinyVit;
@@ -145,8 +145,8 @@ class ExplorationServiceTest {
         service.estimateLipschitz(); // what the Lipschitz CSV export writes
         service.awaitIdle(30_000);
         Path session = tmp.resolve("w.leafwalk.json");
-        for (var kind : ExplorationService.ExportKind.values()) {
-            Path f = kind == ExplorationService.ExportKind.SESSION ? session : tmp.resolve("w." + kind.name().toLowerCase());
+        for (var kind : ExportKind.values()) {
+            Path f = kind == ExportKind.SESSION ? session : tmp.resolve("w." + kind.name().toLowerCase());
             service.export(kind, f, Exports.GifOptions.defaults());
             service.awaitIdle(30_000);
             assertTrue(Files.size(f) > 0, kind + " written");

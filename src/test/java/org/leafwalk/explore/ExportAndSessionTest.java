@@ -10,8 +10,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -19,9 +17,6 @@ import javax.imageio.metadata.IIOMetadataNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leafwalk.geometry.Algorithm;
-import org.leafwalk.geometry.StepOutcome;
-import org.leafwalk.geometry.Walker;
 import org.leafwalk.io.Images;
 import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.model.ImageInput;
@@ -151,10 +146,13 @@ class ExportAndSessionTest {
                     r.weightsSha256(), r.inputName(), r.inputPng(), r.settings(), r.labels(), 1, 12, r.cursor(),
                     r.trajectory()));
         }
+        long hashed = SessionFiles.filesHashed();
         String before = SessionFiles.weightsSha256(copy);
-        assertEquals(before, SessionFiles.weightsSha256(copy)); // the second call is answered from the cache
+        assertEquals(before, SessionFiles.weightsSha256(copy));
+        assertEquals(hashed + 1, SessionFiles.filesHashed(), "the second call is answered from the cache");
         TinyVit.write(tmp, "copy", TinyVit.small(), 10); // the weights change under the session (same size)
         assertFalse(before.equals(SessionFiles.weightsSha256(copy)), "a rewritten file is hashed again");
+        assertEquals(hashed + 2, SessionFiles.filesHashed(), "the rewritten file was read again, not the cache");
         assertTrue(SessionFiles.load(file).modelChanged());
 
         String text = Files.readString(file);

@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.leafwalk.testing.SevenToOne;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leafwalk.geometry.Lipschitz;
-import org.leafwalk.geometry.OutputMetric;
 
 /** The representation tools through the compute service: match, Lipschitz curves and CSV, per-layer spectra. */
 class RepresentationServiceTest {
@@ -26,7 +26,7 @@ class RepresentationServiceTest {
         Path model = References.model("default");
         try (ExplorationService svc = new ExplorationService("cpu", snaps::add, notices::add)) {
             svc.setAnalysisListener(results::add);
-            svc.open(model, "sample:14");
+            svc.open(model, SevenToOne.SOURCE);
             svc.awaitIdle(60_000);
             // per-layer spectra of the [CLS] state (4 blocks)
             svc.estimateLayerSpectra();
@@ -56,7 +56,7 @@ class RepresentationServiceTest {
                 }
             }
             Path csv = tmp.resolve("lipschitz.csv");
-            svc.export(ExplorationService.ExportKind.LIPSCHITZ_CSV, csv, null);
+            svc.export(ExportKind.LIPSCHITZ_CSV, csv, null);
             svc.awaitIdle(60_000);
             assertEquals(1 + 9 * 9, Files.readAllLines(csv).size());
             // walking with the representation of block 2 (autograd through the truncated network)
@@ -71,13 +71,20 @@ class RepresentationServiceTest {
             // a match to sample 2 (a one) on the model's own representation, then walking from its result
             svc.applySettings(Settings.defaults().withMetric(Metric.REPRESENTATION));
             svc.awaitIdle(60_000);
-            svc.startMatch(References.input("sample:2", model), false, 60, 0.5);
+            svc.startMatch(References.input(SevenToOne.TARGET, model), false, SevenToOne.STEPS,
+                    SevenToOne.STEP_SIZE);
             svc.awaitIdle(120_000); // idle includes the match: it has run to its end
             Analysis.Match done = (Analysis.Match) results.stream()
                     .filter(a -> a instanceof Analysis.Match m && m.done()).findFirst().orElseThrow();
             assertTrue(done.distance() * 10 <= done.initialDistance(), done.initialDistance() + " -> "
                     + done.distance());
             assertEquals(done.targetPrediction(), done.prediction());
+            // the window's match is the command line's: the same steps to the same distance
+            var cli = SevenToOne.match().json();
+            assertEquals(cli.get("steps").getAsInt(), done.step());
+            assertEquals(cli.get("initial_distance").getAsDouble(), done.initialDistance(), 0);
+            assertEquals(cli.get("final_distance").getAsDouble(), done.distance(),
+                    1e-12 * done.initialDistance());
             svc.adoptMatch();
             svc.awaitIdle(60_000);
             Snapshot s = snaps.get(snaps.size() - 1);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.leafwalk.geometry.WalkSettings;
 import org.leafwalk.io.JsonFiles;
 import org.leafwalk.model.InputSpace;
 

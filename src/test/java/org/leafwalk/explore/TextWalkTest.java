@@ -11,8 +11,6 @@ import ai.djl.ndarray.types.DataType;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
@@ -186,7 +184,7 @@ class TextWalkTest {
                 assertEquals(List.of(fresh.nearest()), last.text().nearest());
                 assertArrayEquals(fresh.residual(), last.text().residual(), 1e-4);
                 // a slider held still after its drag: the worker redoes the decoding once the walk rests
-                svc.drag(ExplorationService.SliderKind.EIGEN, 0, 1.5);
+                svc.drag(SliderKind.EIGEN, 0, 1.5);
                 svc.awaitIdle(60_000); // idle includes the decoding's catch-up
                 Snapshot held = snaps.get(snaps.size() - 1);
                 double[] heldPoint = svc.trajectory().get(held.walk().step()).point();
@@ -230,11 +228,11 @@ class TextWalkTest {
             svc.openText("word ".repeat(80));
             svc.awaitIdle(60_000);
             assertTrue(notices.stream().anyMatch(n -> n.message().contains("tokens")), notices.toString());
-            svc.export(ExplorationService.ExportKind.SESSION, session, null);
-            svc.export(ExplorationService.ExportKind.GIF, gif, new Exports.GifOptions(2, 100, 0, 8, true));
-            svc.export(ExplorationService.ExportKind.PNG, png, null);
-            svc.export(ExplorationService.ExportKind.CSV, csv, null);
-            svc.export(ExplorationService.ExportKind.JSON, json, null);
+            svc.export(ExportKind.SESSION, session, null);
+            svc.export(ExportKind.GIF, gif, new Exports.GifOptions(2, 100, 0, 8, true));
+            svc.export(ExportKind.PNG, png, null);
+            svc.export(ExportKind.CSV, csv, null);
+            svc.export(ExportKind.JSON, json, null);
             svc.awaitIdle(60_000);
             assertEquals(6, snaps.get(snaps.size() - 1).walk().step(), "the refused sentence changed the walk");
         }

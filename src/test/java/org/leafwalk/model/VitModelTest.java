@@ -22,11 +22,12 @@ class VitModelTest {
     Path tmp;
 
     @Test
-    void oddSizedCheckpointLoadsAndReadsOut() {
+    void anOddSizedCheckpointReadsEachImageOfABatchAsItReadsItAloneInEitherPrecision() {
         // 3 channels, 20×20 image, patch 5: 17 tokens
         var shape = new VitCheckpoints.Shape(20, 5, 3, 12, 2, 3, 20, 7);
         Path dir = TinyVit.write(tmp, "odd", shape, 3);
         try (VitModel m = VitModel.load(dir, Device.cpu(), DataType.FLOAT32);
+                VitModel m64 = VitModel.load(dir, Device.cpu(), DataType.FLOAT64);
                 NDManager nd = m.manager().newSubManager()) {
             assertEquals(17, m.config().numTokens());
             assertEquals(3 * 20 * 20, m.inputDimension(InputSpace.PIXELS));
@@ -34,6 +35,23 @@ class VitModelTest {
             var x = nd.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(4, 1200));
             var y = m.readout(x, InputSpace.PIXELS);
             assertEquals(new ai.djl.ndarray.types.Shape(4, 7 + 12), y.getShape());
+            float[] batch = y.toFloatArray();
+            double[] pixels = x.toType(DataType.FLOAT64, false).toDoubleArray();
+            for (int i = 0; i < 4; i++) {
+                double[] row = java.util.Arrays.copyOfRange(pixels, i * 1200, (i + 1) * 1200);
+                float[] alone = m.readout(x.get(i).reshape(1, 1200), InputSpace.PIXELS).toFloatArray();
+                double[] precise = m64.readout(m64.manager().create(row).reshape(1, 1200), InputSpace.PIXELS)
+                        .toDoubleArray();
+                for (int j = 0; j < 19; j++) {
+                    assertEquals(alone[j], batch[i * 19 + j], 1e-5 * (1 + Math.abs(alone[j])),
+                            "image " + i + " of the batch, output " + j + ": the batch mixes its images");
+                    assertEquals(precise[j], alone[j], 1e-4 * (1 + Math.abs(precise[j])),
+                            "image " + i + ", output " + j + ": float32 and float64 disagree");
+                }
+                if (i > 0) {
+                    assertTrue(Math.abs(batch[i * 19] - batch[0]) > 1e-6, "different images read the same");
+                }
+            }
         }
     }
 

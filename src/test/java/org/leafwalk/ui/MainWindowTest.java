@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.leafwalk.explore.Notice;
 import org.leafwalk.explore.References;
 import org.leafwalk.explore.Snapshot;
-import org.leafwalk.geometry.Algorithm;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
