@@ -13,7 +13,6 @@ import org.leafwalk.explore.Recording;
 import org.leafwalk.explore.SessionFiles;
 import org.leafwalk.explore.TrajectoryExport;
 import org.leafwalk.explore.OutputPlan;
-import org.leafwalk.explore.Space;
 import org.leafwalk.explore.Subject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,7 +57,7 @@ final class ExportCommand implements Callable<Integer> {
             System.err.println("leafwalk: warning: the model's weights changed since the session was saved "
                     + "(exporting the recorded values; reopen it in the window to recompute)");
         }
-        boolean needModel = r.isText() || r.settings().space() == Space.EMBEDDINGS;
+        boolean needModel = r.needsModelToDraw();
         try (Explorer ex = needModel ? Explorer.open(Path.of(r.modelPath()), common.device) : null) {
             requireFits(r, ex);
             if (csv != null) {

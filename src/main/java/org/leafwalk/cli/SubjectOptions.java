@@ -29,11 +29,7 @@ final class SubjectOptions {
 
     /** Reads the input for the opened model: a sentence for a text model, else an image. */
     Subject open(Explorer model, Settings settings) {
-        Path dir = explore.model();
-        if (model.isText()) {
-            return Subject.open(model, dir, input.ref, text.setup(input.ref), settings);
-        }
-        return Subject.open(model, dir, input.ref, null, settings);
+        return Subject.read(model, explore.model(), input.ref, text.setup(), settings);
     }
 
     /** A plan of the run's outputs that knows what it reads: the model folder, and the image or sentence file. */

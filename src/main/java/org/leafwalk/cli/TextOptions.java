@@ -2,7 +2,6 @@ package org.leafwalk.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.leafwalk.explore.References;
 import org.leafwalk.explore.TextSetup;
 import picocli.CommandLine.Option;
 
@@ -18,12 +17,10 @@ final class TextOptions {
                     + "'--label topic' takes five topic labels.")
     List<String> labels = new ArrayList<>();
 
-    TextSetup setup(String inputRef) {
+    /** The explored positions and zero-shot labels (the sentence is read from --input when the model is a text one). */
+    TextSetup setup() {
         List<String> l = labels.isEmpty() ? TextSetup.SENTIMENT_LABELS
                 : labels.size() == 1 && labels.get(0).equals("topic") ? TextSetup.TOPIC_LABELS : labels;
-        if (inputRef.startsWith("sample:")) {
-            throw new IllegalArgumentException("a text model reads a sentence: --input text:\"...\" or a .txt file");
-        }
-        return new TextSetup(References.text(inputRef), tokens.stream().mapToInt(Integer::intValue).toArray(), l);
+        return new TextSetup("", tokens.stream().mapToInt(Integer::intValue).toArray(), l);
     }
 }

@@ -94,6 +94,16 @@ public final class Explorer implements AutoCloseable {
         return text;
     }
 
+    /** What was filled in to read the model's folder (an image model's missing preprocessor, labels). */
+    public java.util.List<String> notes() {
+        return text != null ? java.util.List.of() : model.config().notes();
+    }
+
+    /** The blocks whose [CLS] state a representation metric can see (0: a text model offers none). */
+    public int layers() {
+        return text != null ? 0 : model.config().numLayers();
+    }
+
     /** The precision the model computes in: float32 or float64. */
     public String precision() {
         DataType t = text != null ? text.bert().dataType() : model.dataType();

@@ -23,7 +23,7 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
      * model, a sentence ({@code text:...} or a .txt file; none or {@code sample:N}: the model's default sentence)
      * for a text model, with the explored positions and zero-shot labels of {@code text} (null: the defaults).
      */
-    static Subject open(Explorer model, Path modelDir, String ref, TextSetup text, Settings settings) {
+    public static Subject open(Explorer model, Path modelDir, String ref, TextSetup text, Settings settings) {
         if (model.isText()) {
             if (settings.layer() > 0) {
                 throw new IllegalArgumentException("--layer applies to image models");
@@ -39,10 +39,36 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
     }
 
     /**
+     * What a newly opened model shows of what was open: a text model the last sentence ({@code sentence}; none: its
+     * default one), an image model the image that was open ({@code before}); null when there is nothing to show.
+     */
+    static Subject onModel(Explorer next, Subject before, TextSetup sentence, Settings settings) {
+        if (next.isText()) {
+            return TextSubject.open(next, sentence != null ? sentence : TextSetup.of(TextSubject.defaultSentence(next)),
+                    settings.withLayer(0));
+        }
+        if (before instanceof ImageSubject image) {
+            return ImageSubject.open(next, image.file(), next.loadImage(image.file()), settings);
+        }
+        return null;
+    }
+
+    /**
+     * Reads the input named by {@code ref} on the command line: as {@link #open}, except that a text model refuses
+     * what is not a sentence ({@code sample:N}).
+     */
+    public static Subject read(Explorer model, Path modelDir, String ref, TextSetup text, Settings settings) {
+        if (model.isText() && (ref == null || ref.startsWith("sample:"))) {
+            throw new IllegalArgumentException("a text model reads a sentence: --input text:\"...\" or a .txt file");
+        }
+        return open(model, modelDir, ref, text, settings);
+    }
+
+    /**
      * The input a recording was made from, under an opened model; refused when the model is not of the recording's
      * kind, or its points do not fit the model ({@code source} names the file in the message).
      */
-    static Subject fromRecording(Explorer model, Path modelDir, Recording r, String source) {
+    public static Subject fromRecording(Explorer model, Path modelDir, Recording r, String source) {
         if (r.isText() != model.isText()) {
             throw new org.leafwalk.io.InvalidInputException(source + ": it was recorded on " + (r.isText() ? "a text"
                     : "an image") + " model, and " + modelDir + " is not one");

@@ -71,7 +71,7 @@ final class Workspace implements AutoCloseable {
         Subject subject;
         try {
             subject = Subject.open(next, dir, inputRef, text == null ? null : text.withSelected(new int[0]),
-                    settings().withLayer(next.isText() ? 0 : settings().layer()));
+                    settings().withLayer(next.layers() == 0 ? 0 : settings().layer()));
         } catch (RuntimeException e) {
             next.close();
             String m = "cannot open input " + inputRef + ": " + describe(e);
@@ -96,11 +96,9 @@ final class Workspace implements AutoCloseable {
         Subject before = session != null ? session.subject() : null;
         adoptModel(dir, next);
         try {
-            if (next.isText()) {
-                TextSetup setup = text != null ? text : TextSetup.of(TextSubject.defaultSentence(next));
-                adopt(TextSubject.open(next, setup, settings()));
-            } else if (before instanceof ImageSubject image) {
-                adopt(ImageSubject.open(next, image.file(), next.loadImage(image.file()), settings()));
+            Subject shown = Subject.onModel(next, before, text, settings());
+            if (shown != null) {
+                adopt(shown);
             }
         } catch (RuntimeException e) {
             notices.accept(Notice.error("the input does not fit the new model: " + describe(e)));
@@ -185,8 +183,8 @@ final class Workspace implements AutoCloseable {
 
     /** Continues from an image the walk did not read from a file (a representation match's result). */
     void openPicture(Path name, double[] pixels) {
-        if (session != null && session.subject() instanceof ImageSubject image) {
-            adopt(image.withImage(name, pixels));
+        if (session != null) {
+            adopt(session.subject().asImage("walking from a matched image").withImage(name, pixels));
         }
     }
 
@@ -273,10 +271,8 @@ final class Workspace implements AutoCloseable {
             old.close();
         }
         notices.accept(Notice.info("opened " + dir.getFileName()));
-        if (!next.isText()) {
-            for (String n : next.config().notes()) {
-                notices.accept(Notice.info(n));
-            }
+        for (String n : next.notes()) {
+            notices.accept(Notice.info(n));
         }
     }
 
@@ -293,7 +289,7 @@ final class Workspace implements AutoCloseable {
             notices.accept(Notice.info(n));
         }
         if (subject instanceof TextSubject t) {
-            text = t.setup();
+            text = t.setup(); // its labels and positions carry over to the next sentence and the next model
         }
         closeSession();
         session = next;

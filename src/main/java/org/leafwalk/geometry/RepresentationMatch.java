@@ -94,12 +94,7 @@ public final class RepresentationMatch {
 
     /** ‖z − z*‖ of a representation. */
     public double distance(double[] z) {
-        double s = 0;
-        for (int i = 0; i < z.length; i++) {
-            double d = z[i] - targetRepresentation[i];
-            s += d * d;
-        }
-        return Math.sqrt(s);
+        return Vectors.distance(z, targetRepresentation);
     }
 
     /** One step; {@code tolerance}: stop when the representation distance is below it (matching). */
