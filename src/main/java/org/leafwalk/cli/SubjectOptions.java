@@ -24,6 +24,7 @@ final class SubjectOptions {
 
     /** The settings the options give (the rest the defaults). */
     Settings settings() {
+        text.setup(); // --pooling is checked before the model opens, as every option is
         return explore.settings().withLayer(layer.layer);
     }
 

@@ -17,10 +17,15 @@ final class TextOptions {
                     + "'--label topic' takes five topic labels.")
     List<String> labels = new ArrayList<>();
 
+    @Option(names = "--pooling", paramLabel = "P",
+            description = "Text models without a head: how the zero-shot distribution pools the sentence embedding, "
+                    + "cls, mean or max (default: as the folder's 1_Pooling/config.json says, else mean).")
+    String pooling;
+
     /** The explored positions and zero-shot labels (the sentence is read from --input when the model is a text one). */
     TextSetup setup() {
         List<String> l = labels.isEmpty() ? TextSetup.SENTIMENT_LABELS
                 : labels.size() == 1 && labels.get(0).equals("topic") ? TextSetup.TOPIC_LABELS : labels;
-        return new TextSetup("", tokens.stream().mapToInt(Integer::intValue).toArray(), l);
+        return new TextSetup("", tokens.stream().mapToInt(Integer::intValue).toArray(), l, pooling);
     }
 }

@@ -118,7 +118,7 @@ public final class Explorer implements AutoCloseable {
     /** A sentence under the text model, ready to walk (the caller closes it). */
     public TextTask textTask(TextSetup setup, int topK) {
         TextInput in = textModel().tokenize(setup.sentence());
-        return TextTask.create(text, in, setup.selected(), setup.labels(), topK);
+        return TextTask.create(text, in, setup.selected(), setup.labels(), topK, setup.poolingChoice());
     }
 
     /** The text task as a differentiable map of the selected token embeddings. */

@@ -73,6 +73,9 @@ public final class SessionFiles {
             JsonArray zs = new JsonArray();
             r.text().labels().forEach(zs::add);
             text.add("zero_shot_labels", zs);
+            if (r.text().pooling() != null) {
+                text.addProperty("pooling", r.text().pooling()); // only when chosen: earlier sessions read the same
+            }
             input.add("text", text);
         }
         o.add("input", input);
@@ -212,7 +215,8 @@ public final class SessionFiles {
                 }
                 List<String> zs = new ArrayList<>();
                 t.getAsJsonArray("zero_shot_labels").forEach(e -> zs.add(e.getAsString()));
-                text = new TextSetup(t.get("sentence").getAsString(), positions, zs);
+                text = new TextSetup(t.get("sentence").getAsString(), positions, zs,
+                        t.has("pooling") ? t.get("pooling").getAsString() : null);
             }
             Recording r = new Recording(model.get("reference").getAsString(), model.get("path").getAsString(),
                     model.get("weights_sha256").getAsString(), input.get("name").getAsString(),

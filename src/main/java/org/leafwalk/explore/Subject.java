@@ -31,7 +31,7 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
             String sentence = ref == null || ref.isBlank() || ref.startsWith("sample:")
                     ? TextSubject.defaultSentence(model) : References.text(ref);
             TextSetup setup = text == null ? TextSetup.of(sentence)
-                    : new TextSetup(sentence, text.selected(), text.labels());
+                    : new TextSetup(sentence, text.selected(), text.labels(), text.pooling());
             return TextSubject.open(model, setup, settings);
         }
         Path file = References.input(ref, modelDir);

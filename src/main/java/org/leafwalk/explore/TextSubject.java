@@ -189,6 +189,9 @@ public final class TextSubject implements Subject {
                     "head", model.textModel().head().name().toLowerCase(Locale.ROOT)));
         }
         o.put("task", kind());
+        if (task.kind() == org.leafwalk.model.TextTask.Kind.ZERO_SHOT) {
+            o.put("pooling", task.pooling().id());
+        }
         if (architecture) {
             o.put("labels", task.labels());
         }

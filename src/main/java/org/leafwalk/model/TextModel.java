@@ -42,6 +42,7 @@ public final class TextModel implements AutoCloseable {
     private final List<String> classLabels;
     private final String source;
     private final VocabularySearch search;
+    private Pooling pooling; // what the folder's 1_Pooling/config.json names; null: it names none
 
     private TextModel(BertModel bert, TextTokenizer tokenizer, List<String> classLabels, String source) {
         this.bert = bert;
@@ -89,6 +90,7 @@ public final class TextModel implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new InvalidInputException(dir + ": no such model folder");
         }
+        Pooling pooling = Pooling.ofFolder(dir); // refused before the weights are read
         Path onnx = onnxFile(dir);
         BertModel bert;
         if (onnx != null) {
@@ -114,6 +116,7 @@ public final class TextModel implements AutoCloseable {
             TextTokenizer t = TextTokenizer.load(tok, bert.config().vocabSize());
             List<String> notes = new ArrayList<>();
             TextModel m = new TextModel(bert, t, classLabels(dir, bert.classifierLabels(), notes), dir.toString());
+            m.pooling = pooling;
             m.notes.addAll(notes);
             return m;
         } catch (IOException | RuntimeException e) {
@@ -175,6 +178,11 @@ public final class TextModel implements AutoCloseable {
     /** What the folder left out and Leafwalk filled in. */
     public List<String> notes() {
         return List.copyOf(notes);
+    }
+
+    /** The pooling the folder names ({@link Pooling#CONFIG}); null when it names none. */
+    public Pooling pooling() {
+        return pooling;
     }
 
     public BertModel bert() {

@@ -58,9 +58,12 @@ public final class TextTask implements AutoCloseable {
     private final NDArray vocabColumns; // masked-LM: (V, k) one-hot columns of the chosen tokens
     private final int maskPosition;
     private final double[] start;
+    private final Pooling pooling;
 
-    private TextTask(TextModel model, TextInput input, int[] selected, List<String> zeroShotLabels, int topK) {
+    private TextTask(TextModel model, TextInput input, int[] selected, List<String> zeroShotLabels, int topK,
+            Pooling pooling) {
         this.model = model;
+        this.pooling = pooling != null ? pooling : model.pooling() != null ? model.pooling() : Pooling.MEAN;
         this.input = input;
         this.selected = selected;
         this.manager = model.bert().manager().newSubManager();
@@ -99,6 +102,11 @@ public final class TextTask implements AutoCloseable {
                 notes.add("no [MASK] in the sentence: the masked-LM head has nothing to predict, so the walk uses "
                         + "the zero-shot distribution over the label sentences");
             }
+            if (k == Kind.ZERO_SHOT && pooling == null && model.pooling() == null) {
+                notes.add("the model folder has no " + Pooling.CONFIG + ": the sentence embedding is the mean of "
+                        + "the tokens' last hidden states (sentence-transformers' default); --pooling cls, mean or "
+                        + "max chooses");
+            }
             if (k == Kind.ZERO_SHOT) {
                 if (zeroShotLabels == null || zeroShotLabels.size() < 2) {
                     throw new InvalidInputException("zero-shot needs at least two label sentences");
@@ -136,6 +144,12 @@ public final class TextTask implements AutoCloseable {
      */
     public static TextTask create(TextModel model, TextInput input, int[] selected, List<String> zeroShotLabels,
             int topK) {
+        return create(model, input, selected, zeroShotLabels, topK, null);
+    }
+
+    /** As {@link #create(TextModel, TextInput, int[], List, int)}, pooled by {@code pooling} (null: the folder's). */
+    public static TextTask create(TextModel model, TextInput input, int[] selected, List<String> zeroShotLabels,
+            int topK, Pooling pooling) {
         int t = input.length();
         int[] sel = selected == null || selected.length == 0 ? IntStream.range(0, t).toArray()
                 : Arrays.stream(selected).sorted().distinct().toArray();
@@ -144,7 +158,7 @@ public final class TextTask implements AutoCloseable {
                 throw new InvalidInputException("token position " + p + " is outside the sentence's " + t + " tokens");
             }
         }
-        return new TextTask(model, input, sel, zeroShotLabels, topK);
+        return new TextTask(model, input, sel, zeroShotLabels, topK, pooling);
     }
 
     /** Names for label sentences: the words in which they differ (see {@link LabelNames}). */
@@ -174,13 +188,13 @@ public final class TextTask implements AutoCloseable {
         return cast(manager.create(dirs, new Shape(d, sentences.size())), model.bert().dataType());
     }
 
-    /** The mean-pooled last hidden state of a token sequence. */
+    /** The pooled last hidden state of a token sequence. */
     private double[] sentenceEmbedding(long[] ids, long[] types) {
         try (NDManager m = manager.newSubManager()) {
             NDArray emb = model.bert().embed(m.create(ids, new Shape(1, ids.length)),
                     m.create(types, new Shape(1, types.length)));
             NDArray h = model.bert().encode(emb, m.ones(new Shape(1, ids.length)));
-            return TextModel.toDoubles(h.mean(new int[] {1}));
+            return TextModel.toDoubles(pooling.apply(h));
         }
     }
 
@@ -201,6 +215,11 @@ public final class TextTask implements AutoCloseable {
     private final List<String> notes = new ArrayList<>();
 
     /** The fallbacks this task took (from the model folder and the sentence), for the user to see. */
+    /** How the sentence embedding of the zero-shot distribution is pooled. */
+    public Pooling pooling() {
+        return pooling;
+    }
+
     public List<String> notes() {
         return List.copyOf(notes);
     }
@@ -270,7 +289,7 @@ public final class TextTask implements AutoCloseable {
         NDArray h = model.bert().encode(emb, mask);
         return switch (kind) {
             case ZERO_SHOT -> {
-                NDArray pooled = h.mean(new int[] {1});
+                NDArray pooled = pooling.apply(h);
                 NDArray unit = pooled.div(pooled.square().sum(new int[] {1}, true).add(1e-12).sqrt());
                 yield NDArrays.concat(new ai.djl.ndarray.NDList(unit.matMul(labelDirections).mul(ZERO_SHOT_SCALE),
                         pooled), 1);

@@ -123,6 +123,97 @@ class OnnxImportTest {
                 in.tokens());
     }
 
+    /** ONNX Runtime's last hidden state of a sentence, pooled, as a unit vector. */
+    private static double[] ortSentence(OrtEnvironment env, OrtSession session, String sentence, Pooling pooling)
+            throws Exception {
+        TextInput in = model.tokenize(sentence);
+        long[] mask = new long[in.length()];
+        java.util.Arrays.fill(mask, 1);
+        float[] h = runOrt(env, session, new long[][] {in.ids()}, new long[][] {in.types()}, new long[][] {mask});
+        int d = model.config().hiddenSize();
+        int t = in.length();
+        double[] v = new double[d];
+        for (int j = 0; j < d; j++) {
+            double acc = pooling == Pooling.MAX ? Double.NEGATIVE_INFINITY : 0;
+            for (int i = 0; i < (pooling == Pooling.CLS ? 1 : t); i++) {
+                double x = h[i * d + j];
+                acc = pooling == Pooling.MAX ? Math.max(acc, x) : acc + x;
+            }
+            v[j] = pooling == Pooling.MEAN ? acc / t : acc;
+        }
+        double n = Math.sqrt(java.util.Arrays.stream(v).map(x -> x * x).sum());
+        return java.util.Arrays.stream(v).map(x -> x / n).toArray();
+    }
+
+    @Test
+    void theZeroShotDistributionPoolsAsAskedAndAgreesWithOnnxRuntime() throws Exception {
+        String sentence = SENTENCES.get(1);
+        List<String> labels = TextTask.SENTIMENT_LABELS;
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        double[] good = new double[3];
+        try (OrtSession session = env.createSession(folder.resolve("model.onnx").toString(),
+                new OrtSession.SessionOptions())) {
+            for (Pooling pooling : Pooling.values()) {
+                double[] s = ortSentence(env, session, sentence, pooling);
+                double[] expected = new double[labels.size()];
+                for (int l = 0; l < labels.size(); l++) {
+                    double[] u = ortSentence(env, session, labels.get(l), pooling);
+                    double cos = 0;
+                    for (int j = 0; j < s.length; j++) {
+                        cos += s[j] * u[j];
+                    }
+                    expected[l] = TextTask.ZERO_SHOT_SCALE * cos;
+                }
+                try (TextTask task = TextTask.create(model, model.tokenize(sentence), null, labels, 0, pooling);
+                        NDManager m = task.manager().newSubManager()) {
+                    assertEquals(pooling, task.pooling());
+                    float[] out = task.readout(m.create(task.startPoint()).toType(DataType.FLOAT32, false)
+                            .reshape(1, -1)).toFloatArray();
+                    for (int l = 0; l < labels.size(); l++) {
+                        assertEquals(expected[l], out[l], 2e-3, pooling + ": logit of '" + labels.get(l) + "'");
+                    }
+                    good[pooling.ordinal()] = 1 / (1 + Math.exp(out[1] - out[0]));
+                }
+            }
+        }
+        System.out.printf("MiniLM, p(good) on '%s': cls %.4f, mean %.4f, max %.4f%n", sentence, good[0], good[1],
+                good[2]);
+        assertTrue(Math.abs(good[0] - good[1]) > 1e-3 && Math.abs(good[2] - good[1]) > 1e-3,
+                "the pooling changes the distribution");
+    }
+
+    @Test
+    void aSentenceTransformersFolderNamesItsPoolingAndABadOneIsRefusedByField(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(tmp.resolve("minilm-cls"));
+        java.nio.file.Files.createSymbolicLink(dir.resolve("model.onnx"), folder.resolve("model.onnx"));
+        java.nio.file.Files.createSymbolicLink(dir.resolve("tokenizer.json"), folder.resolve("tokenizer.json"));
+        java.nio.file.Path cfg = java.nio.file.Files.createDirectories(dir.resolve("1_Pooling")).resolve("config.json");
+        java.nio.file.Files.writeString(cfg, "{\"word_embedding_dimension\": 384, \"pooling_mode_cls_token\": true, "
+                + "\"pooling_mode_mean_tokens\": false, \"pooling_mode_max_tokens\": false}");
+        try (TextModel m = TextModel.load(dir, Device.cpu(), DataType.FLOAT32);
+                TextTask task = TextTask.create(m, m.tokenize(SENTENCES.get(1)), null, TextTask.SENTIMENT_LABELS, 0)) {
+            assertEquals(Pooling.CLS, m.pooling());
+            assertEquals(Pooling.CLS, task.pooling());
+            assertTrue(task.notes().stream().noneMatch(n -> n.contains("1_Pooling")), task.notes().toString());
+        }
+        try (TextTask task = TextTask.create(model, model.tokenize(SENTENCES.get(1)), null, TextTask.SENTIMENT_LABELS,
+                0)) {
+            assertEquals(Pooling.MEAN, task.pooling(), "a bare ONNX export is mean-pooled");
+            assertTrue(task.notes().stream().anyMatch(n -> n.contains("1_Pooling") && n.contains("--pooling")),
+                    task.notes().toString());
+        }
+        java.nio.file.Files.writeString(cfg, "{\"pooling_mode_cls_token\": true, \"pooling_mode_mean_tokens\": true}");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.leafwalk.io.InvalidInputException.class,
+                () -> TextModel.load(dir, Device.cpu(), DataType.FLOAT32).close());
+        assertTrue(e.getMessage().contains("1_Pooling/config.json") && e.getMessage().contains("pooling_mode_cls_token")
+                && e.getMessage().contains("together"), e.getMessage());
+        java.nio.file.Files.writeString(cfg, "{\"pooling_mode_mean_tokens\": \"yes\"}");
+        e = org.junit.jupiter.api.Assertions.assertThrows(org.leafwalk.io.InvalidInputException.class,
+                () -> TextModel.load(dir, Device.cpu(), DataType.FLOAT32).close());
+        assertTrue(e.getMessage().contains("pooling_mode_mean_tokens must be true or false"), e.getMessage());
+    }
+
     private static float[] runOrt(OrtEnvironment env, OrtSession session, long[][] ids, long[][] types,
             long[][] mask) throws Exception {
         long[] shape = {ids.length, ids[0].length};
