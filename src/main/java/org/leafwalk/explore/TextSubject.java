@@ -37,7 +37,9 @@ public final class TextSubject implements Subject {
     /** The sentence a text model opens with: one with a [MASK] for a masked-LM model. */
     public static String defaultSentence(Explorer model) {
         if (model.textModel().head() == TextModel.Head.MASKED_LM) {
-            return "The capital of France is [MASK].";
+            var tokenizer = model.textModel().tokenizer();
+            String mask = tokenizer.maskId() >= 0 ? tokenizer.token(tokenizer.maskId()) : "[MASK]";
+            return "The capital of France is " + mask + ".";
         }
         return "I loved this movie, the acting was wonderful!";
     }

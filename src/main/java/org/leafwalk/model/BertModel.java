@@ -47,13 +47,22 @@ public final class BertModel implements AutoCloseable {
         this.config = c;
         this.manager = m;
         this.dtype = dtype;
-        String prefix = w.containsKey("bert.embeddings.word_embeddings.weight") ? "bert." : "";
+        String base = c.roberta() ? "roberta." : "bert.";
+        String prefix = w.containsKey(base + "embeddings.word_embeddings.weight") ? base : "";
+        if (!w.containsKey(prefix + "embeddings.word_embeddings.weight")) {
+            throw new InvalidInputException(file + ": model_type " + c.family() + " reads " + base
+                    + "embeddings.word_embeddings.weight (or the name without '" + base + "'), which the file does not "
+                    + "hold; it holds " + w.keySet().stream().sorted().limit(3).toList() + (w.size() > 3 ? "…" : "")
+                    + " (the checkpoint is of another family than config.json says)");
+        }
         int d = c.hiddenSize();
         int inter = c.intermediateSize();
         Take t = new Take(file, w, prefix);
         wordEmbeddings = array(t.get("embeddings.word_embeddings.weight", c.vocabSize(), d), c.vocabSize(), d);
-        positionEmbeddings = array(t.get("embeddings.position_embeddings.weight", c.maxPositions(), d),
-                c.maxPositions(), d);
+        // the table from the first token's row on: RoBERTa's positions start after the padding id
+        float[] positions = t.get("embeddings.position_embeddings.weight", c.maxPositions(), d);
+        positionEmbeddings = array(Arrays.copyOfRange(positions, c.positionOffset() * d, positions.length),
+                c.maxTokens(), d);
         typeEmbeddings = array(t.get("embeddings.token_type_embeddings.weight", c.typeVocabSize(), d),
                 c.typeVocabSize(), d);
         embLnG = array(t.norm("embeddings.LayerNorm", "weight", "gamma", d), d);
@@ -91,8 +100,10 @@ public final class BertModel implements AutoCloseable {
                     array(t.norm(p + "output.LayerNorm", "weight", "gamma", d), d),
                     array(t.norm(p + "output.LayerNorm", "bias", "beta", d), d)));
         }
-        mlm = w.containsKey("cls.predictions.transform.dense.weight") ? maskedLmHead(t, c) : null;
-        classifier = w.containsKey("classifier.weight") ? classifierHead(t, w, c) : null;
+        mlm = w.containsKey("cls.predictions.transform.dense.weight") ? maskedLmHead(t, c)
+                : w.containsKey("lm_head.dense.weight") ? robertaMaskedLmHead(t, c) : null;
+        classifier = w.containsKey("classifier.weight") ? classifierHead(t, w, c)
+                : w.containsKey("classifier.out_proj.weight") ? robertaClassifierHead(t, w, c) : null;
     }
 
     private MaskedLmHead maskedLmHead(Take t, BertConfig c) {
@@ -109,6 +120,39 @@ public final class BertModel implements AutoCloseable {
                 array(top.norm("cls.predictions.transform.LayerNorm", "weight", "gamma", d), d),
                 array(top.norm("cls.predictions.transform.LayerNorm", "bias", "beta", d), d),
                 array(transpose(decoder, v, d), d, v), array(bias, v));
+    }
+
+    /** RobertaForMaskedLM's head: dense, GELU, layer norm, then the decoder (tied to the word embeddings). */
+    private MaskedLmHead robertaMaskedLmHead(Take t, BertConfig c) {
+        int d = c.hiddenSize();
+        int v = c.vocabSize();
+        Take top = new Take(t.file, t.w, "");
+        float[] decoder = t.w.containsKey("lm_head.decoder.weight") ? top.get("lm_head.decoder.weight", v, d)
+                : t.get("embeddings.word_embeddings.weight", v, d);
+        float[] bias = t.w.containsKey("lm_head.bias") ? top.get("lm_head.bias", v) : top.get("lm_head.decoder.bias", v);
+        return new MaskedLmHead(array(transpose(top.get("lm_head.dense.weight", d, d), d, d), d, d),
+                array(top.get("lm_head.dense.bias", d), d), array(top.get("lm_head.layer_norm.weight", d), d),
+                array(top.get("lm_head.layer_norm.bias", d), d), array(transpose(decoder, v, d), d, v),
+                array(bias, v));
+    }
+
+    /**
+     * RobertaForSequenceClassification's head: tanh(dense(first token)) then out_proj, the same computation as
+     * BERT's pooler and classifier under other names.
+     */
+    private ClassifierHead robertaClassifierHead(Take t, Map<String, Tensor> w, BertConfig c) {
+        int d = c.hiddenSize();
+        Take top = new Take(t.file, w, "");
+        long[] shape = w.get("classifier.out_proj.weight").shape();
+        if (shape.length != 2 || shape[1] != d) {
+            throw new InvalidInputException(t.file + ": classifier.out_proj.weight has shape "
+                    + Arrays.toString(shape) + " but the hidden size is " + d);
+        }
+        int labels = (int) shape[0];
+        return new ClassifierHead(array(transpose(top.get("classifier.dense.weight", d, d), d, d), d, d),
+                array(top.get("classifier.dense.bias", d), d),
+                array(transpose(top.get("classifier.out_proj.weight", labels, d), labels, d), d, labels),
+                array(top.get("classifier.out_proj.bias", labels), labels), labels);
     }
 
     private ClassifierHead classifierHead(Take t, Map<String, Tensor> w, BertConfig c) {
@@ -166,9 +210,9 @@ public final class BertModel implements AutoCloseable {
      */
     public NDArray embed(NDArray ids, NDArray types) {
         long t = ids.getShape().get(1);
-        if (t > config.maxPositions()) {
+        if (t > config.maxTokens()) {
             throw new InvalidInputException("the text has " + t + " tokens; the model reads at most "
-                    + config.maxPositions());
+                    + config.maxTokens());
         }
         NDManager m = ids.getManager();
         NDArray word = gather(wordEmbeddings, ids, m);

@@ -28,7 +28,8 @@ public final class TextTokenizer implements AutoCloseable {
     private TextTokenizer(HuggingFaceTokenizer tokenizer, String[] vocabulary) {
         this.tokenizer = tokenizer;
         this.vocabulary = vocabulary;
-        this.maskId = Arrays.asList(vocabulary).indexOf("[MASK]");
+        int mask = Arrays.asList(vocabulary).indexOf("[MASK]");
+        this.maskId = mask >= 0 ? mask : Arrays.asList(vocabulary).indexOf("<mask>"); // RoBERTa's
     }
 
     public static TextTokenizer load(Path file, int vocabSize) {

@@ -122,6 +122,122 @@ class BertModelTest {
         }
     }
 
+    /**
+     * The same weights in RoBERTa's layout: "roberta." names, a position table whose first pad_token_id + 1 rows
+     * come before the first token (filled with other numbers here, so reading them would show), one token type, and
+     * the heads RobertaForSequenceClassification and RobertaForMaskedLM name classifier.dense / out_proj and
+     * lm_head. transformers computes the same as BERT there: positions padding_idx + 1 + i, tanh(dense(first token))
+     * then out_proj, dense, GELU, layer norm and the tied decoder. So the reference forward above serves.
+     */
+    private Path robertaCheckpoint() throws Exception {
+        checkpoint();
+        Map<String, Tensor> r = new LinkedHashMap<>();
+        int offset = 2; // pad_token_id 1
+        for (var e : w.entrySet()) {
+            String name = e.getKey();
+            Tensor t = e.getValue();
+            if (name.equals("bert.embeddings.position_embeddings.weight")) {
+                float[] rows = new float[(P + offset) * D];
+                for (int i = 0; i < offset * D; i++) {
+                    rows[i] = (float) rng.nextGaussian();
+                }
+                System.arraycopy(t.data(), 0, rows, offset * D, P * D);
+                put(r, "roberta." + name.substring(5), new Tensor("x", new long[] {P + offset, D}, rows));
+            } else if (name.equals("bert.embeddings.token_type_embeddings.weight")) {
+                put(r, "roberta." + name.substring(5), new Tensor("x", new long[] {1, D},
+                        java.util.Arrays.copyOf(t.data(), D)));
+            } else if (name.startsWith("bert.pooler.dense.")) {
+                put(r, "classifier.dense." + name.substring("bert.pooler.dense.".length()), t);
+            } else if (name.startsWith("classifier.")) {
+                put(r, "classifier.out_proj." + name.substring("classifier.".length()), t);
+            } else if (name.startsWith("cls.predictions.transform.dense.")) {
+                put(r, "lm_head.dense." + name.substring("cls.predictions.transform.dense.".length()), t);
+            } else if (name.startsWith("cls.predictions.transform.LayerNorm.")) {
+                put(r, "lm_head.layer_norm." + name.substring("cls.predictions.transform.LayerNorm.".length()), t);
+            } else if (name.equals("cls.predictions.bias")) {
+                put(r, "lm_head.bias", t);
+            } else if (name.startsWith("bert.")) {
+                put(r, "roberta." + name.substring(5), t);
+            } else {
+                throw new IllegalStateException("unmapped " + name);
+            }
+        }
+        Path dir = tmp.resolve("tiny-roberta");
+        Files.createDirectories(dir);
+        SafeTensors.write(dir.resolve("model.safetensors"), r);
+        Files.writeString(dir.resolve("tokenizer.json"), TinyBert.tokenizerJson());
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"roberta\", \"vocab_size\": " + V
+                + ", \"hidden_size\": " + D + ", \"num_hidden_layers\": " + L + ", \"num_attention_heads\": " + H
+                + ", \"intermediate_size\": " + I + ", \"hidden_act\": \"gelu\", \"layer_norm_eps\": 1e-12,"
+                + " \"max_position_embeddings\": " + (P + offset) + ", \"type_vocab_size\": 1, \"pad_token_id\": 1}");
+        return dir;
+    }
+
+    private static void put(Map<String, Tensor> r, String name, Tensor t) {
+        r.put(name, new Tensor(name, t.shape(), t.data()));
+    }
+
+    @Test
+    void robertaReadsItsPositionsAfterThePaddingIdAndItsHeadsUnderTheirOwnNames() throws Exception {
+        Path dir = robertaCheckpoint();
+        long[] ids = {2, 5, 6, 4, 9, 19, 3};
+        long[] mask = {1, 1, 1, 1, 1, 1, 1};
+        double[][] h = reference(ids, mask);
+        try (BertModel m = BertModel.load(dir, Device.cpu(), DataType.FLOAT64);
+                NDManager nd = m.manager().newSubManager()) {
+            assertEquals("roberta", m.config().family());
+            assertEquals(P, m.config().maxTokens());
+            assertTrue(m.hasMaskedLmHead());
+            assertEquals(LABELS, m.classifierLabels());
+            NDArray hidden = m.encode(m.embed(nd.create(new long[][] {ids}), nd.zeros(new Shape(1, 7), DataType.INT64)),
+                    nd.create(new long[][] {mask}));
+            double[] out = hidden.toDoubleArray();
+            for (int t = 0; t < ids.length; t++) {
+                for (int j = 0; j < D; j++) {
+                    assertEquals(h[t][j], out[t * D + j], 1e-9, "t" + t + " j" + j + ": positions from the offset");
+                }
+            }
+            double[] pooledRef = linear(new double[][] {h[0]}, f("pooler.dense.weight"), f("pooler.dense.bias"), D)[0];
+            for (int j = 0; j < D; j++) {
+                pooledRef[j] = Math.tanh(pooledRef[j]);
+            }
+            double[] classRef = linear(new double[][] {pooledRef}, fRaw("classifier.weight"), fRaw("classifier.bias"),
+                    LABELS)[0];
+            double[] classOut = m.classify(m.pooled(hidden)).toDoubleArray();
+            for (int c = 0; c < LABELS; c++) {
+                assertEquals(classRef[c], classOut[c], 1e-9, "class " + c);
+            }
+            double[][] u = linear(h, fRaw("cls.predictions.transform.dense.weight"),
+                    fRaw("cls.predictions.transform.dense.bias"), D);
+            for (int t = 0; t < ids.length; t++) {
+                for (int j = 0; j < D; j++) {
+                    u[t][j] = 0.5 * u[t][j] * (1 + erf(u[t][j] / Math.sqrt(2)));
+                }
+                u[t] = ln(u[t], fRaw("cls.predictions.transform.LayerNorm.weight"),
+                        fRaw("cls.predictions.transform.LayerNorm.bias"));
+            }
+            double[][] logits = linear(u, f("embeddings.word_embeddings.weight"), fRaw("cls.predictions.bias"), V);
+            double[] mlm = m.maskedLmLogits(hidden).toDoubleArray();
+            for (int t = 0; t < ids.length; t++) {
+                for (int v = 0; v < V; v++) {
+                    assertEquals(logits[t][v], mlm[t * V + v], 1e-9, "t" + t + " v" + v);
+                }
+            }
+            long[] tooLong = new long[P + 1];
+            java.util.Arrays.fill(tooLong, 5);
+            var e = assertThrows(InvalidInputException.class, () -> m.embed(nd.create(new long[][] {tooLong}),
+                    nd.zeros(new Shape(1, P + 1), DataType.INT64)));
+            assertTrue(e.getMessage().contains("at most " + P), e.getMessage());
+        }
+        // the whole text engine opens it: a classifier walked in its embeddings
+        try (TextModel tm = TextModel.load(dir, Device.cpu(), DataType.FLOAT32);
+                TextTask task = TextTask.create(tm, tm.tokenize("the movie was good"), null, null, 0)) {
+            assertEquals(TextModel.Head.CLASSIFIER, tm.head());
+            assertEquals(TextTask.Kind.CLASSIFIER, task.kind());
+            assertEquals(LABELS, task.labels().size());
+        }
+    }
+
     @Test
     void tokenizesDecodesAndReadsItsLabelsFromTheFolder() throws Exception {
         Path dir = checkpoint();
