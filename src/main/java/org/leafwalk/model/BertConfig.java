@@ -26,7 +26,7 @@ public record BertConfig(
         int positionOffset) {
 
     /** The families this engine runs, by config.json's model_type. */
-    public static final List<String> FAMILIES = List.of("bert", "roberta", "xlm-roberta");
+    public static final List<String> FAMILIES = List.of("bert", "roberta", "xlm-roberta", "distilbert");
 
     /** A BERT configuration (positions from row 0). */
     public BertConfig(int vocabSize, int hiddenSize, int numLayers, int numHeads, int intermediateSize,
@@ -40,9 +40,14 @@ public record BertConfig(
         return maxPositions - positionOffset;
     }
 
+    /** DistilBERT: BERT's layers under other names, no token types, a ReLU on its classifier's first layer. */
+    public boolean distil() {
+        return family.equals("distilbert");
+    }
+
     /** RoBERTa or XLM-RoBERTa. */
     public boolean roberta() {
-        return !family.equals("bert");
+        return family.equals("roberta") || family.equals("xlm-roberta");
     }
 
     public static BertConfig load(Path dir) {
@@ -55,14 +60,18 @@ public record BertConfig(
                     + " (its embeddings, attention and heads differ; Leafwalk opens model_type vit, "
                     + String.join(", ", FAMILIES) + ", and ONNX BERT exports)");
         }
-        int offset = type.equals("bert") ? 0 : VitConfig.intField(c, file, "pad_token_id", 1) + 1;
-        BertConfig cfg = new BertConfig(VitConfig.intField(c, file, "vocab_size", 30522), VitConfig.intField(c, file, "hidden_size", 768),
-                VitConfig.intField(c, file, "num_hidden_layers", 12), VitConfig.intField(c, file, "num_attention_heads", 12),
-                VitConfig.intField(c, file, "intermediate_size", 3072),
-                VitConfig.stringField(c, file, "hidden_act", "gelu"),
-                VitConfig.doubleField(c, file, "layer_norm_eps", 1e-12),
+        boolean distil = type.equals("distilbert");
+        int offset = type.equals("bert") || distil ? 0 : VitConfig.intField(c, file, "pad_token_id", 1) + 1;
+        // DistilBERT names its sizes dim, n_layers, n_heads, hidden_dim and activation; it has no token types
+        BertConfig cfg = new BertConfig(VitConfig.intField(c, file, "vocab_size", 30522),
+                VitConfig.intField(c, file, distil ? "dim" : "hidden_size", 768),
+                VitConfig.intField(c, file, distil ? "n_layers" : "num_hidden_layers", distil ? 6 : 12),
+                VitConfig.intField(c, file, distil ? "n_heads" : "num_attention_heads", 12),
+                VitConfig.intField(c, file, distil ? "hidden_dim" : "intermediate_size", 3072),
+                VitConfig.stringField(c, file, distil ? "activation" : "hidden_act", "gelu"),
+                distil ? 1e-12 : VitConfig.doubleField(c, file, "layer_norm_eps", 1e-12),
                 VitConfig.intField(c, file, "max_position_embeddings", 512),
-                VitConfig.intField(c, file, "type_vocab_size", type.equals("bert") ? 2 : 1), type, offset);
+                distil ? 0 : VitConfig.intField(c, file, "type_vocab_size", type.equals("bert") ? 2 : 1), type, offset);
         if (offset < 0 || cfg.maxTokens() < 1) {
             throw new InvalidInputException(file + ": pad_token_id " + (offset - 1) + " leaves no position for a token "
                     + "in max_position_embeddings " + cfg.maxPositions);

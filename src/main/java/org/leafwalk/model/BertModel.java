@@ -38,7 +38,18 @@ public final class BertModel implements AutoCloseable {
             NDArray decoderB) {}
 
     /** BertForSequenceClassification's head: the pooler (tanh dense on [CLS]) and a linear classifier. */
-    private record ClassifierHead(NDArray poolerW, NDArray poolerB, NDArray w, NDArray b, int labels) {}
+    private record ClassifierHead(NDArray poolerW, NDArray poolerB, NDArray w, NDArray b, int labels, boolean relu) {}
+
+    /** Where a family keeps a layer's weights (DistilBERT names BERT's parts its own way). */
+    private record LayerNames(String layer, String query, String key, String value, String attentionOut,
+            String attentionNorm, String up, String down, String outputNorm) {
+        static final LayerNames BERT = new LayerNames("encoder.layer.", "attention.self.query",
+                "attention.self.key", "attention.self.value", "attention.output.dense", "attention.output.LayerNorm",
+                "intermediate.dense", "output.dense", "output.LayerNorm");
+        static final LayerNames DISTILBERT = new LayerNames("transformer.layer.", "attention.q_lin",
+                "attention.k_lin", "attention.v_lin", "attention.out_lin", "sa_layer_norm", "ffn.lin1", "ffn.lin2",
+                "output_layer_norm");
+    }
 
     private record Layer(NDArray qkvW, NDArray qkvB, NDArray outW, NDArray outB, NDArray ln1G, NDArray ln1B,
             NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B, NDArray ln2G, NDArray ln2B) {}
@@ -47,7 +58,7 @@ public final class BertModel implements AutoCloseable {
         this.config = c;
         this.manager = m;
         this.dtype = dtype;
-        String base = c.roberta() ? "roberta." : "bert.";
+        String base = c.roberta() ? "roberta." : c.distil() ? "distilbert." : "bert.";
         String prefix = w.containsKey(base + "embeddings.word_embeddings.weight") ? base : "";
         if (!w.containsKey(prefix + "embeddings.word_embeddings.weight")) {
             throw new InvalidInputException(file + ": model_type " + c.family() + " reads " + base
@@ -63,19 +74,21 @@ public final class BertModel implements AutoCloseable {
         float[] positions = t.get("embeddings.position_embeddings.weight", c.maxPositions(), d);
         positionEmbeddings = array(Arrays.copyOfRange(positions, c.positionOffset() * d, positions.length),
                 c.maxTokens(), d);
-        typeEmbeddings = array(t.get("embeddings.token_type_embeddings.weight", c.typeVocabSize(), d),
-                c.typeVocabSize(), d);
+        // DistilBERT has no token types: one row of zeros adds nothing
+        typeEmbeddings = c.typeVocabSize() == 0 ? array(new float[d], 1, d)
+                : array(t.get("embeddings.token_type_embeddings.weight", c.typeVocabSize(), d), c.typeVocabSize(), d);
         embLnG = array(t.norm("embeddings.LayerNorm", "weight", "gamma", d), d);
         embLnB = array(t.norm("embeddings.LayerNorm", "bias", "beta", d), d);
         double scale = 1 / Math.sqrt((double) d / c.numHeads());
+        LayerNames n = c.distil() ? LayerNames.DISTILBERT : LayerNames.BERT;
         for (int l = 0; l < c.numLayers(); l++) {
-            String p = "encoder.layer." + l + ".";
-            float[] q = t.get(p + "attention.self.query.weight", d, d);
-            float[] k = t.get(p + "attention.self.key.weight", d, d);
-            float[] v = t.get(p + "attention.self.value.weight", d, d);
-            float[] qb = t.get(p + "attention.self.query.bias", d);
-            float[] kb = t.get(p + "attention.self.key.bias", d);
-            float[] vb = t.get(p + "attention.self.value.bias", d);
+            String p = n.layer() + l + ".";
+            float[] q = t.get(p + n.query() + ".weight", d, d);
+            float[] k = t.get(p + n.key() + ".weight", d, d);
+            float[] v = t.get(p + n.value() + ".weight", d, d);
+            float[] qb = t.get(p + n.query() + ".bias", d);
+            float[] kb = t.get(p + n.key() + ".bias", d);
+            float[] vb = t.get(p + n.value() + ".bias", d);
             float[] qkv = new float[d * 3 * d];
             float[] qkvB = new float[3 * d];
             for (int o = 0; o < d; o++) {
@@ -89,20 +102,22 @@ public final class BertModel implements AutoCloseable {
                 qkvB[2 * d + o] = vb[o];
             }
             layers.add(new Layer(array(qkv, d, 3 * d), array(qkvB, 3 * d),
-                    array(transpose(t.get(p + "attention.output.dense.weight", d, d), d, d), d, d),
-                    array(t.get(p + "attention.output.dense.bias", d), d),
-                    array(t.norm(p + "attention.output.LayerNorm", "weight", "gamma", d), d),
-                    array(t.norm(p + "attention.output.LayerNorm", "bias", "beta", d), d),
-                    array(transpose(t.get(p + "intermediate.dense.weight", inter, d), inter, d), d, inter),
-                    array(t.get(p + "intermediate.dense.bias", inter), inter),
-                    array(transpose(t.get(p + "output.dense.weight", d, inter), d, inter), inter, d),
-                    array(t.get(p + "output.dense.bias", d), d),
-                    array(t.norm(p + "output.LayerNorm", "weight", "gamma", d), d),
-                    array(t.norm(p + "output.LayerNorm", "bias", "beta", d), d)));
+                    array(transpose(t.get(p + n.attentionOut() + ".weight", d, d), d, d), d, d),
+                    array(t.get(p + n.attentionOut() + ".bias", d), d),
+                    array(t.norm(p + n.attentionNorm(), "weight", "gamma", d), d),
+                    array(t.norm(p + n.attentionNorm(), "bias", "beta", d), d),
+                    array(transpose(t.get(p + n.up() + ".weight", inter, d), inter, d), d, inter),
+                    array(t.get(p + n.up() + ".bias", inter), inter),
+                    array(transpose(t.get(p + n.down() + ".weight", d, inter), d, inter), inter, d),
+                    array(t.get(p + n.down() + ".bias", d), d),
+                    array(t.norm(p + n.outputNorm(), "weight", "gamma", d), d),
+                    array(t.norm(p + n.outputNorm(), "bias", "beta", d), d)));
         }
         mlm = w.containsKey("cls.predictions.transform.dense.weight") ? maskedLmHead(t, c)
-                : w.containsKey("lm_head.dense.weight") ? robertaMaskedLmHead(t, c) : null;
-        classifier = w.containsKey("classifier.weight") ? classifierHead(t, w, c)
+                : w.containsKey("lm_head.dense.weight") ? robertaMaskedLmHead(t, c)
+                : w.containsKey("vocab_transform.weight") ? distilMaskedLmHead(t, c) : null;
+        classifier = c.distil() ? (w.containsKey("pre_classifier.weight") ? distilClassifierHead(t, w, c) : null)
+                : w.containsKey("classifier.weight") ? classifierHead(t, w, c)
                 : w.containsKey("classifier.out_proj.weight") ? robertaClassifierHead(t, w, c) : null;
     }
 
@@ -152,7 +167,36 @@ public final class BertModel implements AutoCloseable {
         return new ClassifierHead(array(transpose(top.get("classifier.dense.weight", d, d), d, d), d, d),
                 array(top.get("classifier.dense.bias", d), d),
                 array(transpose(top.get("classifier.out_proj.weight", labels, d), labels, d), d, labels),
-                array(top.get("classifier.out_proj.bias", labels), labels), labels);
+                array(top.get("classifier.out_proj.bias", labels), labels), labels, false);
+    }
+
+    /** DistilBertForMaskedLM's head: vocab_transform, GELU, vocab_layer_norm, then the (tied) vocab_projector. */
+    private MaskedLmHead distilMaskedLmHead(Take t, BertConfig c) {
+        int d = c.hiddenSize();
+        int v = c.vocabSize();
+        Take top = new Take(t.file, t.w, "");
+        float[] decoder = t.w.containsKey("vocab_projector.weight") ? top.get("vocab_projector.weight", v, d)
+                : t.get("embeddings.word_embeddings.weight", v, d);
+        return new MaskedLmHead(array(transpose(top.get("vocab_transform.weight", d, d), d, d), d, d),
+                array(top.get("vocab_transform.bias", d), d), array(top.get("vocab_layer_norm.weight", d), d),
+                array(top.get("vocab_layer_norm.bias", d), d), array(transpose(decoder, v, d), d, v),
+                array(top.get("vocab_projector.bias", v), v));
+    }
+
+    /** DistilBertForSequenceClassification's head: ReLU(pre_classifier(first token)), then the classifier. */
+    private ClassifierHead distilClassifierHead(Take t, Map<String, Tensor> w, BertConfig c) {
+        int d = c.hiddenSize();
+        Take top = new Take(t.file, w, "");
+        long[] shape = w.get("classifier.weight") == null ? new long[0] : w.get("classifier.weight").shape();
+        if (shape.length != 2 || shape[1] != d) {
+            throw new InvalidInputException(t.file + ": classifier.weight has shape " + Arrays.toString(shape)
+                    + " but the hidden size is " + d);
+        }
+        int labels = (int) shape[0];
+        return new ClassifierHead(array(transpose(top.get("pre_classifier.weight", d, d), d, d), d, d),
+                array(top.get("pre_classifier.bias", d), d),
+                array(transpose(top.get("classifier.weight", labels, d), labels, d), d, labels),
+                array(top.get("classifier.bias", labels), labels), labels, true);
     }
 
     private ClassifierHead classifierHead(Take t, Map<String, Tensor> w, BertConfig c) {
@@ -167,7 +211,7 @@ public final class BertModel implements AutoCloseable {
         return new ClassifierHead(array(transpose(t.get("pooler.dense.weight", d, d), d, d), d, d),
                 array(t.get("pooler.dense.bias", d), d),
                 array(transpose(top.get("classifier.weight", labels, d), labels, d), d, labels),
-                array(top.get("classifier.bias", labels), labels), labels);
+                array(top.get("classifier.bias", labels), labels), labels, false);
     }
 
     /** Loads a Hugging Face BERT folder (config.json, model.safetensors). */
@@ -280,7 +324,8 @@ public final class BertModel implements AutoCloseable {
         }
         long b = hidden.getShape().get(0);
         NDArray cls = hidden.get(":, 0, :").reshape(b, config.hiddenSize());
-        return cls.matMul(classifier.poolerW).add(classifier.poolerB).tanh();
+        NDArray z = cls.matMul(classifier.poolerW).add(classifier.poolerB);
+        return classifier.relu ? z.maximum(0) : z.tanh();
     }
 
     /** The classifier's logits from the pooled output: (B, d) to (B, labels). */

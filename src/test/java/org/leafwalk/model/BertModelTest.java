@@ -238,6 +238,117 @@ class BertModelTest {
         }
     }
 
+    /**
+     * The same weights in DistilBERT's layout: distilbert.transformer.layer.N.attention.q_lin … output_layer_norm, no
+     * token types (so the reference's type row is zeroed), and the heads DistilBertForSequenceClassification
+     * (pre_classifier, ReLU, classifier) and DistilBertForMaskedLM (vocab_transform, GELU, vocab_layer_norm,
+     * vocab_projector) name; the configuration says dim, n_layers, n_heads, hidden_dim and activation.
+     */
+    private Path distilCheckpoint() throws Exception {
+        checkpoint();
+        float[] types = w.get("bert.embeddings.token_type_embeddings.weight").data();
+        java.util.Arrays.fill(types, 0f); // what the reference adds for DistilBERT's missing token types
+        String[][] parts = {{"attention.self.query", "attention.q_lin"}, {"attention.self.key", "attention.k_lin"},
+                {"attention.self.value", "attention.v_lin"}, {"attention.output.dense", "attention.out_lin"},
+                {"attention.output.LayerNorm", "sa_layer_norm"}, {"intermediate.dense", "ffn.lin1"},
+                {"output.dense", "ffn.lin2"}, {"output.LayerNorm", "output_layer_norm"}};
+        Map<String, Tensor> r = new LinkedHashMap<>();
+        for (var e : w.entrySet()) {
+            String name = e.getKey();
+            Tensor t = e.getValue();
+            if (name.equals("bert.embeddings.token_type_embeddings.weight")) {
+                continue;
+            } else if (name.startsWith("bert.encoder.layer.")) {
+                String rest = name.substring("bert.encoder.layer.".length());
+                String layer = rest.substring(0, rest.indexOf('.'));
+                String part = rest.substring(rest.indexOf('.') + 1);
+                String mapped = null;
+                for (String[] m : parts) {
+                    if (part.startsWith(m[0] + ".")) {
+                        mapped = m[1] + part.substring(m[0].length());
+                    }
+                }
+                put(r, "distilbert.transformer.layer." + layer + "." + mapped, t);
+            } else if (name.startsWith("bert.pooler.dense.")) {
+                put(r, "pre_classifier." + name.substring("bert.pooler.dense.".length()), t);
+            } else if (name.startsWith("classifier.")) {
+                put(r, name, t);
+            } else if (name.startsWith("cls.predictions.transform.dense.")) {
+                put(r, "vocab_transform." + name.substring("cls.predictions.transform.dense.".length()), t);
+            } else if (name.startsWith("cls.predictions.transform.LayerNorm.")) {
+                put(r, "vocab_layer_norm." + name.substring("cls.predictions.transform.LayerNorm.".length()), t);
+            } else if (name.equals("cls.predictions.bias")) {
+                put(r, "vocab_projector.bias", t);
+            } else if (name.startsWith("bert.embeddings.")) {
+                put(r, "distilbert." + name.substring(5), t);
+            } else {
+                throw new IllegalStateException("unmapped " + name);
+            }
+        }
+        Path dir = tmp.resolve("tiny-distilbert");
+        Files.createDirectories(dir);
+        SafeTensors.write(dir.resolve("model.safetensors"), r);
+        Files.writeString(dir.resolve("tokenizer.json"), TinyBert.tokenizerJson());
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"distilbert\", \"vocab_size\": " + V
+                + ", \"dim\": " + D + ", \"n_layers\": " + L + ", \"n_heads\": " + H + ", \"hidden_dim\": " + I
+                + ", \"activation\": \"gelu\", \"max_position_embeddings\": " + P + "}");
+        return dir;
+    }
+
+    @Test
+    void distilbertIsBertsLayersUnderItsOwnNamesWithoutTokenTypes() throws Exception {
+        Path dir = distilCheckpoint();
+        long[] ids = {2, 5, 6, 4, 9, 19, 3};
+        long[] mask = {1, 1, 1, 1, 1, 1, 1};
+        double[][] h = reference(ids, mask);
+        try (BertModel m = BertModel.load(dir, Device.cpu(), DataType.FLOAT64);
+                NDManager nd = m.manager().newSubManager()) {
+            assertEquals("distilbert", m.config().family());
+            assertEquals(L, m.config().numLayers());
+            assertTrue(m.hasMaskedLmHead());
+            assertEquals(LABELS, m.classifierLabels());
+            NDArray hidden = m.encode(m.embed(nd.create(new long[][] {ids}), nd.zeros(new Shape(1, 7), DataType.INT64)),
+                    nd.create(new long[][] {mask}));
+            double[] out = hidden.toDoubleArray();
+            for (int t = 0; t < ids.length; t++) {
+                for (int j = 0; j < D; j++) {
+                    assertEquals(h[t][j], out[t * D + j], 1e-9, "t" + t + " j" + j);
+                }
+            }
+            // the classifier: ReLU, not BERT's tanh, on the first token's state through pre_classifier
+            double[] pre = linear(new double[][] {h[0]}, f("pooler.dense.weight"), f("pooler.dense.bias"), D)[0];
+            for (int j = 0; j < D; j++) {
+                pre[j] = Math.max(0, pre[j]);
+            }
+            double[] classRef = linear(new double[][] {pre}, fRaw("classifier.weight"), fRaw("classifier.bias"),
+                    LABELS)[0];
+            double[] classOut = m.classify(m.pooled(hidden)).toDoubleArray();
+            for (int c = 0; c < LABELS; c++) {
+                assertEquals(classRef[c], classOut[c], 1e-9, "class " + c);
+            }
+            double[][] u = linear(h, fRaw("cls.predictions.transform.dense.weight"),
+                    fRaw("cls.predictions.transform.dense.bias"), D);
+            for (int t = 0; t < ids.length; t++) {
+                for (int j = 0; j < D; j++) {
+                    u[t][j] = 0.5 * u[t][j] * (1 + erf(u[t][j] / Math.sqrt(2)));
+                }
+                u[t] = ln(u[t], fRaw("cls.predictions.transform.LayerNorm.weight"),
+                        fRaw("cls.predictions.transform.LayerNorm.bias"));
+            }
+            double[][] logits = linear(u, f("embeddings.word_embeddings.weight"), fRaw("cls.predictions.bias"), V);
+            double[] mlm = m.maskedLmLogits(hidden).toDoubleArray();
+            for (int t = 0; t < ids.length; t++) {
+                for (int v = 0; v < V; v++) {
+                    assertEquals(logits[t][v], mlm[t * V + v], 1e-9, "t" + t + " v" + v);
+                }
+            }
+        }
+        try (TextModel tm = TextModel.load(dir, Device.cpu(), DataType.FLOAT32);
+                TextTask task = TextTask.create(tm, tm.tokenize("the movie was good"), null, null, 0)) {
+            assertEquals(TextTask.Kind.CLASSIFIER, task.kind());
+        }
+    }
+
     @Test
     void tokenizesDecodesAndReadsItsLabelsFromTheFolder() throws Exception {
         Path dir = checkpoint();
