@@ -129,7 +129,7 @@ public final class Explorer implements AutoCloseable {
 
     /** A walker over a sentence's token embeddings (unbounded; the block variant's block is one token). */
     public Walker walker(TextTask task, WalkSettings settings, double[] start, OutputSpec spec) {
-        WalkSettings s = settings.tokenBlock() < 0 ? settings.withTokenBlock(text.config().hiddenSize()) : settings;
+        WalkSettings s = settings.tokenBlock() < 0 ? settings.withTokenBlock(text.config().embeddingSize()) : settings;
         return new Walker(map(task), s, start, null, spec);
     }
 

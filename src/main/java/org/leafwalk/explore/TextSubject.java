@@ -186,9 +186,10 @@ public final class TextSubject implements Subject {
     public void describe(Map<String, Object> o, boolean architecture) {
         if (architecture) {
             var c = model.textModel().config();
-            o.put("architecture", Json.of("layers", c.numLayers(), "hidden_size", c.hiddenSize(), "heads",
-                    c.numHeads(), "intermediate_size", c.intermediateSize(), "vocabulary", c.vocabSize(),
-                    "head", model.textModel().head().name().toLowerCase(Locale.ROOT)));
+            o.put("architecture", Json.of("family", c.family(), "layers", c.numLayers(), "hidden_size",
+                    c.hiddenSize(), "embedding_size", c.embeddingSize(), "heads", c.numHeads(), "intermediate_size",
+                    c.intermediateSize(), "vocabulary", c.vocabSize(), "head",
+                    model.textModel().head().name().toLowerCase(Locale.ROOT)));
         }
         o.put("task", kind());
         if (task.kind() == org.leafwalk.model.TextTask.Kind.ZERO_SHOT) {

@@ -11,6 +11,8 @@ import org.leafwalk.io.InvalidInputException;
  * @param family bert, roberta or xlm-roberta: RoBERTa's layers are BERT's; its positions start after the padding id
  *     and its heads have other names
  * @param positionOffset the position table's row of a sequence's first token (RoBERTa: pad_token_id + 1; BERT: 0)
+ * @param embeddingSize the width of the embedding sequence the walk explores (ELECTRA's embedding_size, projected to
+ *     the hidden size before the encoder; the hidden size for the others)
  */
 public record BertConfig(
         int vocabSize,
@@ -23,16 +25,22 @@ public record BertConfig(
         int maxPositions,
         int typeVocabSize,
         String family,
-        int positionOffset) {
+        int positionOffset,
+        int embeddingSize) {
 
     /** The families this engine runs, by config.json's model_type. */
-    public static final List<String> FAMILIES = List.of("bert", "roberta", "xlm-roberta", "distilbert");
+    public static final List<String> FAMILIES = List.of("bert", "roberta", "xlm-roberta", "distilbert", "electra");
 
     /** A BERT configuration (positions from row 0). */
     public BertConfig(int vocabSize, int hiddenSize, int numLayers, int numHeads, int intermediateSize,
             String hiddenAct, double layerNormEps, int maxPositions, int typeVocabSize) {
         this(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, hiddenAct, layerNormEps, maxPositions,
-                typeVocabSize, "bert", 0);
+                typeVocabSize, "bert", 0, hiddenSize);
+    }
+
+    /** ELECTRA: BERT's layers, after a projection when its embeddings are narrower than its hidden states. */
+    public boolean electra() {
+        return family.equals("electra");
     }
 
     /** The longest sequence the position table serves. */
@@ -61,17 +69,20 @@ public record BertConfig(
                     + String.join(", ", FAMILIES) + ", and ONNX BERT exports)");
         }
         boolean distil = type.equals("distilbert");
-        int offset = type.equals("bert") || distil ? 0 : VitConfig.intField(c, file, "pad_token_id", 1) + 1;
+        int offset = type.equals("roberta") || type.equals("xlm-roberta")
+                ? VitConfig.intField(c, file, "pad_token_id", 1) + 1 : 0;
+        int hidden = VitConfig.intField(c, file, distil ? "dim" : "hidden_size", 768);
         // DistilBERT names its sizes dim, n_layers, n_heads, hidden_dim and activation; it has no token types
         BertConfig cfg = new BertConfig(VitConfig.intField(c, file, "vocab_size", 30522),
-                VitConfig.intField(c, file, distil ? "dim" : "hidden_size", 768),
-                VitConfig.intField(c, file, distil ? "n_layers" : "num_hidden_layers", distil ? 6 : 12),
+                hidden, VitConfig.intField(c, file, distil ? "n_layers" : "num_hidden_layers", distil ? 6 : 12),
                 VitConfig.intField(c, file, distil ? "n_heads" : "num_attention_heads", 12),
                 VitConfig.intField(c, file, distil ? "hidden_dim" : "intermediate_size", 3072),
                 VitConfig.stringField(c, file, distil ? "activation" : "hidden_act", "gelu"),
                 distil ? 1e-12 : VitConfig.doubleField(c, file, "layer_norm_eps", 1e-12),
                 VitConfig.intField(c, file, "max_position_embeddings", 512),
-                distil ? 0 : VitConfig.intField(c, file, "type_vocab_size", type.equals("bert") ? 2 : 1), type, offset);
+                distil ? 0 : VitConfig.intField(c, file, "type_vocab_size",
+                        type.equals("bert") || type.equals("electra") ? 2 : 1), type, offset,
+                type.equals("electra") ? VitConfig.intField(c, file, "embedding_size", hidden) : hidden);
         if (offset < 0 || cfg.maxTokens() < 1) {
             throw new InvalidInputException(file + ": pad_token_id " + (offset - 1) + " leaves no position for a token "
                     + "in max_position_embeddings " + cfg.maxPositions);

@@ -29,6 +29,8 @@ public final class BertModel implements AutoCloseable {
     private final NDArray typeEmbeddings; // (types, d)
     private final NDArray embLnG;
     private final NDArray embLnB;
+    private final NDArray projectW; // (E, d) when the embeddings are narrower than the hidden states, else null
+    private final NDArray projectB;
     private final List<Layer> layers = new ArrayList<>();
     private final MaskedLmHead mlm; // null when the checkpoint has none
     private final ClassifierHead classifier; // null when the checkpoint has none
@@ -38,7 +40,9 @@ public final class BertModel implements AutoCloseable {
             NDArray decoderB) {}
 
     /** BertForSequenceClassification's head: the pooler (tanh dense on [CLS]) and a linear classifier. */
-    private record ClassifierHead(NDArray poolerW, NDArray poolerB, NDArray w, NDArray b, int labels, boolean relu) {}
+    /** @param activation tanh (BERT's pooler, RoBERTa), relu (DistilBERT) or gelu (ELECTRA) */
+    private record ClassifierHead(NDArray poolerW, NDArray poolerB, NDArray w, NDArray b, int labels,
+            String activation) {}
 
     /** Where a family keeps a layer's weights (DistilBERT names BERT's parts its own way). */
     private record LayerNames(String layer, String query, String key, String value, String attentionOut,
@@ -58,7 +62,7 @@ public final class BertModel implements AutoCloseable {
         this.config = c;
         this.manager = m;
         this.dtype = dtype;
-        String base = c.roberta() ? "roberta." : c.distil() ? "distilbert." : "bert.";
+        String base = c.roberta() ? "roberta." : c.distil() ? "distilbert." : c.electra() ? "electra." : "bert.";
         String prefix = w.containsKey(base + "embeddings.word_embeddings.weight") ? base : "";
         if (!w.containsKey(prefix + "embeddings.word_embeddings.weight")) {
             throw new InvalidInputException(file + ": model_type " + c.family() + " reads " + base
@@ -67,18 +71,27 @@ public final class BertModel implements AutoCloseable {
                     + " (the checkpoint is of another family than config.json says)");
         }
         int d = c.hiddenSize();
+        int e = c.embeddingSize();
         int inter = c.intermediateSize();
         Take t = new Take(file, w, prefix);
-        wordEmbeddings = array(t.get("embeddings.word_embeddings.weight", c.vocabSize(), d), c.vocabSize(), d);
+        wordEmbeddings = array(t.get("embeddings.word_embeddings.weight", c.vocabSize(), e), c.vocabSize(), e);
         // the table from the first token's row on: RoBERTa's positions start after the padding id
-        float[] positions = t.get("embeddings.position_embeddings.weight", c.maxPositions(), d);
-        positionEmbeddings = array(Arrays.copyOfRange(positions, c.positionOffset() * d, positions.length),
-                c.maxTokens(), d);
+        float[] positions = t.get("embeddings.position_embeddings.weight", c.maxPositions(), e);
+        positionEmbeddings = array(Arrays.copyOfRange(positions, c.positionOffset() * e, positions.length),
+                c.maxTokens(), e);
         // DistilBERT has no token types: one row of zeros adds nothing
-        typeEmbeddings = c.typeVocabSize() == 0 ? array(new float[d], 1, d)
-                : array(t.get("embeddings.token_type_embeddings.weight", c.typeVocabSize(), d), c.typeVocabSize(), d);
-        embLnG = array(t.norm("embeddings.LayerNorm", "weight", "gamma", d), d);
-        embLnB = array(t.norm("embeddings.LayerNorm", "bias", "beta", d), d);
+        typeEmbeddings = c.typeVocabSize() == 0 ? array(new float[e], 1, e)
+                : array(t.get("embeddings.token_type_embeddings.weight", c.typeVocabSize(), e), c.typeVocabSize(), e);
+        embLnG = array(t.norm("embeddings.LayerNorm", "weight", "gamma", e), e);
+        embLnB = array(t.norm("embeddings.LayerNorm", "bias", "beta", e), e);
+        // ELECTRA's embeddings_project maps narrower embeddings to the hidden size before the encoder
+        if (e != d) {
+            projectW = array(transpose(t.get("embeddings_project.weight", d, e), d, e), e, d);
+            projectB = array(t.get("embeddings_project.bias", d), d);
+        } else {
+            projectW = null;
+            projectB = null;
+        }
         double scale = 1 / Math.sqrt((double) d / c.numHeads());
         LayerNames n = c.distil() ? LayerNames.DISTILBERT : LayerNames.BERT;
         for (int l = 0; l < c.numLayers(); l++) {
@@ -115,10 +128,12 @@ public final class BertModel implements AutoCloseable {
         }
         mlm = w.containsKey("cls.predictions.transform.dense.weight") ? maskedLmHead(t, c)
                 : w.containsKey("lm_head.dense.weight") ? robertaMaskedLmHead(t, c)
-                : w.containsKey("vocab_transform.weight") ? distilMaskedLmHead(t, c) : null;
+                : w.containsKey("vocab_transform.weight") ? distilMaskedLmHead(t, c)
+                : w.containsKey("generator_predictions.dense.weight") ? electraMaskedLmHead(t, c) : null;
         classifier = c.distil() ? (w.containsKey("pre_classifier.weight") ? distilClassifierHead(t, w, c) : null)
                 : w.containsKey("classifier.weight") ? classifierHead(t, w, c)
-                : w.containsKey("classifier.out_proj.weight") ? robertaClassifierHead(t, w, c) : null;
+                : w.containsKey("classifier.out_proj.weight") ? robertaClassifierHead(t, w, c, c.electra() ? "gelu" : "tanh")
+                : null;
     }
 
     private MaskedLmHead maskedLmHead(Take t, BertConfig c) {
@@ -155,7 +170,7 @@ public final class BertModel implements AutoCloseable {
      * RobertaForSequenceClassification's head: tanh(dense(first token)) then out_proj, the same computation as
      * BERT's pooler and classifier under other names.
      */
-    private ClassifierHead robertaClassifierHead(Take t, Map<String, Tensor> w, BertConfig c) {
+    private ClassifierHead robertaClassifierHead(Take t, Map<String, Tensor> w, BertConfig c, String activation) {
         int d = c.hiddenSize();
         Take top = new Take(t.file, w, "");
         long[] shape = w.get("classifier.out_proj.weight").shape();
@@ -167,7 +182,25 @@ public final class BertModel implements AutoCloseable {
         return new ClassifierHead(array(transpose(top.get("classifier.dense.weight", d, d), d, d), d, d),
                 array(top.get("classifier.dense.bias", d), d),
                 array(transpose(top.get("classifier.out_proj.weight", labels, d), labels, d), d, labels),
-                array(top.get("classifier.out_proj.bias", labels), labels), labels, false);
+                array(top.get("classifier.out_proj.bias", labels), labels), labels, activation);
+    }
+
+    /**
+     * ElectraForMaskedLM's generator head: dense to the embedding width, the hidden activation, layer norm, then
+     * generator_lm_head (tied to the word embeddings).
+     */
+    private MaskedLmHead electraMaskedLmHead(Take t, BertConfig c) {
+        int d = c.hiddenSize();
+        int e = c.embeddingSize();
+        int v = c.vocabSize();
+        Take top = new Take(t.file, t.w, "");
+        float[] decoder = t.w.containsKey("generator_lm_head.weight") ? top.get("generator_lm_head.weight", v, e)
+                : t.get("embeddings.word_embeddings.weight", v, e);
+        return new MaskedLmHead(array(transpose(top.get("generator_predictions.dense.weight", e, d), e, d), d, e),
+                array(top.get("generator_predictions.dense.bias", e), e),
+                array(top.get("generator_predictions.LayerNorm.weight", e), e),
+                array(top.get("generator_predictions.LayerNorm.bias", e), e), array(transpose(decoder, v, e), e, v),
+                array(top.get("generator_lm_head.bias", v), v));
     }
 
     /** DistilBertForMaskedLM's head: vocab_transform, GELU, vocab_layer_norm, then the (tied) vocab_projector. */
@@ -196,7 +229,7 @@ public final class BertModel implements AutoCloseable {
         return new ClassifierHead(array(transpose(top.get("pre_classifier.weight", d, d), d, d), d, d),
                 array(top.get("pre_classifier.bias", d), d),
                 array(transpose(top.get("classifier.weight", labels, d), labels, d), d, labels),
-                array(top.get("classifier.bias", labels), labels), labels, true);
+                array(top.get("classifier.bias", labels), labels), labels, "relu");
     }
 
     private ClassifierHead classifierHead(Take t, Map<String, Tensor> w, BertConfig c) {
@@ -211,7 +244,7 @@ public final class BertModel implements AutoCloseable {
         return new ClassifierHead(array(transpose(t.get("pooler.dense.weight", d, d), d, d), d, d),
                 array(t.get("pooler.dense.bias", d), d),
                 array(transpose(top.get("classifier.weight", labels, d), labels, d), d, labels),
-                array(top.get("classifier.bias", labels), labels), labels, false);
+                array(top.get("classifier.bias", labels), labels), labels, "tanh");
     }
 
     /** Loads a Hugging Face BERT folder (config.json, model.safetensors). */
@@ -264,7 +297,7 @@ public final class BertModel implements AutoCloseable {
         NDArray pos = positionEmbeddings.get("0:" + t + ", :");
         pos.attach(m);
         NDArray sum = word.add(type).add(pos);
-        return layerNorm(sum, embLnG, embLnB);
+        return VitNetwork.layerNorm(sum, embLnG, embLnB, config.embeddingSize(), config.layerNormEps());
     }
 
     private static NDArray gather(NDArray table, NDArray ids, NDManager m) {
@@ -287,7 +320,7 @@ public final class BertModel implements AutoCloseable {
         long t = emb.getShape().get(1);
         // additive mask: 0 where a token may be attended to, a large negative where it is padding
         NDArray bias = mask.toType(emb.getDataType(), false).sub(1).mul(1e4).reshape(b, 1, 1, t);
-        NDArray h = emb;
+        NDArray h = projectW == null ? emb : emb.matMul(projectW).add(projectB);
         for (Layer w : layers) {
             NDArray qkv = h.matMul(w.qkvW).add(w.qkvB).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
             NDArray att = qkv.get(0).matMul(qkv.get(1).transpose(0, 1, 3, 2)).add(bias).softmax(-1);
@@ -314,7 +347,8 @@ public final class BertModel implements AutoCloseable {
             throw new IllegalStateException("this checkpoint has no masked-LM head");
         }
         NDArray u = activation(hidden.matMul(mlm.denseW).add(mlm.denseB));
-        return layerNorm(u, mlm.lnG, mlm.lnB).matMul(mlm.decoderW).add(mlm.decoderB);
+        return VitNetwork.layerNorm(u, mlm.lnG, mlm.lnB, (int) mlm.lnG.getShape().get(0), config.layerNormEps())
+                .matMul(mlm.decoderW).add(mlm.decoderB);
     }
 
     /** BERT's pooled output: tanh(dense([CLS] hidden state)), (B, d). */
@@ -325,7 +359,11 @@ public final class BertModel implements AutoCloseable {
         long b = hidden.getShape().get(0);
         NDArray cls = hidden.get(":, 0, :").reshape(b, config.hiddenSize());
         NDArray z = cls.matMul(classifier.poolerW).add(classifier.poolerB);
-        return classifier.relu ? z.maximum(0) : z.tanh();
+        return switch (classifier.activation) {
+            case "relu" -> z.maximum(0);
+            case "gelu" -> VitNetwork.activation(z, "gelu");
+            default -> z.tanh();
+        };
     }
 
     /** The classifier's logits from the pooled output: (B, d) to (B, labels). */

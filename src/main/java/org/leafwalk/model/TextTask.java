@@ -69,7 +69,7 @@ public final class TextTask implements AutoCloseable {
         this.manager = model.bert().manager().newSubManager();
         try {
             int t = input.length();
-            int d = model.config().hiddenSize();
+            int d = model.config().embeddingSize();
             double[] full = model.embeddingsOf(input.ids(), input.types());
             start = new double[selected.length * d];
             double[] rest = full.clone();
@@ -201,7 +201,7 @@ public final class TextTask implements AutoCloseable {
     private int[] topTokens(double[] full, int k) {
         try (NDManager m = manager.newSubManager()) {
             int t = input.length();
-            int d = model.config().hiddenSize();
+            int d = model.config().embeddingSize();
             NDArray emb = cast(m.create(full, new Shape(1, t, d)), model.bert().dataType());
             NDArray h = model.bert().encode(emb, m.ones(new Shape(1, t)));
             NDArray at = h.get(":, " + maskPosition + ":" + (maskPosition + 1) + ", :");
@@ -254,7 +254,7 @@ public final class TextTask implements AutoCloseable {
     }
 
     public int inputDimension() {
-        return selected.length * model.config().hiddenSize();
+        return selected.length * model.config().embeddingSize();
     }
 
     /** The start point: the selected rows of the sentence's embedding sequence, flattened. */
@@ -272,7 +272,7 @@ public final class TextTask implements AutoCloseable {
      */
     public NDArray sequence(NDArray x) {
         long b = x.getShape().get(0);
-        int d = model.config().hiddenSize();
+        int d = model.config().embeddingSize();
         NDArray rows = x.reshape(b, selected.length, d).transpose(0, 2, 1); // (B, d, S)
         return rows.matMul(scatter).transpose(0, 2, 1).add(baseRest);
     }
@@ -334,7 +334,7 @@ public final class TextTask implements AutoCloseable {
             viaHead = input.tokens().clone();
             long[] headIds = input.ids().clone();
             try (NDManager m = manager.newSubManager()) {
-                int d = model.config().hiddenSize();
+                int d = model.config().embeddingSize();
                 NDArray emb = cast(m.create(full, new Shape(1, t, d)), model.bert().dataType());
                 NDArray h = model.bert().encode(emb, m.ones(new Shape(1, t)));
                 long[] arg = model.bert().maskedLmLogits(h).argMax(2).toLongArray();
@@ -353,7 +353,7 @@ public final class TextTask implements AutoCloseable {
         } else {
             try (NDManager m = manager.newSubManager()) {
                 double[] e = model.embeddingsOf(decoded, input.types());
-                NDArray emb = cast(m.create(e, new Shape(1, t, model.config().hiddenSize())), model.bert().dataType());
+                NDArray emb = cast(m.create(e, new Shape(1, t, model.config().embeddingSize())), model.bert().dataType());
                 reOutput = TextModel.toDoubles(readoutOfSequence(emb));
             }
             lastRerun = new Rerun(decoded.clone(), reOutput);
@@ -374,7 +374,7 @@ public final class TextTask implements AutoCloseable {
 
     /** Per position, the length of a direction's part in that token's embedding (unselected positions: 0). */
     public double[] tokenEnergy(double[] direction) {
-        int d = model.config().hiddenSize();
+        int d = model.config().embeddingSize();
         double[] e = new double[input.length()];
         for (int s = 0; s < selected.length; s++) {
             double sum = 0;

@@ -35,7 +35,7 @@ final class VocabularySearch {
      * V×T scalars, instead of normalising the vocabulary once per position.
      */
     TextModel.NearestTokens nearest(double[] x, long[] types) {
-        int t = x.length / bert.config().hiddenSize();
+        int t = x.length / bert.config().embeddingSize();
         int[] all = new int[t];
         for (int i = 0; i < t; i++) {
             all[i] = i;
@@ -53,7 +53,7 @@ final class VocabularySearch {
      * and kept; a call multiplies the vocabulary by one column per searched position.
      */
     TextModel.NearestTokens nearest(double[] x, long[] types, int[] search, long[] fixed) {
-        int d = bert.config().hiddenSize();
+        int d = bert.config().embeddingSize();
         int t = x.length / d;
         int v = bert.config().vocabSize();
         double eps = bert.config().layerNormEps();
@@ -142,7 +142,7 @@ final class VocabularySearch {
     /** p_i + τ_type: the position's part of the LayerNorm's input. */
     private double[] positionPart(int i, int type) {
         double[][] st = decodingStats();
-        int d = bert.config().hiddenSize();
+        int d = bert.config().embeddingSize();
         double[] q = new double[d];
         for (int j = 0; j < d; j++) {
             q[j] = st[6][i * d + j] + st[7][type * d + j];
@@ -153,7 +153,7 @@ final class VocabularySearch {
     /** W·q and W·(g²⊙q) for each searched position, computed in one product for those not yet kept. */
     private synchronized void positionProducts(int[] search, long[] types, float[][] wq, float[][] wg2q) {
         double[] g = decodingStats()[4];
-        int d = bert.config().hiddenSize();
+        int d = bert.config().embeddingSize();
         int v = bert.config().vocabSize();
         Map<Long, Integer> missing = new LinkedHashMap<>(); // key -> position
         for (int i : search) {
@@ -204,7 +204,7 @@ final class VocabularySearch {
     private float[] vocabularyTimes(float[] m, int k) {
         try (NDManager sub = bert.manager().newSubManager()) {
             NDArray w = bert.wordEmbeddings();
-            NDArray mt = sub.create(m, new Shape(k, bert.config().hiddenSize())).transpose().toType(w.getDataType(), false);
+            NDArray mt = sub.create(m, new Shape(k, bert.config().embeddingSize())).transpose().toType(w.getDataType(), false);
             mt.attach(sub);
             NDArray prod = w.matMul(mt); // (V, k), on the model's manager
             prod.attach(sub);
@@ -223,7 +223,7 @@ final class VocabularySearch {
 
     private double[][] decodingStats() {
         if (decodingStats == null) {
-            int d = bert.config().hiddenSize();
+            int d = bert.config().embeddingSize();
             int v = bert.config().vocabSize();
             double[][] st = new double[8][];
             float[] w;

@@ -349,6 +349,146 @@ class BertModelTest {
         }
     }
 
+    static final int E = 6; // ELECTRA's embeddings, narrower than the hidden width D
+
+    /**
+     * An ELECTRA checkpoint: the tiny BERT's encoder layers under "electra.", embeddings of width E projected to D by
+     * embeddings_project, ElectraForSequenceClassification's head (dense, GELU, out_proj on the first token) and
+     * ElectraForMaskedLM's generator head (dense to E, GELU, LayerNorm, generator_lm_head tied to the embeddings).
+     */
+    private Path electraCheckpoint(Map<String, Tensor> extra) throws Exception {
+        checkpoint();
+        Map<String, Tensor> r = new LinkedHashMap<>();
+        for (var e : w.entrySet()) {
+            if (e.getKey().startsWith("bert.encoder.")) {
+                put(r, "electra." + e.getKey().substring(5), e.getValue());
+            }
+        }
+        extra.put("electra.embeddings.word_embeddings.weight", gaussian("w", 0.5, V, E));
+        extra.put("electra.embeddings.position_embeddings.weight", gaussian("p", 0.3, P, E));
+        extra.put("electra.embeddings.token_type_embeddings.weight", gaussian("t", 0.3, 2, E));
+        extra.put("electra.embeddings.LayerNorm.weight", gaussian("g", 0.1, E));
+        extra.put("electra.embeddings.LayerNorm.bias", gaussian("b", 0.1, E));
+        extra.put("electra.embeddings_project.weight", gaussian("pw", 0.4, D, E));
+        extra.put("electra.embeddings_project.bias", gaussian("pb", 0.1, D));
+        extra.put("classifier.dense.weight", gaussian("cd", 0.4, D, D));
+        extra.put("classifier.dense.bias", gaussian("cb", 0.1, D));
+        extra.put("classifier.out_proj.weight", gaussian("ow", 0.5, LABELS, D));
+        extra.put("classifier.out_proj.bias", gaussian("ob", 0.1, LABELS));
+        extra.put("generator_predictions.dense.weight", gaussian("gd", 0.4, E, D));
+        extra.put("generator_predictions.dense.bias", gaussian("gb", 0.1, E));
+        extra.put("generator_predictions.LayerNorm.weight", gaussian("gl", 0.1, E));
+        extra.put("generator_predictions.LayerNorm.bias", gaussian("gm", 0.1, E));
+        extra.put("generator_lm_head.bias", gaussian("lb", 0.2, V));
+        for (var e : extra.entrySet()) {
+            put(r, e.getKey(), e.getValue());
+        }
+        Path dir = tmp.resolve("tiny-electra");
+        Files.createDirectories(dir);
+        SafeTensors.write(dir.resolve("model.safetensors"), r);
+        Files.writeString(dir.resolve("tokenizer.json"), TinyBert.tokenizerJson());
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"electra\", \"vocab_size\": " + V
+                + ", \"embedding_size\": " + E + ", \"hidden_size\": " + D + ", \"num_hidden_layers\": " + L
+                + ", \"num_attention_heads\": " + H + ", \"intermediate_size\": " + I + ", \"hidden_act\": \"gelu\","
+                + " \"layer_norm_eps\": 1e-12, \"max_position_embeddings\": " + P + ", \"type_vocab_size\": 2}");
+        return dir;
+    }
+
+    private Tensor gaussian(String name, double scale, long... shape) {
+        int n = 1;
+        for (long x : shape) {
+            n *= (int) x;
+        }
+        float[] data = new float[n];
+        for (int i = 0; i < n; i++) {
+            data[i] = (float) (scale * rng.nextGaussian() + (name.equals("g") || name.equals("gl") ? 1 : 0));
+        }
+        return new Tensor(name, shape, data);
+    }
+
+    private static double[] d(Tensor t) {
+        double[] out = new double[t.data().length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = t.data()[i];
+        }
+        return out;
+    }
+
+    @Test
+    void electraWalksItsNarrowerEmbeddingsAndProjectsThemBeforeTheEncoder() throws Exception {
+        Map<String, Tensor> x = new LinkedHashMap<>();
+        Path dir = electraCheckpoint(x);
+        long[] ids = {2, 5, 6, 4, 9, 19, 3};
+        long[] mask = {1, 1, 1, 1, 1, 1, 1};
+        int t = ids.length;
+        double[] we = d(x.get("electra.embeddings.word_embeddings.weight"));
+        double[] pe = d(x.get("electra.embeddings.position_embeddings.weight"));
+        double[] te = d(x.get("electra.embeddings.token_type_embeddings.weight"));
+        double[][] emb = new double[t][E];
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < E; j++) {
+                emb[i][j] = we[(int) ids[i] * E + j] + pe[i * E + j] + te[j];
+            }
+            emb[i] = ln(emb[i], d(x.get("electra.embeddings.LayerNorm.weight")),
+                    d(x.get("electra.embeddings.LayerNorm.bias")));
+        }
+        double[][] h = referenceLayers(linear(emb, d(x.get("electra.embeddings_project.weight")),
+                d(x.get("electra.embeddings_project.bias")), D), mask);
+        try (BertModel m = BertModel.load(dir, Device.cpu(), DataType.FLOAT64);
+                NDManager nd = m.manager().newSubManager()) {
+            assertEquals(E, m.config().embeddingSize());
+            NDArray e = m.embed(nd.create(new long[][] {ids}), nd.zeros(new Shape(1, t), DataType.INT64));
+            assertEquals(new Shape(1, t, E), e.getShape(), "the walk explores the E-wide embeddings");
+            double[] eo = e.toDoubleArray();
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < E; j++) {
+                    assertEquals(emb[i][j], eo[i * E + j], 1e-9);
+                }
+            }
+            NDArray hidden = m.encode(e, nd.create(new long[][] {mask}));
+            double[] out = hidden.toDoubleArray();
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < D; j++) {
+                    assertEquals(h[i][j], out[i * D + j], 1e-9, "t" + i + " j" + j);
+                }
+            }
+            double[] z = linear(new double[][] {h[0]}, d(x.get("classifier.dense.weight")),
+                    d(x.get("classifier.dense.bias")), D)[0];
+            for (int j = 0; j < D; j++) {
+                z[j] = 0.5 * z[j] * (1 + erf(z[j] / Math.sqrt(2))); // ElectraClassificationHead's GELU
+            }
+            double[] classRef = linear(new double[][] {z}, d(x.get("classifier.out_proj.weight")),
+                    d(x.get("classifier.out_proj.bias")), LABELS)[0];
+            double[] classOut = m.classify(m.pooled(hidden)).toDoubleArray();
+            for (int c = 0; c < LABELS; c++) {
+                assertEquals(classRef[c], classOut[c], 1e-9, "class " + c);
+            }
+            double[][] u = linear(h, d(x.get("generator_predictions.dense.weight")),
+                    d(x.get("generator_predictions.dense.bias")), E);
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < E; j++) {
+                    u[i][j] = 0.5 * u[i][j] * (1 + erf(u[i][j] / Math.sqrt(2)));
+                }
+                u[i] = ln(u[i], d(x.get("generator_predictions.LayerNorm.weight")),
+                        d(x.get("generator_predictions.LayerNorm.bias")));
+            }
+            double[][] logits = linear(u, we, d(x.get("generator_lm_head.bias")), V);
+            double[] mlm = m.maskedLmLogits(hidden).toDoubleArray();
+            for (int i = 0; i < t; i++) {
+                for (int v = 0; v < V; v++) {
+                    assertEquals(logits[i][v], mlm[i * V + v], 1e-9, "t" + i + " v" + v);
+                }
+            }
+        }
+        // the text engine walks the E-wide sequence: the explored dimension is tokens × E, and decoding works
+        try (TextModel tm = TextModel.load(dir, Device.cpu(), DataType.FLOAT32);
+                TextTask task = TextTask.create(tm, tm.tokenize("the movie was good"), null, null, 0)) {
+            assertEquals(task.input().length() * E, task.inputDimension());
+            TextDecoding dec = task.decode(task.startPoint());
+            assertEquals(0, dec.changedCount(), "the start decodes to its own tokens");
+        }
+    }
+
     @Test
     void tokenizesDecodesAndReadsItsLabelsFromTheFolder() throws Exception {
         Path dir = checkpoint();
@@ -464,6 +604,12 @@ class BertModelTest {
             }
             h[i] = ln(h[i], f("embeddings.LayerNorm.weight"), f("embeddings.LayerNorm.bias"));
         }
+        return referenceLayers(h, mask);
+    }
+
+    /** The reference's encoder layers from an embedding sequence already at the hidden width. */
+    private double[][] referenceLayers(double[][] h, long[] mask) {
+        int t = h.length;
         int hd = D / H;
         for (int l = 0; l < L; l++) {
             String p = "encoder.layer." + l + ".";
