@@ -13,6 +13,8 @@ import org.leafwalk.io.InvalidInputException;
  * @param positionOffset the position table's row of a sequence's first token (RoBERTa: pad_token_id + 1; BERT: 0)
  * @param embeddingSize the width of the embedding sequence the walk explores (ELECTRA's embedding_size, projected to
  *     the hidden size before the encoder; the hidden size for the others)
+ * @param albertGroups ALBERT's num_hidden_groups (1 elsewhere): the groups of layers the depth shares
+ * @param albertInner ALBERT's inner_group_num (1 elsewhere): the layers in each group
  */
 public record BertConfig(
         int vocabSize,
@@ -26,16 +28,24 @@ public record BertConfig(
         int typeVocabSize,
         String family,
         int positionOffset,
-        int embeddingSize) {
+        int embeddingSize,
+        int albertGroups,
+        int albertInner) {
 
     /** The families this engine runs, by config.json's model_type. */
-    public static final List<String> FAMILIES = List.of("bert", "roberta", "xlm-roberta", "distilbert", "electra");
+    public static final List<String> FAMILIES = List.of("bert", "roberta", "xlm-roberta", "distilbert", "electra",
+            "albert");
 
     /** A BERT configuration (positions from row 0). */
     public BertConfig(int vocabSize, int hiddenSize, int numLayers, int numHeads, int intermediateSize,
             String hiddenAct, double layerNormEps, int maxPositions, int typeVocabSize) {
         this(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, hiddenAct, layerNormEps, maxPositions,
-                typeVocabSize, "bert", 0, hiddenSize);
+                typeVocabSize, "bert", 0, hiddenSize, 1, 1);
+    }
+
+    /** ALBERT: factorised embeddings projected to the hidden size, and layers shared across the depth. */
+    public boolean albert() {
+        return family.equals("albert");
     }
 
     /** ELECTRA: BERT's layers, after a projection when its embeddings are narrower than its hidden states. */
@@ -77,12 +87,20 @@ public record BertConfig(
                 hidden, VitConfig.intField(c, file, distil ? "n_layers" : "num_hidden_layers", distil ? 6 : 12),
                 VitConfig.intField(c, file, distil ? "n_heads" : "num_attention_heads", 12),
                 VitConfig.intField(c, file, distil ? "hidden_dim" : "intermediate_size", 3072),
-                VitConfig.stringField(c, file, distil ? "activation" : "hidden_act", "gelu"),
+                VitConfig.stringField(c, file, distil ? "activation" : "hidden_act",
+                        type.equals("albert") ? "gelu_new" : "gelu"),
                 distil ? 1e-12 : VitConfig.doubleField(c, file, "layer_norm_eps", 1e-12),
                 VitConfig.intField(c, file, "max_position_embeddings", 512),
                 distil ? 0 : VitConfig.intField(c, file, "type_vocab_size",
                         type.equals("bert") || type.equals("electra") ? 2 : 1), type, offset,
-                type.equals("electra") ? VitConfig.intField(c, file, "embedding_size", hidden) : hidden);
+                type.equals("electra") || type.equals("albert")
+                        ? VitConfig.intField(c, file, "embedding_size", type.equals("albert") ? 128 : hidden) : hidden,
+                type.equals("albert") ? VitConfig.intField(c, file, "num_hidden_groups", 1) : 1,
+                type.equals("albert") ? VitConfig.intField(c, file, "inner_group_num", 1) : 1);
+        if (cfg.albertGroups < 1 || cfg.albertInner < 1 || cfg.albertGroups > cfg.numLayers) {
+            throw new InvalidInputException(file + ": num_hidden_groups " + cfg.albertGroups + " and inner_group_num "
+                    + cfg.albertInner + " do not fit num_hidden_layers " + cfg.numLayers);
+        }
         if (offset < 0 || cfg.maxTokens() < 1) {
             throw new InvalidInputException(file + ": pad_token_id " + (offset - 1) + " leaves no position for a token "
                     + "in max_position_embeddings " + cfg.maxPositions);

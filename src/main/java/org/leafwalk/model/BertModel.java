@@ -50,6 +50,9 @@ public final class BertModel implements AutoCloseable {
         static final LayerNames BERT = new LayerNames("encoder.layer.", "attention.self.query",
                 "attention.self.key", "attention.self.value", "attention.output.dense", "attention.output.LayerNorm",
                 "intermediate.dense", "output.dense", "output.LayerNorm");
+        static final LayerNames ALBERT = new LayerNames("encoder.albert_layer_groups.", "attention.query",
+                "attention.key", "attention.value", "attention.dense", "attention.LayerNorm", "ffn", "ffn_output",
+                "full_layer_layer_norm");
         static final LayerNames DISTILBERT = new LayerNames("transformer.layer.", "attention.q_lin",
                 "attention.k_lin", "attention.v_lin", "attention.out_lin", "sa_layer_norm", "ffn.lin1", "ffn.lin2",
                 "output_layer_norm");
@@ -62,7 +65,8 @@ public final class BertModel implements AutoCloseable {
         this.config = c;
         this.manager = m;
         this.dtype = dtype;
-        String base = c.roberta() ? "roberta." : c.distil() ? "distilbert." : c.electra() ? "electra." : "bert.";
+        String base = c.roberta() ? "roberta." : c.distil() ? "distilbert." : c.electra() ? "electra."
+                : c.albert() ? "albert." : "bert.";
         String prefix = w.containsKey(base + "embeddings.word_embeddings.weight") ? base : "";
         if (!w.containsKey(prefix + "embeddings.word_embeddings.weight")) {
             throw new InvalidInputException(file + ": model_type " + c.family() + " reads " + base
@@ -85,17 +89,17 @@ public final class BertModel implements AutoCloseable {
         embLnG = array(t.norm("embeddings.LayerNorm", "weight", "gamma", e), e);
         embLnB = array(t.norm("embeddings.LayerNorm", "bias", "beta", e), e);
         // ELECTRA's embeddings_project maps narrower embeddings to the hidden size before the encoder
-        if (e != d) {
-            projectW = array(transpose(t.get("embeddings_project.weight", d, e), d, e), e, d);
-            projectB = array(t.get("embeddings_project.bias", d), d);
+        String projection = c.albert() ? "encoder.embedding_hidden_mapping_in" : "embeddings_project";
+        if (e != d || c.albert()) {
+            projectW = array(transpose(t.get(projection + ".weight", d, e), d, e), e, d);
+            projectB = array(t.get(projection + ".bias", d), d);
         } else {
             projectW = null;
             projectB = null;
         }
         double scale = 1 / Math.sqrt((double) d / c.numHeads());
-        LayerNames n = c.distil() ? LayerNames.DISTILBERT : LayerNames.BERT;
-        for (int l = 0; l < c.numLayers(); l++) {
-            String p = n.layer() + l + ".";
+        LayerNames n = c.distil() ? LayerNames.DISTILBERT : c.albert() ? LayerNames.ALBERT : LayerNames.BERT;
+        for (String p : layerPrefixes(c, n, file)) {
             float[] q = t.get(p + n.query() + ".weight", d, d);
             float[] k = t.get(p + n.key() + ".weight", d, d);
             float[] v = t.get(p + n.value() + ".weight", d, d);
@@ -129,11 +133,35 @@ public final class BertModel implements AutoCloseable {
         mlm = w.containsKey("cls.predictions.transform.dense.weight") ? maskedLmHead(t, c)
                 : w.containsKey("lm_head.dense.weight") ? robertaMaskedLmHead(t, c)
                 : w.containsKey("vocab_transform.weight") ? distilMaskedLmHead(t, c)
-                : w.containsKey("generator_predictions.dense.weight") ? electraMaskedLmHead(t, c) : null;
+                : w.containsKey("generator_predictions.dense.weight") ? electraMaskedLmHead(t, c)
+                : w.containsKey("predictions.dense.weight") ? albertMaskedLmHead(t, c) : null;
         classifier = c.distil() ? (w.containsKey("pre_classifier.weight") ? distilClassifierHead(t, w, c) : null)
                 : w.containsKey("classifier.weight") ? classifierHead(t, w, c)
                 : w.containsKey("classifier.out_proj.weight") ? robertaClassifierHead(t, w, c, c.electra() ? "gelu" : "tanh")
                 : null;
+    }
+
+    /**
+     * The weights of each layer in order. ALBERT shares them: its num_hidden_layers passes run the layers of
+     * num_hidden_groups groups (layer l the group l·groups/layers), each group inner_group_num layers in turn.
+     */
+    private static List<String> layerPrefixes(BertConfig c, LayerNames n, Path file) {
+        List<String> out = new ArrayList<>();
+        if (!c.albert()) {
+            for (int l = 0; l < c.numLayers(); l++) {
+                out.add(n.layer() + l + ".");
+            }
+            return out;
+        }
+        int groups = c.albertGroups();
+        int inner = c.albertInner();
+        for (int l = 0; l < c.numLayers(); l++) {
+            int g = l * groups / c.numLayers();
+            for (int j = 0; j < inner; j++) {
+                out.add(n.layer() + g + ".albert_layers." + j + ".");
+            }
+        }
+        return out;
     }
 
     private MaskedLmHead maskedLmHead(Take t, BertConfig c) {
@@ -203,6 +231,22 @@ public final class BertModel implements AutoCloseable {
                 array(top.get("generator_lm_head.bias", v), v));
     }
 
+    /** AlbertForMaskedLM's head: dense to the embedding width, the activation, LayerNorm, the tied decoder. */
+    private MaskedLmHead albertMaskedLmHead(Take t, BertConfig c) {
+        int d = c.hiddenSize();
+        int e = c.embeddingSize();
+        int v = c.vocabSize();
+        Take top = new Take(t.file, t.w, "");
+        float[] decoder = t.w.containsKey("predictions.decoder.weight") ? top.get("predictions.decoder.weight", v, e)
+                : t.get("embeddings.word_embeddings.weight", v, e);
+        float[] bias = t.w.containsKey("predictions.bias") ? top.get("predictions.bias", v)
+                : top.get("predictions.decoder.bias", v);
+        return new MaskedLmHead(array(transpose(top.get("predictions.dense.weight", e, d), e, d), d, e),
+                array(top.get("predictions.dense.bias", e), e), array(top.get("predictions.LayerNorm.weight", e), e),
+                array(top.get("predictions.LayerNorm.bias", e), e), array(transpose(decoder, v, e), e, v),
+                array(bias, v));
+    }
+
     /** DistilBertForMaskedLM's head: vocab_transform, GELU, vocab_layer_norm, then the (tied) vocab_projector. */
     private MaskedLmHead distilMaskedLmHead(Take t, BertConfig c) {
         int d = c.hiddenSize();
@@ -241,8 +285,9 @@ public final class BertModel implements AutoCloseable {
                     + " but the hidden size is " + d);
         }
         int labels = (int) shape[0];
-        return new ClassifierHead(array(transpose(t.get("pooler.dense.weight", d, d), d, d), d, d),
-                array(t.get("pooler.dense.bias", d), d),
+        String pooler = c.albert() ? "pooler" : "pooler.dense";
+        return new ClassifierHead(array(transpose(t.get(pooler + ".weight", d, d), d, d), d, d),
+                array(t.get(pooler + ".bias", d), d),
                 array(transpose(top.get("classifier.weight", labels, d), labels, d), d, labels),
                 array(top.get("classifier.bias", labels), labels), labels, "tanh");
     }

@@ -162,8 +162,8 @@ class TrustingReadsTest {
         Path roberta = tinyBert("roberta", "roberta", null, true);
         refused(inspect(roberta, "text:the cat sat ."), "model.safetensors", "roberta.embeddings.word_embeddings.weight",
                 "bert.embeddings");
-        Path albert = tinyBert("albert", "albert", null, true);
-        refused(inspect(albert, "text:the cat sat ."), "'albert'", "bert, roberta, xlm-roberta, distilbert, electra");
+        Path deberta = tinyBert("deberta", "deberta", null, true);
+        refused(inspect(deberta, "text:the cat sat ."), "'deberta'", "bert, roberta, xlm-roberta, distilbert, electra, albert");
         Path vit = TinyVit.write(tmp, "deit", TinyVit.small(), 5);
         Files.writeString(vit.resolve("config.json"), Files.readString(vit.resolve("config.json"))
                 .replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\""));

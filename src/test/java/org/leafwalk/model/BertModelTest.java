@@ -490,6 +490,113 @@ class BertModelTest {
     }
 
     @Test
+    void albertSharesOneLayerAcrossItsDepthAfterItsFactorisedEmbeddings() throws Exception {
+        checkpoint();
+        String[][] parts = {{"attention.self.query", "attention.query"}, {"attention.self.key", "attention.key"},
+                {"attention.self.value", "attention.value"}, {"attention.output.dense", "attention.dense"},
+                {"attention.output.LayerNorm", "attention.LayerNorm"}, {"intermediate.dense", "ffn"},
+                {"output.dense", "ffn_output"}, {"output.LayerNorm", "full_layer_layer_norm"}};
+        Map<String, Tensor> r = new LinkedHashMap<>();
+        for (var e : w.entrySet()) {
+            if (e.getKey().startsWith("bert.encoder.layer.0.")) { // the one shared layer: the tiny BERT's first
+                String part = e.getKey().substring("bert.encoder.layer.0.".length());
+                for (String[] m : parts) {
+                    if (part.startsWith(m[0] + ".")) {
+                        put(r, "albert.encoder.albert_layer_groups.0.albert_layers.0." + m[1]
+                                + part.substring(m[0].length()), e.getValue());
+                    }
+                }
+            }
+        }
+        Map<String, Tensor> x = new LinkedHashMap<>();
+        x.put("albert.embeddings.word_embeddings.weight", gaussian("w", 0.5, V, E));
+        x.put("albert.embeddings.position_embeddings.weight", gaussian("p", 0.3, P, E));
+        x.put("albert.embeddings.token_type_embeddings.weight", gaussian("t", 0.3, 2, E));
+        x.put("albert.embeddings.LayerNorm.weight", gaussian("g", 0.1, E));
+        x.put("albert.embeddings.LayerNorm.bias", gaussian("b", 0.1, E));
+        x.put("albert.encoder.embedding_hidden_mapping_in.weight", gaussian("pw", 0.4, D, E));
+        x.put("albert.encoder.embedding_hidden_mapping_in.bias", gaussian("pb", 0.1, D));
+        x.put("albert.pooler.weight", gaussian("cd", 0.4, D, D));
+        x.put("albert.pooler.bias", gaussian("cb", 0.1, D));
+        x.put("classifier.weight", gaussian("ow", 0.5, LABELS, D));
+        x.put("classifier.bias", gaussian("ob", 0.1, LABELS));
+        x.put("predictions.dense.weight", gaussian("gd", 0.4, E, D));
+        x.put("predictions.dense.bias", gaussian("gb", 0.1, E));
+        x.put("predictions.LayerNorm.weight", gaussian("gl", 0.1, E));
+        x.put("predictions.LayerNorm.bias", gaussian("gm", 0.1, E));
+        x.put("predictions.bias", gaussian("lb", 0.2, V));
+        for (var e : x.entrySet()) {
+            put(r, e.getKey(), e.getValue());
+        }
+        Path dir = tmp.resolve("tiny-albert");
+        Files.createDirectories(dir);
+        SafeTensors.write(dir.resolve("model.safetensors"), r);
+        Files.writeString(dir.resolve("tokenizer.json"), TinyBert.tokenizerJson());
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"albert\", \"vocab_size\": " + V
+                + ", \"embedding_size\": " + E + ", \"hidden_size\": " + D + ", \"num_hidden_layers\": 3"
+                + ", \"num_attention_heads\": " + H + ", \"intermediate_size\": " + I + ", \"hidden_act\": \"gelu\","
+                + " \"layer_norm_eps\": 1e-12, \"max_position_embeddings\": " + P + ", \"type_vocab_size\": 2,"
+                + " \"num_hidden_groups\": 1, \"inner_group_num\": 1}");
+        long[] ids = {2, 5, 6, 4, 9, 19, 3};
+        long[] mask = {1, 1, 1, 1, 1, 1, 1};
+        int t = ids.length;
+        double[] we = d(x.get("albert.embeddings.word_embeddings.weight"));
+        double[] pe = d(x.get("albert.embeddings.position_embeddings.weight"));
+        double[] te = d(x.get("albert.embeddings.token_type_embeddings.weight"));
+        double[][] emb = new double[t][E];
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < E; j++) {
+                emb[i][j] = we[(int) ids[i] * E + j] + pe[i * E + j] + te[j];
+            }
+            emb[i] = ln(emb[i], d(x.get("albert.embeddings.LayerNorm.weight")), d(x.get("albert.embeddings.LayerNorm.bias")));
+        }
+        // three passes through the one shared layer
+        double[][] h = referenceLayers(linear(emb, d(x.get("albert.encoder.embedding_hidden_mapping_in.weight")),
+                d(x.get("albert.encoder.embedding_hidden_mapping_in.bias")), D), mask, 0, 0, 0);
+        try (BertModel m = BertModel.load(dir, Device.cpu(), DataType.FLOAT64);
+                NDManager nd = m.manager().newSubManager()) {
+            assertEquals("albert", m.config().family());
+            NDArray hidden = m.encode(m.embed(nd.create(new long[][] {ids}), nd.zeros(new Shape(1, t), DataType.INT64)),
+                    nd.create(new long[][] {mask}));
+            double[] out = hidden.toDoubleArray();
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < D; j++) {
+                    assertEquals(h[i][j], out[i * D + j], 1e-9, "t" + i + " j" + j);
+                }
+            }
+            double[] z = linear(new double[][] {h[0]}, d(x.get("albert.pooler.weight")), d(x.get("albert.pooler.bias")),
+                    D)[0];
+            for (int j = 0; j < D; j++) {
+                z[j] = Math.tanh(z[j]);
+            }
+            double[] classRef = linear(new double[][] {z}, d(x.get("classifier.weight")), d(x.get("classifier.bias")),
+                    LABELS)[0];
+            double[] classOut = m.classify(m.pooled(hidden)).toDoubleArray();
+            for (int c = 0; c < LABELS; c++) {
+                assertEquals(classRef[c], classOut[c], 1e-9, "class " + c);
+            }
+            double[][] u = linear(h, d(x.get("predictions.dense.weight")), d(x.get("predictions.dense.bias")), E);
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < E; j++) {
+                    u[i][j] = 0.5 * u[i][j] * (1 + erf(u[i][j] / Math.sqrt(2)));
+                }
+                u[i] = ln(u[i], d(x.get("predictions.LayerNorm.weight")), d(x.get("predictions.LayerNorm.bias")));
+            }
+            double[][] logits = linear(u, we, d(x.get("predictions.bias")), V);
+            double[] mlm = m.maskedLmLogits(hidden).toDoubleArray();
+            for (int i = 0; i < t; i++) {
+                for (int v = 0; v < V; v++) {
+                    assertEquals(logits[i][v], mlm[i * V + v], 1e-9, "t" + i + " v" + v);
+                }
+            }
+        }
+        Files.writeString(dir.resolve("config.json"), Files.readString(dir.resolve("config.json"))
+                .replace("\"num_hidden_groups\": 1", "\"num_hidden_groups\": 4"));
+        var e = assertThrows(InvalidInputException.class, () -> BertModel.load(dir, Device.cpu(), DataType.FLOAT64));
+        assertTrue(e.getMessage().contains("num_hidden_groups 4"), e.getMessage());
+    }
+
+    @Test
     void tokenizesDecodesAndReadsItsLabelsFromTheFolder() throws Exception {
         Path dir = checkpoint();
         String cfg = Files.readString(dir.resolve("config.json"));
@@ -609,9 +716,18 @@ class BertModelTest {
 
     /** The reference's encoder layers from an embedding sequence already at the hidden width. */
     private double[][] referenceLayers(double[][] h, long[] mask) {
+        int[] all = new int[L];
+        for (int l = 0; l < L; l++) {
+            all[l] = l;
+        }
+        return referenceLayers(h, mask, all);
+    }
+
+    /** The same, running the tiny BERT's layers in the order given (a shared layer appears more than once). */
+    private double[][] referenceLayers(double[][] h, long[] mask, int... order) {
         int t = h.length;
         int hd = D / H;
-        for (int l = 0; l < L; l++) {
+        for (int l : order) {
             String p = "encoder.layer." + l + ".";
             double[][] q = linear(h, f(p + "attention.self.query.weight"), f(p + "attention.self.query.bias"), D);
             double[][] k = linear(h, f(p + "attention.self.key.weight"), f(p + "attention.self.key.bias"), D);
