@@ -1,6 +1,5 @@
 package org.leafwalk.model;
 
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +32,7 @@ public record ImageInput(String source, double[] pixels, int channels, int size,
         List<String> notes = new ArrayList<>(img.notes());
         boolean sourceGray = img.isGray();
         if (img.width() != size || img.height() != size) {
-            notes.add("resized from " + img.width() + "×" + img.height() + " to " + size + "×" + size);
-            img = resize(img, size);
+            img = preprocess(img, config.preprocessing(), size, notes);
         }
         if (channels == 1 && !sourceGray) {
             notes.add("converted colour to grayscale (luma)");
@@ -81,22 +79,37 @@ public record ImageInput(String source, double[] pixels, int channels, int size,
     }
 
     /** Java2D's bilinear resize, on the image at 8 bits per channel. */
-    private static DecodedImage resize(DecodedImage img, int size) {
-        BufferedImage in = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < img.height(); y++) {
-            for (int x = 0; x < img.width(); x++) {
-                int r = byteOf(img.value(x, y, 0));
-                int g = img.bands() == 1 ? r : byteOf(img.value(x, y, 1));
-                int b = img.bands() == 1 ? r : byteOf(img.value(x, y, 2));
-                in.setRGB(x, y, (r << 16) | (g << 8) | b);
+    /**
+     * Resizes and centre-crops an image as the model's image processor does (Pillow's filters), to the model's
+     * square input.
+     */
+    private static DecodedImage preprocess(DecodedImage img, Preprocessing p, int size, List<String> notes) {
+        int[] r = p.resized(img.width(), img.height());
+        String note = p.describe(img.width(), img.height(), new ArrayList<>());
+        double[] v = p.filter().resize(img.values(), img.width(), img.height(), img.bands(), r[0], r[1]);
+        int w = r[0];
+        int h = r[1];
+        if (p.cropHeight() > 0) {
+            int top = (h - p.cropHeight()) / 2;
+            int left = (w - p.cropWidth()) / 2;
+            if (top < 0 || left < 0) {
+                throw new InvalidInputException("the image resized to " + w + "×" + h + " is smaller than the "
+                        + "processor's crop " + p.cropWidth() + "×" + p.cropHeight());
             }
+            double[] c = new double[p.cropWidth() * p.cropHeight() * img.bands()];
+            for (int y = 0; y < p.cropHeight(); y++) {
+                System.arraycopy(v, ((y + top) * w + left) * img.bands(), c, y * p.cropWidth() * img.bands(),
+                        p.cropWidth() * img.bands());
+            }
+            v = c;
+            w = p.cropWidth();
+            h = p.cropHeight();
         }
-        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        var g = out.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-        g.drawImage(in, 0, 0, size, size, null);
-        g.dispose();
-        return Images.decode(out, VitConfig.DEFAULT_BACKGROUND, new ArrayList<>());
+        if (w != size || h != size) {
+            throw new InvalidInputException("the image processor gives " + w + "×" + h + ", the model reads "
+                    + size + "×" + size + " (a shortest-edge resize without a crop keeps the aspect ratio)");
+        }
+        notes.add(note);
+        return new DecodedImage(w, h, img.bands(), v, img.notes());
     }
 }
