@@ -32,6 +32,11 @@ public record VitConfig(
         List<String> notes,
         Preprocessing preprocessing) {
 
+    /** Vision families whose attention is windowed or whose stem is convolutional: refused as such, by name. */
+    static final List<String> WINDOWED_OR_CONVOLUTIONAL = List.of("swin", "swinv2", "donut-swin", "maskformer-swin",
+            "convnext", "convnextv2", "levit", "mobilevit", "mobilevitv2", "cvt", "pvt", "pvt_v2", "focalnet", "dinat",
+            "nat", "efficientformer", "poolformer", "hiera", "resnet", "regnet", "van", "bit");
+
     /** The background transparency is composited onto when the processor names none: black, as MNIST's is. */
     public static final double[] DEFAULT_BACKGROUND = {0, 0, 0};
 
@@ -134,9 +139,12 @@ public record VitConfig(
         JsonObject c = readConfig(dir);
         String type = stringField(c, configFile, "model_type", "(missing)");
         if (!type.equals("vit")) {
-            throw new InvalidInputException(configFile + ": model_type '" + type
-                    + "' is not run by Leafwalk's image engine, which is made for 'vit' (Leafwalk opens model_type "
-                    + "vit and bert, and ONNX BERT exports)");
+            String kind = WINDOWED_OR_CONVOLUTIONAL.contains(type)
+                    ? "a windowed or convolutional vision model, which Leafwalk's image engine (plain ViTs) does not run"
+                    : "not run by Leafwalk's image engine, which is made for 'vit'";
+            throw new InvalidInputException(configFile + ": model_type '" + type + "' is " + kind + " (Leafwalk "
+                    + "opens model_type vit for images, " + String.join(", ", BertConfig.FAMILIES) + " for text, "
+                    + "and ONNX BERT exports)");
         }
         int hidden = intField(c, configFile, "hidden_size", 768);
         int layers = intField(c, configFile, "num_hidden_layers", 12);

@@ -167,7 +167,10 @@ class TrustingReadsTest {
         Path vit = TinyVit.write(tmp, "deit", TinyVit.small(), 5);
         Files.writeString(vit.resolve("config.json"), Files.readString(vit.resolve("config.json"))
                 .replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\""));
-        refused(inspect(vit, image.toString()), "'deit'", "vit");
+        refused(inspect(vit, image.toString()), "'deit'", "vit for images", "roberta");
+        Files.writeString(vit.resolve("config.json"), Files.readString(vit.resolve("config.json"))
+                .replace("\"model_type\": \"deit\"", "\"model_type\": \"swin\""));
+        refused(inspect(vit, image.toString()), "'swin'", "windowed or convolutional", "vit for images");
     }
 
     @Test
