@@ -104,6 +104,14 @@ public final class Explorer implements AutoCloseable {
         return text != null ? 0 : model.config().numLayers();
     }
 
+    /** The model's family and size, for a line of facts: "vit · 1.2 M parameters". */
+    public String facts() {
+        long n = text != null ? text.bert().parameterCount() : model.parameterCount();
+        String family = text != null ? text.config().family() : "vit";
+        return family + " · " + (n >= 1_000_000 ? String.format(Locale.ROOT, "%.1f M", n / 1e6)
+                : String.format(Locale.ROOT, "%.1f k", n / 1e3)) + " parameters";
+    }
+
     /** The precision the model computes in: float32 or float64. */
     public String precision() {
         DataType t = text != null ? text.bert().dataType() : model.dataType();

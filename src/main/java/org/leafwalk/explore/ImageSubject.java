@@ -198,6 +198,13 @@ public final class ImageSubject implements Subject {
     }
 
     @Override
+    public String facts(int dimension) {
+        var c = model.config();
+        return model.facts() + " · " + c.numTokens() + " tokens · " + c.imageSize() + "×" + c.imageSize() + "×"
+                + c.numChannels() + " · " + space.id() + " n = " + String.format(java.util.Locale.ROOT, "%,d", dimension);
+    }
+
+    @Override
     public java.util.Optional<String> describeLine() {
         return java.util.Optional.empty();
     }

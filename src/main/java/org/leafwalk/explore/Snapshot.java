@@ -21,8 +21,11 @@ public record Snapshot(
         Settings settings,
         boolean busy) {
 
-    /** What is open: the model's folder name, the device it runs on, the input's name, the space and metric. */
-    public record Source(String model, String device, String input, Space space, Metric metric) {}
+    /**
+     * What is open: the model's folder name, the device it runs on, the input's name, the space and metric, and a
+     * line of facts (family, parameters, tokens, input size, the dimension walked).
+     */
+    public record Source(String model, String device, String input, Space space, Metric metric, String facts) {}
 
     /**
      * The point walked.
@@ -34,9 +37,13 @@ public record Snapshot(
      */
     public record Input(int dimension, InputView view, InputView.Image start) {}
 
-    /** The output distribution here and at the start, over {@code labels}. */
+    /**
+     * The output distribution here and at the start, over {@code labels}.
+     *
+     * @param tracked the classes the class metric sees (the top-k at the start); empty for the representation metric
+     */
     public record Outputs(List<String> labels, double[] probabilities, double[] startProbabilities, int prediction,
-            int startPrediction) {
+            int startPrediction, int[] tracked) {
         public String predictedLabel() {
             return labels.get(prediction);
         }

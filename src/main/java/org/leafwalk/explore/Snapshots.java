@@ -93,16 +93,21 @@ final class Snapshots {
         Settings settings = s.settings();
         return new Snapshot(versions.incrementAndGet(),
                 new Snapshot.Source(w.modelDir().getFileName().toString(), w.model().deviceName(),
-                        subject.inputName(), subject.space(), settings.metric()),
+                        subject.inputName(), subject.space(), settings.metric(), subject.facts(point.length)),
                 new Snapshot.Input(point.length, view, startPicture),
                 new Snapshot.Outputs(subject.labels(), r.probabilities(), start.probabilities(), r.prediction(),
-                        start.prediction()),
+                        start.prediction(), tracked(s.spectrum().selectedOutputs(), subject.labels().size())),
                 new Snapshot.Spectrum(spectrum.nonzeroEigenvalues(), spectrum.eigenvalues().clone(), spectrum.rank(),
                         settings.tau()),
                 new Snapshot.Directions(followed, eigenPictures, nullPictures),
                 new Snapshot.Walk(t.cursor(), t.size(), org.leafwalk.geometry.Vectors.distance(point, t.startPoint()),
                         r.klFrom(start), lastDelta, t.distances(), t.kls()),
                 new Snapshot.Timing(stepMillis, stepsPerSecond), settings, moving);
+    }
+
+    /** The output columns a class metric sees that are classes (a representation metric's are not). */
+    private static int[] tracked(int[] columns, int classes) {
+        return java.util.Arrays.stream(columns).filter(c -> c < classes).toArray();
     }
 
     private InputView view(Subject subject, double[] point, boolean moving, boolean fresh) {

@@ -164,6 +164,9 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
     /** Adds the decoding of a point (what inspect and walk print after the walk) to a JSON document. */
     void describeDecoding(Map<String, Object> document, double[] point, String key, boolean full);
 
+    /** The model and the input in one line: family, parameters, tokens, input size, the dimension walked. */
+    String facts(int dimension);
+
     /** A line for the terminal about the input beyond its name (a sentence's tokens), if there is one. */
     java.util.Optional<String> describeLine();
 

@@ -221,6 +221,12 @@ public final class TextSubject implements Subject {
         o.put(key, d);
     }
 
+    @Override
+    public String facts(int dimension) {
+        return model.facts() + " · " + task.input().length() + " tokens (" + task.selected().length + " explored) · "
+                + "embeddings n = " + String.format(Locale.ROOT, "%,d", dimension);
+    }
+
     /** The tokens and their kind. */
     @Override
     public java.util.Optional<String> describeLine() {

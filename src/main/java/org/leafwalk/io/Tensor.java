@@ -49,4 +49,13 @@ public record Tensor(String name, long[] shape, float[] data) {
     public String shapeString() {
         return Arrays.toString(shape);
     }
+
+    /** How many numbers the tensors hold together. */
+    public static long count(java.util.Map<String, Tensor> tensors) {
+        long n = 0;
+        for (Tensor t : tensors.values()) {
+            n += t.data().length;
+        }
+        return n;
+    }
 }

@@ -34,6 +34,7 @@ public final class BertModel implements AutoCloseable {
     private final List<Layer> layers = new ArrayList<>();
     private final MaskedLmHead mlm; // null when the checkpoint has none
     private final ClassifierHead classifier; // null when the checkpoint has none
+    private final long parameterCount;
 
     /** BertForMaskedLM's head: dense, activation, LayerNorm, then the (tied) decoder onto the vocabulary. */
     private record MaskedLmHead(NDArray denseW, NDArray denseB, NDArray lnG, NDArray lnB, NDArray decoderW,
@@ -63,6 +64,7 @@ public final class BertModel implements AutoCloseable {
 
     private BertModel(BertConfig c, Path file, Map<String, Tensor> w, NDManager m, DataType dtype) {
         this.config = c;
+        this.parameterCount = Tensor.count(w);
         this.manager = m;
         this.dtype = dtype;
         String base = c.roberta() ? "roberta." : c.distil() ? "distilbert." : c.electra() ? "electra."
@@ -312,6 +314,11 @@ public final class BertModel implements AutoCloseable {
             m.close();
             throw e;
         }
+    }
+
+    /** How many numbers the checkpoint holds. */
+    public long parameterCount() {
+        return parameterCount;
     }
 
     public BertConfig config() {

@@ -31,6 +31,7 @@ public final class VitModel implements AutoCloseable {
     private final double[] projectionPinv; // (CPP, d)
     private final double[] patchOffsets; // (N, d) folded bias + position embeddings
     private final double[] clsOffset; // (d)
+    private long parameterCount;
 
     private VitModel(Path directory, VitConfig config, VitParameters params, NDManager manager, DataType dtype) {
         this.directory = directory;
@@ -60,11 +61,18 @@ public final class VitModel implements AutoCloseable {
         NDManager m = NDManager.newBaseManager(device);
         try {
             VitParameters params = VitParameters.fromTensors(weightsFile, w, config, m, dtype);
-            return new VitModel(dir, config, params, m, dtype);
+            VitModel model = new VitModel(dir, config, params, m, dtype);
+            model.parameterCount = Tensor.count(w);
+            return model;
         } catch (RuntimeException e) {
             m.close();
             throw e;
         }
+    }
+
+    /** How many numbers the checkpoint holds. */
+    public long parameterCount() {
+        return parameterCount;
     }
 
     public VitConfig config() {

@@ -37,6 +37,10 @@ final class InputPanel extends VBox {
         residualBox = new VBox(4, wrap(residual), residualCaption);
         residualCaption.setWrapText(true);
         residualCaption.setMaxWidth(150);
+        // a long class name (ImageNet's) is shortened, and wraps rather than widening the column
+        caption.setMaxWidth(300);
+        originalCaption.setWrapText(true);
+        originalCaption.setMaxWidth(150);
         originalBox.setVisible(false);
         originalBox.managedProperty().bind(originalBox.visibleProperty());
         residualBox.setVisible(false);
@@ -78,13 +82,13 @@ final class InputPanel extends VBox {
             caption.setText("Now minus start (red: brighter, blue: darker)");
         } else {
             Painter.fill(current, Painter.intensities(s.picture().pixels(), s.picture().channels(), s.picture().size()));
-            caption.setText(String.format("Step %d: %s (p = %.3f)", s.walk().step(), s.outputs().predictedLabel(),
+            caption.setText(String.format("Step %d: %s (p = %.3f)", s.walk().step(), OutputRows.shortLabel(s.outputs().predictedLabel()),
                     s.outputs().probabilities()[s.outputs().prediction()]));
         }
         originalBox.setVisible(showOriginal.isSelected());
         if (showOriginal.isSelected()) {
             Painter.fill(original, Painter.intensities(s.input().start().pixels(), s.picture().channels(), s.picture().size()));
-            originalCaption.setText(String.format("Start: %s (p = %.3f)", s.outputs().startLabel(),
+            originalCaption.setText(String.format("Start: %s (p = %.3f)", OutputRows.shortLabel(s.outputs().startLabel()),
                     s.outputs().startProbabilities()[s.outputs().startPrediction()]));
         }
         boolean embeddings = s.picture().patchResidual() != null;

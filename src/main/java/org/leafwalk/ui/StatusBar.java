@@ -13,13 +13,15 @@ final class StatusBar extends HBox {
     private final Label rate = new Label();
     private final Label rank = new Label();
     private final Label busy = new Label();
+    private final Label facts = new Label();
 
     StatusBar() {
         super(22);
         busy.setId("status-busy");
         rank.setId("status-rank");
         model.setId("status-model");
-        getChildren().setAll(model, device, latency, rate, rank, busy);
+        facts.setId("status-facts");
+        getChildren().setAll(model, device, latency, rate, rank, busy, facts);
         getStyleClass().add("status-bar");
         setPadding(new Insets(4, 12, 4, 12));
     }
@@ -33,5 +35,6 @@ final class StatusBar extends HBox {
         rate.setText(String.format("%.1f steps/s", s.timing().stepsPerSecond()));
         rank.setText("Rank of G: " + s.spectrum().rank());
         busy.setText(s.busy() ? "walking…" : "ready");
+        facts.setText(src.facts());
     }
 }
