@@ -148,6 +148,33 @@ class MainWindowTest {
     }
 
     @Test
+    void aThousandClassesShowTheTopTenAndASearchFindsAnyOther(FxRobot robot, @TempDir Path tmp) throws Exception {
+        awaitFirst();
+        Path m = org.leafwalk.testing.TinyVit.write(tmp, "vit1000", new org.leafwalk.model.VitCheckpoints.Shape(28, 4,
+                1, 8, 1, 2, 16, 1000), 3);
+        StringBuilder labels = new StringBuilder("{\"0\": \"tench, Tinca tinca\"");
+        for (int i = 1; i < 1000; i++) {
+            labels.append(", \"").append(i).append("\": \"class ").append(i).append(", a synonym\"");
+        }
+        String cfg = Files.readString(m.resolve("config.json"));
+        Files.writeString(m.resolve("config.json"), cfg.substring(0, cfg.lastIndexOf('}')) + ", \"id2label\": "
+                + labels + "}}");
+        WaitForAsyncUtils.asyncFx(() -> window.openModel(m)).get();
+        Snapshot s = settle();
+        assertEquals(1000, s.outputs().labels().size());
+        var names = robot.lookup(".bar-name").queryAllAs(javafx.scene.control.Label.class);
+        assertTrue(names.size() >= 10 && names.size() <= 10 + 10 + 2, "rows shown: " + names.size());
+        assertTrue(names.stream().noneMatch(l -> l.getText().contains(",")), "names are cut at their comma");
+        robot.clickOn("#class-search").write("tench");
+        WaitForAsyncUtils.waitForFxEvents();
+        var after = robot.lookup(".bar-name").queryAllAs(javafx.scene.control.Label.class);
+        var tench = after.stream().filter(l -> l.getText().endsWith("tench")).findFirst();
+        assertTrue(tench.isPresent(), "the class found is shown: "
+                + after.stream().map(javafx.scene.control.Label::getText).toList());
+        assertEquals("tench, Tinca tinca", tench.get().getTooltip().getText(), "the whole label in the tooltip");
+    }
+
+    @Test
     void aSentenceOnMiniLmShowsItsTokensAndClickingATokenPicksIt(FxRobot robot) throws Exception {
         awaitFirst();
         WaitForAsyncUtils.asyncFx(() -> window.openModel(References.model("minilm"))).get();
