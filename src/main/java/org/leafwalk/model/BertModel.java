@@ -132,11 +132,7 @@ public final class BertModel implements AutoCloseable {
                     array(t.norm(p + n.outputNorm(), "weight", "gamma", d), d),
                     array(t.norm(p + n.outputNorm(), "bias", "beta", d), d)));
         }
-        mlm = w.containsKey("cls.predictions.transform.dense.weight") ? maskedLmHead(t, c)
-                : w.containsKey("lm_head.dense.weight") ? robertaMaskedLmHead(t, c)
-                : w.containsKey("vocab_transform.weight") ? distilMaskedLmHead(t, c)
-                : w.containsKey("generator_predictions.dense.weight") ? electraMaskedLmHead(t, c)
-                : w.containsKey("predictions.dense.weight") ? albertMaskedLmHead(t, c) : null;
+        mlm = maskedLmHead(t, c);
         classifier = c.distil() ? (w.containsKey("pre_classifier.weight") ? distilClassifierHead(t, w, c) : null)
                 : w.containsKey("classifier.weight") ? classifierHead(t, w, c)
                 : w.containsKey("classifier.out_proj.weight") ? robertaClassifierHead(t, w, c, c.electra() ? "gelu" : "tanh")
@@ -166,33 +162,42 @@ public final class BertModel implements AutoCloseable {
         return out;
     }
 
-    private MaskedLmHead maskedLmHead(Take t, BertConfig c) {
-        int d = c.hiddenSize();
-        int v = c.vocabSize();
-        Take top = new Take(t.file, t.w, "");
-        float[] decoder = t.w.containsKey("cls.predictions.decoder.weight")
-                ? top.get("cls.predictions.decoder.weight", v, d)
-                : t.get("embeddings.word_embeddings.weight", v, d); // tied to the input embeddings
-        float[] bias = t.w.containsKey("cls.predictions.bias") ? top.get("cls.predictions.bias", v)
-                : top.get("cls.predictions.decoder.bias", v);
-        return new MaskedLmHead(array(transpose(top.get("cls.predictions.transform.dense.weight", d, d), d, d), d, d),
-                array(top.get("cls.predictions.transform.dense.bias", d), d),
-                array(top.norm("cls.predictions.transform.LayerNorm", "weight", "gamma", d), d),
-                array(top.norm("cls.predictions.transform.LayerNorm", "bias", "beta", d), d),
-                array(transpose(decoder, v, d), d, v), array(bias, v));
+    /**
+     * Where each family keeps its masked-LM head: a dense layer (to the embedding width), the activation, a layer
+     * norm, then the decoder, tied to the word embeddings when the checkpoint has no decoder of its own.
+     */
+    private record HeadNames(String dense, String norm, String decoder, String bias, String decoderBias) {
+        static final HeadNames BERT = new HeadNames("cls.predictions.transform.dense",
+                "cls.predictions.transform.LayerNorm", "cls.predictions.decoder.weight", "cls.predictions.bias",
+                "cls.predictions.decoder.bias");
+        static final HeadNames ROBERTA = new HeadNames("lm_head.dense", "lm_head.layer_norm", "lm_head.decoder.weight",
+                "lm_head.bias", "lm_head.decoder.bias");
+        static final HeadNames DISTILBERT = new HeadNames("vocab_transform", "vocab_layer_norm",
+                "vocab_projector.weight", "vocab_projector.bias", "vocab_projector.bias");
+        static final HeadNames ELECTRA = new HeadNames("generator_predictions.dense", "generator_predictions.LayerNorm",
+                "generator_lm_head.weight", "generator_lm_head.bias", "generator_lm_head.bias");
+        static final HeadNames ALBERT = new HeadNames("predictions.dense", "predictions.LayerNorm",
+                "predictions.decoder.weight", "predictions.bias", "predictions.decoder.bias");
+        static final java.util.List<HeadNames> ALL = java.util.List.of(BERT, ROBERTA, DISTILBERT, ELECTRA, ALBERT);
     }
 
-    /** RobertaForMaskedLM's head: dense, GELU, layer norm, then the decoder (tied to the word embeddings). */
-    private MaskedLmHead robertaMaskedLmHead(Take t, BertConfig c) {
+    /** The masked-LM head the checkpoint holds under any family's names, or null. */
+    private MaskedLmHead maskedLmHead(Take t, BertConfig c) {
+        HeadNames n = HeadNames.ALL.stream().filter(h -> t.w.containsKey(h.dense() + ".weight")).findFirst()
+                .orElse(null);
+        if (n == null) {
+            return null;
+        }
         int d = c.hiddenSize();
+        int e = c.embeddingSize();
         int v = c.vocabSize();
         Take top = new Take(t.file, t.w, "");
-        float[] decoder = t.w.containsKey("lm_head.decoder.weight") ? top.get("lm_head.decoder.weight", v, d)
-                : t.get("embeddings.word_embeddings.weight", v, d);
-        float[] bias = t.w.containsKey("lm_head.bias") ? top.get("lm_head.bias", v) : top.get("lm_head.decoder.bias", v);
-        return new MaskedLmHead(array(transpose(top.get("lm_head.dense.weight", d, d), d, d), d, d),
-                array(top.get("lm_head.dense.bias", d), d), array(top.get("lm_head.layer_norm.weight", d), d),
-                array(top.get("lm_head.layer_norm.bias", d), d), array(transpose(decoder, v, d), d, v),
+        float[] decoder = t.w.containsKey(n.decoder()) ? top.get(n.decoder(), v, e)
+                : t.get("embeddings.word_embeddings.weight", v, e); // tied to the input embeddings
+        float[] bias = t.w.containsKey(n.bias()) ? top.get(n.bias(), v) : top.get(n.decoderBias(), v);
+        return new MaskedLmHead(array(transpose(top.get(n.dense() + ".weight", e, d), e, d), d, e),
+                array(top.get(n.dense() + ".bias", e), e), array(top.norm(n.norm(), "weight", "gamma", e), e),
+                array(top.norm(n.norm(), "bias", "beta", e), e), array(transpose(decoder, v, e), e, v),
                 array(bias, v));
     }
 
@@ -213,53 +218,6 @@ public final class BertModel implements AutoCloseable {
                 array(top.get("classifier.dense.bias", d), d),
                 array(transpose(top.get("classifier.out_proj.weight", labels, d), labels, d), d, labels),
                 array(top.get("classifier.out_proj.bias", labels), labels), labels, activation);
-    }
-
-    /**
-     * ElectraForMaskedLM's generator head: dense to the embedding width, the hidden activation, layer norm, then
-     * generator_lm_head (tied to the word embeddings).
-     */
-    private MaskedLmHead electraMaskedLmHead(Take t, BertConfig c) {
-        int d = c.hiddenSize();
-        int e = c.embeddingSize();
-        int v = c.vocabSize();
-        Take top = new Take(t.file, t.w, "");
-        float[] decoder = t.w.containsKey("generator_lm_head.weight") ? top.get("generator_lm_head.weight", v, e)
-                : t.get("embeddings.word_embeddings.weight", v, e);
-        return new MaskedLmHead(array(transpose(top.get("generator_predictions.dense.weight", e, d), e, d), d, e),
-                array(top.get("generator_predictions.dense.bias", e), e),
-                array(top.get("generator_predictions.LayerNorm.weight", e), e),
-                array(top.get("generator_predictions.LayerNorm.bias", e), e), array(transpose(decoder, v, e), e, v),
-                array(top.get("generator_lm_head.bias", v), v));
-    }
-
-    /** AlbertForMaskedLM's head: dense to the embedding width, the activation, LayerNorm, the tied decoder. */
-    private MaskedLmHead albertMaskedLmHead(Take t, BertConfig c) {
-        int d = c.hiddenSize();
-        int e = c.embeddingSize();
-        int v = c.vocabSize();
-        Take top = new Take(t.file, t.w, "");
-        float[] decoder = t.w.containsKey("predictions.decoder.weight") ? top.get("predictions.decoder.weight", v, e)
-                : t.get("embeddings.word_embeddings.weight", v, e);
-        float[] bias = t.w.containsKey("predictions.bias") ? top.get("predictions.bias", v)
-                : top.get("predictions.decoder.bias", v);
-        return new MaskedLmHead(array(transpose(top.get("predictions.dense.weight", e, d), e, d), d, e),
-                array(top.get("predictions.dense.bias", e), e), array(top.get("predictions.LayerNorm.weight", e), e),
-                array(top.get("predictions.LayerNorm.bias", e), e), array(transpose(decoder, v, e), e, v),
-                array(bias, v));
-    }
-
-    /** DistilBertForMaskedLM's head: vocab_transform, GELU, vocab_layer_norm, then the (tied) vocab_projector. */
-    private MaskedLmHead distilMaskedLmHead(Take t, BertConfig c) {
-        int d = c.hiddenSize();
-        int v = c.vocabSize();
-        Take top = new Take(t.file, t.w, "");
-        float[] decoder = t.w.containsKey("vocab_projector.weight") ? top.get("vocab_projector.weight", v, d)
-                : t.get("embeddings.word_embeddings.weight", v, d);
-        return new MaskedLmHead(array(transpose(top.get("vocab_transform.weight", d, d), d, d), d, d),
-                array(top.get("vocab_transform.bias", d), d), array(top.get("vocab_layer_norm.weight", d), d),
-                array(top.get("vocab_layer_norm.bias", d), d), array(transpose(decoder, v, d), d, v),
-                array(top.get("vocab_projector.bias", v), v));
     }
 
     /** DistilBertForSequenceClassification's head: ReLU(pre_classifier(first token)), then the classifier. */

@@ -197,32 +197,12 @@ class BertModelTest {
                     assertEquals(h[t][j], out[t * D + j], 1e-9, "t" + t + " j" + j + ": positions from the offset");
                 }
             }
-            double[] pooledRef = linear(new double[][] {h[0]}, f("pooler.dense.weight"), f("pooler.dense.bias"), D)[0];
-            for (int j = 0; j < D; j++) {
-                pooledRef[j] = Math.tanh(pooledRef[j]);
-            }
-            double[] classRef = linear(new double[][] {pooledRef}, fRaw("classifier.weight"), fRaw("classifier.bias"),
-                    LABELS)[0];
-            double[] classOut = m.classify(m.pooled(hidden)).toDoubleArray();
-            for (int c = 0; c < LABELS; c++) {
-                assertEquals(classRef[c], classOut[c], 1e-9, "class " + c);
-            }
-            double[][] u = linear(h, fRaw("cls.predictions.transform.dense.weight"),
-                    fRaw("cls.predictions.transform.dense.bias"), D);
-            for (int t = 0; t < ids.length; t++) {
-                for (int j = 0; j < D; j++) {
-                    u[t][j] = 0.5 * u[t][j] * (1 + erf(u[t][j] / Math.sqrt(2)));
-                }
-                u[t] = ln(u[t], fRaw("cls.predictions.transform.LayerNorm.weight"),
-                        fRaw("cls.predictions.transform.LayerNorm.bias"));
-            }
-            double[][] logits = linear(u, f("embeddings.word_embeddings.weight"), fRaw("cls.predictions.bias"), V);
-            double[] mlm = m.maskedLmLogits(hidden).toDoubleArray();
-            for (int t = 0; t < ids.length; t++) {
-                for (int v = 0; v < V; v++) {
-                    assertEquals(logits[t][v], mlm[t * V + v], 1e-9, "t" + t + " v" + v);
-                }
-            }
+            assertClassifier(m, hidden, h[0], f("pooler.dense.weight"), f("pooler.dense.bias"), "tanh",
+                    fRaw("classifier.weight"), fRaw("classifier.bias"));
+            assertMaskedLm(m, hidden, h, fRaw("cls.predictions.transform.dense.weight"),
+                    fRaw("cls.predictions.transform.dense.bias"), D, fRaw("cls.predictions.transform.LayerNorm.weight"),
+                    fRaw("cls.predictions.transform.LayerNorm.bias"), f("embeddings.word_embeddings.weight"),
+                    fRaw("cls.predictions.bias"));
             long[] tooLong = new long[P + 1];
             java.util.Arrays.fill(tooLong, 5);
             var e = assertThrows(InvalidInputException.class, () -> m.embed(nd.create(new long[][] {tooLong}),
@@ -316,32 +296,12 @@ class BertModelTest {
                 }
             }
             // the classifier: ReLU, not BERT's tanh, on the first token's state through pre_classifier
-            double[] pre = linear(new double[][] {h[0]}, f("pooler.dense.weight"), f("pooler.dense.bias"), D)[0];
-            for (int j = 0; j < D; j++) {
-                pre[j] = Math.max(0, pre[j]);
-            }
-            double[] classRef = linear(new double[][] {pre}, fRaw("classifier.weight"), fRaw("classifier.bias"),
-                    LABELS)[0];
-            double[] classOut = m.classify(m.pooled(hidden)).toDoubleArray();
-            for (int c = 0; c < LABELS; c++) {
-                assertEquals(classRef[c], classOut[c], 1e-9, "class " + c);
-            }
-            double[][] u = linear(h, fRaw("cls.predictions.transform.dense.weight"),
-                    fRaw("cls.predictions.transform.dense.bias"), D);
-            for (int t = 0; t < ids.length; t++) {
-                for (int j = 0; j < D; j++) {
-                    u[t][j] = 0.5 * u[t][j] * (1 + erf(u[t][j] / Math.sqrt(2)));
-                }
-                u[t] = ln(u[t], fRaw("cls.predictions.transform.LayerNorm.weight"),
-                        fRaw("cls.predictions.transform.LayerNorm.bias"));
-            }
-            double[][] logits = linear(u, f("embeddings.word_embeddings.weight"), fRaw("cls.predictions.bias"), V);
-            double[] mlm = m.maskedLmLogits(hidden).toDoubleArray();
-            for (int t = 0; t < ids.length; t++) {
-                for (int v = 0; v < V; v++) {
-                    assertEquals(logits[t][v], mlm[t * V + v], 1e-9, "t" + t + " v" + v);
-                }
-            }
+            assertClassifier(m, hidden, h[0], f("pooler.dense.weight"), f("pooler.dense.bias"), "relu",
+                    fRaw("classifier.weight"), fRaw("classifier.bias"));
+            assertMaskedLm(m, hidden, h, fRaw("cls.predictions.transform.dense.weight"),
+                    fRaw("cls.predictions.transform.dense.bias"), D, fRaw("cls.predictions.transform.LayerNorm.weight"),
+                    fRaw("cls.predictions.transform.LayerNorm.bias"), f("embeddings.word_embeddings.weight"),
+                    fRaw("cls.predictions.bias"));
         }
         try (TextModel tm = TextModel.load(dir, Device.cpu(), DataType.FLOAT32);
                 TextTask task = TextTask.create(tm, tm.tokenize("the movie was good"), null, null, 0)) {
@@ -452,33 +412,11 @@ class BertModelTest {
                     assertEquals(h[i][j], out[i * D + j], 1e-9, "t" + i + " j" + j);
                 }
             }
-            double[] z = linear(new double[][] {h[0]}, d(x.get("classifier.dense.weight")),
-                    d(x.get("classifier.dense.bias")), D)[0];
-            for (int j = 0; j < D; j++) {
-                z[j] = 0.5 * z[j] * (1 + erf(z[j] / Math.sqrt(2))); // ElectraClassificationHead's GELU
-            }
-            double[] classRef = linear(new double[][] {z}, d(x.get("classifier.out_proj.weight")),
-                    d(x.get("classifier.out_proj.bias")), LABELS)[0];
-            double[] classOut = m.classify(m.pooled(hidden)).toDoubleArray();
-            for (int c = 0; c < LABELS; c++) {
-                assertEquals(classRef[c], classOut[c], 1e-9, "class " + c);
-            }
-            double[][] u = linear(h, d(x.get("generator_predictions.dense.weight")),
-                    d(x.get("generator_predictions.dense.bias")), E);
-            for (int i = 0; i < t; i++) {
-                for (int j = 0; j < E; j++) {
-                    u[i][j] = 0.5 * u[i][j] * (1 + erf(u[i][j] / Math.sqrt(2)));
-                }
-                u[i] = ln(u[i], d(x.get("generator_predictions.LayerNorm.weight")),
-                        d(x.get("generator_predictions.LayerNorm.bias")));
-            }
-            double[][] logits = linear(u, we, d(x.get("generator_lm_head.bias")), V);
-            double[] mlm = m.maskedLmLogits(hidden).toDoubleArray();
-            for (int i = 0; i < t; i++) {
-                for (int v = 0; v < V; v++) {
-                    assertEquals(logits[i][v], mlm[i * V + v], 1e-9, "t" + i + " v" + v);
-                }
-            }
+            assertClassifier(m, hidden, h[0], d(x.get("classifier.dense.weight")), d(x.get("classifier.dense.bias")),
+                    "gelu", d(x.get("classifier.out_proj.weight")), d(x.get("classifier.out_proj.bias")));
+            assertMaskedLm(m, hidden, h, d(x.get("generator_predictions.dense.weight")),
+                    d(x.get("generator_predictions.dense.bias")), E, d(x.get("generator_predictions.LayerNorm.weight")),
+                    d(x.get("generator_predictions.LayerNorm.bias")), we, d(x.get("generator_lm_head.bias")));
         }
         // the text engine walks the E-wide sequence: the explored dimension is tokens × E, and decoding works
         try (TextModel tm = TextModel.load(dir, Device.cpu(), DataType.FLOAT32);
@@ -564,31 +502,11 @@ class BertModelTest {
                     assertEquals(h[i][j], out[i * D + j], 1e-9, "t" + i + " j" + j);
                 }
             }
-            double[] z = linear(new double[][] {h[0]}, d(x.get("albert.pooler.weight")), d(x.get("albert.pooler.bias")),
-                    D)[0];
-            for (int j = 0; j < D; j++) {
-                z[j] = Math.tanh(z[j]);
-            }
-            double[] classRef = linear(new double[][] {z}, d(x.get("classifier.weight")), d(x.get("classifier.bias")),
-                    LABELS)[0];
-            double[] classOut = m.classify(m.pooled(hidden)).toDoubleArray();
-            for (int c = 0; c < LABELS; c++) {
-                assertEquals(classRef[c], classOut[c], 1e-9, "class " + c);
-            }
-            double[][] u = linear(h, d(x.get("predictions.dense.weight")), d(x.get("predictions.dense.bias")), E);
-            for (int i = 0; i < t; i++) {
-                for (int j = 0; j < E; j++) {
-                    u[i][j] = 0.5 * u[i][j] * (1 + erf(u[i][j] / Math.sqrt(2)));
-                }
-                u[i] = ln(u[i], d(x.get("predictions.LayerNorm.weight")), d(x.get("predictions.LayerNorm.bias")));
-            }
-            double[][] logits = linear(u, we, d(x.get("predictions.bias")), V);
-            double[] mlm = m.maskedLmLogits(hidden).toDoubleArray();
-            for (int i = 0; i < t; i++) {
-                for (int v = 0; v < V; v++) {
-                    assertEquals(logits[i][v], mlm[i * V + v], 1e-9, "t" + i + " v" + v);
-                }
-            }
+            assertClassifier(m, hidden, h[0], d(x.get("albert.pooler.weight")), d(x.get("albert.pooler.bias")), "tanh",
+                    d(x.get("classifier.weight")), d(x.get("classifier.bias")));
+            assertMaskedLm(m, hidden, h, d(x.get("predictions.dense.weight")), d(x.get("predictions.dense.bias")), E,
+                    d(x.get("predictions.LayerNorm.weight")), d(x.get("predictions.LayerNorm.bias")), we,
+                    d(x.get("predictions.bias")));
         }
         Files.writeString(dir.resolve("config.json"), Files.readString(dir.resolve("config.json"))
                 .replace("\"num_hidden_groups\": 1", "\"num_hidden_groups\": 4"));
@@ -780,6 +698,43 @@ class BertModelTest {
             h = o;
         }
         return h;
+    }
+
+    /** The reference classifier: act(dense(first token's state)) then the output layer, against the model's. */
+    private static void assertClassifier(BertModel m, NDArray hidden, double[] first, double[] denseW, double[] denseB,
+            String act, double[] outW, double[] outB) {
+        double[] z = linear(new double[][] {first}, denseW, denseB, D)[0];
+        for (int j = 0; j < D; j++) {
+            z[j] = switch (act) {
+                case "relu" -> Math.max(0, z[j]);
+                case "gelu" -> 0.5 * z[j] * (1 + erf(z[j] / Math.sqrt(2)));
+                default -> Math.tanh(z[j]);
+            };
+        }
+        double[] ref = linear(new double[][] {z}, outW, outB, LABELS)[0];
+        double[] out = m.classify(m.pooled(hidden)).toDoubleArray();
+        for (int c = 0; c < LABELS; c++) {
+            assertEquals(ref[c], out[c], 1e-9, "class " + c);
+        }
+    }
+
+    /** The reference masked-LM head: dense to {@code width}, GELU, layer norm, then the decoder, against the model's. */
+    private static void assertMaskedLm(BertModel m, NDArray hidden, double[][] h, double[] denseW, double[] denseB,
+            int width, double[] lnG, double[] lnB, double[] decoder, double[] bias) {
+        double[][] u = linear(h, denseW, denseB, width);
+        for (int t = 0; t < h.length; t++) {
+            for (int j = 0; j < width; j++) {
+                u[t][j] = 0.5 * u[t][j] * (1 + erf(u[t][j] / Math.sqrt(2)));
+            }
+            u[t] = ln(u[t], lnG, lnB);
+        }
+        double[][] logits = linear(u, decoder, bias, V);
+        double[] out = m.maskedLmLogits(hidden).toDoubleArray();
+        for (int t = 0; t < h.length; t++) {
+            for (int v = 0; v < V; v++) {
+                assertEquals(logits[t][v], out[t * V + v], 1e-9, "t" + t + " v" + v);
+            }
+        }
     }
 
     /** y = x Wᵀ + b with W stored (out, in) as torch.nn.Linear does. */
