@@ -162,11 +162,7 @@ class BertModelTest {
                 throw new IllegalStateException("unmapped " + name);
             }
         }
-        Path dir = tmp.resolve("tiny-roberta");
-        Files.createDirectories(dir);
-        SafeTensors.write(dir.resolve("model.safetensors"), r);
-        Files.writeString(dir.resolve("tokenizer.json"), TinyBert.tokenizerJson());
-        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"roberta\", \"vocab_size\": " + V
+        Path dir = folder("tiny-roberta", r, "{\"model_type\": \"roberta\", \"vocab_size\": " + V
                 + ", \"hidden_size\": " + D + ", \"num_hidden_layers\": " + L + ", \"num_attention_heads\": " + H
                 + ", \"intermediate_size\": " + I + ", \"hidden_act\": \"gelu\", \"layer_norm_eps\": 1e-12,"
                 + " \"max_position_embeddings\": " + (P + offset) + ", \"type_vocab_size\": 1, \"pad_token_id\": 1}");
@@ -189,14 +185,7 @@ class BertModelTest {
             assertEquals(P, m.config().maxTokens());
             assertTrue(m.hasMaskedLmHead());
             assertEquals(LABELS, m.classifierLabels());
-            NDArray hidden = m.encode(m.embed(nd.create(new long[][] {ids}), nd.zeros(new Shape(1, 7), DataType.INT64)),
-                    nd.create(new long[][] {mask}));
-            double[] out = hidden.toDoubleArray();
-            for (int t = 0; t < ids.length; t++) {
-                for (int j = 0; j < D; j++) {
-                    assertEquals(h[t][j], out[t * D + j], 1e-9, "t" + t + " j" + j + ": positions from the offset");
-                }
-            }
+            NDArray hidden = assertHidden(m, nd, ids, mask, h, ": positions from the offset");
             assertClassifier(m, hidden, h[0], f("pooler.dense.weight"), f("pooler.dense.bias"), "tanh",
                     fRaw("classifier.weight"), fRaw("classifier.bias"));
             assertMaskedLm(m, hidden, h, fRaw("cls.predictions.transform.dense.weight"),
@@ -265,11 +254,7 @@ class BertModelTest {
                 throw new IllegalStateException("unmapped " + name);
             }
         }
-        Path dir = tmp.resolve("tiny-distilbert");
-        Files.createDirectories(dir);
-        SafeTensors.write(dir.resolve("model.safetensors"), r);
-        Files.writeString(dir.resolve("tokenizer.json"), TinyBert.tokenizerJson());
-        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"distilbert\", \"vocab_size\": " + V
+        Path dir = folder("tiny-distilbert", r, "{\"model_type\": \"distilbert\", \"vocab_size\": " + V
                 + ", \"dim\": " + D + ", \"n_layers\": " + L + ", \"n_heads\": " + H + ", \"hidden_dim\": " + I
                 + ", \"activation\": \"gelu\", \"max_position_embeddings\": " + P + "}");
         return dir;
@@ -287,14 +272,7 @@ class BertModelTest {
             assertEquals(L, m.config().numLayers());
             assertTrue(m.hasMaskedLmHead());
             assertEquals(LABELS, m.classifierLabels());
-            NDArray hidden = m.encode(m.embed(nd.create(new long[][] {ids}), nd.zeros(new Shape(1, 7), DataType.INT64)),
-                    nd.create(new long[][] {mask}));
-            double[] out = hidden.toDoubleArray();
-            for (int t = 0; t < ids.length; t++) {
-                for (int j = 0; j < D; j++) {
-                    assertEquals(h[t][j], out[t * D + j], 1e-9, "t" + t + " j" + j);
-                }
-            }
+            NDArray hidden = assertHidden(m, nd, ids, mask, h, "");
             // the classifier: ReLU, not BERT's tanh, on the first token's state through pre_classifier
             assertClassifier(m, hidden, h[0], f("pooler.dense.weight"), f("pooler.dense.bias"), "relu",
                     fRaw("classifier.weight"), fRaw("classifier.bias"));
@@ -324,33 +302,50 @@ class BertModelTest {
                 put(r, "electra." + e.getKey().substring(5), e.getValue());
             }
         }
-        extra.put("electra.embeddings.word_embeddings.weight", gaussian("w", 0.5, V, E));
-        extra.put("electra.embeddings.position_embeddings.weight", gaussian("p", 0.3, P, E));
-        extra.put("electra.embeddings.token_type_embeddings.weight", gaussian("t", 0.3, 2, E));
-        extra.put("electra.embeddings.LayerNorm.weight", gaussian("g", 0.1, E));
-        extra.put("electra.embeddings.LayerNorm.bias", gaussian("b", 0.1, E));
-        extra.put("electra.embeddings_project.weight", gaussian("pw", 0.4, D, E));
-        extra.put("electra.embeddings_project.bias", gaussian("pb", 0.1, D));
-        extra.put("classifier.dense.weight", gaussian("cd", 0.4, D, D));
-        extra.put("classifier.dense.bias", gaussian("cb", 0.1, D));
-        extra.put("classifier.out_proj.weight", gaussian("ow", 0.5, LABELS, D));
-        extra.put("classifier.out_proj.bias", gaussian("ob", 0.1, LABELS));
-        extra.put("generator_predictions.dense.weight", gaussian("gd", 0.4, E, D));
-        extra.put("generator_predictions.dense.bias", gaussian("gb", 0.1, E));
-        extra.put("generator_predictions.LayerNorm.weight", gaussian("gl", 0.1, E));
-        extra.put("generator_predictions.LayerNorm.bias", gaussian("gm", 0.1, E));
-        extra.put("generator_lm_head.bias", gaussian("lb", 0.2, V));
+        extra.putAll(factorised("electra.", "electra.embeddings_project", "classifier.dense", "classifier.out_proj",
+                "generator_predictions.dense", "generator_predictions.LayerNorm", "generator_lm_head.bias"));
         for (var e : extra.entrySet()) {
             put(r, e.getKey(), e.getValue());
         }
-        Path dir = tmp.resolve("tiny-electra");
-        Files.createDirectories(dir);
-        SafeTensors.write(dir.resolve("model.safetensors"), r);
-        Files.writeString(dir.resolve("tokenizer.json"), TinyBert.tokenizerJson());
-        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"electra\", \"vocab_size\": " + V
+        Path dir = folder("tiny-electra", r, "{\"model_type\": \"electra\", \"vocab_size\": " + V
                 + ", \"embedding_size\": " + E + ", \"hidden_size\": " + D + ", \"num_hidden_layers\": " + L
                 + ", \"num_attention_heads\": " + H + ", \"intermediate_size\": " + I + ", \"hidden_act\": \"gelu\","
                 + " \"layer_norm_eps\": 1e-12, \"max_position_embeddings\": " + P + ", \"type_vocab_size\": 2}");
+        return dir;
+    }
+
+    /**
+     * The random tensors of a factorised-embedding family: embeddings of width E under {@code base}, the projection
+     * to D, a classifier (a D × D layer, then the output) and a masked-LM head (dense to E, layer norm, output bias).
+     */
+    private Map<String, Tensor> factorised(String base, String projection, String classifierDense,
+            String classifierOut, String mlmDense, String mlmNorm, String mlmBias) {
+        Map<String, Tensor> x = new LinkedHashMap<>();
+        x.put(base + "embeddings.word_embeddings.weight", gaussian("w", 0.5, V, E));
+        x.put(base + "embeddings.position_embeddings.weight", gaussian("p", 0.3, P, E));
+        x.put(base + "embeddings.token_type_embeddings.weight", gaussian("t", 0.3, 2, E));
+        x.put(base + "embeddings.LayerNorm.weight", gaussian("g", 0.1, E));
+        x.put(base + "embeddings.LayerNorm.bias", gaussian("b", 0.1, E));
+        x.put(projection + ".weight", gaussian("pw", 0.4, D, E));
+        x.put(projection + ".bias", gaussian("pb", 0.1, D));
+        x.put(classifierDense + ".weight", gaussian("cd", 0.4, D, D));
+        x.put(classifierDense + ".bias", gaussian("cb", 0.1, D));
+        x.put(classifierOut + ".weight", gaussian("ow", 0.5, LABELS, D));
+        x.put(classifierOut + ".bias", gaussian("ob", 0.1, LABELS));
+        x.put(mlmDense + ".weight", gaussian("gd", 0.4, E, D));
+        x.put(mlmDense + ".bias", gaussian("gb", 0.1, E));
+        x.put(mlmNorm + ".weight", gaussian("gl", 0.1, E));
+        x.put(mlmNorm + ".bias", gaussian("gm", 0.1, E));
+        x.put(mlmBias, gaussian("lb", 0.2, V));
+        return x;
+    }
+
+    /** A model folder of these tensors, the tiny WordPiece tokenizer and this config.json. */
+    private Path folder(String name, Map<String, Tensor> tensors, String config) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        SafeTensors.write(dir.resolve("model.safetensors"), tensors);
+        Files.writeString(dir.resolve("tokenizer.json"), TinyBert.tokenizerJson());
+        Files.writeString(dir.resolve("config.json"), config);
         return dir;
     }
 
@@ -447,30 +442,12 @@ class BertModelTest {
             }
         }
         Map<String, Tensor> x = new LinkedHashMap<>();
-        x.put("albert.embeddings.word_embeddings.weight", gaussian("w", 0.5, V, E));
-        x.put("albert.embeddings.position_embeddings.weight", gaussian("p", 0.3, P, E));
-        x.put("albert.embeddings.token_type_embeddings.weight", gaussian("t", 0.3, 2, E));
-        x.put("albert.embeddings.LayerNorm.weight", gaussian("g", 0.1, E));
-        x.put("albert.embeddings.LayerNorm.bias", gaussian("b", 0.1, E));
-        x.put("albert.encoder.embedding_hidden_mapping_in.weight", gaussian("pw", 0.4, D, E));
-        x.put("albert.encoder.embedding_hidden_mapping_in.bias", gaussian("pb", 0.1, D));
-        x.put("albert.pooler.weight", gaussian("cd", 0.4, D, D));
-        x.put("albert.pooler.bias", gaussian("cb", 0.1, D));
-        x.put("classifier.weight", gaussian("ow", 0.5, LABELS, D));
-        x.put("classifier.bias", gaussian("ob", 0.1, LABELS));
-        x.put("predictions.dense.weight", gaussian("gd", 0.4, E, D));
-        x.put("predictions.dense.bias", gaussian("gb", 0.1, E));
-        x.put("predictions.LayerNorm.weight", gaussian("gl", 0.1, E));
-        x.put("predictions.LayerNorm.bias", gaussian("gm", 0.1, E));
-        x.put("predictions.bias", gaussian("lb", 0.2, V));
+        x.putAll(factorised("albert.", "albert.encoder.embedding_hidden_mapping_in", "albert.pooler", "classifier",
+                "predictions.dense", "predictions.LayerNorm", "predictions.bias"));
         for (var e : x.entrySet()) {
             put(r, e.getKey(), e.getValue());
         }
-        Path dir = tmp.resolve("tiny-albert");
-        Files.createDirectories(dir);
-        SafeTensors.write(dir.resolve("model.safetensors"), r);
-        Files.writeString(dir.resolve("tokenizer.json"), TinyBert.tokenizerJson());
-        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"albert\", \"vocab_size\": " + V
+        Path dir = folder("tiny-albert", r, "{\"model_type\": \"albert\", \"vocab_size\": " + V
                 + ", \"embedding_size\": " + E + ", \"hidden_size\": " + D + ", \"num_hidden_layers\": 3"
                 + ", \"num_attention_heads\": " + H + ", \"intermediate_size\": " + I + ", \"hidden_act\": \"gelu\","
                 + " \"layer_norm_eps\": 1e-12, \"max_position_embeddings\": " + P + ", \"type_vocab_size\": 2,"
@@ -494,14 +471,7 @@ class BertModelTest {
         try (BertModel m = BertModel.load(dir, Device.cpu(), DataType.FLOAT64);
                 NDManager nd = m.manager().newSubManager()) {
             assertEquals("albert", m.config().family());
-            NDArray hidden = m.encode(m.embed(nd.create(new long[][] {ids}), nd.zeros(new Shape(1, t), DataType.INT64)),
-                    nd.create(new long[][] {mask}));
-            double[] out = hidden.toDoubleArray();
-            for (int i = 0; i < t; i++) {
-                for (int j = 0; j < D; j++) {
-                    assertEquals(h[i][j], out[i * D + j], 1e-9, "t" + i + " j" + j);
-                }
-            }
+            NDArray hidden = assertHidden(m, nd, ids, mask, h, "");
             assertClassifier(m, hidden, h[0], d(x.get("albert.pooler.weight")), d(x.get("albert.pooler.bias")), "tanh",
                     d(x.get("classifier.weight")), d(x.get("classifier.bias")));
             assertMaskedLm(m, hidden, h, d(x.get("predictions.dense.weight")), d(x.get("predictions.dense.bias")), E,
@@ -698,6 +668,19 @@ class BertModelTest {
             h = o;
         }
         return h;
+    }
+
+    /** The model's last hidden state of {@code ids} against the reference's {@code h}, returned for the heads. */
+    private static NDArray assertHidden(BertModel m, NDManager nd, long[] ids, long[] mask, double[][] h, String what) {
+        NDArray hidden = m.encode(m.embed(nd.create(new long[][] {ids}), nd.zeros(new Shape(1, ids.length),
+                DataType.INT64)), nd.create(new long[][] {mask}));
+        double[] out = hidden.toDoubleArray();
+        for (int t = 0; t < ids.length; t++) {
+            for (int j = 0; j < D; j++) {
+                assertEquals(h[t][j], out[t * D + j], 1e-9, "t" + t + " j" + j + what);
+            }
+        }
+        return hidden;
     }
 
     /** The reference classifier: act(dense(first token's state)) then the output layer, against the model's. */
