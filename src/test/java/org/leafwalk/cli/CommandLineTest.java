@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leafwalk.io.Images;
-import org.leafwalk.model.ImageInput;
 import org.leafwalk.testing.Cli;
 import org.leafwalk.testing.TinyVit;
 
@@ -27,8 +25,7 @@ class CommandLineTest {
     @BeforeAll
     static void setUp() {
         model = TinyVit.write(tmp, "cli", TinyVit.small(), 12);
-        image = tmp.resolve("blob.png");
-        Images.writePng(image, ImageInput.toImage(TinyVit.blob(1, 12, 3), 1, 12));
+        image = TinyVit.blobPng(tmp.resolve("blob.png"), 3);
     }
 
     static Cli.Result run(String... args) {

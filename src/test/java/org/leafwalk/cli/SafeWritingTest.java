@@ -21,8 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leafwalk.io.Images;
-import org.leafwalk.model.ImageInput;
 import org.leafwalk.testing.Cli;
 import org.leafwalk.testing.TinyVit;
 
@@ -46,8 +44,7 @@ class SafeWritingTest {
     /** Every test starts from an intact image, whatever an earlier one did to it. */
     @BeforeEach
     void freshImage() {
-        image = tmp.resolve("blob.png");
-        Images.writePng(image, ImageInput.toImage(TinyVit.blob(1, 12, 3), 1, 12));
+        image = TinyVit.blobPng(tmp.resolve("blob.png"), 3);
     }
 
     private static Cli.Result walk(String... more) {

@@ -20,10 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leafwalk.io.Idx;
-import org.leafwalk.io.Images;
 import org.leafwalk.io.SafeTensors;
 import org.leafwalk.io.Tensor;
-import org.leafwalk.model.ImageInput;
 import org.leafwalk.testing.Cli;
 import org.leafwalk.testing.TinyBert;
 import org.leafwalk.testing.TinyVit;
@@ -44,8 +42,7 @@ class TrustingReadsTest {
     @BeforeAll
     static void setUp() {
         model = TinyVit.write(tmp, "model", TinyVit.small(), 5);
-        image = tmp.resolve("blob.png");
-        Images.writePng(image, ImageInput.toImage(TinyVit.blob(1, 12, 3), 1, 12));
+        image = TinyVit.blobPng(tmp.resolve("blob.png"), 3);
     }
 
     private static void refused(Cli.Result r, String... words) {

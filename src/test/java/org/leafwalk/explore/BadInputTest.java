@@ -42,7 +42,7 @@ class BadInputTest {
     void walkALittle() throws Exception {
         model = TinyVit.write(tmp, "good", TinyVit.small(), 3);
         image = tmp.resolve("blob.png");
-        Images.writePng(image, org.leafwalk.model.ImageInput.toImage(TinyVit.blob(1, 12, 5), 1, 12));
+        TinyVit.blobPng(image, 5);
         svc = new ExplorationService("cpu", s -> {
             if (s != null) {
                 snaps.add(s);

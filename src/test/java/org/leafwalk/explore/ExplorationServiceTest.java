@@ -16,8 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leafwalk.explore.SliderKind;
-import org.leafwalk.io.Images;
-import org.leafwalk.model.ImageInput;
 import org.leafwalk.testing.TinyVit;
 
 /** The compute service: drags walk, latest target wins, failures leave the state alone. */
@@ -34,7 +32,7 @@ class ExplorationServiceTest {
     void open() throws Exception {
         model = TinyVit.write(tmp, "m", TinyVit.small(), 9);
         Path img = tmp.resolve("blob.png");
-        Images.writePng(img, ImageInput.toImage(TinyVit.blob(1, 12, 4), 1, 12));
+        TinyVit.blobPng(img, 4);
         service = new ExplorationService("cpu", s -> {
             if (s != null) {
                 last.set(s);

@@ -26,6 +26,12 @@ public final class TinyVit {
     }
 
     /** A blob image in [0,1] with a zero background, like a digit: many pixels sit on the lower bound. */
+    /** A one-channel 12×12 {@link #blob} written as PNG to {@code file} (the inputs the command-line tests read). */
+    public static java.nio.file.Path blobPng(java.nio.file.Path file, long seed) {
+        org.leafwalk.io.Images.writePng(file, org.leafwalk.model.ImageInput.toImage(blob(1, 12, seed), 1, 12));
+        return file;
+    }
+
     public static double[] blob(int channels, int size, long seed) {
         java.util.Random rng = new java.util.Random(seed);
         double[] px = new double[channels * size * size];
