@@ -90,6 +90,11 @@ public final class Session implements AutoCloseable {
                 walker.spec().columns());
     }
 
+    /** The output columns the walk's metric sees (the classes, or the representation's coordinates). */
+    int[] selectedOutputs() {
+        return walker.spec().columns();
+    }
+
     /** The model's read-out at the current point. */
     public Readout readout() {
         return subject.readout(walker.current().output());

@@ -24,6 +24,8 @@ final class Snapshots {
     private double stepsPerSecond;
     private long lastStepEnd;
     private double lastDelta;
+    private Subject factsOf;
+    private String facts;
 
     /** The version of the last snapshot assembled (any thread). */
     long version() {
@@ -93,16 +95,25 @@ final class Snapshots {
         Settings settings = s.settings();
         return new Snapshot(versions.incrementAndGet(),
                 new Snapshot.Source(w.modelDir().getFileName().toString(), w.model().deviceName(),
-                        subject.inputName(), subject.space(), settings.metric(), subject.facts(point.length)),
+                        subject.inputName(), subject.space(), settings.metric(), facts(subject, point.length)),
                 new Snapshot.Input(point.length, view, startPicture),
                 new Snapshot.Outputs(subject.labels(), r.probabilities(), start.probabilities(), r.prediction(),
-                        start.prediction(), tracked(s.spectrum().selectedOutputs(), subject.labels().size())),
+                        start.prediction(), tracked(s.selectedOutputs(), subject.labels().size())),
                 new Snapshot.Spectrum(spectrum.nonzeroEigenvalues(), spectrum.eigenvalues().clone(), spectrum.rank(),
                         settings.tau()),
                 new Snapshot.Directions(followed, eigenPictures, nullPictures),
                 new Snapshot.Walk(t.cursor(), t.size(), org.leafwalk.geometry.Vectors.distance(point, t.startPoint()),
                         r.klFrom(start), lastDelta, t.distances(), t.kls()),
                 new Snapshot.Timing(stepMillis, stepsPerSecond), settings, moving);
+    }
+
+    /** The subject's line of facts, made once per subject (it is the same at every step). */
+    private String facts(Subject subject, int dimension) {
+        if (factsOf != subject) {
+            factsOf = subject;
+            facts = subject.facts(dimension);
+        }
+        return facts;
     }
 
     /** The output columns a class metric sees that are classes (a representation metric's are not). */
