@@ -32,33 +32,11 @@ public final class BertModel implements AutoCloseable {
     private final NDArray projectW; // (E, d) when the embeddings are narrower than the hidden states, else null
     private final NDArray projectB;
     private final List<Layer> layers = new ArrayList<>();
-    private final MaskedLmHead mlm; // null when the checkpoint has none
-    private final ClassifierHead classifier; // null when the checkpoint has none
+    private final BertHeads.MaskedLmHead mlm; // null when the checkpoint has none
+    private final BertHeads.ClassifierHead classifier; // null when the checkpoint has none
     private final long parameterCount;
 
     /** BertForMaskedLM's head: dense, activation, LayerNorm, then the (tied) decoder onto the vocabulary. */
-    private record MaskedLmHead(NDArray denseW, NDArray denseB, NDArray lnG, NDArray lnB, NDArray decoderW,
-            NDArray decoderB) {}
-
-    /** BertForSequenceClassification's head: the pooler (tanh dense on [CLS]) and a linear classifier. */
-    /** @param activation tanh (BERT's pooler, RoBERTa), relu (DistilBERT) or gelu (ELECTRA) */
-    private record ClassifierHead(NDArray poolerW, NDArray poolerB, NDArray w, NDArray b, int labels,
-            String activation) {}
-
-    /** Where a family keeps a layer's weights (DistilBERT names BERT's parts its own way). */
-    private record LayerNames(String layer, String query, String key, String value, String attentionOut,
-            String attentionNorm, String up, String down, String outputNorm) {
-        static final LayerNames BERT = new LayerNames("encoder.layer.", "attention.self.query",
-                "attention.self.key", "attention.self.value", "attention.output.dense", "attention.output.LayerNorm",
-                "intermediate.dense", "output.dense", "output.LayerNorm");
-        static final LayerNames ALBERT = new LayerNames("encoder.albert_layer_groups.", "attention.query",
-                "attention.key", "attention.value", "attention.dense", "attention.LayerNorm", "ffn", "ffn_output",
-                "full_layer_layer_norm");
-        static final LayerNames DISTILBERT = new LayerNames("transformer.layer.", "attention.q_lin",
-                "attention.k_lin", "attention.v_lin", "attention.out_lin", "sa_layer_norm", "ffn.lin1", "ffn.lin2",
-                "output_layer_norm");
-    }
-
     private record Layer(NDArray qkvW, NDArray qkvB, NDArray outW, NDArray outB, NDArray ln1G, NDArray ln1B,
             NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B, NDArray ln2G, NDArray ln2B) {}
 
@@ -79,7 +57,7 @@ public final class BertModel implements AutoCloseable {
         int d = c.hiddenSize();
         int e = c.embeddingSize();
         int inter = c.intermediateSize();
-        Take t = new Take(file, w, prefix);
+        BertHeads.Take t = new BertHeads.Take(file, w, prefix);
         wordEmbeddings = array(t.get("embeddings.word_embeddings.weight", c.vocabSize(), e), c.vocabSize(), e);
         // the table from the first token's row on: RoBERTa's positions start after the padding id
         float[] positions = t.get("embeddings.position_embeddings.weight", c.maxPositions(), e);
@@ -93,15 +71,15 @@ public final class BertModel implements AutoCloseable {
         // ELECTRA's embeddings_project maps narrower embeddings to the hidden size before the encoder
         String projection = c.albert() ? "encoder.embedding_hidden_mapping_in" : "embeddings_project";
         if (e != d || c.albert()) {
-            projectW = array(transpose(t.get(projection + ".weight", d, e), d, e), e, d);
+            projectW = array(BertHeads.transpose(t.get(projection + ".weight", d, e), d, e), e, d);
             projectB = array(t.get(projection + ".bias", d), d);
         } else {
             projectW = null;
             projectB = null;
         }
         double scale = 1 / Math.sqrt((double) d / c.numHeads());
-        LayerNames n = c.distil() ? LayerNames.DISTILBERT : c.albert() ? LayerNames.ALBERT : LayerNames.BERT;
-        for (String p : layerPrefixes(c, n, file)) {
+        BertHeads.LayerNames n = c.distil() ? BertHeads.LayerNames.DISTILBERT : c.albert() ? BertHeads.LayerNames.ALBERT : BertHeads.LayerNames.BERT;
+        for (String p : BertHeads.layerPrefixes(c, n, file)) {
             float[] q = t.get(p + n.query() + ".weight", d, d);
             float[] k = t.get(p + n.key() + ".weight", d, d);
             float[] v = t.get(p + n.value() + ".weight", d, d);
@@ -121,135 +99,22 @@ public final class BertModel implements AutoCloseable {
                 qkvB[2 * d + o] = vb[o];
             }
             layers.add(new Layer(array(qkv, d, 3 * d), array(qkvB, 3 * d),
-                    array(transpose(t.get(p + n.attentionOut() + ".weight", d, d), d, d), d, d),
+                    array(BertHeads.transpose(t.get(p + n.attentionOut() + ".weight", d, d), d, d), d, d),
                     array(t.get(p + n.attentionOut() + ".bias", d), d),
                     array(t.norm(p + n.attentionNorm(), "weight", "gamma", d), d),
                     array(t.norm(p + n.attentionNorm(), "bias", "beta", d), d),
-                    array(transpose(t.get(p + n.up() + ".weight", inter, d), inter, d), d, inter),
+                    array(BertHeads.transpose(t.get(p + n.up() + ".weight", inter, d), inter, d), d, inter),
                     array(t.get(p + n.up() + ".bias", inter), inter),
-                    array(transpose(t.get(p + n.down() + ".weight", d, inter), d, inter), inter, d),
+                    array(BertHeads.transpose(t.get(p + n.down() + ".weight", d, inter), d, inter), inter, d),
                     array(t.get(p + n.down() + ".bias", d), d),
                     array(t.norm(p + n.outputNorm(), "weight", "gamma", d), d),
                     array(t.norm(p + n.outputNorm(), "bias", "beta", d), d)));
         }
-        mlm = maskedLmHead(t, c);
-        classifier = c.distil() ? (w.containsKey("pre_classifier.weight") ? distilClassifierHead(t, w, c) : null)
-                : w.containsKey("classifier.weight") ? classifierHead(t, w, c)
-                : w.containsKey("classifier.out_proj.weight") ? robertaClassifierHead(t, w, c, c.electra() ? "gelu" : "tanh")
+        mlm = BertHeads.maskedLmHead(t, c, this::array);
+        classifier = c.distil() ? (w.containsKey("pre_classifier.weight") ? BertHeads.distilClassifierHead(t, w, c, this::array) : null)
+                : w.containsKey("classifier.weight") ? BertHeads.classifierHead(t, w, c, this::array)
+                : w.containsKey("classifier.out_proj.weight") ? BertHeads.robertaClassifierHead(t, w, c, c.electra() ? "gelu" : "tanh", this::array)
                 : null;
-    }
-
-    /**
-     * The weights of each layer in order. ALBERT shares them: its num_hidden_layers passes run the layers of
-     * num_hidden_groups groups (layer l the group l·groups/layers), each group inner_group_num layers in turn.
-     */
-    private static List<String> layerPrefixes(BertConfig c, LayerNames n, Path file) {
-        List<String> out = new ArrayList<>();
-        if (!c.albert()) {
-            for (int l = 0; l < c.numLayers(); l++) {
-                out.add(n.layer() + l + ".");
-            }
-            return out;
-        }
-        int groups = c.albertGroups();
-        int inner = c.albertInner();
-        for (int l = 0; l < c.numLayers(); l++) {
-            int g = l * groups / c.numLayers();
-            for (int j = 0; j < inner; j++) {
-                out.add(n.layer() + g + ".albert_layers." + j + ".");
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Where each family keeps its masked-LM head: a dense layer (to the embedding width), the activation, a layer
-     * norm, then the decoder, tied to the word embeddings when the checkpoint has no decoder of its own.
-     */
-    private record HeadNames(String dense, String norm, String decoder, String bias, String decoderBias) {
-        static final HeadNames BERT = new HeadNames("cls.predictions.transform.dense",
-                "cls.predictions.transform.LayerNorm", "cls.predictions.decoder.weight", "cls.predictions.bias",
-                "cls.predictions.decoder.bias");
-        static final HeadNames ROBERTA = new HeadNames("lm_head.dense", "lm_head.layer_norm", "lm_head.decoder.weight",
-                "lm_head.bias", "lm_head.decoder.bias");
-        static final HeadNames DISTILBERT = new HeadNames("vocab_transform", "vocab_layer_norm",
-                "vocab_projector.weight", "vocab_projector.bias", "vocab_projector.bias");
-        static final HeadNames ELECTRA = new HeadNames("generator_predictions.dense", "generator_predictions.LayerNorm",
-                "generator_lm_head.weight", "generator_lm_head.bias", "generator_lm_head.bias");
-        static final HeadNames ALBERT = new HeadNames("predictions.dense", "predictions.LayerNorm",
-                "predictions.decoder.weight", "predictions.bias", "predictions.decoder.bias");
-        static final java.util.List<HeadNames> ALL = java.util.List.of(BERT, ROBERTA, DISTILBERT, ELECTRA, ALBERT);
-    }
-
-    /** The masked-LM head the checkpoint holds under any family's names, or null. */
-    private MaskedLmHead maskedLmHead(Take t, BertConfig c) {
-        HeadNames n = HeadNames.ALL.stream().filter(h -> t.w.containsKey(h.dense() + ".weight")).findFirst()
-                .orElse(null);
-        if (n == null) {
-            return null;
-        }
-        int d = c.hiddenSize();
-        int e = c.embeddingSize();
-        int v = c.vocabSize();
-        Take top = new Take(t.file, t.w, "");
-        float[] decoder = t.w.containsKey(n.decoder()) ? top.get(n.decoder(), v, e)
-                : t.get("embeddings.word_embeddings.weight", v, e); // tied to the input embeddings
-        float[] bias = t.w.containsKey(n.bias()) ? top.get(n.bias(), v) : top.get(n.decoderBias(), v);
-        return new MaskedLmHead(array(transpose(top.get(n.dense() + ".weight", e, d), e, d), d, e),
-                array(top.get(n.dense() + ".bias", e), e), array(top.norm(n.norm(), "weight", "gamma", e), e),
-                array(top.norm(n.norm(), "bias", "beta", e), e), array(transpose(decoder, v, e), e, v),
-                array(bias, v));
-    }
-
-    /**
-     * RobertaForSequenceClassification's head: tanh(dense(first token)) then out_proj, the same computation as
-     * BERT's pooler and classifier under other names.
-     */
-    private ClassifierHead robertaClassifierHead(Take t, Map<String, Tensor> w, BertConfig c, String activation) {
-        int d = c.hiddenSize();
-        Take top = new Take(t.file, w, "");
-        long[] shape = w.get("classifier.out_proj.weight").shape();
-        if (shape.length != 2 || shape[1] != d) {
-            throw new InvalidInputException(t.file + ": classifier.out_proj.weight has shape "
-                    + Arrays.toString(shape) + " but the hidden size is " + d);
-        }
-        int labels = (int) shape[0];
-        return new ClassifierHead(array(transpose(top.get("classifier.dense.weight", d, d), d, d), d, d),
-                array(top.get("classifier.dense.bias", d), d),
-                array(transpose(top.get("classifier.out_proj.weight", labels, d), labels, d), d, labels),
-                array(top.get("classifier.out_proj.bias", labels), labels), labels, activation);
-    }
-
-    /** DistilBertForSequenceClassification's head: ReLU(pre_classifier(first token)), then the classifier. */
-    private ClassifierHead distilClassifierHead(Take t, Map<String, Tensor> w, BertConfig c) {
-        int d = c.hiddenSize();
-        Take top = new Take(t.file, w, "");
-        long[] shape = w.get("classifier.weight") == null ? new long[0] : w.get("classifier.weight").shape();
-        if (shape.length != 2 || shape[1] != d) {
-            throw new InvalidInputException(t.file + ": classifier.weight has shape " + Arrays.toString(shape)
-                    + " but the hidden size is " + d);
-        }
-        int labels = (int) shape[0];
-        return new ClassifierHead(array(transpose(top.get("pre_classifier.weight", d, d), d, d), d, d),
-                array(top.get("pre_classifier.bias", d), d),
-                array(transpose(top.get("classifier.weight", labels, d), labels, d), d, labels),
-                array(top.get("classifier.bias", labels), labels), labels, "relu");
-    }
-
-    private ClassifierHead classifierHead(Take t, Map<String, Tensor> w, BertConfig c) {
-        int d = c.hiddenSize();
-        Take top = new Take(t.file, w, "");
-        long[] shape = w.get("classifier.weight").shape();
-        if (shape.length != 2 || shape[1] != d) {
-            throw new InvalidInputException(t.file + ": classifier.weight has shape " + Arrays.toString(shape)
-                    + " but the hidden size is " + d);
-        }
-        int labels = (int) shape[0];
-        String pooler = c.albert() ? "pooler" : "pooler.dense";
-        return new ClassifierHead(array(transpose(t.get(pooler + ".weight", d, d), d, d), d, d),
-                array(t.get(pooler + ".bias", d), d),
-                array(transpose(top.get("classifier.weight", labels, d), labels, d), d, labels),
-                array(top.get("classifier.bias", labels), labels), labels, "tanh");
     }
 
     /** Loads a Hugging Face BERT folder (config.json, model.safetensors). */
@@ -348,7 +213,7 @@ public final class BertModel implements AutoCloseable {
 
     /** The classifier's number of labels, or 0 when the checkpoint has no classifier head. */
     public int classifierLabels() {
-        return classifier == null ? 0 : classifier.labels;
+        return classifier == null ? 0 : classifier.labels();
     }
 
     /** The masked-LM head's vocabulary logits at every position: hidden (B, T, d) to (B, T, V). */
@@ -356,9 +221,9 @@ public final class BertModel implements AutoCloseable {
         if (mlm == null) {
             throw new IllegalStateException("this checkpoint has no masked-LM head");
         }
-        NDArray u = activation(hidden.matMul(mlm.denseW).add(mlm.denseB));
-        return VitNetwork.layerNorm(u, mlm.lnG, mlm.lnB, (int) mlm.lnG.getShape().get(0), config.layerNormEps())
-                .matMul(mlm.decoderW).add(mlm.decoderB);
+        NDArray u = activation(hidden.matMul(mlm.denseW()).add(mlm.denseB()));
+        return VitNetwork.layerNorm(u, mlm.lnG(), mlm.lnB(), (int) mlm.lnG().getShape().get(0), config.layerNormEps())
+                .matMul(mlm.decoderW()).add(mlm.decoderB());
     }
 
     /** BERT's pooled output: tanh(dense([CLS] hidden state)), (B, d). */
@@ -368,8 +233,8 @@ public final class BertModel implements AutoCloseable {
         }
         long b = hidden.getShape().get(0);
         NDArray cls = hidden.get(":, 0, :").reshape(b, config.hiddenSize());
-        NDArray z = cls.matMul(classifier.poolerW).add(classifier.poolerB);
-        return switch (classifier.activation) {
+        NDArray z = cls.matMul(classifier.poolerW()).add(classifier.poolerB());
+        return switch (classifier.activation()) {
             case "relu" -> z.maximum(0);
             case "gelu" -> VitNetwork.activation(z, "gelu");
             default -> z.tanh();
@@ -378,7 +243,7 @@ public final class BertModel implements AutoCloseable {
 
     /** The classifier's logits from the pooled output: (B, d) to (B, labels). */
     public NDArray classify(NDArray pooled) {
-        return pooled.matMul(classifier.w).add(classifier.b);
+        return pooled.matMul(classifier.w()).add(classifier.b());
     }
 
     /** The word embedding table (V, d), the position table (P, d) and the token type table, on the model. */
@@ -422,38 +287,8 @@ public final class BertModel implements AutoCloseable {
         return dtype == DataType.FLOAT32 ? a : a.toType(dtype, false);
     }
 
-    private static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = a[r * cols + c];
-            }
-        }
-        return t;
-    }
-
     @Override
     public void close() {
         manager.close();
-    }
-
-    /** Tensor lookup by Hugging Face name with shape checks naming the source. */
-    private record Take(Path file, Map<String, Tensor> w, String prefix) {
-        float[] get(String name, long... shape) {
-            Tensor t = w.get(prefix + name);
-            if (t == null) {
-                throw new InvalidInputException(file + ": missing tensor '" + prefix + name + "'");
-            }
-            if (!Arrays.equals(t.shape(), shape)) {
-                throw new InvalidInputException(file + ": tensor '" + prefix + name + "' has shape " + t.shapeString()
-                        + " but config.json implies " + Arrays.toString(shape));
-            }
-            return t.data();
-        }
-
-        /** LayerNorm parameters, under today's names or the old gamma/beta ones. */
-        float[] norm(String base, String modern, String old, long d) {
-            return w.containsKey(prefix + base + "." + modern) ? get(base + "." + modern, d) : get(base + "." + old, d);
-        }
     }
 }

@@ -204,7 +204,7 @@ public record VitConfig(
                     throw new InvalidInputException(pre + ": image_std must be positive");
                 }
             }
-            preprocessing = preprocessing(p, pre, image);
+            preprocessing = Preprocessing.read(p, pre, image);
         } else {
             notes.add("no preprocessor_config.json: the pixels are normalised with mean 0.5 and std 0.5, "
                     + "transformers' ViT default");
@@ -213,76 +213,11 @@ public record VitConfig(
                 background, notes, preprocessing);
     }
 
-    private static boolean bool(JsonElement e, Path file, String name) {
+    static boolean bool(JsonElement e, Path file, String name) {
         if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) {
             return e.getAsBoolean();
         }
         throw new InvalidInputException(file + ": " + name + " must be true or false, got " + e);
-    }
-
-    /**
-     * The processor's resize and crop: size ({height, width}, {shortest_edge} or a number), resample (Pillow's filter
-     * number; bilinear by default, as ViTImageProcessor), do_resize, do_center_crop with crop_size. What it gives the
-     * model must be the config's image_size square.
-     */
-    private static Preprocessing preprocessing(JsonObject p, Path file, int image) {
-        boolean resize = !p.has("do_resize") || bool(p.get("do_resize"), file, "do_resize");
-        int h = image;
-        int w = image;
-        int shortest = 0;
-        if (p.has("size")) {
-            JsonElement s = p.get("size");
-            if (s.isJsonPrimitive()) {
-                h = w = (int) number(s, file, "size");
-            } else if (s.isJsonObject() && s.getAsJsonObject().has("height")) {
-                h = (int) number(s.getAsJsonObject().get("height"), file, "size.height");
-                w = s.getAsJsonObject().has("width") ? (int) number(s.getAsJsonObject().get("width"), file,
-                        "size.width") : h;
-            } else if (s.isJsonObject() && s.getAsJsonObject().has("shortest_edge")) {
-                shortest = (int) number(s.getAsJsonObject().get("shortest_edge"), file, "size.shortest_edge");
-                h = w = 0;
-            } else {
-                throw new InvalidInputException(file + ": size must be a number, {height, width} or {shortest_edge}, "
-                        + "got " + s);
-            }
-        }
-        Resample filter = Resample.BILINEAR;
-        if (p.has("resample")) {
-            int id = (int) number(p.get("resample"), file, "resample");
-            filter = Resample.ofPillow(id);
-            if (filter == null) {
-                throw new InvalidInputException(file + ": resample " + id + " is not one of Pillow's filters (0 "
-                        + "nearest, 1 lanczos, 2 bilinear, 3 bicubic, 4 box, 5 hamming)");
-            }
-        }
-        int ch = 0;
-        int cw = 0;
-        if (p.has("do_center_crop") && bool(p.get("do_center_crop"), file, "do_center_crop")) {
-            JsonElement c = p.get("crop_size");
-            if (c == null) {
-                throw new InvalidInputException(file + ": do_center_crop is true but crop_size is missing");
-            }
-            if (c.isJsonPrimitive()) {
-                ch = cw = (int) number(c, file, "crop_size");
-            } else if (c.isJsonObject() && c.getAsJsonObject().has("height")) {
-                ch = (int) number(c.getAsJsonObject().get("height"), file, "crop_size.height");
-                cw = c.getAsJsonObject().has("width") ? (int) number(c.getAsJsonObject().get("width"), file,
-                        "crop_size.width") : ch;
-            } else {
-                throw new InvalidInputException(file + ": crop_size must be a number or {height, width}, got " + c);
-            }
-        }
-        if (p.has("crop_pct") && !p.get("crop_pct").isJsonNull()) {
-            throw new InvalidInputException(file + ": crop_pct is not supported yet (resize and crop_size are)");
-        }
-        Preprocessing pp = new Preprocessing(resize, h, w, shortest, filter, ch, cw);
-        int given = ch > 0 ? (ch == cw ? ch : -1) : shortest > 0 ? shortest : (h == w ? h : -1);
-        if (given != image) {
-            throw new InvalidInputException(file + ": " + (ch > 0 ? "crop_size" : "size") + " gives the model "
-                    + (given < 0 ? "a non-square image" : given + "×" + given) + ", but image_size in config.json is "
-                    + image);
-        }
-        return pp;
     }
 
     private static List<String> readLabels(JsonObject c, Path file, List<String> notes) {
