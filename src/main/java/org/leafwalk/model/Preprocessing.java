@@ -77,12 +77,10 @@ public record Preprocessing(boolean resize, int resizeHeight, int resizeWidth, i
         int shortest = 0;
         if (p.has("size")) {
             JsonElement s = p.get("size");
-            if (s.isJsonPrimitive()) {
-                h = w = (int) VitConfig.number(s, file, "size");
-            } else if (s.isJsonObject() && s.getAsJsonObject().has("height")) {
-                h = (int) VitConfig.number(s.getAsJsonObject().get("height"), file, "size.height");
-                w = s.getAsJsonObject().has("width") ? (int) VitConfig.number(s.getAsJsonObject().get("width"), file,
-                        "size.width") : h;
+            int[] box = heightWidth(s, file, "size");
+            if (box != null) {
+                h = box[0];
+                w = box[1];
             } else if (s.isJsonObject() && s.getAsJsonObject().has("shortest_edge")) {
                 shortest = (int) VitConfig.number(s.getAsJsonObject().get("shortest_edge"), file, "size.shortest_edge");
                 h = w = 0;
@@ -107,15 +105,12 @@ public record Preprocessing(boolean resize, int resizeHeight, int resizeWidth, i
             if (c == null) {
                 throw new InvalidInputException(file + ": do_center_crop is true but crop_size is missing");
             }
-            if (c.isJsonPrimitive()) {
-                ch = cw = (int) VitConfig.number(c, file, "crop_size");
-            } else if (c.isJsonObject() && c.getAsJsonObject().has("height")) {
-                ch = (int) VitConfig.number(c.getAsJsonObject().get("height"), file, "crop_size.height");
-                cw = c.getAsJsonObject().has("width") ? (int) VitConfig.number(c.getAsJsonObject().get("width"), file,
-                        "crop_size.width") : ch;
-            } else {
+            int[] box = heightWidth(c, file, "crop_size");
+            if (box == null) {
                 throw new InvalidInputException(file + ": crop_size must be a number or {height, width}, got " + c);
             }
+            ch = box[0];
+            cw = box[1];
         }
         if (p.has("crop_pct") && !p.get("crop_pct").isJsonNull()) {
             throw new InvalidInputException(file + ": crop_pct is not supported yet (resize and crop_size are)");
@@ -128,5 +123,19 @@ public record Preprocessing(boolean resize, int resizeHeight, int resizeWidth, i
                     + image);
         }
         return pp;
+    }
+
+    /** {height, width} of a processor field given as one number or as {height, width}; null when it is neither. */
+    private static int[] heightWidth(JsonElement e, Path file, String field) {
+        if (e.isJsonPrimitive()) {
+            int n = (int) VitConfig.number(e, file, field);
+            return new int[] {n, n};
+        }
+        if (!e.isJsonObject() || !e.getAsJsonObject().has("height")) {
+            return null;
+        }
+        JsonObject o = e.getAsJsonObject();
+        int h = (int) VitConfig.number(o.get("height"), file, field + ".height");
+        return new int[] {h, o.has("width") ? (int) VitConfig.number(o.get("width"), file, field + ".width") : h};
     }
 }
