@@ -268,12 +268,6 @@ public final class BertModel implements AutoCloseable {
         return embLnB;
     }
 
-    /** Mean of the hidden states over the real tokens (sentence-transformers' pooling): (B, d). */
-    public static NDArray meanPool(NDArray hidden, NDArray mask) {
-        NDArray m = mask.toType(hidden.getDataType(), false).expandDims(2);
-        return hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1e-9));
-    }
-
     private NDArray layerNorm(NDArray x, NDArray g, NDArray b) {
         return VitNetwork.layerNorm(x, g, b, config.hiddenSize(), config.layerNormEps());
     }
