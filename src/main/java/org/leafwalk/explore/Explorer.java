@@ -163,14 +163,16 @@ public final class Explorer implements AutoCloseable {
             throw new IllegalArgumentException("layer " + layer + ": the model has layers 1 to " + layers);
         }
         DifferentiableMap full = map(space);
+        // an inner block's representation is its raw [CLS] state, hidden-size wide
         return DifferentiableMap.of(x -> model.readoutAtLayer(x, space, layer), full.inputDimension(),
-                full.outputDimension(), full.logitCount(), full.dataType(), full.manager(), null);
+                full.logitCount() + model.config().hiddenSize(), full.logitCount(), full.dataType(), full.manager(),
+                null);
     }
 
     public DifferentiableMap map(InputSpace space) {
         return DifferentiableMap.of(x -> model.readout(x, space), model.inputDimension(space), model.readoutWidth(),
                 model.config().numLabels(), model.dataType(), model.manager(), x1 -> {
-                    org.leafwalk.model.VitNetwork.Tape tape = model.tape(x1, space);
+                    org.leafwalk.model.VitTape tape = model.tape(x1, space);
                     return new DifferentiableMap.Vjp() {
                         @Override
                         public NDArray output() {

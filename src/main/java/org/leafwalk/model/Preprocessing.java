@@ -116,13 +116,19 @@ public record Preprocessing(boolean resize, int resizeHeight, int resizeWidth, i
             throw new InvalidInputException(file + ": crop_pct is not supported yet (resize and crop_size are)");
         }
         Preprocessing pp = new Preprocessing(resize, h, w, shortest, filter, ch, cw);
-        int given = ch > 0 ? (ch == cw ? ch : -1) : shortest > 0 ? shortest : (h == w ? h : -1);
-        if (given != image) {
+        int given = pp.givenSize();
+        if (image > 0 && given != image) {
             throw new InvalidInputException(file + ": " + (ch > 0 ? "crop_size" : "size") + " gives the model "
                     + (given < 0 ? "a non-square image" : given + "×" + given) + ", but image_size in config.json is "
                     + image);
         }
         return pp;
+    }
+
+    /** The square side the processor gives the model (the crop, else the resize), or -1 when not square. */
+    int givenSize() {
+        return cropHeight > 0 ? (cropHeight == cropWidth ? cropHeight : -1)
+                : shortestEdge > 0 ? shortestEdge : (resizeHeight == resizeWidth ? resizeHeight : -1);
     }
 
     /** {height, width} of a processor field given as one number or as {height, width}; null when it is neither. */

@@ -74,12 +74,21 @@ public enum Resample {
             }
             return out;
         }
-        double[] horizontal = w == outW ? in : pass(in, w, h, bands, outW, true);
-        return h == outH ? horizontal : pass(horizontal, outW, h, bands, outH, false);
+        double[] horizontal = w == outW ? in : pass(in, w, h, bands, outW, true, true);
+        return h == outH ? horizontal : pass(horizontal, outW, h, bands, outH, false, true);
     }
 
-    /** One pass along x ({@code alongX}) or y, to {@code out} samples, rounded to 8 bits. */
-    private double[] pass(double[] in, int w, int h, int bands, int out, boolean alongX) {
+    /**
+     * The same separable antialiased filter without Pillow's 8-bit rounding: torch's interpolate with
+     * antialias=True (which takes its kernels from Pillow), for arrays of any values.
+     */
+    public double[] resizeExact(double[] in, int w, int h, int bands, int outW, int outH) {
+        double[] horizontal = w == outW ? in : pass(in, w, h, bands, outW, true, false);
+        return h == outH ? horizontal : pass(horizontal, outW, h, bands, outH, false, false);
+    }
+
+    /** One pass along x ({@code alongX}) or y, to {@code out} samples, rounded to 8 bits when {@code round}. */
+    private double[] pass(double[] in, int w, int h, int bands, int out, boolean alongX, boolean round) {
         int inSize = alongX ? w : h;
         double scale = (double) inSize / out;
         double filterScale = Math.max(scale, 1);
@@ -114,6 +123,10 @@ public enum Resample {
                         int sx = alongX ? start[o] + i : x;
                         int sy = alongX ? y : start[o] + i;
                         s += k[o][i] * in[(sy * w + sx) * bands + b];
+                    }
+                    if (!round) {
+                        res[(y * ow + x) * bands + b] = s;
+                        continue;
                     }
                     double v = Math.floor(s * 255 + 0.5); // Pillow rounds each pass to its 8-bit image
                     res[(y * ow + x) * bands + b] = Math.max(0, Math.min(255, v)) / 255;

@@ -30,7 +30,8 @@ public record VitConfig(
         double[] imageStd,
         double[] imageBackground,
         List<String> notes,
-        Preprocessing preprocessing) {
+        Preprocessing preprocessing,
+        VisionArch arch) {
 
     /** Vision families whose attention is windowed or whose stem is convolutional: refused as such, by name. */
     static final List<String> WINDOWED_OR_CONVOLUTIONAL = List.of("swin", "swinv2", "donut-swin", "maskformer-swin",
@@ -55,7 +56,22 @@ public record VitConfig(
     }
 
     public int numTokens() {
-        return numPatches() + 1;
+        return numPatches() + arch.prefixTokens();
+    }
+
+    /** The tokens before the patches ([CLS], DeiT's distillation token, DINOv2's registers). */
+    public int prefixTokens() {
+        return arch.prefixTokens();
+    }
+
+    /** The width of the representation: the hidden size, or CLIP's projection. */
+    public int representationSize() {
+        return arch.projection() > 0 ? arch.projection() : hiddenSize;
+    }
+
+    /** The model's family (its config's model_type). */
+    public String family() {
+        return arch.family();
     }
 
     public int patchDim() {
@@ -81,7 +97,7 @@ public record VitConfig(
         }
         return new VitConfig(s.hidden(), s.layers(), s.heads(), s.mlp(), "gelu", 1e-12, s.imageSize(), s.patchSize(),
                 s.channels(), List.copyOf(labels), mean.clone(), std.clone(), DEFAULT_BACKGROUND.clone(), List.of(),
-                Preprocessing.exact(s.imageSize()));
+                Preprocessing.exact(s.imageSize()), VisionArch.vit());
     }
 
     /** Writes config.json and preprocessor_config.json as transformers would for ViTForImageClassification. */
@@ -138,26 +154,45 @@ public record VitConfig(
         Path configFile = dir.resolve("config.json");
         JsonObject c = readConfig(dir);
         String type = stringField(c, configFile, "model_type", "(missing)");
-        if (!type.equals("vit")) {
+        if (!VisionArch.FAMILIES.contains(type)) {
             String kind = WINDOWED_OR_CONVOLUTIONAL.contains(type)
                     ? "a windowed or convolutional vision model, which Leafwalk's image engine (plain ViTs) does not run"
-                    : "not run by Leafwalk's image engine, which is made for 'vit'";
+                    : "not a family Leafwalk's image engine runs";
             throw new InvalidInputException(configFile + ": model_type '" + type + "' is " + kind + " (Leafwalk "
-                    + "opens model_type vit for images, " + String.join(", ", BertConfig.FAMILIES) + " for text, "
-                    + "and ONNX BERT exports)");
+                    + "opens " + String.join(", ", VisionArch.FAMILIES.subList(0, VisionArch.FAMILIES.size() - 1))
+                    + " for images (" + VisionArch.opens() + "), " + String.join(", ", BertConfig.FAMILIES)
+                    + " for text, and ONNX BERT exports)");
         }
-        int hidden = intField(c, configFile, "hidden_size", 768);
-        int layers = intField(c, configFile, "num_hidden_layers", 12);
-        int heads = intField(c, configFile, "num_attention_heads", 12);
-        int inter = intField(c, configFile, "intermediate_size", 3072);
-        int image = intField(c, configFile, "image_size", 224);
-        int patch = intField(c, configFile, "patch_size", 16);
-        int channels = intField(c, configFile, "num_channels", 3);
-        double eps = doubleField(c, configFile, "layer_norm_eps", 1e-12);
-        String act = stringField(c, configFile, "hidden_act", "gelu");
-        if (!List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast").contains(act)) {
+        // a whole CLIP folder keeps the image tower's fields in vision_config
+        JsonObject v = c;
+        if (type.equals("clip")) {
+            if (!c.has("vision_config") || !c.get("vision_config").isJsonObject()) {
+                throw new InvalidInputException(configFile + ": model_type clip needs a vision_config object");
+            }
+            v = c.getAsJsonObject("vision_config");
+        }
+        boolean clip = type.startsWith("clip");
+        boolean dino = type.startsWith("dinov2");
+        int hidden = intField(v, configFile, "hidden_size", 768);
+        int layers = intField(v, configFile, "num_hidden_layers", 12);
+        int heads = intField(v, configFile, "num_attention_heads", 12);
+        int inter;
+        if (dino) {
+            inter = (int) (hidden * doubleField(v, configFile, "mlp_ratio", 4));
+            if (v.has("use_swiglu_ffn") && bool(v.get("use_swiglu_ffn"), configFile, "use_swiglu_ffn")) {
+                inter = ((int) (inter * 2.0 / 3) + 7) / 8 * 8; // Dinov2SwiGLUFFN's hidden width
+            }
+        } else {
+            inter = intField(v, configFile, "intermediate_size", 3072);
+        }
+        int image = intField(v, configFile, "image_size", 224);
+        int patch = intField(v, configFile, "patch_size", clip ? 32 : dino ? 14 : 16);
+        int channels = intField(v, configFile, "num_channels", 3);
+        double eps = doubleField(v, configFile, "layer_norm_eps", clip ? 1e-5 : dino ? 1e-6 : 1e-12);
+        String act = stringField(v, configFile, "hidden_act", clip ? "quick_gelu" : "gelu");
+        if (!List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "quick_gelu").contains(act)) {
             throw new InvalidInputException(configFile + ": hidden_act '" + act
-                    + "' is not supported (gelu, gelu_new, gelu_pytorch_tanh)");
+                    + "' is not supported (gelu, gelu_new, gelu_pytorch_tanh, quick_gelu)");
         }
         if (hidden % heads != 0) {
             throw new InvalidInputException(configFile + ": hidden_size " + hidden
@@ -167,8 +202,9 @@ public record VitConfig(
             throw new InvalidInputException(configFile + ": image_size " + image
                     + " is not a multiple of patch_size " + patch);
         }
+        VisionArch arch = VisionArch.read(c, v, configFile, type, image, patch);
         List<String> notes = new ArrayList<>();
-        List<String> labels = readLabels(c, configFile, notes);
+        List<String> labels = arch.hasClassifier() ? readLabels(c, configFile, notes) : List.of();
         double[] mean = new double[channels];
         double[] std = new double[channels];
         java.util.Arrays.fill(mean, 0.5);
@@ -204,13 +240,36 @@ public record VitConfig(
                     throw new InvalidInputException(pre + ": image_std must be positive");
                 }
             }
-            preprocessing = Preprocessing.read(p, pre, image);
+            // DINOv2 interpolates its position embeddings to the processor's crop; the other families need the size
+            preprocessing = Preprocessing.read(p, pre, dino ? 0 : image);
+            if (dino) {
+                int given = preprocessing.givenSize();
+                if (given <= 0 || given % patch != 0) {
+                    throw new InvalidInputException(pre + ": the image processor gives the model "
+                            + (given <= 0 ? "a non-square image" : given + "×" + given + ", not a multiple of patch_size "
+                            + patch));
+                }
+                if (given != image) {
+                    notes.add("position embeddings interpolated bicubically from a " + image / patch + "×"
+                            + image / patch + " to a " + given / patch + "×" + given / patch
+                            + " patch grid (the processor's " + given + "×" + given + " input), as transformers does");
+                }
+                image = given;
+            }
         } else {
             notes.add("no preprocessor_config.json: the pixels are normalised with mean 0.5 and std 0.5, "
                     + "transformers' ViT default");
         }
+        if (arch.family().equals("beit") && arch.relativeBias() != VisionArch.RelativeBias.NONE
+                && image != arch.positionGrid() * patch) {
+            throw new InvalidInputException(configFile + ": BEiT's relative position bias is for a "
+                    + arch.positionGrid() + "×" + arch.positionGrid() + " grid; the input is " + image + "×" + image);
+        }
+        if (!arch.hasClassifier()) {
+            notes.add("no classifier (" + arch.architecture() + "): the representation metric only");
+        }
         return new VitConfig(hidden, layers, heads, inter, act, eps, image, patch, channels, labels, mean, std,
-                background, notes, preprocessing);
+                background, notes, preprocessing, arch);
     }
 
     static boolean bool(JsonElement e, Path file, String name) {

@@ -30,7 +30,7 @@ public final class VitModel implements AutoCloseable {
     private final double[] projection; // (d, CPP) folded, row-major
     private final double[] projectionPinv; // (CPP, d)
     private final double[] patchOffsets; // (N, d) folded bias + position embeddings
-    private final double[] clsOffset; // (d)
+    private final double[] prefixOffset; // (P, d): the prefix tokens as the embeddings module gives them
     private long parameterCount;
 
     private VitModel(Path directory, VitConfig config, VitParameters params, NDManager manager, DataType dtype) {
@@ -43,7 +43,7 @@ public final class VitModel implements AutoCloseable {
         this.network = new VitNetwork(config, fused);
         projection = fused.patchWT().toType(DataType.FLOAT64, false).toDoubleArray();
         patchOffsets = fused.patchBiasPos().toType(DataType.FLOAT64, false).toDoubleArray();
-        clsOffset = fused.clsPos().toType(DataType.FLOAT64, false).toDoubleArray();
+        prefixOffset = fused.prefixPos().toType(DataType.FLOAT64, false).toDoubleArray();
         projectionPinv = pseudoInverse(projection, config.hiddenSize(), config.patchDim());
     }
 
@@ -109,7 +109,7 @@ public final class VitModel implements AutoCloseable {
         return space == InputSpace.PIXELS ? config.pixelDimension() : config.embeddingDimension();
     }
 
-    /** Width of {@link #readout}: the logits followed by the final [CLS] representation. */
+    /** Width of {@link #readout}: the logits followed by the representation. */
     public int readoutWidth() {
         return network.readoutWidth();
     }
@@ -125,7 +125,7 @@ public final class VitModel implements AutoCloseable {
     }
 
     /** Forward pass at batch 1 kept for the batched pullback. */
-    public VitNetwork.Tape tape(NDArray x1, InputSpace space) {
+    public VitTape tape(NDArray x1, InputSpace space) {
         return network.tape(x1, space);
     }
 
@@ -153,11 +153,12 @@ public final class VitModel implements AutoCloseable {
         double[] patchResidual = new double[n];
         double residualSq = 0;
         double totalSq = 0;
+        int prefix = config.prefixTokens();
         double[] e = new double[d];
         double[] px = new double[cpp];
         for (int k = 0; k < n; k++) {
             for (int j = 0; j < d; j++) {
-                e[j] = embedding[(k + 1) * d + j] - patchOffsets[k * d + j];
+                e[j] = embedding[(k + prefix) * d + j] - patchOffsets[k * d + j];
                 totalSq += e[j] * e[j];
             }
             for (int i = 0; i < cpp; i++) {
@@ -188,8 +189,8 @@ public final class VitModel implements AutoCloseable {
             }
         }
         double clsSq = 0;
-        for (int j = 0; j < d; j++) {
-            double r = embedding[j] - clsOffset[j];
+        for (int j = 0; j < prefix * d; j++) {
+            double r = embedding[j] - prefixOffset[j];
             clsSq += r * r;
         }
         return new EmbeddingDecoding(image, patchResidual, Math.sqrt(residualSq), Math.sqrt(totalSq),
@@ -210,7 +211,7 @@ public final class VitModel implements AutoCloseable {
             for (int i = 0; i < cpp; i++) {
                 double s = 0;
                 for (int j = 0; j < d; j++) {
-                    s += projectionPinv[i * d + j] * v[(k + 1) * d + j];
+                    s += projectionPinv[i * d + j] * v[(k + config.prefixTokens()) * d + j];
                 }
                 int ch = i / (p * p);
                 image[ch * size * size + (gy * p + (i / p) % p) * size + gx * p + i % p] = s;
@@ -221,7 +222,7 @@ public final class VitModel implements AutoCloseable {
 
     /**
      * Per-dimension bounds of the patch tokens reachable by images with pixels in [0,1] (the seed paper's
-     * embedding-space bounds); the [CLS] token is left free.
+     * embedding-space bounds); the prefix tokens ([CLS], distillation, registers) are left free.
      */
     public double[][] embeddingBounds() {
         int d = config.hiddenSize();
@@ -229,8 +230,9 @@ public final class VitModel implements AutoCloseable {
         int n = config.numPatches();
         double[] lo = new double[config.embeddingDimension()];
         double[] hi = new double[config.embeddingDimension()];
-        Arrays.fill(lo, 0, d, Double.NEGATIVE_INFINITY);
-        Arrays.fill(hi, 0, d, Double.POSITIVE_INFINITY);
+        int prefix = config.prefixTokens();
+        Arrays.fill(lo, 0, prefix * d, Double.NEGATIVE_INFINITY);
+        Arrays.fill(hi, 0, prefix * d, Double.POSITIVE_INFINITY);
         for (int j = 0; j < d; j++) {
             double neg = 0;
             double pos = 0;
@@ -243,8 +245,8 @@ public final class VitModel implements AutoCloseable {
                 }
             }
             for (int k = 0; k < n; k++) {
-                lo[(k + 1) * d + j] = patchOffsets[k * d + j] + neg;
-                hi[(k + 1) * d + j] = patchOffsets[k * d + j] + pos;
+                lo[(k + prefix) * d + j] = patchOffsets[k * d + j] + neg;
+                hi[(k + prefix) * d + j] = patchOffsets[k * d + j] + pos;
             }
         }
         return new double[][] {lo, hi};

@@ -10,38 +10,40 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ViT forward pass (Hugging Face ViTForImageClassification) in DJL NDArray operations, batched over a leading
- * dimension and differentiable by DJL's autograd, plus a hand-written batched pullback ({@link Tape}).
+ * The forward pass of the plain-ViT families (ViT, DeiT, DINOv2, BEiT, CLIP's vision tower, as transformers'
+ * modeling code runs them) in DJL NDArray operations, batched over a leading dimension and differentiable by DJL's
+ * autograd; {@link VitTape} is its hand-written batched pullback.
  *
  * <p>It runs on {@link Fused} weights, derived from the raw parameters by NDArray operations so that gradients flow
  * back to the raw parameters in training: the pixel normalisation folded into the patch projection, the attention
- * scale into the query weights, query/key/value concatenated into one matrix. Every array a pass creates is
- * attached to its input's manager (never to the weights'), so closing one sub-manager frees a step.
+ * scale into the query weights, layer scale into the output projections, query/key/value concatenated into one
+ * matrix. Every array a pass creates is attached to its input's manager (never to the weights'), so closing one
+ * sub-manager frees a step.
  */
 public final class VitNetwork {
     private final VitConfig config;
     private final Fused weights;
 
-    /** One block's fused weights, with the transposes the pullback multiplies by. */
+    /**
+     * One block's fused weights, with the transposes the pullback multiplies by. {@code relBias} is BEiT's relative
+     * position bias (H, T, T), or null.
+     */
     public record Layer(NDArray ln1G, NDArray ln1B, NDArray qkvW, NDArray qkvB, NDArray outW, NDArray outB,
             NDArray ln2G, NDArray ln2B, NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B,
-            NDArray qkvWT, NDArray outWT, NDArray fc1WT, NDArray fc2WT) {}
+            NDArray qkvWT, NDArray outWT, NDArray fc1WT, NDArray fc2WT, NDArray relBias) {}
 
     /**
      * @param patchW (CPP, d), normalisation folded in; {@code patchWT} is its (d, CPP) transpose
      * @param patchBiasPos (N, d): folded projection bias plus the patches' position embeddings
-     * @param clsPos (1, 1, d): the [CLS] token plus its position embedding
-     * @param classifierW (d, L); {@code classifierWT} its (L, d) transpose
+     * @param prefixPos (1, P, d): the prefix tokens ([CLS], distillation, registers) with their position embeddings
+     * @param preNormG CLIP's layer norm before the encoder, or null (with {@code preNormB})
+     * @param classifierW (F·d, L), the classifiers' scale folded in; {@code classifierWT} its (L, F·d) transpose;
+     *        all three null without a classifier
+     * @param projectionW (d, P) CLIP's visual projection, {@code projectionWT} its (P, d) transpose; or null
      */
-    public record Fused(NDArray patchW, NDArray patchWT, NDArray patchBiasPos, NDArray clsPos, List<Layer> layers,
-            NDArray finalLnG, NDArray finalLnB, NDArray classifierW, NDArray classifierWT, NDArray classifierB) {}
-
-    /** x̂ and 1/σ of a layer norm, and its scale, for the pullback. */
-    private record Norm(NDArray xhat, NDArray rstd, NDArray gamma) {}
-
-    /** What one block's pullback needs from its forward pass. */
-    private record Saved(Norm ln1, NDArray q, NDArray k, NDArray v, NDArray att, NDArray ctx, Norm ln2,
-            NDArray actGrad, boolean clsOnly) {}
+    public record Fused(NDArray patchW, NDArray patchWT, NDArray patchBiasPos, NDArray prefixPos, NDArray preNormG,
+            NDArray preNormB, List<Layer> layers, NDArray finalLnG, NDArray finalLnB, NDArray classifierW,
+            NDArray classifierWT, NDArray classifierB, NDArray projectionW, NDArray projectionWT) {}
 
     public VitNetwork(VitConfig config, Fused weights) {
         this.config = config;
@@ -59,6 +61,7 @@ public final class VitNetwork {
     /** Derives the fused weights from raw parameters with NDArray operations (differentiable). */
     public static Fused fuse(VitParameters p) {
         VitConfig c = p.config();
+        VisionArch a = c.arch();
         int d = c.hiddenSize();
         int ch = c.numChannels();
         int pp = c.patchSize() * c.patchSize();
@@ -77,10 +80,25 @@ public final class VitNetwork {
         NDArray wFold = proj.mul(m.create(invStd).toType(dt, false).reshape(1, ch, 1, 1)).reshape(d, c.patchDim());
         NDArray bFold = p.get("embeddings.patch_embeddings.projection.bias")
                 .sub(wFold.matMul(m.create(meanVec).toType(dt, false)));
-        NDArray pos = p.get("embeddings.position_embeddings").reshape(c.numTokens(), d);
-        NDArray patchBiasPos = pos.get("1:, :").add(bFold);
-        NDArray clsPos = p.get("embeddings.cls_token").reshape(1, d).add(pos.get("0:1, :")).reshape(1, 1, d);
+        int lead = a.positionedPrefix();
+        NDArray patchBiasPos = bFold.reshape(1, d).broadcast(c.numPatches(), d);
+        NDList prefix = new NDList(p.get("embeddings.cls_token").reshape(1, d));
+        if (a.distillationToken()) {
+            prefix.add(p.get("embeddings.distillation_token").reshape(1, d));
+        }
+        if (a.absolutePositions()) {
+            NDArray pos = p.get("embeddings.position_embeddings").reshape(-1, d);
+            patchBiasPos = pos.get(lead + ":, :").add(bFold);
+            for (int i = 0; i < lead; i++) {
+                prefix.set(i, prefix.get(i).add(pos.get(i + ":" + (i + 1) + ", :")));
+            }
+        }
+        if (a.registers() > 0) {
+            prefix.add(p.get("embeddings.register_tokens").reshape(a.registers(), d));
+        }
+        NDArray prefixPos = NDArrays.concat(prefix, 0).reshape(1, a.prefixTokens(), d);
         double scale = 1.0 / Math.sqrt((double) d / c.numHeads());
+        double[] relIndex = a.relativeBias() == VisionArch.RelativeBias.NONE ? null : relativeIndex(c.gridSize());
         List<Layer> layers = new ArrayList<>();
         for (int l = 0; l < c.numLayers(); l++) {
             String pre = "encoder.layer." + l + ".";
@@ -90,17 +108,77 @@ public final class VitNetwork {
             NDArray qkvB = NDArrays.concat(new NDList(p.get(pre + "attention.attention.query.bias").mul(scale),
                     p.get(pre + "attention.attention.key.bias"), p.get(pre + "attention.attention.value.bias")), 0);
             NDArray outWT = p.get(pre + "attention.output.dense.weight");
-            NDArray fc1WT = p.get(pre + "intermediate.dense.weight");
+            NDArray outB = p.get(pre + "attention.output.dense.bias");
             NDArray fc2WT = p.get(pre + "output.dense.weight");
+            NDArray fc2B = p.get(pre + "output.dense.bias");
+            if (a.layerScale()) { // λ ⊙ (W x + b) = (diag λ W) x + λ ⊙ b
+                NDArray l1 = p.get(pre + "lambda_1");
+                NDArray l2 = p.get(pre + "lambda_2");
+                outWT = outWT.mul(l1.reshape(d, 1));
+                outB = outB.mul(l1);
+                fc2WT = fc2WT.mul(l2.reshape(d, 1));
+                fc2B = fc2B.mul(l2);
+            }
+            NDArray relBias = null;
+            if (relIndex != null) {
+                String table = a.relativeBias() == VisionArch.RelativeBias.SHARED
+                        ? "encoder.relative_position_bias_table" : pre + "attention.attention.relative_position_bias_table";
+                relBias = relativeBias(p.get(table), relIndex, c.numTokens(), c.numHeads());
+            }
+            NDArray fc1WT = p.get(pre + "intermediate.dense.weight");
             layers.add(new Layer(p.get(pre + "layernorm_before.weight"), p.get(pre + "layernorm_before.bias"),
-                    contiguousT(qkvWT), qkvB, contiguousT(outWT), p.get(pre + "attention.output.dense.bias"),
-                    p.get(pre + "layernorm_after.weight"), p.get(pre + "layernorm_after.bias"),
-                    contiguousT(fc1WT), p.get(pre + "intermediate.dense.bias"), contiguousT(fc2WT),
-                    p.get(pre + "output.dense.bias"), qkvWT, outWT, fc1WT, fc2WT));
+                    contiguousT(qkvWT), qkvB, contiguousT(outWT), outB, p.get(pre + "layernorm_after.weight"),
+                    p.get(pre + "layernorm_after.bias"), contiguousT(fc1WT), p.get(pre + "intermediate.dense.bias"),
+                    contiguousT(fc2WT), fc2B, qkvWT, outWT, fc1WT, fc2WT, relBias));
         }
-        NDArray cw = p.get("classifier.weight");
-        return new Fused(contiguousT(wFold), wFold, patchBiasPos, clsPos, layers, p.get("layernorm.weight"),
-                p.get("layernorm.bias"), contiguousT(cw), cw, p.get("classifier.bias"));
+        NDArray cw = null;
+        NDArray cb = null;
+        if (a.hasClassifier()) {
+            cw = p.get("classifier.weight");
+            cb = p.get("classifier.bias");
+            if (a.logitScale() != 1) { // DeiT's teacher model: the mean of the [CLS] and distillation heads
+                cw = NDArrays.concat(new NDList(cw, p.get("distillation_classifier.weight")), 1).mul(a.logitScale());
+                cb = cb.add(p.get("distillation_classifier.bias")).mul(a.logitScale());
+            }
+        }
+        NDArray pw = a.projection() > 0 ? p.get("projection.weight") : null;
+        return new Fused(contiguousT(wFold), wFold, patchBiasPos, prefixPos,
+                a.preNorm() ? p.get("pre_layernorm.weight") : null, a.preNorm() ? p.get("pre_layernorm.bias") : null,
+                layers, p.get("layernorm.weight"), p.get("layernorm.bias"), cw == null ? null : contiguousT(cw), cw, cb,
+                pw == null ? null : contiguousT(pw), pw);
+    }
+
+    /** BEiT's index of each (query, key) pair into the relative position table, for a g×g grid after [CLS]. */
+    static double[] relativeIndex(int g) {
+        int n = g * g;
+        int t = n + 1;
+        int distances = (2 * g - 1) * (2 * g - 1) + 3;
+        double[] index = new double[t * t];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                int dy = i / g - j / g + g - 1;
+                int dx = i % g - j % g + g - 1;
+                index[(i + 1) * t + j + 1] = dy * (2 * g - 1) + dx;
+            }
+        }
+        for (int j = 0; j < t; j++) {
+            index[j] = distances - 3; // [CLS] to a token
+            index[j * t] = distances - 2; // a token to [CLS]
+        }
+        index[0] = distances - 1;
+        return index;
+    }
+
+    /** The (H, T, T) bias a relative position table (distances, H) gives. */
+    private static NDArray relativeBias(NDArray table, double[] index, int t, int heads) {
+        double[] tab = table.toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] bias = new double[heads * t * t];
+        for (int h = 0; h < heads; h++) {
+            for (int ij = 0; ij < t * t; ij++) {
+                bias[h * t * t + ij] = tab[(int) index[ij] * heads + h];
+            }
+        }
+        return table.getManager().create(bias, new Shape(heads, t, t)).toType(table.getDataType(), false);
     }
 
     /** The transpose as its own contiguous array: matmuls against strided views copied them on every call. */
@@ -110,29 +188,43 @@ public final class VitNetwork {
     }
 
     public int readoutWidth() {
-        return config.numLabels() + config.hiddenSize();
+        return config.numLabels() + config.representationSize();
     }
 
     /** Class logits (B, L) of pixels (B, C*H*W) in [0,1]. */
     public NDArray logits(NDArray pixels) {
-        return encodeCls(embed(pixels)).matMul(weights.classifierW).add(weights.classifierB);
+        NDArray out = readout(pixels, InputSpace.PIXELS);
+        return out.get(":, 0:" + config.numLabels());
     }
 
     /**
-     * The model as a map of the flattened input point: (B, n) to (B, L + d), logits then the final-layernorm
-     * [CLS] state. Every intermediate array is attached to the input's manager, so closing it frees the step.
+     * The model as a map of the flattened input point: (B, n) to (B, L + r), the logits then the representation.
+     * Every intermediate array is attached to the input's manager, so closing it frees the step.
      */
     public NDArray readout(NDArray x, InputSpace space) {
+        NDArray h = encoderInput(x, space);
+        int last = weights.layers.size() - 1;
+        int rows = config.arch().headRows(config.numTokens());
+        for (int l = 0; l <= last; l++) {
+            // the last block only computes the rows the head reads: queries and MLP on them, keys and values on all
+            h = block(h, weights.layers.get(l), l == last ? rows : 0, null);
+        }
+        if (last < 0) {
+            h = h.get(":, 0:" + rows + ", :");
+        }
+        return VisionHead.forward(config, weights, h, null);
+    }
+
+    /** The encoder's input: the embeddings module's output, through CLIP's pre-encoder layer norm. */
+    private NDArray encoderInput(NDArray x, InputSpace space) {
         NDArray emb = space == InputSpace.PIXELS ? embed(x) : x.reshape(-1, config.numTokens(), config.hiddenSize());
-        NDArray cls = encodeCls(emb);
-        NDArray logits = cls.matMul(weights.classifierW).add(weights.classifierB);
-        return NDArrays.concat(new NDList(logits, cls), 1);
+        return weights.preNormG == null ? emb : layerNorm(emb, weights.preNormG, weights.preNormB);
     }
 
     /**
      * Like {@link #readout}, but the representation columns are the [CLS] state after block {@code layer}
-     * (1 ≤ layer ≤ L): the raw residual stream for an inner block, the final-layernorm state after the last. The
-     * logits are the model's own, so the prediction is still shown.
+     * (1 ≤ layer ≤ L): the raw residual stream for an inner block, the model's own representation after the last.
+     * The logits are the model's own, so the prediction is still shown.
      */
     public NDArray readoutAtLayer(NDArray x, InputSpace space, int layer) {
         int layers = weights.layers.size();
@@ -142,16 +234,16 @@ public final class VitNetwork {
         if (layer == layers) {
             return readout(x, space);
         }
-        NDArray h = space == InputSpace.PIXELS ? embed(x) : x.reshape(-1, config.numTokens(), config.hiddenSize());
+        NDArray h = encoderInput(x, space);
         NDArray rep = null;
         for (int l = 0; l < layers; l++) {
-            h = block(h, weights.layers.get(l), l == layers - 1);
+            h = block(h, weights.layers.get(l), 0, null);
             if (l == layer - 1) {
                 rep = h.get(":, 0, :").reshape(-1, config.hiddenSize());
             }
         }
-        NDArray cls = layerNorm(h, weights.finalLnG, weights.finalLnB).reshape(-1, config.hiddenSize());
-        NDArray logits = cls.matMul(weights.classifierW).add(weights.classifierB);
+        NDArray out = VisionHead.forward(config, weights, h, null);
+        NDArray logits = out.get(":, 0:" + config.numLabels());
         return NDArrays.concat(new NDList(logits, rep), 1);
     }
 
@@ -165,32 +257,17 @@ public final class VitNetwork {
         NDArray patches = pixels.reshape(b, c, g, p, g, p).transpose(0, 2, 4, 1, 3, 5)
                 .reshape(b, (long) g * g, config.patchDim());
         NDArray tokens = patches.matMul(weights.patchW).add(weights.patchBiasPos);
-        NDArray clsRows = weights.clsPos.broadcast(b, 1, config.hiddenSize());
-        clsRows.attach(m);
-        return NDArrays.concat(new NDList(clsRows, tokens), 1);
-    }
-
-    /** Embedding sequence (B, T, d) to the final-layernorm [CLS] state (B, d). */
-    public NDArray encodeCls(NDArray emb) {
-        NDArray h = emb;
-        int last = weights.layers.size() - 1;
-        for (int l = 0; l < last; l++) {
-            h = block(h, weights.layers.get(l), false);
-        }
-        // the last block only needs the [CLS] row: queries and MLP on one token, keys and values on all
-        h = last >= 0 ? block(h, weights.layers.get(last), true) : h.get(":, 0:1, :");
-        return layerNorm(h, weights.finalLnG, weights.finalLnB).reshape(-1, config.hiddenSize());
-    }
-
-    private NDArray block(NDArray h, Layer w, boolean clsOnly) {
-        return block(h, w, clsOnly, null);
+        NDArray prefixRows = weights.prefixPos.broadcast(b, config.prefixTokens(), config.hiddenSize());
+        prefixRows.attach(m);
+        return NDArrays.concat(new NDList(prefixRows, tokens), 1);
     }
 
     /**
-     * One pre-norm encoder block. With {@code tape} null it runs the fused layer norm and GELU; otherwise it
-     * computes them by hand and records what the pullback needs.
+     * One pre-norm encoder block; {@code rows} &gt; 0 computes only the first rows' outputs (queries and MLP),
+     * against keys and values of every token. With {@code tape} null it runs the fused layer norm and activation;
+     * otherwise it computes them by hand and records what the pullback needs.
      */
-    private NDArray block(NDArray h, Layer w, boolean clsOnly, List<Saved> tape) {
+    NDArray block(NDArray h, Layer w, int rows, List<VitTape.Saved> tape) {
         int d = config.hiddenSize();
         int heads = config.numHeads();
         int hd = d / heads;
@@ -203,31 +280,42 @@ public final class VitNetwork {
         NDArray v = qkv.get(2);
         NDArray residual = h;
         long tq = t;
-        if (clsOnly) {
-            q = q.get(":, :, 0:1, :");
-            residual = h.get(":, 0:1, :");
-            tq = 1;
+        if (rows > 0 && rows < t) {
+            q = q.get(":, :, 0:" + rows + ", :");
+            residual = h.get(":, 0:" + rows + ", :");
+            tq = rows;
         }
-        NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        if (w.relBias != null) {
+            scores = scores.add(tq == t ? w.relBias : w.relBias.get(":, 0:" + tq + ", :"));
+        }
+        NDArray att = scores.softmax(-1);
         NDArray ctxHeads = att.matMul(v);
         NDArray h1 = ctxHeads.transpose(0, 2, 1, 3).reshape(b, tq, d).matMul(w.outW).add(w.outB).add(residual);
         if (tape == null) {
             NDArray u = layerNorm(h1, w.ln2G, w.ln2B).matMul(w.fc1W).add(w.fc1B);
-            return activation(u).matMul(w.fc2W).add(w.fc2B).add(h1);
+            return mlp(u).matMul(w.fc2W).add(w.fc2B).add(h1);
         }
         NDArray[] ln2 = norm(h1, w.ln2G, w.ln2B);
         NDArray[] act = activationWithGrad(ln2[0].matMul(w.fc1W).add(w.fc1B));
-        tape.add(new Saved(new Norm(ln1[1], ln1[2], w.ln1G), q, k, v, att, ctxHeads.reshape(heads, tq, 1, hd),
-                new Norm(ln2[1], ln2[2], w.ln2G), act[1], clsOnly));
+        tape.add(new VitTape.Saved(new VitTape.Norm(ln1[1], ln1[2], w.ln1G), q, k, v, att,
+                ctxHeads.reshape(heads, tq, 1, hd), new VitTape.Norm(ln2[1], ln2[2], w.ln2G), act[1],
+                act.length > 2 ? act[2] : null, tq < t));
         return act[0].matMul(w.fc2W).add(w.fc2B).add(h1);
     }
 
-    private NDArray layerNorm(NDArray x, NDArray g, NDArray b) {
-        return layerNorm(x, g, b, config.hiddenSize(), config.layerNormEps());
+    /** The feed-forward's middle: the activation, or DINOv2's SwiGLU silu(x₁) ⊙ x₂ of the two halves. */
+    private NDArray mlp(NDArray u) {
+        if (!config.arch().swiglu()) {
+            return activation(u, config.hiddenAct());
+        }
+        long half = u.getShape().tail() / 2;
+        NDArray x1 = u.get("..., 0:" + half);
+        return x1.mul(x1.getNDArrayInternal().sigmoid()).mul(u.get("..., " + half + ":"));
     }
 
-    private NDArray activation(NDArray x) {
-        return activation(x, config.hiddenAct());
+    NDArray layerNorm(NDArray x, NDArray g, NDArray b) {
+        return layerNorm(x, g, b, config.hiddenSize(), config.layerNormEps());
     }
 
     /** The fused layer norm over the last axis (one native call). Shared by the encoders of this package. */
@@ -235,11 +323,12 @@ public final class VitNetwork {
         return x.getNDArrayInternal().layerNorm(x, new Shape(width), g, b, (float) eps).singletonOrThrow();
     }
 
-    /** The MLP activation a config names: exact GELU, ReLU, or the tanh approximation (gelu_new and its aliases). */
+    /** The MLP activation a config names: exact GELU, ReLU, CLIP's quick GELU, or the tanh approximation. */
     static NDArray activation(NDArray x, String name) {
         return switch (name) {
             case "gelu" -> x.getNDArrayInternal().gelu();
             case "relu" -> x.getNDArrayInternal().relu();
+            case "quick_gelu" -> x.mul(x.mul(1.702).getNDArrayInternal().sigmoid());
             default -> x.mul(x).mul(0.044715).add(1.0).mul(x).mul(Math.sqrt(2.0 / Math.PI)).tanh().add(1.0).mul(x)
                     .mul(0.5);
         };
@@ -250,123 +339,12 @@ public final class VitNetwork {
      * times to get k rows of J; here the forward runs once and only the cotangents are batched (a vmap over the
      * vector-Jacobian product), which removes k − 1 forward passes from every step.
      */
-    public Tape tape(NDArray x1, InputSpace space) {
-        return new Tape(x1, space);
-    }
-
-    /** Activations of one forward pass at batch 1, and the batched vector-Jacobian product through them. */
-    public final class Tape {
-        private final InputSpace space;
-        private final List<Saved> saved = new ArrayList<>();
-        private final Norm finalNorm;
-        private final NDArray output;
-
-
-        private Tape(NDArray x1, InputSpace space) {
-            this.space = space;
-            NDArray h = space == InputSpace.PIXELS ? embed(x1) : x1.reshape(1, config.numTokens(), config.hiddenSize());
-            int last = weights.layers.size() - 1;
-            for (int l = 0; l <= last; l++) {
-                h = block(h, weights.layers.get(l), l == last, saved);
-            }
-            if (last < 0) {
-                h = h.get(":, 0:1, :");
-            }
-            NDArray[] ln = norm(h, weights.finalLnG, weights.finalLnB);
-            finalNorm = new Norm(ln[1], ln[2], weights.finalLnG);
-            NDArray rep = ln[0].reshape(1, config.hiddenSize());
-            NDArray logits = rep.matMul(weights.classifierW).add(weights.classifierB);
-            output = NDArrays.concat(new NDList(logits, rep), 1);
-        }
-
-        /** The readout at the point: (1, L + d), logits then the [CLS] representation. */
-        public NDArray output() {
-            return output;
-        }
-
-        /**
-         * Rows of cotangents on the readout, (k, L + d), to rows of vector-Jacobian products on the input,
-         * (k, n): row i is c_iᵀ J.
-         */
-        public NDArray pullback(NDArray cot) {
-            int d = config.hiddenSize();
-            int labels = config.numLabels();
-            long kRows = cot.getShape().get(0);
-            NDArray df = cot.get(":, 0:" + labels).matMul(weights.classifierWT).add(cot.get(":, " + labels + ":"));
-            NDArray dh = normBackward(df.reshape(kRows, 1, d), finalNorm);
-            for (int l = weights.layers.size() - 1; l >= 0; l--) {
-                dh = backward(dh, weights.layers.get(l), saved.get(l));
-            }
-            if (weights.layers.isEmpty()) {
-                dh = padTokens(dh, config.numTokens());
-            }
-            if (space == InputSpace.EMBEDDINGS) {
-                return dh.reshape(kRows, config.embeddingDimension());
-            }
-            int g = config.gridSize();
-            int p = config.patchSize();
-            int c = config.numChannels();
-            NDArray dPatches = dh.get(":, 1:, :").matMul(weights.patchWT); // (k, N, CPP)
-            return dPatches.reshape(kRows, g, g, c, p, p).transpose(0, 3, 1, 4, 2, 5)
-                    .reshape(kRows, config.pixelDimension());
-        }
-
-        private NDArray backward(NDArray dOut, Layer w, Saved s) {
-            int d = config.hiddenSize();
-            int heads = config.numHeads();
-            int hd = d / heads;
-            long kRows = dOut.getShape().get(0);
-            long tq = dOut.getShape().get(1);
-            long t = s.k.getShape().get(2);
-            // MLP with its residual
-            NDArray du = dOut.matMul(w.fc2WT).mul(s.actGrad);
-            NDArray dh1 = normBackward(du.matMul(w.fc1WT), s.ln2).add(dOut);
-            // attention with its residual. The cotangent rows are folded into the matrix dimension, laid out
-            // (head, query, row, ·), so every product is one large GEMM per head against the shared batch-1
-            // activations instead of k broadcast small ones.
-            NDArray q3 = s.q.reshape(heads, tq, hd);
-            NDArray k3 = s.k.reshape(heads, t, hd);
-            NDArray v3 = s.v.reshape(heads, t, hd);
-            NDArray a3 = s.att.reshape(heads, tq, t);
-            // one contiguous copy in (head, query, row, hd) layout serves both products below as free views
-            NDArray dCtx = dh1.matMul(w.outWT).reshape(kRows, tq, heads, hd).transpose(2, 1, 0, 3)
-                    .reshape(heads, tq, kRows, hd);
-            NDArray dAtt = dCtx.reshape(heads, tq * kRows, hd).matMul(v3.transpose(0, 2, 1))
-                    .reshape(heads, tq, kRows, t);
-            // softmax pullback: the row sums Σ_j A_ij dAtt_ij equal dCtx_i · ctx_i, so no extra pass over T×T
-            NDArray rowDot = dCtx.mul(s.ctx).sum(new int[] {-1}, true); // (H, tq, k, 1)
-            NDArray dS = dAtt.sub(rowDot).mul(a3.reshape(heads, tq, 1, t));
-            NDArray dq = dS.reshape(heads, tq * kRows, t).matMul(k3).reshape(heads, tq, kRows, hd)
-                    .transpose(2, 1, 0, 3); // view (k, tq, H, hd)
-            NDArray dk = q3.transpose(0, 2, 1).matMul(dS.reshape(heads, tq, kRows * t))
-                    .reshape(heads, hd, kRows, t).transpose(2, 3, 0, 1); // view (k, T, H, hd)
-            NDArray dv = a3.transpose(0, 2, 1).matMul(dCtx.reshape(heads, tq, kRows * hd))
-                    .reshape(heads, t, kRows, hd).transpose(2, 1, 0, 3); // view (k, T, H, hd)
-            if (s.clsOnly) {
-                dq = padTokens(dq.reshape(kRows, tq, d), t).reshape(kRows, t, heads, hd);
-                dh1 = padTokens(dh1, t);
-            }
-            // stacking the three views makes the single copy into the (k, T, 3, H, hd) layout of the fused QKV
-            NDArray dqkv = NDArrays.stack(new NDList(dq, dk, dv), 2).reshape(kRows, t, 3L * d);
-            return normBackward(dqkv.matMul(w.qkvWT), s.ln1).add(dh1);
-        }
-
-        private NDArray padTokens(NDArray a, long t) {
-            long kRows = a.getShape().get(0);
-            NDArray zeros = a.getManager().zeros(new Shape(kRows, t - 1, a.getShape().get(2)), a.getDataType());
-            return NDArrays.concat(new NDList(a, zeros), 1);
-        }
-
-        private NDArray normBackward(NDArray dy, Norm n) {
-            NDArray dxhat = dy.mul(n.gamma);
-            NDArray mean1 = dxhat.mean(new int[] {-1}, true);
-            NDArray mean2 = dxhat.mul(n.xhat).mean(new int[] {-1}, true);
-            return dxhat.sub(mean1).sub(n.xhat.mul(mean2)).mul(n.rstd);
-        }
+    public VitTape tape(NDArray x1, InputSpace space) {
+        return new VitTape(this, x1, space);
     }
 
     /** Layer norm that also returns x̂ and 1/σ for the pullback: {out, xhat, rstd}. */
-    private NDArray[] norm(NDArray x, NDArray g, NDArray b) {
+    NDArray[] norm(NDArray x, NDArray g, NDArray b) {
         NDArray mean = x.mean(new int[] {-1}, true);
         NDArray xc = x.sub(mean);
         NDArray rstd = xc.mul(xc).mean(new int[] {-1}, true).add(config.layerNormEps()).sqrt().pow(-1);
@@ -374,22 +352,40 @@ public final class VitNetwork {
         return new NDArray[] {xhat.mul(g).add(b), xhat, rstd};
     }
 
-    /** {act(u), act'(u)} for the configured GELU. */
+    /**
+     * {act(u), act'(u)} for the configured activation; for SwiGLU {out, x₂ ⊙ silu'(x₁), silu(x₁)}, the two halves'
+     * derivatives.
+     */
     private NDArray[] activationWithGrad(NDArray u) {
-        if (config.hiddenAct().equals("gelu")) {
-            NDArray cdf = u.mul(1 / Math.sqrt(2)).erf().add(1).mul(0.5);
-            NDArray pdf = u.mul(u).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
-            return new NDArray[] {u.mul(cdf), cdf.add(u.mul(pdf))};
+        if (config.arch().swiglu()) {
+            long half = u.getShape().tail() / 2;
+            NDArray x1 = u.get("..., 0:" + half);
+            NDArray x2 = u.get("..., " + half + ":");
+            NDArray sig = x1.getNDArrayInternal().sigmoid();
+            NDArray silu = x1.mul(sig);
+            NDArray dsilu = sig.mul(x1.mul(sig.neg().add(1)).add(1));
+            return new NDArray[] {silu.mul(x2), x2.mul(dsilu), silu};
         }
-        double c = Math.sqrt(2.0 / Math.PI);
-        NDArray u2 = u.mul(u);
-        NDArray th = u2.mul(0.044715).add(1.0).mul(u).mul(c).tanh();
-        NDArray onePlus = th.add(1.0);
-        NDArray value = onePlus.mul(u).mul(0.5);
-        NDArray sech2 = th.mul(th).neg().add(1.0);
-        NDArray grad = onePlus.mul(0.5).add(sech2.mul(u2.mul(3 * 0.044715).add(1.0)).mul(u).mul(0.5 * c));
-        return new NDArray[] {value, grad};
+        switch (config.hiddenAct()) {
+            case "gelu" -> {
+                NDArray cdf = u.mul(1 / Math.sqrt(2)).erf().add(1).mul(0.5);
+                NDArray pdf = u.mul(u).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+                return new NDArray[] {u.mul(cdf), cdf.add(u.mul(pdf))};
+            }
+            case "quick_gelu" -> {
+                NDArray sig = u.mul(1.702).getNDArrayInternal().sigmoid();
+                return new NDArray[] {u.mul(sig), sig.add(u.mul(sig).mul(sig.neg().add(1)).mul(1.702))};
+            }
+            default -> {
+                double c = Math.sqrt(2.0 / Math.PI);
+                NDArray u2 = u.mul(u);
+                NDArray th = u2.mul(0.044715).add(1.0).mul(u).mul(c).tanh();
+                NDArray onePlus = th.add(1.0);
+                NDArray value = onePlus.mul(u).mul(0.5);
+                NDArray sech2 = th.mul(th).neg().add(1.0);
+                NDArray grad = onePlus.mul(0.5).add(sech2.mul(u2.mul(3 * 0.044715).add(1.0)).mul(u).mul(0.5 * c));
+                return new NDArray[] {value, grad};
+            }
+        }
     }
-
-    /** The embedding sequence of an image as plain numbers (T*d), computed outside autograd. */
 }

@@ -1,0 +1,150 @@
+package org.leafwalk.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Activations of one forward pass at batch 1 through a {@link VitNetwork}, and the batched vector-Jacobian product
+ * through them: k cotangent rows pulled back at once, folded into the matrix dimension of every product.
+ */
+public final class VitTape {
+    /** x̂ and 1/σ of a layer norm, and its scale, for the pullback. */
+    record Norm(NDArray xhat, NDArray rstd, NDArray gamma) {}
+
+    /**
+     * What one block's pullback needs from its forward pass. {@code actGrad} is act'(u), or for SwiGLU the first
+     * half's factor x₂ ⊙ silu'(x₁), with {@code actGrad2} = silu(x₁) the second half's.
+     */
+    record Saved(Norm ln1, NDArray q, NDArray k, NDArray v, NDArray att, NDArray ctx, Norm ln2, NDArray actGrad,
+            NDArray actGrad2, boolean partial) {}
+
+    private final VitConfig config;
+    private final VitNetwork.Fused weights;
+    private final InputSpace space;
+    private final List<Saved> saved = new ArrayList<>();
+    private final Norm preNorm;
+    private final VisionHead.Saved head = new VisionHead.Saved();
+    private final long headRows;
+    private final NDArray output;
+
+    VitTape(VitNetwork net, NDArray x1, InputSpace space) {
+        this.config = net.config();
+        this.weights = net.weights();
+        this.space = space;
+        NDArray h = space == InputSpace.PIXELS ? net.embed(x1) : x1.reshape(1, config.numTokens(), config.hiddenSize());
+        if (weights.preNormG() != null) {
+            NDArray[] n = net.norm(h, weights.preNormG(), weights.preNormB());
+            preNorm = new Norm(n[1], n[2], weights.preNormG());
+            h = n[0];
+        } else {
+            preNorm = null;
+        }
+        int last = weights.layers().size() - 1;
+        int rows = config.arch().headRows(config.numTokens());
+        for (int l = 0; l <= last; l++) {
+            h = net.block(h, weights.layers().get(l), l == last ? rows : 0, saved);
+        }
+        if (last < 0) {
+            h = h.get(":, 0:" + rows + ", :");
+        }
+        headRows = h.getShape().get(1);
+        output = VisionHead.forward(config, weights, h, head);
+    }
+
+    /** The readout at the point: (1, L + r), the logits then the representation. */
+    public NDArray output() {
+        return output;
+    }
+
+    /**
+     * Rows of cotangents on the readout, (k, L + r), to rows of vector-Jacobian products on the input, (k, n): row
+     * i is c_iᵀ J.
+     */
+    public NDArray pullback(NDArray cot) {
+        long kRows = cot.getShape().get(0);
+        NDArray dh = VisionHead.backward(config, weights, head, cot, headRows);
+        for (int l = weights.layers().size() - 1; l >= 0; l--) {
+            dh = backward(dh, weights.layers().get(l), saved.get(l));
+        }
+        if (dh.getShape().get(1) < config.numTokens()) {
+            dh = padTokens(dh, config.numTokens());
+        }
+        if (preNorm != null) {
+            dh = normBackward(dh, preNorm);
+        }
+        if (space == InputSpace.EMBEDDINGS) {
+            return dh.reshape(kRows, config.embeddingDimension());
+        }
+        int g = config.gridSize();
+        int p = config.patchSize();
+        int c = config.numChannels();
+        NDArray dPatches = dh.get(":, " + config.prefixTokens() + ":, :").matMul(weights.patchWT()); // (k, N, CPP)
+        return dPatches.reshape(kRows, g, g, c, p, p).transpose(0, 3, 1, 4, 2, 5)
+                .reshape(kRows, config.pixelDimension());
+    }
+
+    private NDArray backward(NDArray dOut, VitNetwork.Layer w, Saved s) {
+        int d = config.hiddenSize();
+        int heads = config.numHeads();
+        int hd = d / heads;
+        long kRows = dOut.getShape().get(0);
+        long tq = dOut.getShape().get(1);
+        long t = s.k().getShape().get(2);
+        // MLP with its residual
+        NDArray du = dOut.matMul(w.fc2WT());
+        du = s.actGrad2() == null ? du.mul(s.actGrad())
+                : NDArrays.concat(new NDList(du.mul(s.actGrad()), du.mul(s.actGrad2())), -1);
+        NDArray dh1 = normBackward(du.matMul(w.fc1WT()), s.ln2()).add(dOut);
+        // attention with its residual. The cotangent rows are folded into the matrix dimension, laid out
+        // (head, query, row, ·), so every product is one large GEMM per head against the shared batch-1
+        // activations instead of k broadcast small ones.
+        NDArray q3 = s.q().reshape(heads, tq, hd);
+        NDArray k3 = s.k().reshape(heads, t, hd);
+        NDArray v3 = s.v().reshape(heads, t, hd);
+        NDArray a3 = s.att().reshape(heads, tq, t);
+        // one contiguous copy in (head, query, row, hd) layout serves both products below as free views
+        NDArray dCtx = dh1.matMul(w.outWT()).reshape(kRows, tq, heads, hd).transpose(2, 1, 0, 3)
+                .reshape(heads, tq, kRows, hd);
+        NDArray dAtt = dCtx.reshape(heads, tq * kRows, hd).matMul(v3.transpose(0, 2, 1))
+                .reshape(heads, tq, kRows, t);
+        // softmax pullback: the row sums Σ_j A_ij dAtt_ij equal dCtx_i · ctx_i, so no extra pass over T×T
+        NDArray rowDot = dCtx.mul(s.ctx()).sum(new int[] {-1}, true); // (H, tq, k, 1)
+        NDArray dS = dAtt.sub(rowDot).mul(a3.reshape(heads, tq, 1, t));
+        NDArray dq = dS.reshape(heads, tq * kRows, t).matMul(k3).reshape(heads, tq, kRows, hd)
+                .transpose(2, 1, 0, 3); // view (k, tq, H, hd)
+        NDArray dk = q3.transpose(0, 2, 1).matMul(dS.reshape(heads, tq, kRows * t))
+                .reshape(heads, hd, kRows, t).transpose(2, 3, 0, 1); // view (k, T, H, hd)
+        NDArray dv = a3.transpose(0, 2, 1).matMul(dCtx.reshape(heads, tq, kRows * hd))
+                .reshape(heads, t, kRows, hd).transpose(2, 1, 0, 3); // view (k, T, H, hd)
+        if (s.partial()) {
+            dq = padTokens(dq.reshape(kRows, tq, d), t).reshape(kRows, t, heads, hd);
+            dh1 = padTokens(dh1, t);
+        }
+        // stacking the three views makes the single copy into the (k, T, 3, H, hd) layout of the fused QKV
+        NDArray dqkv = NDArrays.stack(new NDList(dq, dk, dv), 2).reshape(kRows, t, 3L * d);
+        return normBackward(dqkv.matMul(w.qkvWT()), s.ln1()).add(dh1);
+    }
+
+    /** Zero rows appended up to {@code t} rows: the rows a partial block did not compute get no cotangent. */
+    private static NDArray padTokens(NDArray a, long t) {
+        long kRows = a.getShape().get(0);
+        long rows = a.getShape().get(1);
+        NDArray zeros = a.getManager().zeros(new Shape(kRows, t - rows, a.getShape().get(2)), a.getDataType());
+        return NDArrays.concat(new NDList(a, zeros), 1);
+    }
+
+    static NDArray normBackward(NDArray dy, Norm n) {
+        return normBackward(dy, n.xhat(), n.rstd(), n.gamma());
+    }
+
+    static NDArray normBackward(NDArray dy, NDArray xhat, NDArray rstd, NDArray gamma) {
+        NDArray dxhat = dy.mul(gamma);
+        NDArray mean1 = dxhat.mean(new int[] {-1}, true);
+        NDArray mean2 = dxhat.mul(xhat).mean(new int[] {-1}, true);
+        return dxhat.sub(mean1).sub(xhat.mul(mean2)).mul(rstd);
+    }
+}
