@@ -27,6 +27,10 @@ final class InitVitCommand implements Callable<Integer> {
     @Option(names = "--mlp", defaultValue = "192") int mlp;
     @Option(names = "--labels", defaultValue = "10") int labels;
     @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--family", defaultValue = "vit", paramLabel = "FAMILY", description = "The architecture: vit, "
+            + "vit-backbone, deit, deit-teacher, dinov2, dinov2-swiglu, dinov2-registers, beit, beit-shared, clip "
+            + "(CLIPForImageClassification), clip-vision (CLIPVisionModelWithProjection) (default: ${DEFAULT-VALUE}).")
+    String family;
 
     @Option(names = "--force", description = "Replace the model already in --out.")
     boolean force;
@@ -38,15 +42,20 @@ final class InitVitCommand implements Callable<Integer> {
             throw new IllegalArgumentException("every size of init-vit must be ≥ 1");
         }
         ModelFolders.refuseExisting(out, force, "--out");
-        int tokens = RandomModels.writeVit(out, imageSize, patchSize, channels, hidden, layers, heads, mlp, labels,
-                seed);
+        if (!RandomModels.families().contains(family)) {
+            throw new IllegalArgumentException("--family " + family + " is not one of "
+                    + String.join(", ", RandomModels.families()));
+        }
+        int tokens = RandomModels.write(out, family, imageSize, patchSize, channels, hidden, layers, heads, mlp,
+                labels, seed);
         Map<String, Object> o = Json.object();
         o.put("out", out.toString());
+        o.put("family", family);
         o.put("tokens", tokens);
         if (common.json) {
             System.out.println(Json.text(o));
         } else {
-            System.out.println("wrote random ViT to " + out);
+            System.out.println("wrote a random " + family + " model to " + out);
         }
         return 0;
     }

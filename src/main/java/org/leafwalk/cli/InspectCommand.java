@@ -70,12 +70,16 @@ final class InspectCommand implements Callable<Integer> {
         for (String n : notes) {
             System.out.println("note: " + n);
         }
-        System.out.printf("prediction: %s (p = %.4f)%n", r.label(), r.probabilities()[r.prediction()]);
-        System.out.print("probabilities:");
-        for (int i = 0; i < labels.size(); i++) {
-            System.out.printf(" %s=%.4f", labels.get(i), r.probabilities()[i]);
+        if (r.prediction() < 0) {
+            System.out.println("prediction: none (no classifier: the representation metric only)");
+        } else {
+            System.out.printf("prediction: %s (p = %.4f)%n", r.label(), r.confidence());
+            System.out.print("probabilities:");
+            for (int i = 0; i < labels.size(); i++) {
+                System.out.printf(" %s=%.4f", labels.get(i), r.probabilities()[i]);
+            }
+            System.out.println();
         }
-        System.out.println();
         System.out.printf("input dimension n = %d, rank G = %d, null space dimension = %d%n", s.dimension(),
                 s.rank(), s.dimension() - s.rank());
         System.out.print("eigenvalues:");

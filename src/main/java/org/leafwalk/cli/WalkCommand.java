@@ -190,7 +190,7 @@ final class WalkCommand implements Callable<Integer> {
                 rows.add(row);
                 progress.step();
                 progress.message(r.label() + String.format(java.util.Locale.ROOT, " p=%.3f",
-                        r.probabilities()[r.prediction()]));
+                        r.confidence()));
             }
         }
         return new Walked(rows, changes, (System.nanoTime() - tw) / 1e6, failed, interrupts.which());
@@ -280,8 +280,8 @@ final class WalkCommand implements Callable<Integer> {
         System.out.printf("%s walk, %d steps in %s space (%s metric): %s (p=%.4f) -> %s (p=%.4f), "
                         + "distance %.4g, %d prediction changes, %.1f ms/step%n",
                 walk.settings().algorithm().id(), rows.size(), walk.subject().space().id(),
-                walk.settings().metric().id(), start.label(), start.probabilities()[start.prediction()], end.label(),
-                end.probabilities()[end.prediction()], finalDistance, walked.changes(),
+                walk.settings().metric().id(), start.label(), start.confidence(), end.label(),
+                end.confidence(), finalDistance, walked.changes(),
                 rows.isEmpty() ? 0 : walked.walkMs() / rows.size());
         if (out != null && walked.failed() == null && walked.interrupted() == null) {
             System.out.println("trajectory written to " + out);

@@ -51,7 +51,11 @@ public final class Json {
         org.leafwalk.io.JsonFiles.write(file, document);
     }
 
+    /** The prediction as {index, label, probability}; null for a model without classes. */
     public static Map<String, Object> prediction(Readout r) {
+        if (r.prediction() < 0) {
+            return null;
+        }
         Map<String, Object> p = object();
         p.put("index", r.prediction());
         p.put("label", r.label());

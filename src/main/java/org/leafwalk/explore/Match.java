@@ -158,13 +158,13 @@ public final class Match {
                         + "%s (p=%.3f), target %s; pixel distance to the target %.3g -> %.3g; written to %s",
                 keep ? "keep" : "match", m.initialDistance(), m.distance(m.current().selected()),
                 last == null ? 0 : last.step(), last == null ? "" : last.reason(), sourceRead.label(),
-                sourceRead.probabilities()[sourceRead.prediction()], end.label(),
-                end.probabilities()[end.prediction()], targetRead.label(), Vectors.distance(source, target),
+                sourceRead.confidence(), end.label(),
+                end.confidence(), targetRead.label(), Vectors.distance(source, target),
                 Vectors.distance(current(), target), out);
     }
 
     private static String row(int step, double dist, double pixels, Readout r) {
         return String.format(Locale.ROOT, "%d,%.9g,%.9g,%s,%.9g%n", step, dist, pixels, r.label(),
-                r.probabilities()[r.prediction()]);
+                r.confidence());
     }
 }

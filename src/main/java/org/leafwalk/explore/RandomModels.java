@@ -7,14 +7,29 @@ import org.leafwalk.model.VitCheckpoints;
 public final class RandomModels {
     private RandomModels() {}
 
+    /** The families and variants {@link #write} writes. */
+    public static java.util.List<String> families() {
+        return org.leafwalk.model.VisionArch.VARIANTS;
+    }
+
     /** Writes a ViT of this shape into {@code out}; returns its number of tokens (patches and [CLS]). */
     public static int writeVit(Path out, int imageSize, int patchSize, int channels, int hidden, int layers, int heads,
             int mlp, int labels, long seed) {
+        return write(out, "vit", imageSize, patchSize, channels, hidden, layers, heads, mlp, labels, seed);
+    }
+
+    /**
+     * Writes a random model of {@code family} (one of {@link #families()}) and this shape into {@code out}, in the
+     * family's own checkpoint layout; returns its number of tokens.
+     */
+    public static int write(Path out, String family, int imageSize, int patchSize, int channels, int hidden,
+            int layers, int heads, int mlp, int labels, long seed) {
         if (imageSize % patchSize != 0 || hidden % heads != 0) {
             throw new IllegalArgumentException("image size must be a multiple of patch size and hidden of heads");
         }
+        org.leafwalk.model.VisionArch a = org.leafwalk.model.VisionArch.variant(family, imageSize / patchSize, hidden);
         VitCheckpoints.writeRandom(out, new VitCheckpoints.Shape(imageSize, patchSize, channels, hidden, layers,
-                heads, mlp, labels), seed, true, true);
-        return (imageSize / patchSize) * (imageSize / patchSize) + 1;
+                heads, mlp, labels), family, seed);
+        return (imageSize / patchSize) * (imageSize / patchSize) + a.prefixTokens();
     }
 }

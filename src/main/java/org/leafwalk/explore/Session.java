@@ -41,7 +41,10 @@ public final class Session implements AutoCloseable {
         this.modelReference = modelReference;
         this.modelDir = modelDir;
         this.subject = subject;
-        this.settings = settings.withSpace(subject.space()).validate();
+        // a model without a classifier has the representation metric only (its notes say so)
+        Settings s = subject.labels().isEmpty() && settings.metric() != Metric.REPRESENTATION
+                ? settings.withMetric(Metric.REPRESENTATION) : settings;
+        this.settings = s.withSpace(subject.space()).validate();
         restart();
     }
 

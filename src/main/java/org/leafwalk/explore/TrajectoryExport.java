@@ -41,7 +41,7 @@ public final class TrajectoryExport {
         for (TrajectoryEntry e : r.trajectory()) {
             sb.append(e.step()).append(',').append(quote(e.direction())).append(',').append(num(e.delta()))
                     .append(',').append(num(e.distance())).append(',').append(e.prediction()).append(',')
-                    .append(quote(r.labels().get(e.prediction())));
+                    .append(quote(Readout.labelOf(r.labels(), e.prediction())));
             for (double p : e.probabilities()) {
                 sb.append(',').append(num(p));
             }
@@ -62,7 +62,7 @@ public final class TrajectoryExport {
             row.put("delta", e.delta());
             row.put("distance", e.distance());
             row.put("prediction", e.prediction());
-            row.put("label", r.labels().get(e.prediction()));
+            row.put("label", Readout.labelOf(r.labels(), e.prediction()));
             Map<String, Double> p = new LinkedHashMap<>();
             for (int i = 0; i < r.labels().size(); i++) {
                 p.put(r.labels().get(i), e.probabilities()[i]);

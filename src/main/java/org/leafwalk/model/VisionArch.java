@@ -72,6 +72,45 @@ public record VisionArch(String family, String architecture, String prefix, bool
                 true, true, false, List.of(Feature.row(0)), 1, Feature.row(0), 0, 0);
     }
 
+    /** The variants {@code init-vit --family} writes. */
+    public static final List<String> VARIANTS = List.of("vit", "vit-backbone", "deit", "deit-teacher", "dinov2",
+            "dinov2-swiglu", "dinov2-registers", "beit", "beit-shared", "clip", "clip-vision");
+
+    /** A variant's parts for a new checkpoint whose patch grid is {@code grid} on a side. */
+    public static VisionArch variant(String name, int grid, int hidden) {
+        List<Feature> cls = List.of(Feature.row(0));
+        Feature mean = Feature.of(Pool.NORM_OF_MEAN);
+        List<Feature> dino = List.of(Feature.row(0), Feature.of(Pool.MEAN_OF_NORMED));
+        return switch (name) {
+            case "vit" -> vit();
+            case "vit-backbone" -> new VisionArch("vit", "ViTModel", "vit.", false, 0, false, false, RelativeBias.NONE,
+                    true, true, false, List.of(), 1, Feature.row(0), 0, 0);
+            case "deit" -> new VisionArch("deit", "DeiTForImageClassification", "deit.", true, 0, false, false,
+                    RelativeBias.NONE, true, true, false, cls, 1, Feature.row(0), 0, grid);
+            case "deit-teacher" -> new VisionArch("deit", "DeiTForImageClassificationWithTeacher", "deit.", true, 0,
+                    false, false, RelativeBias.NONE, true, true, false, List.of(Feature.row(0), Feature.row(1)), 0.5,
+                    Feature.row(0), 0, grid);
+            case "dinov2", "dinov2-swiglu" -> new VisionArch("dinov2", "Dinov2ForImageClassification", "dinov2.",
+                    false, 0, name.endsWith("swiglu"), true, RelativeBias.NONE, true, true, false, dino, 1,
+                    Feature.row(0), 0, grid);
+            case "dinov2-registers" -> new VisionArch("dinov2_with_registers",
+                    "Dinov2WithRegistersForImageClassification", "dinov2_with_registers.", false, 4, false, true,
+                    RelativeBias.NONE, true, true, false, dino, 1, Feature.row(0), 0, grid);
+            case "beit" -> new VisionArch("beit", "BeitForImageClassification", "beit.", false, 0, false, true,
+                    RelativeBias.PER_LAYER, false, false, false, List.of(mean), 1, mean, 0, grid);
+            case "beit-shared" -> new VisionArch("beit", "BeitForImageClassification", "beit.", false, 0, false, false,
+                    RelativeBias.SHARED, true, false, false, cls, 1, Feature.row(0), 0, grid);
+            case "clip" -> new VisionArch("clip", "CLIPForImageClassification", "vision_model.", false, 0, false,
+                    false, RelativeBias.NONE, true, true, true, List.of(Feature.of(Pool.MEAN)), 1, Feature.row(0), 0,
+                    grid);
+            case "clip-vision" -> new VisionArch("clip_vision_model", "CLIPVisionModelWithProjection",
+                    "vision_model.", false, 0, false, false, RelativeBias.NONE, true, true, true, List.of(), 1,
+                    Feature.row(0), hidden, grid);
+            default -> throw new IllegalArgumentException("--family " + name + " is not one of "
+                    + String.join(", ", VARIANTS));
+        };
+    }
+
     /** The prefix tokens before the patches: [CLS], the distillation token, the registers. */
     public int prefixTokens() {
         return 1 + (distillationToken ? 1 : 0) + registers;
@@ -108,7 +147,7 @@ public record VisionArch(String family, String architecture, String prefix, bool
     static String opens() {
         return "ViTForImageClassification, DeiTForImageClassification(WithTeacher), Dinov2ForImageClassification "
                 + "(with registers), BeitForImageClassification, CLIPForImageClassification, "
-                + "CLIPVisionModelWithProjection";
+                + "CLIPVisionModelWithProjection, and ViTModel without a classifier";
     }
 
     /**
@@ -120,6 +159,10 @@ public record VisionArch(String family, String architecture, String prefix, bool
         int grid = image / patch;
         return switch (type) {
             case "vit" -> {
+                if (arch.equals("ViTModel")) { // the backbone alone: its pooler is not read, the [CLS] state is
+                    yield new VisionArch("vit", arch, "vit.", false, 0, false, false, RelativeBias.NONE, true, true,
+                            false, List.of(), 1, Feature.row(0), 0, 0);
+                }
                 if (!arch.isEmpty() && !arch.equals("ViTForImageClassification")) {
                     throw unsupported(file, arch);
                 }

@@ -72,6 +72,68 @@ public final class VitCheckpoints {
         VitConfig.of(s, labels, half, half).write(dir);
     }
 
+    /**
+     * A random checkpoint of any family ({@link VisionArch#VARIANTS}) in the family's own layout and config files;
+     * {@code mlp} of a SwiGLU variant is the nominal width DINOv2's mlp_ratio states.
+     */
+    public static void writeRandom(Path dir, Shape s, String variant, long seed) {
+        if (variant.equals("vit")) {
+            writeRandom(dir, s, seed, true, true);
+            return;
+        }
+        VisionArch a = VisionArch.variant(variant, s.imageSize() / s.patchSize(), s.hidden());
+        int mlp = a.swiglu() ? ((int) (s.mlp() * 2.0 / 3) + 7) / 8 * 8 : s.mlp();
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < s.labels(); i++) {
+            labels.add(Integer.toString(i));
+        }
+        double[] half = new double[s.channels()];
+        Arrays.fill(half, 0.5);
+        VitConfig c = VitConfig.of(new Shape(s.imageSize(), s.patchSize(), s.channels(), s.hidden(), s.layers(),
+                s.heads(), mlp, s.labels()), labels, half, half).withArch(a);
+        VisionLayouts layout = VisionLayouts.of(c);
+        Random rng = new Random(seed);
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : VitParameters.shapes(c).entrySet()) {
+            String name = e.getKey();
+            if ((a.family().equals("beit") && name.endsWith("attention.key.bias"))
+                    || (a.family().startsWith("clip") && name.endsWith("projection.bias"))) {
+                continue; // BEiT's key and CLIP's patch projection have no bias
+            }
+            String full = layout.checkpointName(name);
+            long[] shape = layout.checkpointShape(name, e.getValue());
+            int n = 1;
+            for (long v : shape) {
+                n *= (int) v;
+            }
+            double center = 0;
+            double scale;
+            if (name.endsWith("layernorm_before.weight") || name.endsWith("layernorm_after.weight")
+                    || name.endsWith("layernorm.weight")) {
+                center = 1;
+                scale = 0.1;
+            } else if (name.contains("lambda_")) {
+                center = a.family().equals("beit") ? 0.1 : 1;
+                scale = 0.1 * center;
+            } else if (name.endsWith("bias")) {
+                scale = 0.05;
+            } else if (name.startsWith("embeddings.") && !name.contains("patch_embeddings")
+                    || name.contains("relative_position")) {
+                scale = 0.5;
+            } else {
+                long fanIn = e.getValue().length == 1 ? 1 : n / e.getValue()[0];
+                scale = 1 / Math.sqrt(fanIn);
+            }
+            float[] data = new float[n];
+            for (int i = 0; i < n; i++) {
+                data[i] = (float) (center + rng.nextGaussian() * scale);
+            }
+            w.put(full, new Tensor(full, shape, data));
+        }
+        SafeTensors.write(dir.resolve("model.safetensors"), w);
+        c.write(dir);
+    }
+
     private static void put(Map<String, Tensor> w, String name, Random rng, double scale, long... shape) {
         int n = 1;
         for (long v : shape) {

@@ -100,54 +100,17 @@ public record VitConfig(
                 Preprocessing.exact(s.imageSize()), VisionArch.vit());
     }
 
-    /** Writes config.json and preprocessor_config.json as transformers would for ViTForImageClassification. */
+    /** Writes config.json and preprocessor_config.json as transformers would for the family's architecture. */
     public void write(Path dir) {
-        com.google.gson.JsonObject c = new com.google.gson.JsonObject();
-        c.addProperty("model_type", "vit");
-        com.google.gson.JsonArray arch = new com.google.gson.JsonArray();
-        arch.add("ViTForImageClassification");
-        c.add("architectures", arch);
-        c.addProperty("hidden_size", hiddenSize);
-        c.addProperty("num_hidden_layers", numLayers);
-        c.addProperty("num_attention_heads", numHeads);
-        c.addProperty("intermediate_size", intermediateSize);
-        c.addProperty("hidden_act", hiddenAct);
-        c.addProperty("hidden_dropout_prob", 0.0);
-        c.addProperty("attention_probs_dropout_prob", 0.0);
-        c.addProperty("layer_norm_eps", layerNormEps);
-        c.addProperty("image_size", imageSize);
-        c.addProperty("patch_size", patchSize);
-        c.addProperty("num_channels", numChannels);
-        c.addProperty("qkv_bias", true);
-        JsonObject id2label = new JsonObject();
-        JsonObject label2id = new JsonObject();
-        for (int i = 0; i < labels.size(); i++) {
-            id2label.addProperty(Integer.toString(i), labels.get(i));
-            label2id.addProperty(labels.get(i), i);
-        }
-        c.add("id2label", id2label);
-        c.add("label2id", label2id);
-        JsonFiles.write(dir.resolve("config.json"), c);
+        VisionConfigFiles.write(this, dir);
+    }
 
-        JsonObject pre = new JsonObject();
-        pre.addProperty("image_processor_type", "ViTImageProcessor");
-        pre.addProperty("do_rescale", true);
-        pre.addProperty("rescale_factor", 1 / 255.0);
-        pre.addProperty("do_normalize", true);
-        com.google.gson.JsonArray mean = new com.google.gson.JsonArray();
-        com.google.gson.JsonArray std = new com.google.gson.JsonArray();
-        for (int i = 0; i < numChannels; i++) {
-            mean.add(imageMean[i]);
-            std.add(imageStd[i]);
-        }
-        pre.add("image_mean", mean);
-        pre.add("image_std", std);
-        pre.addProperty("do_resize", true);
-        JsonObject size = new JsonObject();
-        size.addProperty("height", imageSize);
-        size.addProperty("width", imageSize);
-        pre.add("size", size);
-        JsonFiles.write(dir.resolve("preprocessor_config.json"), pre);
+    /** The same model with another family's parts (random checkpoints of any family). */
+    public VitConfig withArch(VisionArch a) {
+        return new VitConfig(hiddenSize, numLayers, numHeads, intermediateSize, a.family().startsWith("clip")
+                ? "quick_gelu" : hiddenAct, a.family().startsWith("clip") ? 1e-5 : layerNormEps, imageSize, patchSize,
+                numChannels, a.hasClassifier() ? labels : List.of(), imageMean, imageStd, imageBackground, notes,
+                preprocessing, a);
     }
 
     public static VitConfig load(Path dir) {

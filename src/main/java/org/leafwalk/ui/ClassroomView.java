@@ -91,7 +91,7 @@ final class ClassroomView extends BorderPane {
             Painter.fill(image, Painter.intensities(s.picture().pixels(), s.picture().channels(), s.picture().size()));
         }
         headline.setText(String.format("The model says: %s  (%.0f%%)", OutputRows.shortLabel(s.outputs().predictedLabel()),
-                100 * s.outputs().probabilities()[s.outputs().prediction()]));
+                100 * org.leafwalk.explore.Readout.probabilityOf(s.outputs().probabilities(), s.outputs().prediction())));
         bars.show(s);
     }
 }

@@ -83,7 +83,7 @@ final class InputPanel extends VBox {
         } else {
             Painter.fill(current, Painter.intensities(s.picture().pixels(), s.picture().channels(), s.picture().size()));
             caption.setText(String.format("Step %d: %s (p = %.3f)", s.walk().step(), OutputRows.shortLabel(s.outputs().predictedLabel()),
-                    s.outputs().probabilities()[s.outputs().prediction()]));
+                    org.leafwalk.explore.Readout.probabilityOf(s.outputs().probabilities(), s.outputs().prediction())));
         }
         originalBox.setVisible(showOriginal.isSelected());
         if (showOriginal.isSelected()) {

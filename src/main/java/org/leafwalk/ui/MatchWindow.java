@@ -156,8 +156,8 @@ final class MatchWindow {
         Painter.fill(target, Painter.intensities(m.target(), m.channels(), m.size()));
         sourceCaption.setText("Source: " + m.labels().get(m.sourcePrediction()));
         targetCaption.setText("Target: " + m.labels().get(m.targetPrediction()));
-        currentCaption.setText(String.format("Step %d: %s (p = %.3f)", m.step(), m.labels().get(m.prediction()),
-                m.probabilities()[m.prediction()]));
+        currentCaption.setText(String.format("Step %d: %s (p = %.3f)", m.step(), org.leafwalk.explore.Readout.labelOf(m.labels(), m.prediction()),
+                org.leafwalk.explore.Readout.probabilityOf(m.probabilities(), m.prediction())));
         status.setText(m.keep()
                 ? String.format("Step %d of %d: the representation drifted %.3g from the source's; pixel distance to "
                         + "the target %.3g.%s", m.step(), m.budget(), m.distance(), m.pixelDistance(),
