@@ -37,9 +37,13 @@ final class BenchCommand implements Callable<Integer> {
     String[] spaces;
 
     @Option(names = "--suite", description = "The whole benchmark: the default model in each space and metric, MiniLM "
-            + "on a 16-token sentence, and a ViT-Base-shaped model (12 layers, hidden 768, 224×224, patch 16, random "
-            + "weights) in pixel space with top-10 logits.")
+            + "on a 16-token sentence, every vision family at one small shape, and a ViT-Base-shaped model (12 "
+            + "layers, hidden 768, 224×224, patch 16, random weights) in pixel space with top-10 logits.")
     boolean suite;
+
+    @Option(names = "--families", description = "Only the suite's vision families: each family at one small shape "
+            + "(random weights), its step and its ratio to the ViT step.")
+    boolean families;
 
     @Option(names = "--soak", paramLabel = "STEPS", defaultValue = "0",
             description = "Soak: this many steps through the compute service, SiMEC and SiMExp drags alternating with "
@@ -135,6 +139,10 @@ final class BenchCommand implements Callable<Integer> {
             Space.parse(sp);
         }
         Metric.parse(metric);
+        if (families) {
+            System.out.println(Json.text(org.leafwalk.explore.Benchmarks.families(common.device, steps)));
+            return 0;
+        }
         if (suite) {
             System.out.println(Json.text(Benchmarks.suite(common.device, steps)));
             return 0;

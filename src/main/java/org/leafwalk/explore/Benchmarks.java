@@ -111,6 +111,7 @@ public final class Benchmarks {
             }
         }
         o.put("default_model", def);
+        o.put("families", families(device, Math.max(5, steps / 2)));
         // MiniLM on a 16-token sentence, zero-shot probabilities
         try (Explorer ex = Explorer.open(org.leafwalk.explore.References.model("minilm"), device);
                 var task = ex.textTask(org.leafwalk.explore.TextSetup.of(
@@ -141,18 +142,67 @@ public final class Benchmarks {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("cannot write the ViT-Base checkpoint (" + e.getMessage() + ")", e);
         } finally {
-            if (tmp != null) {
-                try (var files = java.nio.file.Files.list(tmp)) {
-                    for (Path f : files.toList()) {
-                        java.nio.file.Files.deleteIfExists(f);
+            deleteFolder(tmp);
+        }
+        return o;
+    }
+
+    /**
+     * Every vision family at one small shape (32×32×3, patch 4, 65 tokens, hidden 64, 4 layers, 4 heads, MLP 256,
+     * 10 classes; random weights), pixel space, the top-10 logits (the representation without a classifier): each
+     * family's step and its ratio to the ViT step.
+     */
+    public static Map<String, Object> families(String device, int steps) {
+        Map<String, Object> o = Json.object();
+        o.put("shape", "32×32×3, patch 4, hidden 64, 4 layers, 4 heads, MLP 256, 10 classes; pixel space");
+        double vit = Double.NaN;
+        for (String family : RandomModels.families()) {
+            Path tmp = null;
+            try {
+                tmp = java.nio.file.Files.createTempDirectory("leafwalk-family");
+                RandomModels.write(tmp, family, 32, 4, 3, 64, 4, 4, 256, 10, 1);
+                try (Explorer ex = Explorer.open(tmp, device)) {
+                    boolean classes = ex.config().numLabels() > 0;
+                    WalkSettings ws = Settings.DEFAULTS.withStep(StepLength.FIXED, 1e-3)
+                            .withMetric(classes ? Metric.LOGITS : Metric.REPRESENTATION).withTopK(10).walkSettings();
+                    Random rng = new Random(7);
+                    double[] px = new double[ex.config().pixelDimension()];
+                    for (int i = 0; i < px.length; i++) {
+                        px[i] = rng.nextDouble();
                     }
-                    java.nio.file.Files.deleteIfExists(tmp);
-                } catch (java.io.IOException ignored) {
-                    // a temp folder left behind
+                    Map<String, Object> r = timeSteps(ex.walker(InputSpace.PIXELS, ws, px, false), 3, steps);
+                    r.put("architecture", ex.config().arch().architecture());
+                    r.put("tokens", ex.config().numTokens());
+                    r.put("metric", classes ? "logits" : "representation");
+                    double median = (double) r.get("median_ms");
+                    if (family.equals("vit")) {
+                        vit = median;
+                    }
+                    r.put("ratio_to_vit", median / vit);
+                    o.put(family, r);
                 }
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot write a random " + family + " model (" + e.getMessage()
+                        + ")", e);
+            } finally {
+                deleteFolder(tmp);
             }
         }
         return o;
+    }
+
+    private static void deleteFolder(Path tmp) {
+        if (tmp == null) {
+            return;
+        }
+        try (var files = java.nio.file.Files.list(tmp)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+            java.nio.file.Files.deleteIfExists(tmp);
+        } catch (java.io.IOException ignored) {
+            // a temp folder left behind
+        }
     }
 
     public static double percentile(double[] values, double p) {

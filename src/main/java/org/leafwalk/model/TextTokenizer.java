@@ -46,20 +46,40 @@ public final class TextTokenizer implements AutoCloseable {
         }
     }
 
+    /**
+     * The token strings by id: model.vocab as WordPiece and byte-level BPE keep it ({token: id}) or as a Unigram
+     * (SentencePiece) model keeps it ([[piece, score], …], the id being the position), and the added tokens.
+     */
     private static String[] vocabulary(Path file, int vocabSize) {
         JsonObject o = JsonFiles.readObject(file);
-        if (!o.has("model") || !o.getAsJsonObject("model").has("vocab")
-                || !o.getAsJsonObject("model").get("vocab").isJsonObject()) {
-            throw new InvalidInputException(file + ": no model.vocab table (Leafwalk reads WordPiece tokenizers)");
+        JsonElement table = o.has("model") && o.get("model").isJsonObject() ? o.getAsJsonObject("model").get("vocab")
+                : null;
+        if (table == null || !(table.isJsonObject() || table.isJsonArray())) {
+            throw new InvalidInputException(file + ": no model.vocab table (Leafwalk reads WordPiece, BPE and Unigram "
+                    + "tokenizers)");
         }
         String[] v = new String[vocabSize];
-        for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("model").getAsJsonObject("vocab").entrySet()) {
-            int id = e.getValue().getAsInt();
-            if (id < 0 || id >= vocabSize) {
-                throw new InvalidInputException(file + ": token '" + e.getKey() + "' has id " + id
-                        + " outside the model's vocabulary of " + vocabSize);
+        if (table.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> e : table.getAsJsonObject().entrySet()) {
+                put(v, file, e.getKey(), e.getValue().getAsInt());
             }
-            v[id] = e.getKey();
+        } else {
+            var pieces = table.getAsJsonArray();
+            for (int id = 0; id < pieces.size(); id++) {
+                JsonElement p = pieces.get(id);
+                if (!p.isJsonArray() || p.getAsJsonArray().isEmpty()) {
+                    throw new InvalidInputException(file + ": model.vocab[" + id + "] is not a [piece, score] pair");
+                }
+                put(v, file, p.getAsJsonArray().get(0).getAsString(), id);
+            }
+        }
+        if (o.has("added_tokens") && o.get("added_tokens").isJsonArray()) {
+            for (JsonElement a : o.getAsJsonArray("added_tokens")) {
+                if (a.isJsonObject() && a.getAsJsonObject().has("id") && a.getAsJsonObject().has("content")) {
+                    put(v, file, a.getAsJsonObject().get("content").getAsString(),
+                            a.getAsJsonObject().get("id").getAsInt());
+                }
+            }
         }
         for (int i = 0; i < v.length; i++) {
             if (v[i] == null) {
@@ -67,6 +87,15 @@ public final class TextTokenizer implements AutoCloseable {
             }
         }
         return v;
+    }
+
+    private static void put(String[] v, Path file, String token, int id) {
+        if (id < 0 || id >= v.length) {
+            throw new InvalidInputException(file + ": token '" + token + "' has id " + id
+                    + " outside the model's vocabulary of " + v.length + " (vocab_size in config.json): the tokenizer "
+                    + "belongs to another model");
+        }
+        v[id] = token;
     }
 
     /** Tokenizes a sentence with the special tokens the tokenizer adds ([CLS] ... [SEP]). */

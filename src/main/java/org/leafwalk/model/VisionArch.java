@@ -164,14 +164,14 @@ public record VisionArch(String family, String architecture, String prefix, bool
                             false, List.of(), 1, Feature.row(0), 0, 0);
                 }
                 if (!arch.isEmpty() && !arch.equals("ViTForImageClassification")) {
-                    throw unsupported(file, arch);
+                    throw unsupported(file, type, arch);
                 }
                 yield vit();
             }
             case "deit" -> {
                 boolean teacher = arch.equals("DeiTForImageClassificationWithTeacher");
                 if (!teacher && !arch.isEmpty() && !arch.equals("DeiTForImageClassification")) {
-                    throw unsupported(file, arch);
+                    throw unsupported(file, type, arch);
                 }
                 List<Feature> logits = teacher ? List.of(Feature.row(0), Feature.row(1)) : List.of(Feature.row(0));
                 yield new VisionArch("deit", teacher ? arch : "DeiTForImageClassification", "deit.", true, 0, false,
@@ -182,7 +182,7 @@ public record VisionArch(String family, String architecture, String prefix, bool
                 boolean registers = type.equals("dinov2_with_registers");
                 String expect = registers ? "Dinov2WithRegistersForImageClassification" : "Dinov2ForImageClassification";
                 if (!arch.isEmpty() && !arch.equals(expect)) {
-                    throw unsupported(file, arch);
+                    throw unsupported(file, type, arch);
                 }
                 int r = registers ? VitConfig.intField(c, file, "num_register_tokens", 4) : 0;
                 boolean swiglu = c.has("use_swiglu_ffn") && VitConfig.bool(c.get("use_swiglu_ffn"), file,
@@ -193,7 +193,7 @@ public record VisionArch(String family, String architecture, String prefix, bool
             }
             case "beit" -> {
                 if (!arch.isEmpty() && !arch.equals("BeitForImageClassification")) {
-                    throw unsupported(file, arch);
+                    throw unsupported(file, type, arch);
                 }
                 boolean shared = flag(c, file, "use_shared_relative_position_bias", false);
                 boolean perLayer = flag(c, file, "use_relative_position_bias", false);
@@ -233,9 +233,9 @@ public record VisionArch(String family, String architecture, String prefix, bool
         return c.has(name) ? VitConfig.bool(c.get(name), file, name) : dflt;
     }
 
-    private static InvalidInputException unsupported(Path file, String arch) {
-        return new InvalidInputException(file + ": architectures " + arch + " is not a classifier Leafwalk runs (it "
-                + "opens " + opens() + ")");
+    private static InvalidInputException unsupported(Path file, String type, String arch) {
+        return new InvalidInputException(file + ": model_type '" + type + "' with architectures " + arch + " is not a "
+                + "model Leafwalk runs (it opens " + opens() + ")");
     }
 
     /** The first entry of config.json's architectures, or "" when there is none. */

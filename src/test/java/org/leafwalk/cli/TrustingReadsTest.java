@@ -164,10 +164,16 @@ class TrustingReadsTest {
         Path vit = TinyVit.write(tmp, "deit", TinyVit.small(), 5);
         Files.writeString(vit.resolve("config.json"), Files.readString(vit.resolve("config.json"))
                 .replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\""));
-        refused(inspect(vit, image.toString()), "'deit'", "vit for images", "roberta");
+        // a family's name on another family's architecture, then on its keys: both refused by name
+        refused(inspect(vit, image.toString()), "'deit'", "architectures ViTForImageClassification",
+                "DeiTForImageClassification");
+        Files.writeString(vit.resolve("config.json"), Files.readString(vit.resolve("config.json"))
+                .replace("\"ViTForImageClassification\"", "\"DeiTForImageClassification\""));
+        refused(inspect(vit, image.toString()), "model.safetensors", "deit.embeddings.cls_token", "deit");
         Files.writeString(vit.resolve("config.json"), Files.readString(vit.resolve("config.json"))
                 .replace("\"model_type\": \"deit\"", "\"model_type\": \"swin\""));
-        refused(inspect(vit, image.toString()), "'swin'", "windowed or convolutional", "vit for images");
+        refused(inspect(vit, image.toString()), "'swin'", "windowed or convolutional", "vit, deit, dinov2",
+                "roberta");
     }
 
     @Test

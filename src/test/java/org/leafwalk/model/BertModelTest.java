@@ -531,6 +531,78 @@ class BertModelTest {
         }
     }
 
+    /**
+     * RoBERTa's byte-level BPE and XLM-R's SentencePiece Unigram tokenizer.json, as the tokenizers library writes
+     * them, run by the same binding: "the cat sat." tokenizes as each algorithm does (merges by rank; the most
+     * probable segmentation), the vocabulary table in either layout names every id, and an unmodified embedding
+     * sequence decodes back to its own tokens.
+     */
+    @Test
+    void bytePairAndUnigramTokenizersTokenizeAndDecodeAsTheirAlgorithmsDo() throws Exception {
+        Path dir = robertaCheckpoint();
+        String special = "\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":true}";
+        String added = "[{\"id\":0,\"content\":\"<s>\"," + special + ",{\"id\":1,\"content\":\"<pad>\"," + special
+                + ",{\"id\":2,\"content\":\"</s>\"," + special + ",{\"id\":3,\"content\":\"<unk>\"," + special
+                + ",{\"id\":29,\"content\":\"<mask>\"," + special + "]";
+        String[] bpe = {"<s>", "<pad>", "</s>", "<unk>", "t", "h", "e", "\u0120", "c", "a", "s", ".", "th", "the", "at",
+            "\u0120c", "\u0120s", "\u0120cat", "\u0120sat"};
+        StringBuilder vocab = new StringBuilder();
+        for (int i = 0; i < bpe.length; i++) {
+            vocab.append(i == 0 ? "" : ",").append('"').append(bpe[i]).append("\":").append(i);
+        }
+        Files.writeString(dir.resolve("tokenizer.json"), "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,"
+                + "\"added_tokens\":" + added + ",\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"ByteLevel\","
+                + "\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":true},\"post_processor\":{\"type\":"
+                + "\"RobertaProcessing\",\"sep\":[\"</s>\",2],\"cls\":[\"<s>\",0],\"trim_offsets\":true,"
+                + "\"add_prefix_space\":false},\"decoder\":{\"type\":\"ByteLevel\",\"add_prefix_space\":true,"
+                + "\"trim_offsets\":true,\"use_regex\":true},\"model\":{\"type\":\"BPE\",\"dropout\":null,"
+                + "\"unk_token\":null,\"continuing_subword_prefix\":\"\",\"end_of_word_suffix\":\"\",\"fuse_unk\":false,"
+                + "\"byte_fallback\":false,\"vocab\":{" + vocab + "},\"merges\":[\"t h\",\"th e\",\"a t\","
+                + "\"\u0120 c\",\"\u0120 s\",\"\u0120c at\",\"\u0120s at\"]}}");
+        assertTokens(dir, new String[] {"<s>", "the", "\u0120cat", "\u0120sat", ".", "</s>"}, new long[] {0, 13, 17, 18,
+            11, 2}, 29);
+
+        String[] pieces = {"<s>", "<pad>", "</s>", "<unk>", "\u2581the", "\u2581cat", "\u2581sat", "\u2581", ".", "c",
+            "a", "t", "s", "h", "e", "\u2581ca", "at"};
+        double[] scores = {0, 0, 0, 0, -1, -1.5, -1.5, -3, -2, -4, -4, -4, -4, -4, -4, -3.5, -3};
+        StringBuilder table = new StringBuilder();
+        for (int i = 0; i < pieces.length; i++) {
+            table.append(i == 0 ? "" : ",").append("[\"").append(pieces[i]).append("\",").append(scores[i]).append(']');
+        }
+        String meta = "{\"type\":\"Metaspace\",\"replacement\":\"\u2581\",\"prepend_scheme\":\"always\",\"split\":true}";
+        String tok = "{\"SpecialToken\":{\"id\":\"%s\",\"type_id\":0}}";
+        Files.writeString(dir.resolve("tokenizer.json"), "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,"
+                + "\"added_tokens\":" + added + ",\"normalizer\":null,\"pre_tokenizer\":" + meta + ",\"post_processor\":"
+                + "{\"type\":\"TemplateProcessing\",\"single\":[" + String.format(tok, "<s>") + ",{\"Sequence\":{\"id\":"
+                + "\"A\",\"type_id\":0}}," + String.format(tok, "</s>") + "],\"pair\":[" + String.format(tok, "<s>")
+                + ",{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}," + String.format(tok, "</s>") + ",{\"Sequence\":{\"id\":"
+                + "\"B\",\"type_id\":0}}," + String.format(tok, "</s>") + "],\"special_tokens\":{\"<s>\":{\"id\":\"<s>\","
+                + "\"ids\":[0],\"tokens\":[\"<s>\"]},\"</s>\":{\"id\":\"</s>\",\"ids\":[2],\"tokens\":[\"</s>\"]}}},"
+                + "\"decoder\":" + meta + ",\"model\":{\"type\":\"Unigram\",\"unk_id\":3,\"vocab\":[" + table
+                + "],\"byte_fallback\":false}}");
+        Files.writeString(dir.resolve("config.json"), Files.readString(dir.resolve("config.json"))
+                .replace("\"roberta\"", "\"xlm-roberta\""));
+        assertTokens(dir, new String[] {"<s>", "\u2581the", "\u2581cat", "\u2581sat", ".", "</s>"}, new long[] {0, 4, 5,
+            6, 8, 2}, 29);
+        // a tokenizer whose table names ids past the model's vocabulary belongs to another model
+        Files.writeString(dir.resolve("tokenizer.json"), Files.readString(dir.resolve("tokenizer.json"))
+                .replace("{\"id\":29,", "{\"id\":250001,"));
+        var e = assertThrows(InvalidInputException.class, () -> TextModel.load(dir, Device.cpu(), DataType.FLOAT64));
+        assertTrue(e.getMessage().contains("tokenizer.json") && e.getMessage().contains("another model"),
+                e.getMessage());
+    }
+
+    private static void assertTokens(Path dir, String[] tokens, long[] ids, int mask) {
+        try (TextModel m = TextModel.load(dir, Device.cpu(), DataType.FLOAT64)) {
+            TextInput in = m.tokenize("the cat sat.");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(tokens, in.tokens());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ids, in.ids());
+            TextModel.NearestTokens near = m.nearest(m.embeddingsOf(in.ids(), in.types()), in.types());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(in.ids(), near.ids());
+            assertEquals("<mask>", m.tokenizer().token(mask));
+        }
+    }
+
     @Test
     void maskedLanguageModelTaskReadsTheTopTokensAtTheMask() throws Exception {
         Path dir = checkpoint();
