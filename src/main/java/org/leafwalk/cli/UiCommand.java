@@ -44,7 +44,7 @@ final class UiCommand implements Callable<Integer> {
     Path session;
 
     @Option(names = "--demo-distance", defaultValue = "3", hidden = true)
-    int demoDistance;
+    double demoDistance;
 
     @Override
     public Integer call() {

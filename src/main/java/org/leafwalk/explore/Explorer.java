@@ -107,7 +107,7 @@ public final class Explorer implements AutoCloseable {
     /** The model's family and size, for a line of facts: "vit · 1.2 M parameters". */
     public String facts() {
         long n = text != null ? text.bert().parameterCount() : model.parameterCount();
-        String family = text != null ? text.config().family() : "vit";
+        String family = text != null ? text.config().family() : model.config().family();
         return family + " · " + (n >= 1_000_000 ? String.format(Locale.ROOT, "%.1f M", n / 1e6)
                 : String.format(Locale.ROOT, "%.1f k", n / 1e3)) + " parameters";
     }

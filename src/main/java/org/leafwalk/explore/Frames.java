@@ -124,13 +124,17 @@ public final class Frames {
         return out;
     }
 
-    /** The input beside its output bars, with the step counter and the prediction above. */
+    /**
+     * The input beside its output bars, with the step counter and the prediction above. With more than 12 classes
+     * the bars are the 10 most probable now and the start prediction; without classes (a backbone) there are none.
+     */
     public static BufferedImage withBars(BufferedImage input, List<String> labels, double[] probabilities,
             int prediction, int startPrediction, int step, int steps) {
+        int[] rows = barRows(probabilities, startPrediction);
         int barW = 160;
-        int rowH = Math.max(14, Math.min(22, (input.getHeight() - 8) / Math.max(1, labels.size())));
+        int rowH = Math.max(14, Math.min(22, (input.getHeight() - 8) / Math.max(1, rows.length)));
         int width = input.getWidth() + 24 + 70 + barW + 56;
-        int height = Math.max(input.getHeight(), rowH * labels.size()) + 40;
+        int height = Math.max(input.getHeight(), rowH * rows.length) + 40;
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
@@ -138,12 +142,14 @@ public final class Frames {
         g.fillRect(0, 0, width, height);
         g.setColor(new Color(0x1f2933));
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-        g.drawString(String.format("step %d / %d   prediction: %s", step, steps, labels.get(prediction)), 8, 18);
+        g.drawString(prediction < 0 ? String.format("step %d / %d   (no classifier)", step, steps)
+                : String.format("step %d / %d   prediction: %s", step, steps, labels.get(prediction)), 8, 18);
         g.drawImage(input, 8, 30, null);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         int x0 = input.getWidth() + 24;
-        for (int i = 0; i < labels.size(); i++) {
-            int y = 30 + i * rowH;
+        for (int r = 0; r < rows.length; r++) {
+            int i = rows[r];
+            int y = 30 + r * rowH;
             g.setColor(i == startPrediction ? new Color(0x2166ac) : new Color(0x1f2933));
             String name = labels.get(i);
             g.drawString((i == startPrediction ? "> " : "") + (name.length() > 9 ? name.substring(0, 9) : name), x0,
@@ -157,5 +163,23 @@ public final class Frames {
         }
         g.dispose();
         return out;
+    }
+
+    /** Every class up to 12; else the 10 most probable and the start prediction, most probable first. */
+    static int[] barRows(double[] probabilities, int start) {
+        int n = probabilities.length;
+        if (n <= 12) {
+            return java.util.stream.IntStream.range(0, n).toArray();
+        }
+        Integer[] order = new Integer[n];
+        java.util.Arrays.setAll(order, i -> i);
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(probabilities[b], probabilities[a]));
+        java.util.LinkedHashSet<Integer> rows = new java.util.LinkedHashSet<>(java.util.Arrays.asList(order)
+                .subList(0, 10));
+        if (start >= 0) {
+            rows.add(start);
+        }
+        return rows.stream().sorted((a, b) -> Double.compare(probabilities[b], probabilities[a]))
+                .mapToInt(Integer::intValue).toArray();
     }
 }

@@ -181,7 +181,17 @@ public final class ImageSubject implements Subject {
 
     @Override
     public void describe(Map<String, Object> document, boolean architecture) {
-        // an image's file and notes say all there is
+        var c = model.config();
+        document.put("family", c.family());
+        if (architecture) {
+            var a = c.arch();
+            document.put("architecture", Json.of("family", c.family(), "class", a.architecture(), "layers",
+                    c.numLayers(), "hidden_size", c.hiddenSize(), "heads", c.numHeads(), "intermediate_size",
+                    c.intermediateSize(), "feed_forward", a.swiglu() ? "swiglu" : c.hiddenAct(), "tokens",
+                    c.numTokens(), "prefix_tokens", c.prefixTokens(), "image_size", c.imageSize(), "patch_size",
+                    c.patchSize(), "channels", c.numChannels(), "classes", c.numLabels(), "representation_size",
+                    c.representationSize()));
+        }
     }
 
     @Override

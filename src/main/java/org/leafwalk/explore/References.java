@@ -68,6 +68,12 @@ public final class References {
     }
 
     /** The shipped samples of a model's data set, sorted by file name. */
+    /** Whether the model's folder names samples of its own (else {@link #samples} falls back to MNIST's). */
+    public static boolean ownSamples(Path modelDir) {
+        Path record = modelDir.resolve("training.json");
+        return Files.isRegularFile(record) && JsonFiles.readObject(record).has("samples");
+    }
+
     public static List<Path> samples(Path modelDir) {
         Path dir = assets().resolve("samples").resolve("mnist");
         Path record = modelDir.resolve("training.json");

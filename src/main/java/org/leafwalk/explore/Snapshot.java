@@ -44,12 +44,17 @@ public record Snapshot(
      */
     public record Outputs(List<String> labels, double[] probabilities, double[] startProbabilities, int prediction,
             int startPrediction, int[] tracked) {
+        /** Whether the model has classes (a backbone without a classifier has none, and no prediction). */
+        public boolean hasClasses() {
+            return !labels.isEmpty();
+        }
+
         public String predictedLabel() {
-            return labels.get(prediction);
+            return Readout.labelOf(labels, prediction);
         }
 
         public String startLabel() {
-            return labels.get(startPrediction);
+            return Readout.labelOf(labels, startPrediction);
         }
     }
 

@@ -90,8 +90,13 @@ final class ClassroomView extends BorderPane {
         } else {
             Painter.fill(image, Painter.intensities(s.picture().pixels(), s.picture().channels(), s.picture().size()));
         }
-        headline.setText(String.format("The model says: %s  (%.0f%%)", OutputRows.shortLabel(s.outputs().predictedLabel()),
-                100 * org.leafwalk.explore.Readout.probabilityOf(s.outputs().probabilities(), s.outputs().prediction())));
+        if (!s.outputs().hasClasses()) {
+            headline.setText("No classifier: the walk follows the representation");
+        } else {
+            headline.setText(String.format("The model says: %s  (%.0f%%)",
+                    OutputRows.shortLabel(s.outputs().predictedLabel()),
+                    100 * s.outputs().probabilities()[s.outputs().prediction()]));
+        }
         bars.show(s);
     }
 }

@@ -82,14 +82,17 @@ final class InputPanel extends VBox {
             caption.setText("Now minus start (red: brighter, blue: darker)");
         } else {
             Painter.fill(current, Painter.intensities(s.picture().pixels(), s.picture().channels(), s.picture().size()));
-            caption.setText(String.format("Step %d: %s (p = %.3f)", s.walk().step(), OutputRows.shortLabel(s.outputs().predictedLabel()),
-                    org.leafwalk.explore.Readout.probabilityOf(s.outputs().probabilities(), s.outputs().prediction())));
+            caption.setText(!s.outputs().hasClasses() ? "Step " + s.walk().step() + " (no classifier)"
+                    : String.format("Step %d: %s (p = %.3f)", s.walk().step(),
+                            OutputRows.shortLabel(s.outputs().predictedLabel()), s.outputs().probabilities()[s.outputs()
+                                    .prediction()]));
         }
         originalBox.setVisible(showOriginal.isSelected());
         if (showOriginal.isSelected()) {
             Painter.fill(original, Painter.intensities(s.input().start().pixels(), s.picture().channels(), s.picture().size()));
-            originalCaption.setText(String.format("Start: %s (p = %.3f)", OutputRows.shortLabel(s.outputs().startLabel()),
-                    s.outputs().startProbabilities()[s.outputs().startPrediction()]));
+            originalCaption.setText(!s.outputs().hasClasses() ? "Start"
+                    : String.format("Start: %s (p = %.3f)", OutputRows.shortLabel(s.outputs().startLabel()),
+                            s.outputs().startProbabilities()[s.outputs().startPrediction()]));
         }
         boolean embeddings = s.picture().patchResidual() != null;
         residualBox.setVisible(embeddings);

@@ -18,9 +18,9 @@ public final class LeafwalkApp extends Application {
      *     here as JSON and quits
      */
     public record Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
-            int demoSteps, String space, Path matchScreenshot, Path benchmark, Path session) {
+            double demoSteps, String space, Path matchScreenshot, Path benchmark, Path session) {
         public Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
-                int demoSteps, String space) {
+                double demoSteps, String space) {
             this(model, input, device, screenshot, classroomScreenshot, demoSteps, space, null, null, null);
         }
     }

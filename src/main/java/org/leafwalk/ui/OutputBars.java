@@ -76,10 +76,12 @@ final class OutputBars extends VBox {
         last = s;
         var out = s.outputs();
         int classes = out.labels().size();
-        boolean many = classes > OutputRows.ALL_UP_TO;
-        if (search.isVisible() != many) {
-            search.setVisible(many);
-            search.setManaged(many);
+        boolean many = classes > OutputRows.ALL_UP_TO || classes == 0;
+        if (search.isVisible() != (many && classes > 0)) {
+            search.setVisible(many && classes > 0);
+            search.setManaged(many && classes > 0);
+        }
+        if (more.isVisible() != many) {
             more.setVisible(many);
             more.setManaged(many);
         }
@@ -109,7 +111,10 @@ final class OutputBars extends VBox {
                 name.setTooltip(null);
             }
         }
-        if (many) {
+        if (classes == 0) {
+            more.setText("No classifier (the model is a backbone): the walk follows its representation, and the "
+                    + "metric is the representation's");
+        } else if (many) {
             more.setText(String.format("%d of %d classes shown: the top %d now, the %d the walk tracks, the start%s",
                     rows.length, classes, OutputRows.TOP, out.tracked().length, searched >= 0 ? ", the one found" : ""));
         }

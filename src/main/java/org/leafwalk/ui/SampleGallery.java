@@ -45,6 +45,13 @@ final class SampleGallery extends FlowPane {
             getChildren().add(new Label("no samples for this model"));
             return;
         }
+        if (!References.ownSamples(model)) {
+            Label note = new Label("MNIST digits: the model's folder names no samples of its own");
+            note.setWrapText(true);
+            note.setMaxWidth(330);
+            note.getStyleClass().add("caption");
+            getChildren().add(note);
+        }
         for (Path p : samples) {
             ImageView v = new ImageView(new Image(p.toUri().toString(), 28, 28, true, false, true));
             v.setFitWidth(28 * 1.4);

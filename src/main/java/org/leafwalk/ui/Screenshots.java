@@ -32,12 +32,13 @@ final class Screenshots {
         try {
             var service = w.service();
             service.awaitIdle(60_000);
-            double range = Math.max(1, o.demoSteps());
+            double range = o.demoSteps() > 0 ? o.demoSteps() : 1;
             service.drag(SliderKind.NULL, 0, 0.5 * range);
             service.awaitIdle(120_000);
             service.release();
             // far enough along the top eigendirection that a confident prediction gives way
-            for (int k = 1; k <= 8 && w.current() != null
+            // (a model without classes has no prediction to give way: one drag)
+            for (int k = 1; k <= 8 && w.current() != null && (k == 1 || w.current().outputs().hasClasses())
                     && w.current().outputs().prediction() == w.current().outputs().startPrediction(); k++) {
                 service.drag(SliderKind.EIGEN, 0, k * range);
                 service.awaitIdle(120_000);
@@ -46,7 +47,8 @@ final class Screenshots {
             service.release();
             service.awaitIdle(60_000);
             onFx(() -> w.input().showOriginal.setSelected(true));
-            if (w.current() != null && w.current().text() == null) {
+            // the estimates take hundreds of Jacobians: left out where one step already takes seconds
+            if (w.current() != null && w.current().text() == null && w.current().timing().stepMillis() < 1000) {
                 service.estimateLipschitz();
                 service.estimateLayerSpectra();
                 service.awaitIdle(120_000);
