@@ -156,6 +156,7 @@ public record VisionArch(String family, String architecture, String prefix, bool
      */
     static VisionArch read(JsonObject c, JsonObject v, Path file, String type, int image, int patch) {
         String arch = architecture(c, file);
+        refuseForeignFields(v, file, type);
         int grid = image / patch;
         return switch (type) {
             case "vit" -> {
@@ -223,6 +224,36 @@ public record VisionArch(String family, String architecture, String prefix, bool
             }
             default -> throw new IllegalStateException(type);
         };
+    }
+
+    /** Fields that change the computation, by the families that have them. */
+    private static final java.util.Map<String, List<String>> FIELDS = java.util.Map.of(
+            "layerscale_value", List.of("dinov2", "dinov2_with_registers"),
+            "use_swiglu_ffn", List.of("dinov2", "dinov2_with_registers"),
+            "num_register_tokens", List.of("dinov2_with_registers"),
+            "layer_scale_init_value", List.of("beit"),
+            "use_relative_position_bias", List.of("beit"),
+            "use_shared_relative_position_bias", List.of("beit"),
+            "use_mean_pooling", List.of("beit"));
+
+    /**
+     * A field another family has, set so that it would change the computation (a layer scale, SwiGLU, registers, a
+     * relative position bias), in a config whose family has no such part: refused by name, not ignored.
+     */
+    private static void refuseForeignFields(JsonObject c, Path file, String type) {
+        for (var e : FIELDS.entrySet()) {
+            if (!c.has(e.getKey()) || e.getValue().contains(type)) {
+                continue;
+            }
+            JsonElement x = c.get(e.getKey());
+            boolean active = x.isJsonPrimitive() && (x.getAsJsonPrimitive().isBoolean() ? x.getAsBoolean()
+                    : x.getAsJsonPrimitive().isNumber() && x.getAsDouble() != 0);
+            if (active) {
+                throw new InvalidInputException(file + ": " + e.getKey() + " " + x + " is a field of "
+                        + String.join(" and ", e.getValue()) + ", which Leafwalk does not run for model_type '" + type
+                        + "' (its layers have no such part): is model_type right?");
+            }
+        }
     }
 
     private static boolean qkvBias(JsonObject c, Path file) {

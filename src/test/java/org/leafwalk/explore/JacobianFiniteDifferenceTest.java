@@ -93,4 +93,37 @@ class JacobianFiniteDifferenceTest {
             assertTrue(Math.sqrt(err / norm) < 1e-10, "relative difference " + Math.sqrt(err / norm));
         }
     }
+
+    /**
+     * Every vision family init-vit writes (its own layout, read back by its loader): the hand-written pullback
+     * equals autograd through the batched forward pass, in both spaces.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"vit-backbone", "deit", "deit-teacher", "dinov2",
+        "dinov2-swiglu", "dinov2-registers", "beit", "beit-shared", "clip", "clip-vision"})
+    void everyFamilysPullbackEqualsAutograd(String family) {
+        Path dir = tmp.resolve("family-" + family);
+        RandomModels.write(dir, family, 8, 2, 3, 8, 2, 2, 24, 3, 4);
+        try (Explorer ex = Explorer.open(dir, Device.cpu(), DataType.FLOAT64)) {
+            assertTrue(ex.facts().startsWith(ex.config().family() + " · "), ex.facts());
+            double[] pixels = TinyVit.blob(3, 8, 5);
+            for (InputSpace space : InputSpace.values()) {
+                double[] x = space == InputSpace.PIXELS ? pixels : ex.model().embeddingsOf(pixels);
+                DifferentiableMap f = ex.map(space);
+                OutputMetric metric = f.logitCount() > 0 ? OutputMetric.LOGITS : OutputMetric.REPRESENTATION;
+                OutputSpec spec = OutputSpec.choose(metric, Linearization.evaluate(f, x), f.logitCount(), 0);
+                double[] fast = Linearization.at(f, spec, x, 1e-9, false).jacobian();
+                double[] slow = Linearization.at(f, spec, x, 1e-9, true).jacobian();
+                double err = 0;
+                double norm = 0;
+                for (int i = 0; i < fast.length; i++) {
+                    err += (fast[i] - slow[i]) * (fast[i] - slow[i]);
+                    norm += slow[i] * slow[i];
+                }
+                assertTrue(norm > 0, family + " " + space);
+                assertTrue(Math.sqrt(err / norm) < 1e-10, family + " " + space + ": relative difference "
+                        + Math.sqrt(err / norm));
+            }
+        }
+    }
 }

@@ -120,4 +120,42 @@ class VitModelTest {
             assertEquals(5, m.config().numLabels());
         }
     }
+
+    /**
+     * A family's checkpoint that does not fit its layout names the missing and the unexpected tensors; a field of
+     * another family that would change the computation is refused by name; the fixture's interpolated position
+     * embeddings say so in the notes.
+     */
+    @Test
+    void aFamilysCheckpointThatDoesNotFitItsLayoutNamesWhatIsMissingAndWhatIsUnexpected() throws Exception {
+        Path src = Path.of("src/test/resources/fixtures/family-dinov2");
+        Path dir = Files.createDirectories(tmp.resolve("dinov2-renamed"));
+        for (String f : new String[] {"config.json", "preprocessor_config.json"}) {
+            Files.copy(src.resolve(f), dir.resolve(f));
+        }
+        Map<String, Tensor> w = new java.util.LinkedHashMap<>(SafeTensors.read(src.resolve("model.safetensors")));
+        Tensor scale = w.remove("dinov2.encoder.layer.1.layer_scale2.lambda1");
+        w.put("dinov2.encoder.layer.1.ls2.gamma", new Tensor("dinov2.encoder.layer.1.ls2.gamma", scale.shape(),
+                scale.data()));
+        SafeTensors.write(dir.resolve("model.safetensors"), w);
+        var e = assertThrows(InvalidInputException.class, () -> VitModel.load(dir, Device.cpu(), DataType.FLOAT32));
+        assertTrue(e.getMessage().contains("missing: dinov2.encoder.layer.1.layer_scale2.lambda1")
+                && e.getMessage().contains("unexpected: dinov2.encoder.layer.1.ls2.gamma")
+                && e.getMessage().contains("Dinov2ForImageClassification"), e.getMessage());
+
+        try (VitModel m = VitModel.load(src, Device.cpu(), DataType.FLOAT32)) {
+            assertEquals("dinov2", m.config().family());
+            assertEquals(4, m.config().gridSize());
+            assertTrue(m.config().notes().stream().anyMatch(n -> n.contains("interpolated bicubically from a 6×6")),
+                    m.config().notes().toString());
+        }
+
+        Path vit = TinyVit.write(tmp, "layer-scaled-vit", TinyVit.small(), 6);
+        Path cfg = vit.resolve("config.json");
+        Files.writeString(cfg, Files.readString(cfg).replace("\"qkv_bias\": true", "\"qkv_bias\": true, "
+                + "\"layerscale_value\": 1.0"));
+        var f = assertThrows(InvalidInputException.class, () -> VitModel.load(vit, Device.cpu(), DataType.FLOAT32));
+        assertTrue(f.getMessage().contains("layerscale_value 1.0 is a field of dinov2")
+                && f.getMessage().contains("model_type 'vit'"), f.getMessage());
+    }
 }

@@ -174,6 +174,23 @@ class MainWindowTest {
         assertEquals("tench, Tinca tinca", tench.get().getTooltip().getText(), "the whole label in the tooltip");
     }
 
+    /** A backbone without a classifier (CLIP's vision tower) opens, walks its representation and says so. */
+    @Test
+    void aBackboneWithoutAClassifierWalksItsRepresentationAndSaysSo(FxRobot robot) throws Exception {
+        awaitFirst();
+        Path m = Path.of("src/test/resources/fixtures/family-clip-vision-projection");
+        WaitForAsyncUtils.asyncFx(() -> window.openModel(m)).get();
+        Snapshot s = settle();
+        assertEquals(0, s.outputs().labels().size());
+        assertEquals(-1, s.outputs().prediction());
+        assertTrue(s.spectrum().eigenvalues().length > 0, "the representation metric has a spectrum");
+        var more = robot.lookup(".label").queryAllAs(javafx.scene.control.Label.class).stream()
+                .map(javafx.scene.control.Label::getText).filter(t -> t != null && t.startsWith("No classifier"))
+                .toList();
+        assertEquals(1, more.size(), "the output panel says there is no classifier");
+        assertTrue(robot.lookup(".bar-name").queryAll().isEmpty(), "no class rows");
+    }
+
     @Test
     void aSentenceOnMiniLmShowsItsTokensAndClickingATokenPicksIt(FxRobot robot) throws Exception {
         awaitFirst();
