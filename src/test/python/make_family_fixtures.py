@@ -20,6 +20,10 @@ implementation written from transformers' modeling code:
   clip-classifier         CLIPForImageClassification: pre-layernorm, quick GELU, mean of the
                           last hidden state's patch rows
   clip-vision-projection  CLIPVisionModelWithProjection: the image embedding only
+  clip-zero-shot          CLIPModel: both towers, both projections, logit_scale and a tokenizer.json;
+                          the logits are exp(logit_scale) x the cosine of the image embedding with each
+                          prompt "a photo of a {label}" (labels cat, dog, bird), the text tower causal and
+                          pooled at the end-of-text token
 
 Spectra: the eigenvalues of J J^T for the logits' Jacobian and the
 representation's, in pixel space (intensities in [0, 1]) and in embedding space,
@@ -249,6 +253,10 @@ def head(fam, H, W, cfg):
         pooled = layer_norm(H[0], W[pre + "post_layernorm.weight"], W[pre + "post_layernorm.bias"], eps)
         if fam["arch"] == "CLIPVisionModelWithProjection":
             return None, pooled @ W["visual_projection.weight"].T
+        if fam["arch"] == "CLIPModel":
+            image = pooled @ W["visual_projection.weight"].T
+            text = fam["text_embeddings"]  # (L, P), each normalised
+            return math.exp(W["logit_scale"]) * (text @ (image / np.linalg.norm(image))), image
         return lin(H[1:].mean(0), W, "classifier"), pooled
     if kind == "beit":
         if cfg.get("use_mean_pooling", True):
@@ -265,6 +273,82 @@ def head(fam, H, W, cfg):
     # DINOv2: [CLS ; mean of the patch tokens], the registers excluded
     patches = seq[1 + cfg.get("num_register_tokens", 0):]
     return lin(np.concatenate([seq[0], patches.mean(0)]), W, "classifier"), seq[0]
+
+
+# --- CLIP's text tower (CLIPTextTransformer), for the zero-shot prompts ------------------------
+
+TEXT_VOCAB = ["<|startoftext|>", "<|endoftext|>", "a", "photo", "of", "cat", "dog", "bird", "<unk>"]
+
+
+def clip_text_ids(prompt):
+    return [0] + [TEXT_VOCAB.index(w) for w in prompt.lower().split()] + [1]
+
+
+def clip_text_embedding(W, tcfg, ids):
+    eps = tcfg["layer_norm_eps"]
+    nh = tcfg["num_attention_heads"]
+    t = len(ids)
+    h = W["text_model.embeddings.token_embedding.weight"][ids] + W["text_model.embeddings.position_embedding.weight"][:t]
+    causal = np.triu(np.full((t, t), -np.inf), k=1)  # _create_4d_causal_attention_mask
+    d = h.shape[1]
+    hd = d // nh
+    for i in range(tcfg["num_hidden_layers"]):
+        lp = "text_model.encoder.layers.%d." % i
+        x = layer_norm(h, W[lp + "layer_norm1.weight"], W[lp + "layer_norm1.bias"], eps)
+        split = lambda z: z.reshape(t, nh, hd).transpose(1, 0, 2)
+        q = split(lin(x, W, lp + "self_attn.q_proj")) * hd ** -0.5
+        k = split(lin(x, W, lp + "self_attn.k_proj"))
+        v = split(lin(x, W, lp + "self_attn.v_proj"))
+        ctx = (softmax(q @ k.transpose(0, 2, 1) + causal) @ v).transpose(1, 0, 2).reshape(t, d)
+        h = h + lin(ctx, W, lp + "self_attn.out_proj")
+        x = layer_norm(h, W[lp + "layer_norm2.weight"], W[lp + "layer_norm2.bias"], eps)
+        h = h + lin(quick_gelu(lin(x, W, lp + "mlp.fc1")), W, lp + "mlp.fc2")
+    h = layer_norm(h, W["text_model.final_layer_norm.weight"], W["text_model.final_layer_norm.bias"], eps)
+    eos = tcfg["eos_token_id"]
+    pos = int(np.argmax(ids)) if eos == 2 else ids.index(eos)  # the pooled token, as transformers picks it
+    e = h[pos] @ W["text_projection.weight"].T
+    return e / np.linalg.norm(e)
+
+
+def text_weights(tcfg, proj, rng):
+    d = tcfg["hidden_size"]
+    inter = tcfg["intermediate_size"]
+    rnd = lambda *shape, s=0.3: rng.normal(0.0, s, size=shape)
+    W = {"text_model.embeddings.token_embedding.weight": rnd(tcfg["vocab_size"], d, s=0.5),
+         "text_model.embeddings.position_embedding.weight": rnd(tcfg["max_position_embeddings"], d, s=0.5),
+         "text_model.final_layer_norm.weight": 1 + rnd(d, s=0.1), "text_model.final_layer_norm.bias": rnd(d, s=0.1),
+         "text_projection.weight": rnd(proj, d, s=0.4), "logit_scale": np.array(math.log(1 / 0.07))}
+    for i in range(tcfg["num_hidden_layers"]):
+        lp = "text_model.encoder.layers.%d." % i
+        for n in ("q_proj", "k_proj", "v_proj", "out_proj"):
+            W[lp + "self_attn.%s.weight" % n] = rnd(d, d, s=0.4)
+            W[lp + "self_attn.%s.bias" % n] = rnd(d, s=0.2)
+        for n in ("layer_norm1", "layer_norm2"):
+            W[lp + n + ".weight"] = 1 + rnd(d, s=0.1)
+            W[lp + n + ".bias"] = rnd(d, s=0.1)
+        W[lp + "mlp.fc1.weight"] = rnd(inter, d, s=0.4)
+        W[lp + "mlp.fc1.bias"] = rnd(inter, s=0.2)
+        W[lp + "mlp.fc2.weight"] = rnd(d, inter, s=0.3)
+        W[lp + "mlp.fc2.bias"] = rnd(d, s=0.2)
+    return W
+
+
+def clip_tokenizer_json():
+    special = [{"id": i, "content": TEXT_VOCAB[i], "single_word": False, "lstrip": False, "rstrip": False,
+                "normalized": False, "special": True} for i in (0, 1)]
+    tok = lambda name: {"SpecialToken": {"id": name, "type_id": 0}}
+    return {"version": "1.0", "truncation": None, "padding": None, "added_tokens": special,
+            "normalizer": {"type": "Lowercase"}, "pre_tokenizer": {"type": "WhitespaceSplit"},
+            "post_processor": {"type": "TemplateProcessing",
+                               "single": [tok("<|startoftext|>"), {"Sequence": {"id": "A", "type_id": 0}},
+                                          tok("<|endoftext|>")],
+                               "pair": [tok("<|startoftext|>"), {"Sequence": {"id": "A", "type_id": 0}},
+                                        tok("<|endoftext|>"), {"Sequence": {"id": "B", "type_id": 0}},
+                                        tok("<|endoftext|>")],
+                               "special_tokens": {n: {"id": n, "ids": [TEXT_VOCAB.index(n)], "tokens": [n]}
+                                                  for n in ("<|startoftext|>", "<|endoftext|>")}},
+            "decoder": None,
+            "model": {"type": "WordLevel", "vocab": {w: i for i, w in enumerate(TEXT_VOCAB)}, "unk_token": "<unk>"}}
 
 
 def readout(fam, emb, W, cfg):
@@ -328,7 +412,7 @@ def weights_for(fam, cfg, rng):
             W[lp + "mlp.fc2.bias"] = rnd(d, s=0.2)
         W[pre + "post_layernorm.weight"] = lnw()
         W[pre + "post_layernorm.bias"] = rnd(d, s=0.1)
-        if fam["arch"] == "CLIPVisionModelWithProjection":
+        if fam["arch"] in ("CLIPVisionModelWithProjection", "CLIPModel"):
             W["visual_projection.weight"] = rnd(cfg["projection_dim"], d, s=0.4)
         else:
             W["classifier.weight"] = rnd(nlab, d, s=0.5)
@@ -465,13 +549,25 @@ VARIANTS = [
      None),
     ("clip-vision-projection", dict(kind="clip", prefix="vision_model.", arch="CLIPVisionModelWithProjection"),
      None),
+    ("clip-zero-shot", dict(kind="clip", prefix="vision_model.", arch="CLIPModel"), None),
 ]
+
+TEXT_CONFIG = {"model_type": "clip_text_model", "hidden_size": 10, "intermediate_size": 16, "num_attention_heads": 2,
+               "num_hidden_layers": 2, "max_position_embeddings": 12, "hidden_act": "quick_gelu",
+               "layer_norm_eps": 1e-5, "vocab_size": len(TEXT_VOCAB), "eos_token_id": 1, "bos_token_id": 0,
+               "pad_token_id": 1}
+ZERO_SHOT_LABELS = ["cat", "dog", "bird"]
 
 
 def clip_config(arch):
     vision = {"hidden_size": 12, "num_hidden_layers": 2, "num_attention_heads": 3, "intermediate_size": 20,
               "hidden_act": "quick_gelu", "layer_norm_eps": 1e-5, "image_size": 12, "patch_size": 3,
               "num_channels": 3}
+    if arch == "CLIPModel":
+        cfg = {"architectures": [arch], "model_type": "clip", "projection_dim": 6, "logit_scale_init_value": 2.6592,
+               "vision_config": dict(vision, model_type="clip_vision_model"), "text_config": TEXT_CONFIG,
+               "transformers_version": "4.52.0"}
+        return cfg, vision
     if arch == "CLIPForImageClassification":
         cfg = {"architectures": [arch], "model_type": "clip", "projection_dim": 8,
                "vision_config": dict(vision, model_type="clip_vision_model"),
@@ -508,8 +604,15 @@ def build(name, fam, cfg, img, seed):
     else:
         vision = cfg
     vision["_grid_tokens"] = (12 // vision["patch_size"]) ** 2
-    wcfg = dict(vision, id2label=cfg.get("id2label", {}))
-    W32 = weights_for(fam, wcfg, np.random.default_rng(seed))
+    wcfg = dict(vision, id2label=cfg.get("id2label", {}), projection_dim=cfg.get("projection_dim", 0))
+    rng = np.random.default_rng(seed)
+    W32 = weights_for(fam, wcfg, rng)
+    if fam["arch"] == "CLIPModel":
+        W32.update({k: np.asarray(v, dtype=np.float32) for k, v in text_weights(TEXT_CONFIG, cfg["projection_dim"],
+                                                                               rng).items()})
+        with open(os.path.join(out, "tokenizer.json"), "w") as f:
+            json.dump(clip_tokenizer_json(), f)
+            f.write("\n")
     write_safetensors(os.path.join(out, "model.safetensors"), W32)
     back = read_safetensors(os.path.join(out, "model.safetensors"))
     assert sorted(back) == sorted(W32)
@@ -525,11 +628,14 @@ def build(name, fam, cfg, img, seed):
         f.write("\n")
 
     W = {k: v.astype(np.float64) for k, v in back.items()}
+    if fam["arch"] == "CLIPModel":
+        fam["text_embeddings"] = np.stack([clip_text_embedding(W, TEXT_CONFIG, clip_text_ids("a photo of a " + l))
+                                           for l in ZERO_SHOT_LABELS])
     mean, std = pre["image_mean"], pre["image_std"]
     x = img.astype(np.float64).transpose(2, 0, 1) / 255.0  # intensities in [0, 1], (C, H, W)
     emb = embeddings(fam, normalise(x, mean, std), W, vision)
     out_vec = readout(fam, emb, W, vision)
-    nlab = 0 if fam["arch"] == "CLIPVisionModelWithProjection" else len(LABELS)
+    nlab = {"CLIPVisionModelWithProjection": 0, "CLIPModel": len(ZERO_SHOT_LABELS)}.get(fam["arch"], len(LABELS))
     f_pix = lambda z: readout(fam, embeddings(fam, normalise(z, mean, std), W, vision), W, vision)
     f_emb = lambda e: readout(fam, e, W, vision)
     spectra = {}
@@ -541,6 +647,7 @@ def build(name, fam, cfg, img, seed):
     expected = {
         "input": "rgb12.png",
         "architecture": fam["arch"],
+        "labels": ZERO_SHOT_LABELS if fam["arch"] == "CLIPModel" else cfg.get("id2label") and LABELS or [],
         "logits": out_vec[:nlab].tolist(),
         "representation": out_vec[nlab:].tolist(),
         "embeddings_shape": list(emb.shape),

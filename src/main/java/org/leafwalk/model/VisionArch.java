@@ -44,7 +44,12 @@ public record VisionArch(String family, String architecture, String prefix, bool
         /** the head's layer norm of the patch rows' mean (BEiT's mean pooling) */
         NORM_OF_MEAN,
         /** the patch rows' mean as it is (CLIPForImageClassification) */
-        MEAN
+        MEAN,
+        /**
+         * CLIP's zero-shot logits: exp(logit_scale) × the cosine of the image embedding (the representation) with
+         * each label prompt's text embedding
+         */
+        ZERO_SHOT
     }
 
     /** One pooled feature (hidden-size wide); {@code row} for {@link Pool#ROW}. */
@@ -125,10 +130,18 @@ public record VisionArch(String family, String architecture, String prefix, bool
         return !logits.isEmpty();
     }
 
+    /** Whether the logits are CLIP's zero-shot cosines over label prompts (a whole CLIPModel folder). */
+    public boolean zeroShot() {
+        return logits.size() == 1 && logits.get(0).pool() == Pool.ZERO_SHOT;
+    }
+
     /** How many rows of the last block's output the head reads: the prefix rows it names, or every row. */
     int headRows(int tokens) {
         int rows = 0;
         for (Feature f : features()) {
+            if (f.pool() == Pool.ZERO_SHOT) {
+                continue; // read through the representation
+            }
             if (f.pool() != Pool.ROW) {
                 return tokens;
             }
@@ -147,7 +160,8 @@ public record VisionArch(String family, String architecture, String prefix, bool
     static String opens() {
         return "ViTForImageClassification, DeiTForImageClassification(WithTeacher), Dinov2ForImageClassification "
                 + "(with registers), BeitForImageClassification, CLIPForImageClassification, "
-                + "CLIPVisionModelWithProjection, and ViTModel without a classifier";
+                + "CLIPVisionModelWithProjection, CLIPModel (zero-shot over label prompts), and ViTModel without a "
+                + "classifier";
     }
 
     /**
@@ -208,10 +222,15 @@ public record VisionArch(String family, String architecture, String prefix, bool
             }
             case "clip_vision_model", "clip" -> {
                 boolean classifier = arch.equals("CLIPForImageClassification");
-                if (type.equals("clip") && !classifier) {
-                    throw new InvalidInputException(file + ": architectures " + (arch.isEmpty() ? "(missing)" : arch)
-                            + ": a whole CLIPModel (zero-shot over label prompts) is not opened yet; Leafwalk opens "
-                            + "CLIPForImageClassification and CLIPVisionModelWithProjection folders");
+                boolean whole = type.equals("clip") && (arch.isEmpty() || arch.equals("CLIPModel"));
+                if (type.equals("clip") && !classifier && !whole) {
+                    throw new InvalidInputException(file + ": architectures " + arch + " is not a CLIP model Leafwalk "
+                            + "runs (CLIPModel, CLIPForImageClassification, CLIPVisionModelWithProjection)");
+                }
+                if (whole) {
+                    int proj = VitConfig.intField(c, file, "projection_dim", 512);
+                    yield new VisionArch(type, "CLIPModel", "vision_model.", false, 0, false, false, RelativeBias.NONE,
+                            true, true, true, List.of(Feature.of(Pool.ZERO_SHOT)), 1, Feature.row(0), proj, grid);
                 }
                 if (!classifier && !arch.equals("CLIPVisionModelWithProjection")) {
                     throw new InvalidInputException(file + ": architectures " + (arch.isEmpty() ? "(missing)" : arch)

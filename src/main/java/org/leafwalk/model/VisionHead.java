@@ -20,17 +20,19 @@ final class VisionHead {
     static final class Saved {
         VitTape.Norm rows; // the head's layer norm over every row, when a feature reads normalised rows
         VitTape.Norm pooled; // the layer norm of the patch mean (BEiT), when a feature reads it
+        NDArray embedding; // CLIP's image embedding (1, P) and its norm, for the zero-shot head
+        NDArray norm;
     }
 
     /** (B, L + r): the logits, then the representation. With {@code saved} non-null, computed by hand and kept. */
-    static NDArray forward(VitConfig c, VitNetwork.Fused w, NDArray h, Saved saved) {
+    static NDArray forward(VitConfig c, VitNetwork.Fused w, VitNetwork.ZeroShot zs, NDArray h, Saved saved) {
         VisionArch a = c.arch();
         int prefix = c.prefixTokens();
         NDArray normed = null;
         NDArray pooledNorm = null;
         Map<VisionArch.Feature, NDArray> features = new LinkedHashMap<>();
         for (VisionArch.Feature f : a.features()) {
-            if (features.containsKey(f)) {
+            if (features.containsKey(f) || f.pool() == VisionArch.Pool.ZERO_SHOT) {
                 continue;
             }
             NDArray v;
@@ -56,6 +58,17 @@ final class VisionHead {
             features.put(f, v);
         }
         NDList out = new NDList();
+        NDArray rep = features.get(a.representation());
+        NDArray embedding = w.projectionW() == null ? rep : rep.matMul(w.projectionW());
+        if (a.zeroShot()) {
+            // exp(s) · cos(e, t_i): the normalised embedding against the scaled, normalised prompt embeddings
+            NDArray norm = embedding.mul(embedding).sum(new int[] {-1}, true).sqrt();
+            if (saved != null) {
+                saved.embedding = embedding;
+                saved.norm = norm;
+            }
+            return NDArrays.concat(new NDList(embedding.div(norm).matMul(zs.w()), embedding), 1);
+        }
         if (a.hasClassifier()) {
             NDList in = new NDList();
             for (VisionArch.Feature f : a.logits()) {
@@ -64,8 +77,7 @@ final class VisionHead {
             NDArray x = in.size() == 1 ? in.get(0) : NDArrays.concat(in, 1);
             out.add(x.matMul(w.classifierW()).add(w.classifierB()));
         }
-        NDArray rep = features.get(a.representation());
-        out.add(w.projectionW() == null ? rep : rep.matMul(w.projectionW()));
+        out.add(embedding);
         return out.size() == 1 ? out.get(0) : NDArrays.concat(out, 1);
     }
 
@@ -84,13 +96,21 @@ final class VisionHead {
     }
 
     /** Cotangent rows on the readout (k, L + r) to cotangents on H (k, rows, d). */
-    static NDArray backward(VitConfig c, VitNetwork.Fused w, Saved saved, NDArray cot, long rows) {
+    static NDArray backward(VitConfig c, VitNetwork.Fused w, VitNetwork.ZeroShot zs, Saved saved, NDArray cot,
+            long rows) {
         VisionArch a = c.arch();
         int d = c.hiddenSize();
         int labels = c.numLabels();
         long k = cot.getShape().get(0);
         Map<VisionArch.Feature, NDArray> grads = new LinkedHashMap<>();
-        if (a.hasClassifier()) {
+        NDArray dEmbedding = cot.get(":, " + labels + ":");
+        if (a.zeroShot()) {
+            // through ê = e/|e|: de = (dê − ê (ê·dê)) / |e|
+            NDArray unit = saved.embedding.div(saved.norm);
+            NDArray dUnit = cot.get(":, 0:" + labels).matMul(zs.wt());
+            NDArray along = dUnit.mul(unit).sum(new int[] {-1}, true);
+            dEmbedding = dEmbedding.add(dUnit.sub(unit.mul(along)).div(saved.norm));
+        } else if (a.hasClassifier()) {
             NDArray dx = cot.get(":, 0:" + labels).matMul(w.classifierWT()); // (k, F·d)
             List<VisionArch.Feature> fs = a.logits();
             for (int i = 0; i < fs.size(); i++) {
@@ -98,8 +118,8 @@ final class VisionHead {
                 grads.merge(fs.get(i), g, NDArray::add);
             }
         }
-        NDArray dRep = cot.get(":, " + labels + ":");
-        grads.merge(a.representation(), w.projectionWT() == null ? dRep : dRep.matMul(w.projectionWT()), NDArray::add);
+        grads.merge(a.representation(), w.projectionWT() == null ? dEmbedding : dEmbedding.matMul(w.projectionWT()),
+                NDArray::add);
         int prefix = c.prefixTokens();
         NDArray dNormed = null;
         NDArray dRaw = null;

@@ -57,6 +57,10 @@ final class VisionLayouts {
 
     /** Tensors a checkpoint of the family may hold that inference does not read. */
     boolean ignored(String key) {
+        if (arch.zeroShot() && (key.startsWith("text_model.") || key.equals("text_projection.weight")
+                || key.equals("logit_scale"))) {
+            return true; // the text tower, read by ClipTextTower
+        }
         return key.endsWith("mask_token") || key.endsWith("position_ids") || key.endsWith("relative_position_index")
                 || key.startsWith(prefix + "pooler.dense.");
     }

@@ -105,6 +105,17 @@ public record VitConfig(
         VisionConfigFiles.write(this, dir);
     }
 
+    /** The labels a CLIPModel's zero-shot prompts start with: CIFAR-10's classes. */
+    public static final List<String> ZERO_SHOT_LABELS = List.of("airplane", "automobile", "bird", "cat", "deer", "dog",
+            "frog", "horse", "ship", "truck");
+
+    /** The same model with other class labels (a CLIPModel's zero-shot prompts). */
+    public VitConfig withLabels(List<String> l) {
+        return new VitConfig(hiddenSize, numLayers, numHeads, intermediateSize, hiddenAct, layerNormEps, imageSize,
+                patchSize, numChannels, List.copyOf(l), imageMean, imageStd, imageBackground, notes, preprocessing,
+                arch);
+    }
+
     /** The same model with another family's parts (random checkpoints of any family). */
     public VitConfig withArch(VisionArch a) {
         return new VitConfig(hiddenSize, numLayers, numHeads, intermediateSize, a.family().startsWith("clip")
@@ -167,7 +178,13 @@ public record VitConfig(
         }
         VisionArch arch = VisionArch.read(c, v, configFile, type, image, patch);
         List<String> notes = new ArrayList<>();
-        List<String> labels = arch.hasClassifier() ? readLabels(c, configFile, notes) : List.of();
+        List<String> labels = arch.zeroShot() ? ZERO_SHOT_LABELS
+                : arch.hasClassifier() ? readLabels(c, configFile, notes) : List.of();
+        if (arch.zeroShot()) {
+            notes.add("zero-shot: exp(logit_scale) × the cosine of the image embedding with each label's prompt '"
+                    + ClipTextTower.PROMPT + "'; the labels are CIFAR-10's until others are given (--label, or the "
+                    + "window's label list)");
+        }
         double[] mean = new double[channels];
         double[] std = new double[channels];
         java.util.Arrays.fill(mean, 0.5);

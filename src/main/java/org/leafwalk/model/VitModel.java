@@ -19,7 +19,7 @@ import org.leafwalk.io.Tensor;
  * numbers that read an embedding sequence back as an image. Owns the native memory of its weights.
  */
 public final class VitModel implements AutoCloseable {
-    private final VitConfig config;
+    private VitConfig config;
     private final NDManager manager;
     private final DataType dtype;
     private final Path directory;
@@ -32,6 +32,7 @@ public final class VitModel implements AutoCloseable {
     private final double[] patchOffsets; // (N, d) folded bias + position embeddings
     private final double[] prefixOffset; // (P, d): the prefix tokens as the embeddings module gives them
     private long parameterCount;
+    private ClipTextTower text; // a CLIPModel's text tower, or null
 
     private VitModel(Path directory, VitConfig config, VitParameters params, NDManager manager, DataType dtype) {
         this.directory = directory;
@@ -63,11 +64,43 @@ public final class VitModel implements AutoCloseable {
             VitParameters params = VitParameters.fromTensors(weightsFile, w, config, m, dtype);
             VitModel model = new VitModel(dir, config, params, m, dtype);
             model.parameterCount = Tensor.count(w);
+            if (config.arch().zeroShot()) {
+                model.text = ClipTextTower.load(dir, weightsFile, w, m, dtype);
+                model.setLabels(config.labels());
+            }
             return model;
         } catch (RuntimeException e) {
             m.close();
             throw e;
         }
+    }
+
+    /** Whether the classes are a CLIPModel's zero-shot labels, which {@link #setLabels} changes. */
+    public boolean zeroShot() {
+        return text != null;
+    }
+
+    /**
+     * A CLIPModel's zero-shot classes: each label's prompt ("a photo of a {label}") through the text tower, the
+     * logits exp(logit_scale) × the cosines. The model keeps its labels when a prompt is refused.
+     */
+    public void setLabels(java.util.List<String> labels) {
+        if (text == null) {
+            throw new IllegalStateException("only a CLIPModel takes zero-shot labels");
+        }
+        if (labels.isEmpty() || labels.stream().anyMatch(l -> l == null || l.isBlank())) {
+            throw new InvalidInputException("zero-shot labels must be non-empty words or phrases");
+        }
+        NDArray t = text.embeddings(labels, manager).mul(text.scale()); // (L, P)
+        NDArray wt = t.duplicate();
+        NDArray w = t.transpose().flatten().reshape(t.getShape().get(1), t.getShape().get(0));
+        config = config.withLabels(labels);
+        network.setZeroShot(config, new VitNetwork.ZeroShot(w, wt));
+    }
+
+    /** The prompt the text tower reads for a label. */
+    public static String prompt(String label) {
+        return ClipTextTower.prompt(label);
     }
 
     /** How many numbers the checkpoint holds. */
@@ -295,6 +328,9 @@ public final class VitModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (text != null) {
+            text.close();
+        }
         manager.close();
     }
 }

@@ -21,8 +21,15 @@ import java.util.List;
  * sub-manager frees a step.
  */
 public final class VitNetwork {
-    private final VitConfig config;
+    private VitConfig config;
     private final Fused weights;
+    private ZeroShot zeroShot;
+
+    /**
+     * CLIP's zero-shot classifier: {@code w} (P, L) the label prompts' normalised text embeddings times
+     * exp(logit_scale), {@code wt} its (L, P) transpose.
+     */
+    record ZeroShot(NDArray w, NDArray wt) {}
 
     /**
      * One block's fused weights, with the transposes the pullback multiplies by. {@code relBias} is BEiT's relative
@@ -52,6 +59,16 @@ public final class VitNetwork {
 
     public VitConfig config() {
         return config;
+    }
+
+    /** A CLIP model's label prompts, with the config that names them as its labels. */
+    void setZeroShot(VitConfig labelled, ZeroShot z) {
+        this.config = labelled;
+        this.zeroShot = z;
+    }
+
+    ZeroShot zeroShot() {
+        return zeroShot;
     }
 
     public Fused weights() {
@@ -133,7 +150,7 @@ public final class VitNetwork {
         }
         NDArray cw = null;
         NDArray cb = null;
-        if (a.hasClassifier()) {
+        if (a.hasClassifier() && !a.zeroShot()) {
             cw = p.get("classifier.weight");
             cb = p.get("classifier.bias");
             if (a.logitScale() != 1) { // DeiT's teacher model: the mean of the [CLS] and distillation heads
@@ -212,7 +229,7 @@ public final class VitNetwork {
         if (last < 0) {
             h = h.get(":, 0:" + rows + ", :");
         }
-        return VisionHead.forward(config, weights, h, null);
+        return VisionHead.forward(config, weights, zeroShot, h, null);
     }
 
     /** The encoder's input: the embeddings module's output, through CLIP's pre-encoder layer norm. */
@@ -242,7 +259,7 @@ public final class VitNetwork {
                 rep = h.get(":, 0, :").reshape(-1, config.hiddenSize());
             }
         }
-        NDArray out = VisionHead.forward(config, weights, h, null);
+        NDArray out = VisionHead.forward(config, weights, zeroShot, h, null);
         NDArray logits = out.get(":, 0:" + config.numLabels());
         return NDArrays.concat(new NDList(logits, rep), 1);
     }

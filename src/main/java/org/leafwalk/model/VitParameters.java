@@ -84,7 +84,7 @@ public final class VitParameters {
         }
         s.put("layernorm.weight", new long[] {d});
         s.put("layernorm.bias", new long[] {d});
-        if (a.hasClassifier()) {
+        if (a.hasClassifier() && !a.zeroShot()) {
             boolean teacher = a.logitScale() != 1; // DeiT's two heads, each on one token
             s.put("classifier.weight", new long[] {c.numLabels(), teacher ? d : (long) a.logits().size() * d});
             s.put("classifier.bias", new long[] {c.numLabels()});

@@ -28,12 +28,14 @@ public final class VitTape {
     private final List<Saved> saved = new ArrayList<>();
     private final Norm preNorm;
     private final VisionHead.Saved head = new VisionHead.Saved();
+    private final VitNetwork.ZeroShot zeroShot;
     private final long headRows;
     private final NDArray output;
 
     VitTape(VitNetwork net, NDArray x1, InputSpace space) {
         this.config = net.config();
         this.weights = net.weights();
+        this.zeroShot = net.zeroShot();
         this.space = space;
         NDArray h = space == InputSpace.PIXELS ? net.embed(x1) : x1.reshape(1, config.numTokens(), config.hiddenSize());
         if (weights.preNormG() != null) {
@@ -52,7 +54,7 @@ public final class VitTape {
             h = h.get(":, 0:" + rows + ", :");
         }
         headRows = h.getShape().get(1);
-        output = VisionHead.forward(config, weights, h, head);
+        output = VisionHead.forward(config, weights, zeroShot, h, head);
     }
 
     /** The readout at the point: (1, L + r), the logits then the representation. */
@@ -66,7 +68,7 @@ public final class VitTape {
      */
     public NDArray pullback(NDArray cot) {
         long kRows = cot.getShape().get(0);
-        NDArray dh = VisionHead.backward(config, weights, head, cot, headRows);
+        NDArray dh = VisionHead.backward(config, weights, zeroShot, head, cot, headRows);
         for (int l = weights.layers().size() - 1; l >= 0; l--) {
             dh = backward(dh, weights.layers().get(l), saved.get(l));
         }

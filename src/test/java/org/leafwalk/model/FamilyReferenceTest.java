@@ -25,6 +25,7 @@ import org.leafwalk.io.JsonFiles;
  * independent float64 implementation written from transformers' modeling code
  * (src/test/python/make_family_fixtures.py): to 1e-4 on logits and 1e-3 relative on the top eigenvalues in
  * float32, far tighter in float64. The Jacobians here come from the hand-written batched pullback the walks use.
+ * A whole CLIPModel's zero-shot logits come through its text tower and the prompts of the reference's labels.
  */
 class FamilyReferenceTest {
     static final Path FIXTURES = Path.of("src/test/resources/fixtures");
@@ -33,7 +34,8 @@ class FamilyReferenceTest {
     @CsvSource({"deit,FLOAT32", "deit,FLOAT64", "deit-teacher,FLOAT32", "deit-teacher,FLOAT64", "dinov2,FLOAT32",
             "dinov2,FLOAT64", "dinov2-registers,FLOAT32", "dinov2-registers,FLOAT64", "beit,FLOAT32", "beit,FLOAT64",
             "beit-shared,FLOAT32", "beit-shared,FLOAT64", "clip-classifier,FLOAT32", "clip-classifier,FLOAT64",
-            "clip-vision-projection,FLOAT32", "clip-vision-projection,FLOAT64"})
+            "clip-vision-projection,FLOAT32", "clip-vision-projection,FLOAT64", "clip-zero-shot,FLOAT32",
+            "clip-zero-shot,FLOAT64"})
     void agreesWithTheFloat64Reference(String variant, DataType dtype) {
         Path dir = FIXTURES.resolve("family-" + variant);
         JsonObject expected = JsonFiles.readObject(dir.resolve("expected.json"));
@@ -43,6 +45,12 @@ class FamilyReferenceTest {
         try (VitModel m = VitModel.load(dir, Device.cpu(), dtype);
                 NDManager nd = m.manager().newSubManager()) {
             assertEquals(expected.get("architecture").getAsString(), m.config().arch().architecture());
+            if (m.zeroShot()) { // the prompts "a photo of a {label}" through CLIP's text tower
+                java.util.List<String> labels = new java.util.ArrayList<>();
+                expected.getAsJsonArray("labels").forEach(l -> labels.add(l.getAsString()));
+                m.setLabels(labels);
+                assertEquals(labels, m.config().labels());
+            }
             ImageInput img = ImageInput.load(FIXTURES.resolve(expected.get("input").getAsString()), m.config());
             assertEquals(0, img.notes().size(), "the fixture image needs no conversion: " + img.notes());
             double[] emb = m.embeddingsOf(img.pixels());
