@@ -29,7 +29,8 @@ final class InitVitCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--family", defaultValue = "vit", paramLabel = "FAMILY", description = "The architecture: vit, "
             + "vit-backbone, deit, deit-teacher, dinov2, dinov2-swiglu, dinov2-registers, beit, beit-shared, clip "
-            + "(CLIPForImageClassification), clip-vision (CLIPVisionModelWithProjection) (default: ${DEFAULT-VALUE}).")
+            + "(CLIPForImageClassification), clip-vision (CLIPVisionModelWithProjection), clip-zero-shot (CLIPModel: "
+            + "both towers and a word-level tokenizer) (default: ${DEFAULT-VALUE}).")
     String family;
 
     @Option(names = "--force", description = "Replace the model already in --out.")

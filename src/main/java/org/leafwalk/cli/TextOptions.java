@@ -12,7 +12,8 @@ final class TextOptions {
     List<Integer> tokens = new ArrayList<>();
 
     @Option(names = "--label", paramLabel = "SENTENCE",
-            description = "Text models without a head (MiniLM): a zero-shot label sentence; repeat for each label "
+            description = "Text models without a head (MiniLM): a zero-shot label sentence; a CLIPModel: a class name, "
+                    + "read as 'a photo of a {label}' (default: CIFAR-10's ten classes); repeat for each label "
                     + "(default: 'It was good.' and 'It was bad.'). "
                     + "'--label topic' takes five topic labels.")
     List<String> labels = new ArrayList<>();

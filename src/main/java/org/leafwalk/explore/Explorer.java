@@ -73,6 +73,19 @@ public final class Explorer implements AutoCloseable {
         return text != null;
     }
 
+    /** Whether this is a CLIPModel whose classes are zero-shot label prompts. */
+    public boolean zeroShotImage() {
+        return model != null && model.zeroShot();
+    }
+
+    /** A CLIPModel's zero-shot labels (each read as "a photo of a {label}"); the old ones stay when refused. */
+    public void setZeroShotLabels(java.util.List<String> labels) {
+        if (!zeroShotImage()) {
+            throw new IllegalStateException("only a CLIPModel takes zero-shot labels for images");
+        }
+        model.setLabels(labels);
+    }
+
     /** The image model; fails on a text model. */
     public VitModel model() {
         if (model == null) {

@@ -65,7 +65,11 @@ public final class ImageSubject implements Subject {
 
     @Override
     public Subject precise(java.util.function.Supplier<Explorer> twin) {
-        return new ImageSubject(twin.get(), file, image, space, layer);
+        Explorer t = twin.get();
+        if (t.zeroShotImage() && !t.config().labels().equals(labels())) {
+            t.setZeroShotLabels(labels()); // the twin reads the same prompts
+        }
+        return new ImageSubject(t, file, image, space, layer);
     }
 
     @Override

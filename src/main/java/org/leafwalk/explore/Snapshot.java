@@ -25,7 +25,9 @@ public record Snapshot(
      * What is open: the model's folder name, the device it runs on, the input's name, the space and metric, and a
      * line of facts (family, parameters, tokens, input size, the dimension walked).
      */
-    public record Source(String model, String device, String input, Space space, Metric metric, String facts) {}
+    /** @param zeroShotImage whether the classes are a CLIPModel's label prompts, which the user may edit */
+    public record Source(String model, String device, String input, Space space, Metric metric, String facts,
+            boolean zeroShotImage) {}
 
     /**
      * The point walked.

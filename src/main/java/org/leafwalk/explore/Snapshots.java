@@ -95,7 +95,8 @@ final class Snapshots {
         Settings settings = s.settings();
         return new Snapshot(versions.incrementAndGet(),
                 new Snapshot.Source(w.modelDir().getFileName().toString(), w.model().deviceName(),
-                        subject.inputName(), subject.space(), settings.metric(), facts(subject, point.length)),
+                        subject.inputName(), subject.space(), settings.metric(), facts(subject, point.length),
+                        w.model().zeroShotImage()),
                 new Snapshot.Input(point.length, view, startPicture),
                 new Snapshot.Outputs(subject.labels(), r.probabilities(), start.probabilities(), r.prediction(),
                         start.prediction(), tracked(s.selectedOutputs(), subject.labels().size())),

@@ -34,6 +34,9 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
                     : new TextSetup(sentence, text.selected(), text.labels(), text.pooling());
             return TextSubject.open(model, setup, settings);
         }
+        if (text != null && model.zeroShotImage() && !text.labels().equals(TextSetup.SENTIMENT_LABELS)) {
+            model.setZeroShotLabels(text.labels()); // --label on a CLIPModel: its classes
+        }
         Path file = References.input(ref, modelDir);
         return ImageSubject.open(model, file, model.loadImage(file), settings);
     }
@@ -72,6 +75,9 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
         if (r.isText() != model.isText()) {
             throw new org.leafwalk.io.InvalidInputException(source + ": it was recorded on " + (r.isText() ? "a text"
                     : "an image") + " model, and " + modelDir + " is not one");
+        }
+        if (!r.isText() && model.zeroShotImage()) {
+            model.setZeroShotLabels(r.labels()); // the classes the walk was recorded over
         }
         Subject subject = r.isText() ? TextSubject.open(model, r.text(), r.settings())
                 : ImageSubject.open(model, Path.of(r.inputName()), org.leafwalk.model.ImageInput.fromImage(

@@ -173,6 +173,14 @@ final class Workspace implements AutoCloseable {
 
     /** The zero-shot label sentences (at least two). */
     void setZeroShotLabels(java.util.List<String> labels) {
+        if (model != null && model.zeroShotImage()) {
+            // a CLIPModel's classes: the walk restarts on the same image under the new prompts
+            model.setZeroShotLabels(labels);
+            if (session != null && session.subject() instanceof ImageSubject image) {
+                adopt(ImageSubject.open(model, image.file(), image.image(), settings()));
+            }
+            return;
+        }
         openText((text == null ? TextSetup.of(TextSubject.defaultSentence(model)) : text).withLabels(labels));
     }
 

@@ -208,6 +208,92 @@ final class ClipTextTower {
         return e.div(e.mul(e).sum().sqrt());
     }
 
+    /** The words a random CLIPModel's word-level tokenizer knows: the prompt's and CIFAR-10's classes. */
+    private static final List<String> RANDOM_VOCABULARY = List.of("<|startoftext|>", "<|endoftext|>", "<unk>", "a",
+            "photo", "of", "an", "the", "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
+            "truck", "car", "plane", "boat", "animal", "picture");
+
+    /** text_config of a random CLIPModel: the vision tower's widths, 16 positions, the small vocabulary. */
+    static JsonObject randomConfig(VitConfig c) {
+        JsonObject t = new JsonObject();
+        t.addProperty("model_type", "clip_text_model");
+        t.addProperty("hidden_size", c.hiddenSize());
+        t.addProperty("intermediate_size", c.intermediateSize());
+        t.addProperty("num_attention_heads", c.numHeads());
+        t.addProperty("num_hidden_layers", c.numLayers());
+        t.addProperty("max_position_embeddings", 16);
+        t.addProperty("hidden_act", "quick_gelu");
+        t.addProperty("layer_norm_eps", 1e-5);
+        t.addProperty("vocab_size", RANDOM_VOCABULARY.size());
+        t.addProperty("bos_token_id", 0);
+        t.addProperty("eos_token_id", 1);
+        t.addProperty("pad_token_id", 1);
+        return t;
+    }
+
+    /** The text tower's random tensors (into {@code w}) and a word-level tokenizer.json, for init-vit. */
+    static void writeRandom(Path dir, VitConfig c, Map<String, Tensor> w, java.util.Random rng) {
+        int d = c.hiddenSize();
+        int inter = c.intermediateSize();
+        java.util.function.BiConsumer<String, long[]> gauss = (name, shape) -> {
+            int n = (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            boolean norm = name.contains("layer_norm") && name.endsWith("weight");
+            double scale = name.endsWith("bias") ? 0.05 : norm ? 0.1 : shape.length == 2 && !name.contains("embedding")
+                    ? 1 / Math.sqrt(shape[1]) : 0.5;
+            float[] data = new float[n];
+            for (int i = 0; i < n; i++) {
+                data[i] = (float) ((norm ? 1 : 0) + rng.nextGaussian() * scale);
+            }
+            w.put(name, new Tensor(name, shape, data));
+        };
+        gauss.accept("text_model.embeddings.token_embedding.weight", new long[] {RANDOM_VOCABULARY.size(), d});
+        gauss.accept("text_model.embeddings.position_embedding.weight", new long[] {16, d});
+        for (int l = 0; l < c.numLayers(); l++) {
+            String p = "text_model.encoder.layers." + l + ".";
+            for (String n : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
+                gauss.accept(p + "self_attn." + n + ".weight", new long[] {d, d});
+                gauss.accept(p + "self_attn." + n + ".bias", new long[] {d});
+            }
+            for (String n : new String[] {"layer_norm1", "layer_norm2"}) {
+                gauss.accept(p + n + ".weight", new long[] {d});
+                gauss.accept(p + n + ".bias", new long[] {d});
+            }
+            gauss.accept(p + "mlp.fc1.weight", new long[] {inter, d});
+            gauss.accept(p + "mlp.fc1.bias", new long[] {inter});
+            gauss.accept(p + "mlp.fc2.weight", new long[] {d, inter});
+            gauss.accept(p + "mlp.fc2.bias", new long[] {d});
+        }
+        gauss.accept("text_model.final_layer_norm.weight", new long[] {d});
+        gauss.accept("text_model.final_layer_norm.bias", new long[] {d});
+        gauss.accept("text_projection.weight", new long[] {c.arch().projection(), d});
+        w.put("logit_scale", new Tensor("logit_scale", new long[0], new float[] {(float) Math.log(1 / 0.07)}));
+        StringBuilder vocab = new StringBuilder();
+        for (int i = 0; i < RANDOM_VOCABULARY.size(); i++) {
+            vocab.append(i == 0 ? "" : ",").append('"').append(RANDOM_VOCABULARY.get(i)).append("\":").append(i);
+        }
+        String special = "\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,"
+                + "\"special\":true}";
+        String tok = "{\"SpecialToken\":{\"id\":\"%s\",\"type_id\":0}}";
+        String json = "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[{\"id\":0,"
+                + "\"content\":\"<|startoftext|>\"," + special + ",{\"id\":1,\"content\":\"<|endoftext|>\"," + special
+                + "],\"normalizer\":{\"type\":\"Lowercase\"},\"pre_tokenizer\":{\"type\":\"WhitespaceSplit\"},"
+                + "\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[" + String.format(tok,
+                        "<|startoftext|>") + ",{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}," + String.format(tok,
+                        "<|endoftext|>") + "],\"pair\":[" + String.format(tok, "<|startoftext|>")
+                + ",{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}," + String.format(tok, "<|endoftext|>")
+                + ",{\"Sequence\":{\"id\":\"B\",\"type_id\":0}}," + String.format(tok, "<|endoftext|>")
+                + "],\"special_tokens\":{\"<|startoftext|>\":{\"id\":\"<|startoftext|>\",\"ids\":[0],\"tokens\":"
+                + "[\"<|startoftext|>\"]},\"<|endoftext|>\":{\"id\":\"<|endoftext|>\",\"ids\":[1],\"tokens\":"
+                + "[\"<|endoftext|>\"]}}},\"decoder\":null,\"model\":{\"type\":\"WordLevel\",\"vocab\":{" + vocab
+                + "},\"unk_token\":\"<unk>\"}}";
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(dir.resolve("tokenizer.json"), json);
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException(dir + ": cannot write tokenizer.json (" + e.getMessage() + ")", e);
+        }
+    }
+
     private static NDArray linear(NDArray x, NDArray w, NDArray b) {
         return x.matMul(w.transpose()).add(b);
     }

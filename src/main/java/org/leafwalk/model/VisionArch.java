@@ -79,7 +79,7 @@ public record VisionArch(String family, String architecture, String prefix, bool
 
     /** The variants {@code init-vit --family} writes. */
     public static final List<String> VARIANTS = List.of("vit", "vit-backbone", "deit", "deit-teacher", "dinov2",
-            "dinov2-swiglu", "dinov2-registers", "beit", "beit-shared", "clip", "clip-vision");
+            "dinov2-swiglu", "dinov2-registers", "beit", "beit-shared", "clip", "clip-vision", "clip-zero-shot");
 
     /** A variant's parts for a new checkpoint whose patch grid is {@code grid} on a side. */
     public static VisionArch variant(String name, int grid, int hidden) {
@@ -111,6 +111,9 @@ public record VisionArch(String family, String architecture, String prefix, bool
             case "clip-vision" -> new VisionArch("clip_vision_model", "CLIPVisionModelWithProjection",
                     "vision_model.", false, 0, false, false, RelativeBias.NONE, true, true, true, List.of(), 1,
                     Feature.row(0), hidden, grid);
+            case "clip-zero-shot" -> new VisionArch("clip", "CLIPModel", "vision_model.", false, 0, false, false,
+                    RelativeBias.NONE, true, true, true, List.of(Feature.of(Pool.ZERO_SHOT)), 1, Feature.row(0),
+                    hidden, grid);
             default -> throw new IllegalArgumentException("--family " + name + " is not one of "
                     + String.join(", ", VARIANTS));
         };

@@ -52,11 +52,15 @@ final class VisionConfigFiles {
             v.addProperty("qkv_bias", true);
         }
         JsonObject top = v;
-        if (a.family().equals("clip")) { // CLIPForImageClassification keeps the tower in vision_config
+        if (a.family().equals("clip")) { // CLIPForImageClassification and CLIPModel keep the tower in vision_config
             top = new JsonObject();
             v.addProperty("model_type", "clip_vision_model");
             top.add("vision_config", v);
             top.addProperty("projection_dim", c.hiddenSize());
+            if (a.zeroShot()) {
+                top.add("text_config", ClipTextTower.randomConfig(c));
+                top.addProperty("logit_scale_init_value", 2.6592);
+            }
         }
         if (a.projection() > 0) {
             top.addProperty("projection_dim", a.projection());
@@ -65,7 +69,7 @@ final class VisionConfigFiles {
         JsonArray arch = new JsonArray();
         arch.add(a.architecture());
         top.add("architectures", arch);
-        if (a.hasClassifier()) {
+        if (a.hasClassifier() && !a.zeroShot()) {
             JsonObject id2label = new JsonObject();
             JsonObject label2id = new JsonObject();
             for (int i = 0; i < c.labels().size(); i++) {

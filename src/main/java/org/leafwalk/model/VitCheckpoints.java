@@ -130,6 +130,9 @@ public final class VitCheckpoints {
             }
             w.put(full, new Tensor(full, shape, data));
         }
+        if (a.zeroShot()) {
+            ClipTextTower.writeRandom(dir, c, w, rng);
+        }
         SafeTensors.write(dir.resolve("model.safetensors"), w);
         c.write(dir);
     }

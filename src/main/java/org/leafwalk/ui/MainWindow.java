@@ -85,6 +85,8 @@ final class MainWindow {
         this.prompt = new SessionPrompt(stage);
         this.actions = WindowActions.of(this, service, input, dialogs);
         this.leftColumn = WindowLayout.leftColumn(input, textPanel, gallery);
+        ZeroShotLabels classes = new ZeroShotLabels(service);
+        leftColumn.getChildren().add(1, classes); // under the image, for a CLIPModel only
 
         BorderPane content = new BorderPane();
         content.setTop(new VBox(WindowLayout.menuBar(actions, recent, options.device(), service),
@@ -107,7 +109,7 @@ final class MainWindow {
         stage.setScene(scene);
         stage.setOnCloseRequest(e -> close());
 
-        renderer.every(this::showInput).every(bars::show).every(s -> settings.show(s.settings()))
+        renderer.every(this::showInput).every(classes::show).every(bars::show).every(s -> settings.show(s.settings()))
                 .every(s -> {
                     if (scene.getRoot() == classroom) {
                         classroom.show(s);

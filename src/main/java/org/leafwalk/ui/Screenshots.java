@@ -47,8 +47,10 @@ final class Screenshots {
             service.release();
             service.awaitIdle(60_000);
             onFx(() -> w.input().showOriginal.setSelected(true));
-            // the estimates take hundreds of Jacobians: left out where one step already takes seconds
-            if (w.current() != null && w.current().text() == null && w.current().timing().stepMillis() < 1000) {
+            // the estimates take hundreds of Jacobians (the layers' by autograd, batched over their outputs): left out
+            // where one step already takes seconds or the space is image-sized
+            if (w.current() != null && w.current().text() == null && w.current().timing().stepMillis() < 1000
+                    && w.current().input().dimension() < 50_000) {
                 service.estimateLipschitz();
                 service.estimateLayerSpectra();
                 service.awaitIdle(120_000);

@@ -100,7 +100,7 @@ class JacobianFiniteDifferenceTest {
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"vit-backbone", "deit", "deit-teacher", "dinov2",
-        "dinov2-swiglu", "dinov2-registers", "beit", "beit-shared", "clip", "clip-vision"})
+        "dinov2-swiglu", "dinov2-registers", "beit", "beit-shared", "clip", "clip-vision", "clip-zero-shot"})
     void everyFamilysPullbackEqualsAutograd(String family) {
         Path dir = tmp.resolve("family-" + family);
         RandomModels.write(dir, family, 8, 2, 3, 8, 2, 2, 24, 3, 4);

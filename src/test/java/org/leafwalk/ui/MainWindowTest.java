@@ -191,6 +191,32 @@ class MainWindowTest {
         assertTrue(robot.lookup(".bar-name").queryAll().isEmpty(), "no class rows");
     }
 
+    /** A CLIPModel classifies zero-shot; its classes are edited in the window and the walk restarts under them. */
+    @Test
+    void aClipModelsZeroShotClassesAreEditedInTheWindow(FxRobot robot) throws Exception {
+        awaitFirst();
+        Path m = Path.of("src/test/resources/fixtures/family-clip-zero-shot");
+        WaitForAsyncUtils.asyncFx(() -> window.openModel(m)).get();
+        Snapshot s = settle();
+        assertTrue(s.source().zeroShotImage());
+        assertEquals(org.leafwalk.model.VitConfig.ZERO_SHOT_LABELS, s.outputs().labels());
+        var area = robot.lookup("#image-zero-shot-labels").queryAs(javafx.scene.control.TextArea.class);
+        assertTrue(area.isVisible(), "the class list is shown for a CLIPModel");
+        WaitForAsyncUtils.asyncFx(() -> area.setText("cat\ndog\nbird")).get();
+        robot.clickOn("#apply-image-labels");
+        for (int i = 0; i < 100 && !settle().outputs().labels().equals(java.util.List.of("cat", "dog", "bird")); i++) {
+            Thread.sleep(50);
+        }
+        Snapshot after = settle();
+        assertEquals(java.util.List.of("cat", "dog", "bird"), after.outputs().labels());
+        assertEquals(0, after.walk().step(), "the walk restarts under the new classes");
+        double sum = 0;
+        for (double p : after.outputs().probabilities()) {
+            sum += p;
+        }
+        assertEquals(1, sum, 1e-9);
+    }
+
     @Test
     void aSentenceOnMiniLmShowsItsTokensAndClickingATokenPicksIt(FxRobot robot) throws Exception {
         awaitFirst();
