@@ -71,6 +71,41 @@ class CommandLineTest {
         assertEquals(o, file);
     }
 
+    /**
+     * Each family walks in embedding space from the command line, writes its session and CSV, and the session
+     * exports the same CSV again; inspect --json names the family. A CLIPModel's --label classes are kept.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"deit-teacher", "dinov2-registers", "beit",
+        "clip-classifier", "clip-vision-projection", "clip-zero-shot"})
+    void everyFamilyWalksRecordsAndExportsAgain(String variant) throws Exception {
+        Path dir = Path.of("src/test/resources/fixtures/family-" + variant);
+        String input = "src/test/resources/fixtures/rgb12.png";
+        Path csv = tmp.resolve(variant + ".csv");
+        Path session = tmp.resolve(variant + ".leafwalk.json");
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("walk", "--model", dir.toString(),
+                "--input", input, "--space", "embeddings", "--steps", "4", "--csv", csv.toString(), "--session",
+                session.toString(), "--json"));
+        if (variant.equals("clip-zero-shot")) {
+            args.addAll(java.util.List.of("--label", "cat", "--label", "dog", "--label", "bird"));
+        }
+        Cli.Result r = run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(4, o.getAsJsonArray("steps").size());
+        Path again = tmp.resolve(variant + "-again.csv");
+        Cli.Result e = run("export", "--session", session.toString(), "--csv", again.toString());
+        assertEquals(0, e.code(), e.err());
+        assertEquals(Files.readString(csv), Files.readString(again), "the session exports the walk it recorded");
+        if (variant.equals("clip-zero-shot")) {
+            assertTrue(Files.readString(csv).lines().findFirst().orElseThrow().contains("p_cat,p_dog,p_bird"));
+        }
+        Cli.Result i = run("inspect", "--model", dir.toString(), "--input", input, "--json");
+        assertEquals(0, i.code(), i.err());
+        JsonObject doc = JsonParser.parseString(i.out()).getAsJsonObject();
+        assertTrue(doc.has("family") && doc.getAsJsonObject("architecture").has("prefix_tokens"), i.out());
+    }
+
     @Test
     void walksASentenceOnTheEmbeddedMiniLm() throws Exception {
         Path gif = tmp.resolve("text.gif");
