@@ -28,8 +28,11 @@ def shortest(size, w, h):
     return (new_short, new_long) if w <= h else (new_long, new_short)
 
 
-def case(name, resample, size=None, shortest_edge=None, crop=None):
-    if shortest_edge is not None:
+def case(name, resample, size=None, shortest_edge=None, crop=None, crop_pct=None):
+    if crop_pct is not None:  # ConvNextImageProcessor: the shortest edge to int(size / crop_pct), crop size x size
+        w, h = shortest(int(shortest_edge / crop_pct), W, H)
+        crop = shortest_edge
+    elif shortest_edge is not None:
         w, h = shortest(shortest_edge, W, H)
     else:
         w, h = size, size
@@ -41,7 +44,9 @@ def case(name, resample, size=None, shortest_edge=None, crop=None):
     values = [[im.getpixel((x, y))[c] / 255 for y in range(s) for x in range(s)] for c in range(3)]
     processor = {"do_resize": True, "resample": resample,
                  "size": {"height": size, "width": size} if size else {"shortest_edge": shortest_edge}}
-    if crop is not None:
+    if crop_pct is not None:
+        processor["crop_pct"] = crop_pct
+    elif crop is not None:
         processor["do_center_crop"] = True
         processor["crop_size"] = {"height": crop, "width": crop}
     ref[name] = {"processor": processor, "size": s, "values": [v for plane in values for v in plane]}
@@ -51,6 +56,7 @@ ref = {}
 case("vit-bilinear", Image.BILINEAR, size=12)
 case("bicubic", Image.BICUBIC, size=12)
 case("deit-shortest-edge-crop", Image.BICUBIC, shortest_edge=14, crop=12)
+case("convnext-crop-pct", Image.BICUBIC, shortest_edge=12, crop_pct=0.875)
 case("lanczos-up", Image.LANCZOS, size=60)
 case("box", Image.BOX, size=12)
 case("hamming", Image.HAMMING, size=12)

@@ -113,12 +113,29 @@ public record Preprocessing(boolean resize, int resizeHeight, int resizeWidth, i
             cw = box[1];
         }
         if (p.has("crop_pct") && !p.get("crop_pct").isJsonNull()) {
-            throw new InvalidInputException(file + ": crop_pct is not supported yet (resize and crop_size are)");
+            // as ConvNextImageProcessor: below 384, the shortest edge to size / crop_pct, then the centre size²
+            double pct = VitConfig.number(p.get("crop_pct"), file, "crop_pct");
+            if (!(pct > 0 && pct <= 1)) {
+                throw new InvalidInputException(file + ": crop_pct must lie in (0, 1], got " + pct);
+            }
+            if (shortest == 0 || ch > 0) {
+                throw new InvalidInputException(file + ": crop_pct is read as ConvNextImageProcessor does, with size "
+                        + "{shortest_edge} and no crop_size");
+            }
+            if (shortest < 384) {
+                return checked(new Preprocessing(resize, 0, 0, (int) (shortest / pct), filter, shortest, shortest),
+                        file, image, "size");
+            }
+            return checked(new Preprocessing(resize, shortest, shortest, 0, filter, 0, 0), file, image, "size");
         }
-        Preprocessing pp = new Preprocessing(resize, h, w, shortest, filter, ch, cw);
+        return checked(new Preprocessing(resize, h, w, shortest, filter, ch, cw), file, image,
+                ch > 0 ? "crop_size" : "size");
+    }
+
+    private static Preprocessing checked(Preprocessing pp, Path file, int image, String field) {
         int given = pp.givenSize();
         if (image > 0 && given != image) {
-            throw new InvalidInputException(file + ": " + (ch > 0 ? "crop_size" : "size") + " gives the model "
+            throw new InvalidInputException(file + ": " + field + " gives the model "
                     + (given < 0 ? "a non-square image" : given + "×" + given) + ", but image_size in config.json is "
                     + image);
         }

@@ -59,6 +59,7 @@ public final class VitModel implements AutoCloseable {
             throw new InvalidInputException(dir + ": no model.safetensors in the model folder");
         }
         Map<String, Tensor> w = SafeTensors.read(weightsFile);
+        requireMaskToken(dir, config, w, weightsFile);
         NDManager m = NDManager.newBaseManager(device);
         try {
             VitParameters params = VitParameters.fromTensors(weightsFile, w, config, m, dtype);
@@ -72,6 +73,33 @@ public final class VitModel implements AutoCloseable {
         } catch (RuntimeException e) {
             m.close();
             throw e;
+        }
+    }
+
+    /**
+     * use_mask_token true in config.json: the family must have a mask token (DINOv2, BEiT) and the checkpoint must
+     * hold it; inference never reads it, but a config that says otherwise than the weights is not this checkpoint's.
+     */
+    private static void requireMaskToken(Path dir, VitConfig config, Map<String, Tensor> w, Path weightsFile) {
+        com.google.gson.JsonObject raw = VitConfig.readConfig(dir);
+        if (raw.has("vision_config") && raw.get("vision_config").isJsonObject()) {
+            raw = raw.getAsJsonObject("vision_config");
+        }
+        if (!raw.has("use_mask_token")) {
+            return;
+        }
+        Path file = dir.resolve("config.json");
+        if (!VitConfig.bool(raw.get("use_mask_token"), file, "use_mask_token")) {
+            return;
+        }
+        String family = config.family();
+        if (!family.startsWith("dinov2") && !family.equals("beit")) {
+            throw new InvalidInputException(file + ": use_mask_token true is a field of dinov2 and beit, which "
+                    + "model_type '" + family + "' does not have");
+        }
+        if (w.keySet().stream().noneMatch(k -> k.endsWith("embeddings.mask_token"))) {
+            throw new InvalidInputException(file + ": use_mask_token is true, but " + weightsFile.getFileName()
+                    + " holds no " + config.arch().prefix() + "embeddings.mask_token");
         }
     }
 

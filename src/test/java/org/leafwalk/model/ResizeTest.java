@@ -70,7 +70,7 @@ class ResizeTest {
             assertTrue(worst <= 1.0 / 255 + 1e-9, name + ": largest difference from Pillow " + worst * 255 + "/255");
             String notes = String.join(" | ", in.notes());
             assertTrue(notes.contains("resized from 37×53"), name + ": " + notes);
-            if (processor.has("crop_size")) {
+            if (processor.has("crop_size") || processor.has("crop_pct")) {
                 assertTrue(notes.contains("centre-cropped to 12×12"), notes);
             }
         }
@@ -82,6 +82,9 @@ class ResizeTest {
                 "{\"size\": {\"height\": 12, \"width\": 12}, \"resample\": 7}")));
         assertTrue(unknown.getMessage().contains("preprocessor_config.json") && unknown.getMessage().contains(
                 "resample 7"), unknown.getMessage());
+        var pct = assertThrows(InvalidInputException.class, () -> VitConfig.load(model("bad-pct", 12,
+                "{\"size\": {\"shortest_edge\": 12}, \"crop_pct\": 1.5}")));
+        assertTrue(pct.getMessage().contains("crop_pct must lie in (0, 1]"), pct.getMessage());
         var crop = assertThrows(InvalidInputException.class, () -> VitConfig.load(model("bad-crop", 12,
                 "{\"size\": {\"shortest_edge\": 14}, \"do_center_crop\": true, \"crop_size\": 10}")));
         assertTrue(crop.getMessage().contains("crop_size gives the model 10×10") && crop.getMessage().contains(

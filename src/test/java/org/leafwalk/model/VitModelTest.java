@@ -143,6 +143,14 @@ class VitModelTest {
                 && e.getMessage().contains("unexpected: dinov2.encoder.layer.1.ls2.gamma")
                 && e.getMessage().contains("Dinov2ForImageClassification"), e.getMessage());
 
+        // the config says use_mask_token, the weights hold none: another checkpoint's config
+        Map<String, Tensor> masked = new java.util.LinkedHashMap<>(SafeTensors.read(src.resolve("model.safetensors")));
+        masked.remove("dinov2.embeddings.mask_token");
+        SafeTensors.write(dir.resolve("model.safetensors"), masked);
+        var mask = assertThrows(InvalidInputException.class, () -> VitModel.load(dir, Device.cpu(), DataType.FLOAT32));
+        assertTrue(mask.getMessage().contains("use_mask_token is true")
+                && mask.getMessage().contains("dinov2.embeddings.mask_token"), mask.getMessage());
+
         try (VitModel m = VitModel.load(src, Device.cpu(), DataType.FLOAT32)) {
             assertEquals("dinov2", m.config().family());
             assertEquals(4, m.config().gridSize());
