@@ -50,7 +50,17 @@ public final class Linearization {
      * @param autograd force DJL's autograd on the replicated batch even where the map offers a batched
      *     vector-Jacobian product (the reference the fast path is tested against)
      */
+    /** How many input numbers the autograd path replicates at once (k rows of n, chunked below this). */
+    static final long AUTOGRAD_NUMBERS = 1_000_000;
+
     public static Linearization at(DifferentiableMap f, OutputSpec spec, double[] x, double tau, boolean autograd) {
+        return at(f, spec, x, tau, autograd, AUTOGRAD_NUMBERS);
+    }
+
+    /** As {@link #at(DifferentiableMap, OutputSpec, double[], double, boolean)}, replicating at most this many
+     * input numbers per autograd pass. */
+    public static Linearization at(DifferentiableMap f, OutputSpec spec, double[] x, double tau, boolean autograd,
+            long autogradNumbers) {
         int n = f.inputDimension();
         if (x.length != n) {
             throw new IllegalArgumentException("point has " + x.length + " coordinates, the map expects " + n);
@@ -74,15 +84,29 @@ public final class Linearization {
                 jac = vjp.pullback(cot).toType(DataType.FLOAT64, false).toDoubleArray();
                 return checked(x, output, spec, jac, n, tau);
             }
-            NDArray xb = x1.repeat(0, k);
-            xb.setRequiresGradient(true);
-            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-                NDArray y = f.apply(xb);
-                NDArray z = select(m, y, spec, f);
-                NDArray eye = m.eye(k).toType(f.dataType(), false);
-                gc.backward(z.mul(eye).sum());
-                output = y.get(0).toType(DataType.FLOAT64, false).toDoubleArray();
-                jac = xb.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+            // the replicated batch in chunks: k copies of an image-sized input through every layer's activations
+            // would not fit in memory (768 rows of a ViT-B), so at most AUTOGRAD_NUMBERS input numbers at a time
+            int chunk = (int) Math.max(1, Math.min(k, autogradNumbers / n));
+            jac = new double[k * n];
+            output = null;
+            NDArray eye = m.eye(k).toType(f.dataType(), false);
+            for (int from = 0; from < k; from += chunk) {
+                int to = Math.min(k, from + chunk);
+                try (NDManager step = m.newSubManager()) {
+                    NDArray xb = x1.repeat(0, to - from);
+                    xb.attach(step);
+                    xb.setRequiresGradient(true);
+                    try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                        NDArray y = f.apply(xb);
+                        NDArray z = select(step, y, spec, f);
+                        gc.backward(z.mul(eye.get(from + ":" + to)).sum());
+                        if (output == null) {
+                            output = y.get(0).toType(DataType.FLOAT64, false).toDoubleArray();
+                        }
+                        double[] rows = xb.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+                        System.arraycopy(rows, 0, jac, from * n, rows.length);
+                    }
+                }
             }
         }
         return checked(x, output, spec, jac, n, tau);
