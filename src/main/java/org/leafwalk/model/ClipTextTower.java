@@ -90,28 +90,7 @@ final class ClipTextTower {
                     + " is not divisible by num_attention_heads " + heads);
         }
         int proj = VitConfig.intField(c, configFile, "projection_dim", 512);
-        Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
-        shapes.put("text_model.embeddings.token_embedding.weight", new long[] {vocab, d});
-        shapes.put("text_model.embeddings.position_embedding.weight", new long[] {maxPos, d});
-        for (int l = 0; l < layers; l++) {
-            String p = "text_model.encoder.layers." + l + ".";
-            for (String n : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
-                shapes.put(p + "self_attn." + n + ".weight", new long[] {d, d});
-                shapes.put(p + "self_attn." + n + ".bias", new long[] {d});
-            }
-            for (String n : new String[] {"layer_norm1", "layer_norm2"}) {
-                shapes.put(p + n + ".weight", new long[] {d});
-                shapes.put(p + n + ".bias", new long[] {d});
-            }
-            shapes.put(p + "mlp.fc1.weight", new long[] {inter, d});
-            shapes.put(p + "mlp.fc1.bias", new long[] {inter});
-            shapes.put(p + "mlp.fc2.weight", new long[] {d, inter});
-            shapes.put(p + "mlp.fc2.bias", new long[] {d});
-        }
-        shapes.put("text_model.final_layer_norm.weight", new long[] {d});
-        shapes.put("text_model.final_layer_norm.bias", new long[] {d});
-        shapes.put("text_projection.weight", new long[] {proj, d});
-        shapes.put("logit_scale", new long[0]);
+        Map<String, long[]> shapes = shapes(vocab, maxPos, d, inter, layers, proj);
         Map<String, NDArray> w = new java.util.HashMap<>();
         List<String> missing = new ArrayList<>();
         for (var e : shapes.entrySet()) {
@@ -231,6 +210,33 @@ final class ClipTextTower {
         return t;
     }
 
+    /** Every tensor of the text tower (CLIPTextTransformer, text_projection, logit_scale) with its shape. */
+    private static Map<String, long[]> shapes(int vocab, int maxPos, int d, int inter, int layers, int proj) {
+        Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
+        shapes.put("text_model.embeddings.token_embedding.weight", new long[] {vocab, d});
+        shapes.put("text_model.embeddings.position_embedding.weight", new long[] {maxPos, d});
+        for (int l = 0; l < layers; l++) {
+            String p = "text_model.encoder.layers." + l + ".";
+            for (String n : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
+                shapes.put(p + "self_attn." + n + ".weight", new long[] {d, d});
+                shapes.put(p + "self_attn." + n + ".bias", new long[] {d});
+            }
+            for (String n : new String[] {"layer_norm1", "layer_norm2"}) {
+                shapes.put(p + n + ".weight", new long[] {d});
+                shapes.put(p + n + ".bias", new long[] {d});
+            }
+            shapes.put(p + "mlp.fc1.weight", new long[] {inter, d});
+            shapes.put(p + "mlp.fc1.bias", new long[] {inter});
+            shapes.put(p + "mlp.fc2.weight", new long[] {d, inter});
+            shapes.put(p + "mlp.fc2.bias", new long[] {d});
+        }
+        shapes.put("text_model.final_layer_norm.weight", new long[] {d});
+        shapes.put("text_model.final_layer_norm.bias", new long[] {d});
+        shapes.put("text_projection.weight", new long[] {proj, d});
+        shapes.put("logit_scale", new long[0]);
+        return shapes;
+    }
+
     /** The text tower's random tensors (into {@code w}) and a word-level tokenizer.json, for init-vit. */
     static void writeRandom(Path dir, VitConfig c, Map<String, Tensor> w, java.util.Random rng) {
         int d = c.hiddenSize();
@@ -246,26 +252,11 @@ final class ClipTextTower {
             }
             w.put(name, new Tensor(name, shape, data));
         };
-        gauss.accept("text_model.embeddings.token_embedding.weight", new long[] {RANDOM_VOCABULARY.size(), d});
-        gauss.accept("text_model.embeddings.position_embedding.weight", new long[] {16, d});
-        for (int l = 0; l < c.numLayers(); l++) {
-            String p = "text_model.encoder.layers." + l + ".";
-            for (String n : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
-                gauss.accept(p + "self_attn." + n + ".weight", new long[] {d, d});
-                gauss.accept(p + "self_attn." + n + ".bias", new long[] {d});
+        shapes(RANDOM_VOCABULARY.size(), 16, d, inter, c.numLayers(), c.arch().projection()).forEach((name, shape) -> {
+            if (shape.length > 0) {
+                gauss.accept(name, shape);
             }
-            for (String n : new String[] {"layer_norm1", "layer_norm2"}) {
-                gauss.accept(p + n + ".weight", new long[] {d});
-                gauss.accept(p + n + ".bias", new long[] {d});
-            }
-            gauss.accept(p + "mlp.fc1.weight", new long[] {inter, d});
-            gauss.accept(p + "mlp.fc1.bias", new long[] {inter});
-            gauss.accept(p + "mlp.fc2.weight", new long[] {d, inter});
-            gauss.accept(p + "mlp.fc2.bias", new long[] {d});
-        }
-        gauss.accept("text_model.final_layer_norm.weight", new long[] {d});
-        gauss.accept("text_model.final_layer_norm.bias", new long[] {d});
-        gauss.accept("text_projection.weight", new long[] {c.arch().projection(), d});
+        });
         w.put("logit_scale", new Tensor("logit_scale", new long[0], new float[] {(float) Math.log(1 / 0.07)}));
         StringBuilder vocab = new StringBuilder();
         for (int i = 0; i < RANDOM_VOCABULARY.size(); i++) {

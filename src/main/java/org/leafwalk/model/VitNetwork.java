@@ -115,7 +115,7 @@ public final class VitNetwork {
         }
         NDArray prefixPos = NDArrays.concat(prefix, 0).reshape(1, a.prefixTokens(), d);
         double scale = 1.0 / Math.sqrt((double) d / c.numHeads());
-        double[] relIndex = a.relativeBias() == VisionArch.RelativeBias.NONE ? null : relativeIndex(c.gridSize());
+        double[] relIndex = a.relativeBias() == VisionArch.RelativeBias.NONE ? null : RelativePositions.index(c.gridSize());
         List<Layer> layers = new ArrayList<>();
         for (int l = 0; l < c.numLayers(); l++) {
             String pre = "encoder.layer." + l + ".";
@@ -140,7 +140,7 @@ public final class VitNetwork {
             if (relIndex != null) {
                 String table = a.relativeBias() == VisionArch.RelativeBias.SHARED
                         ? "encoder.relative_position_bias_table" : pre + "attention.attention.relative_position_bias_table";
-                relBias = relativeBias(p.get(table), relIndex, c.numTokens(), c.numHeads());
+                relBias = RelativePositions.bias(p.get(table), relIndex, c.numTokens(), c.numHeads());
             }
             NDArray fc1WT = p.get(pre + "intermediate.dense.weight");
             layers.add(new Layer(p.get(pre + "layernorm_before.weight"), p.get(pre + "layernorm_before.bias"),
@@ -163,39 +163,6 @@ public final class VitNetwork {
                 a.preNorm() ? p.get("pre_layernorm.weight") : null, a.preNorm() ? p.get("pre_layernorm.bias") : null,
                 layers, p.get("layernorm.weight"), p.get("layernorm.bias"), cw == null ? null : contiguousT(cw), cw, cb,
                 pw == null ? null : contiguousT(pw), pw);
-    }
-
-    /** BEiT's index of each (query, key) pair into the relative position table, for a g×g grid after [CLS]. */
-    static double[] relativeIndex(int g) {
-        int n = g * g;
-        int t = n + 1;
-        int distances = (2 * g - 1) * (2 * g - 1) + 3;
-        double[] index = new double[t * t];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                int dy = i / g - j / g + g - 1;
-                int dx = i % g - j % g + g - 1;
-                index[(i + 1) * t + j + 1] = dy * (2 * g - 1) + dx;
-            }
-        }
-        for (int j = 0; j < t; j++) {
-            index[j] = distances - 3; // [CLS] to a token
-            index[j * t] = distances - 2; // a token to [CLS]
-        }
-        index[0] = distances - 1;
-        return index;
-    }
-
-    /** The (H, T, T) bias a relative position table (distances, H) gives. */
-    private static NDArray relativeBias(NDArray table, double[] index, int t, int heads) {
-        double[] tab = table.toType(DataType.FLOAT64, false).toDoubleArray();
-        double[] bias = new double[heads * t * t];
-        for (int h = 0; h < heads; h++) {
-            for (int ij = 0; ij < t * t; ij++) {
-                bias[h * t * t + ij] = tab[(int) index[ij] * heads + h];
-            }
-        }
-        return table.getManager().create(bias, new Shape(heads, t, t)).toType(table.getDataType(), false);
     }
 
     /** The transpose as its own contiguous array: matmuls against strided views copied them on every call. */

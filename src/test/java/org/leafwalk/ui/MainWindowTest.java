@@ -174,13 +174,18 @@ class MainWindowTest {
         assertEquals("tench, Tinca tinca", tench.get().getTooltip().getText(), "the whole label in the tooltip");
     }
 
+    /** The window on one of the family fixtures (after the default model's first state). */
+    private Snapshot openFixture(String name) throws Exception {
+        awaitFirst();
+        Path m = Path.of("src/test/resources/fixtures", name);
+        WaitForAsyncUtils.asyncFx(() -> window.openModel(m)).get();
+        return settle();
+    }
+
     /** A backbone without a classifier (CLIP's vision tower) opens, walks its representation and says so. */
     @Test
     void aBackboneWithoutAClassifierWalksItsRepresentationAndSaysSo(FxRobot robot) throws Exception {
-        awaitFirst();
-        Path m = Path.of("src/test/resources/fixtures/family-clip-vision-projection");
-        WaitForAsyncUtils.asyncFx(() -> window.openModel(m)).get();
-        Snapshot s = settle();
+        Snapshot s = openFixture("family-clip-vision-projection");
         assertEquals(0, s.outputs().labels().size());
         assertEquals(-1, s.outputs().prediction());
         assertTrue(s.spectrum().eigenvalues().length > 0, "the representation metric has a spectrum");
@@ -194,10 +199,7 @@ class MainWindowTest {
     /** A CLIPModel classifies zero-shot; its classes are edited in the window and the walk restarts under them. */
     @Test
     void aClipModelsZeroShotClassesAreEditedInTheWindow(FxRobot robot) throws Exception {
-        awaitFirst();
-        Path m = Path.of("src/test/resources/fixtures/family-clip-zero-shot");
-        WaitForAsyncUtils.asyncFx(() -> window.openModel(m)).get();
-        Snapshot s = settle();
+        Snapshot s = openFixture("family-clip-zero-shot");
         assertTrue(s.source().zeroShotImage());
         assertEquals(org.leafwalk.model.VitConfig.ZERO_SHOT_LABELS, s.outputs().labels());
         var area = robot.lookup("#image-zero-shot-labels").queryAs(javafx.scene.control.TextArea.class);
