@@ -41,6 +41,12 @@ final class BenchCommand implements Callable<Integer> {
             + "layers, hidden 768, 224×224, patch 16, random weights) in pixel space with top-10 logits.")
     boolean suite;
 
+    @Option(names = "--drag", paramLabel = "STEPS", defaultValue = "0", description = "A drag of STEPS steps along "
+            + "a null direction (SiMEC) and the top eigendirection (SiMExp), with J at every step (drag.exact) and "
+            + "carried between linearisations (drag.reuse): steps_per_second, median_ms, jacobian_refreshes, "
+            + "max_probability_drift.")
+    int drag;
+
     @Option(names = "--families", description = "Only the suite's vision families: each family at one small shape "
             + "(random weights), its step and its ratio to the ViT step.")
     boolean families;
@@ -139,6 +145,10 @@ final class BenchCommand implements Callable<Integer> {
             Space.parse(sp);
         }
         Metric.parse(metric);
+        if (drag > 0) {
+            System.out.println(Json.text(Benchmarks.drag(modelOption.path(), common.device, inputRef, drag)));
+            return 0;
+        }
         if (families) {
             System.out.println(Json.text(org.leafwalk.explore.Benchmarks.families(common.device, steps)));
             return 0;

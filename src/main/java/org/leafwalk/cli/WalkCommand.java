@@ -50,6 +50,12 @@ final class WalkCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed = Settings.DEFAULTS.seed();
 
+    @Option(names = "--jacobian", defaultValue = "auto", paramLabel = "MODE", description = "exact (J at every step), "
+            + "reuse (trust-region steps: one forward pass each while the output J predicts is the one measured, J "
+            + "again when the test fails, after 20 steps or when the walk rests) or auto (reuse where an exact step "
+            + "costs more than 37.5 GFLOP, as on ViT-Base) (default: ${DEFAULT-VALUE}).")
+    String jacobian;
+
     @Option(names = "--uncorrected", description = "SiMEC without the retraction onto the level set (as the papers measured).")
     boolean uncorrected;
 
@@ -125,6 +131,7 @@ final class WalkCommand implements Callable<Integer> {
                 Session walk = new Session(options.explore.modelOption.ref, modelDir, options.open(ex, settings),
                         settings);
                 Interrupts interrupts = Interrupts.install()) {
+            walk.jacobian(org.leafwalk.explore.JacobianMode.parse(jacobian));
             Readout start = walk.trajectory().startReadout();
             Walked walked = walk(walk, algorithm, slider, start, interrupts);
             Readout end = walk.settle(false);
@@ -187,6 +194,9 @@ final class WalkCommand implements Callable<Integer> {
                 row.put("distance", e.distance());
                 row.put("kl_from_start", e.kl());
                 row.put("correction", s.correction());
+                if (e.carried()) {
+                    row.put("jacobian", "carried");
+                }
                 rows.add(row);
                 progress.step();
                 progress.message(r.label() + String.format(java.util.Locale.ROOT, " p=%.3f",
@@ -227,6 +237,8 @@ final class WalkCommand implements Callable<Integer> {
         o.put("final", Json.of("prediction", Json.prediction(end), "probabilities", Json.list(end.probabilities()),
                 "distance", finalDistance));
         o.put("prediction_changes", walked.changes());
+        int carried = (int) rows.stream().filter(r -> "carried".equals(r.get("jacobian"))).count();
+        o.put("jacobian", walk.jacobianReport(rows.size(), carried));
         o.put("steps", rows);
         o.put("ms_per_step", rows.isEmpty() ? 0 : walked.walkMs() / rows.size());
         o.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
@@ -283,6 +295,13 @@ final class WalkCommand implements Callable<Integer> {
                 walk.settings().metric().id(), start.label(), start.confidence(), end.label(),
                 end.confidence(), finalDistance, walked.changes(),
                 rows.isEmpty() ? 0 : walked.walkMs() / rows.size());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> j = (Map<String, Object>) o.get("jacobian");
+        if ((boolean) j.get("carries")) {
+            System.out.printf("Jacobian carried on %d of %d steps (%d exact, %d trust refusals)%s%n",
+                    (int) j.get("carried_steps"), rows.size(), (int) j.get("refreshes"), (int) j.get("trust_refusals"),
+                    j.containsKey("note") ? ": " + j.get("note") : "");
+        }
         if (out != null && walked.failed() == null && walked.interrupted() == null) {
             System.out.println("trajectory written to " + out);
         }

@@ -149,6 +149,70 @@ public final class Benchmarks {
     }
 
     /**
+     * A drag: {@code steps} steps along null direction 0 (SiMEC, corrected) and along the top eigendirection
+     * (SiMExp), from the model's image ({@code inputRef}; null: seeded noise) in pixel space at the default settings,
+     * once with J at every step and once carrying it between linearisations. Per mode and algorithm: steps per
+     * second, the median step, how many exact Jacobians were computed after the start, and the largest change of
+     * any class probability from the start.
+     */
+    public static Map<String, Object> drag(Path model, String device, String inputRef, int steps) {
+        Map<String, Object> o = Json.object();
+        try (Explorer ex = Explorer.open(model, device)) {
+            double[] pixels;
+            if (inputRef != null) {
+                pixels = ex.loadImage(org.leafwalk.explore.References.input(inputRef, model)).pixels();
+            } else {
+                Random rng = new Random(7);
+                pixels = new double[ex.config().pixelDimension()];
+                for (int i = 0; i < pixels.length; i++) {
+                    pixels[i] = rng.nextDouble();
+                }
+            }
+            o.put("model", model.toString());
+            o.put("device", ex.deviceName());
+            o.put("cores", Runtime.getRuntime().availableProcessors());
+            o.put("steps", steps);
+            o.put("settings", "pixel space, top-10 logits, the paper's step rule (η 1), corrected SiMEC");
+            Map<String, Object> modes = Json.object();
+            for (String mode : new String[] {"exact", "reuse"}) {
+                Map<String, Object> byAlgorithm = Json.object();
+                for (Algorithm a : new Algorithm[] {Algorithm.SIMEC, Algorithm.SIMEXP}) {
+                    Walker w = ex.walker(InputSpace.PIXELS, Settings.DEFAULTS.walkSettings(), pixels.clone(), false);
+                    if (mode.equals("reuse")) {
+                        w.reuseJacobian(org.leafwalk.geometry.JacobianReuse.DEFAULT);
+                    }
+                    int labels = ex.config().numLabels();
+                    double[] p0 = org.leafwalk.geometry.OutputSpec.softmax(w.current().output(), labels);
+                    double drift = 0;
+                    double[] ms = new double[steps];
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < steps; i++) {
+                        long t = System.nanoTime();
+                        var out = w.step(a, 0, 1);
+                        ms[i] = (System.nanoTime() - t) / 1e6;
+                        double[] p = org.leafwalk.geometry.OutputSpec.softmax(out.state().output(), labels);
+                        for (int c = 0; c < labels; c++) {
+                            drift = Math.max(drift, Math.abs(p[c] - p0[c]));
+                        }
+                    }
+                    double total = (System.nanoTime() - t0) / 1e9;
+                    Map<String, Object> r = Json.object();
+                    r.put("steps_per_second", steps / total);
+                    r.put("median_ms", percentile(ms, 50));
+                    r.put("p95_ms", percentile(ms, 95));
+                    r.put("jacobian_refreshes", w.jacobianRefreshes());
+                    r.put("trust_refusals", w.trustRefusals());
+                    r.put("max_probability_drift", drift);
+                    byAlgorithm.put(a == Algorithm.SIMEC ? "simec" : "simexp", r);
+                }
+                modes.put(mode, byAlgorithm);
+            }
+            o.put("drag", modes);
+        }
+        return o;
+    }
+
+    /**
      * Every vision family at one small shape (32×32×3, patch 4, 65 tokens, hidden 64, 4 layers, 4 heads, MLP 256,
      * 10 classes; random weights), pixel space, the top-10 logits (the representation without a classifier): each
      * family's step and its ratio to the ViT step.

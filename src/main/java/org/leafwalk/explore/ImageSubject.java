@@ -59,6 +59,12 @@ public final class ImageSubject implements Subject {
     }
 
     @Override
+    public double exactStepFlops(int outputs) {
+        var m = model.model();
+        return m.forwardFlops(space.engine()) + outputs * m.pullbackFlops(space.engine());
+    }
+
+    @Override
     public Subject with(Settings s) {
         return s.space() == space && s.layer() == layer ? this : open(model, file, image, s);
     }

@@ -31,6 +31,7 @@ public final class Session implements AutoCloseable {
     private Settings settings;
     private Walker walker;
     private Trajectory trajectory;
+    private JacobianMode jacobian = JacobianMode.AUTO;
 
     /**
      * Starts a walk of {@code subject} at its start point.
@@ -50,6 +51,48 @@ public final class Session implements AutoCloseable {
 
     public Subject subject() {
         return subject;
+    }
+
+    /**
+     * How steps get their Jacobian (default AUTO: carried between linearisations where an exact one costs more than
+     * {@link JacobianMode#AUTO_FLOPS}). Takes effect from the next step.
+     */
+    public void jacobian(JacobianMode mode) {
+        this.jacobian = mode;
+        applyJacobian(walker, subject, settings);
+    }
+
+    public JacobianMode jacobianMode() {
+        return jacobian;
+    }
+
+    /**
+     * What the walk's Jacobians were: the mode, whether steps carry J, how many exact ones were computed after the
+     * start, how many carried steps the trust test refused; with a note when it refused every one, so that the walk
+     * took exact steps only.
+     */
+    public java.util.Map<String, Object> jacobianReport(int steps, int carriedSteps) {
+        java.util.Map<String, Object> o = Json.object();
+        o.put("mode", jacobian.id());
+        o.put("carries", carriesJacobian());
+        o.put("carried_steps", carriedSteps);
+        o.put("refreshes", walker.jacobianRefreshes());
+        o.put("trust_refusals", walker.trustRefusals());
+        if (carriesJacobian() && steps > 1 && carriedSteps == 0) {
+            o.put("note", "the trust test failed on every step: the walk took exact steps only");
+        }
+        return o;
+    }
+
+    /** Whether this walk's steps carry J between linearisations. */
+    public boolean carriesJacobian() {
+        return walker.jacobianReuse() != null;
+    }
+
+    private void applyJacobian(Walker w, Subject on, Settings with) {
+        // the per-token block variant reads every token's block of J afresh: it always linearises exactly
+        w.reuseJacobian(jacobian.reuses(on.exactStepFlops(w.spec().size())) && !with.tokenBlocks()
+                ? org.leafwalk.geometry.JacobianReuse.DEFAULT : null);
     }
 
     public Settings settings() {
@@ -110,6 +153,7 @@ public final class Session implements AutoCloseable {
 
     private void startAt(Subject on, Settings with) {
         Walker w = on.walker(with, on.start(), null);
+        applyJacobian(w, on, with);
         Trajectory t = new Trajectory(w.current(), on.readout(w.current().output()));
         walker = w;
         trajectory = t;
@@ -142,6 +186,7 @@ public final class Session implements AutoCloseable {
                 double[] here = walker.current().point();
                 Walker w = subject.walker(next, trajectory.startPoint(), null);
                 w.moveTo(here);
+                applyJacobian(w, subject, next);
                 walker = w;
             }
         } catch (RuntimeException e) {

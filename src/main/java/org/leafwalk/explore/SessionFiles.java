@@ -117,6 +117,9 @@ public final class SessionFiles {
             row.addProperty("delta", e.delta());
             row.addProperty("distance", e.distance());
             row.addProperty("kl", e.kl());
+            if (e.carried()) { // written only for carried steps, so sessions of exact walks read as before
+                row.addProperty("jacobian", "carried");
+            }
             row.addProperty("prediction", e.prediction());
             row.add("probabilities", array(e.probabilities()));
             row.add("top_eigenvalues", array(e.topEigenvalues()));
@@ -198,7 +201,8 @@ public final class SessionFiles {
                 trajectory.add(new TrajectoryEntry(row.get("step").getAsInt(), row.get("direction").getAsString(),
                         JsonFiles.number(row.get("delta")), x, probabilities,
                         row.get("prediction").getAsInt(), doubles(row.getAsJsonArray("top_eigenvalues")),
-                        JsonFiles.number(row.get("kl")), JsonFiles.number(row.get("distance"))));
+                        JsonFiles.number(row.get("kl")), JsonFiles.number(row.get("distance")),
+                        row.has("jacobian") && row.get("jacobian").getAsString().equals("carried")));
             }
             int cursor = o.get("cursor").getAsInt();
             if (cursor < 0 || cursor >= count) {

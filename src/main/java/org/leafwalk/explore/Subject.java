@@ -94,6 +94,11 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
     /** The model the subject is read by. */
     Explorer model();
 
+    /** Floating-point operations of one exact linearisation with {@code outputs} cotangents (0: not known). */
+    default double exactStepFlops(int outputs) {
+        return 0;
+    }
+
     /** The same input under other settings (another space, layer or number of classes): this one when they fit. */
     Subject with(Settings settings);
 

@@ -31,7 +31,7 @@ public final class Trajectory {
         double[] x = state.point();
         return new TrajectoryEntry(step, direction, delta, x, read.probabilities(), read.prediction(),
                 top(state.spectrum().nonzeroEigenvalues()), read.klFrom(start),
-                Vectors.distance(x, entries.get(0).point()));
+                Vectors.distance(x, entries.get(0).point()), !state.fresh());
     }
 
     /** Records a step to {@code state} after the cursor (dropping what was undone past it) and moves onto it. */
@@ -49,7 +49,7 @@ public final class Trajectory {
     public TrajectoryEntry reread(TrajectoryEntry e, Linearization state, Readout read) {
         TrajectoryEntry again = entry(e.step(), e.direction(), e.delta(), state, read);
         return new TrajectoryEntry(e.step(), e.direction(), e.delta(), e.point(), again.probabilities(),
-                again.prediction(), again.topEigenvalues(), again.kl(), e.distance());
+                again.prediction(), again.topEigenvalues(), again.kl(), e.distance(), false);
     }
 
     /** Replaces the recorded steps (a session's), the cursor on {@code cursor}. */

@@ -74,6 +74,9 @@ public final class TrajectoryExport {
             }
             row.put("eigenvalues", ev);
             row.put("kl_from_start", e.kl());
+            if (e.carried()) {
+                row.put("jacobian", "carried");
+            }
             rows.add(row);
         }
         return rows;

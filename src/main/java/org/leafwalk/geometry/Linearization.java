@@ -24,6 +24,7 @@ public final class Linearization {
     private final double[] jjt; // J Jᵀ, k × k
     private final double[] metric; // M, k × k
     private final Spectrum spectrum;
+    private final double[] linearisedAt; // where J was computed (this point unless J is carried from there)
 
     private Linearization(double[] point, double[] output, double[] selected, double[] jacobian, double[] weighted,
             int weightedRows, double[] jjt, double[] metric, Spectrum spectrum) {
@@ -36,6 +37,48 @@ public final class Linearization {
         this.jjt = jjt;
         this.metric = metric;
         this.spectrum = spectrum;
+        this.linearisedAt = point;
+    }
+
+    private Linearization(Linearization from, double[] point, double[] output, double[] selected) {
+        this.point = point;
+        this.output = output;
+        this.selected = selected;
+        this.jacobian = from.jacobian;
+        this.weighted = from.weighted;
+        this.weightedRows = from.weightedRows;
+        this.jjt = from.jjt;
+        this.metric = from.metric;
+        this.spectrum = from.spectrum;
+        this.linearisedAt = from.linearisedAt;
+    }
+
+    /**
+     * The state at another point whose output a forward pass measured, keeping this J and its spectrum (a
+     * trust-region step between linearisations).
+     */
+    public Linearization carriedTo(double[] x, double[] output, OutputSpec spec) {
+        return new Linearization(this, x.clone(), output.clone(), spec.select(output));
+    }
+
+    /** Whether J was computed at this point (false: carried from an earlier one). */
+    public boolean fresh() {
+        return linearisedAt == point;
+    }
+
+    /** J·dx over the selected outputs: the first-order change of {@link #selected} along dx. */
+    public double[] predictedChange(double[] dx) {
+        int n = point.length;
+        int k = selected.length;
+        double[] out = new double[k];
+        for (int i = 0; i < k; i++) {
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                s += jacobian[i * n + j] * dx[j];
+            }
+            out[i] = s;
+        }
+        return out;
     }
 
     /**

@@ -20,6 +20,10 @@ public final class Walker {
     private Algorithm last;
     private int steps;
     private double maxDelta = Double.POSITIVE_INFINITY;
+    private JacobianReuse reuse; // null: every step linearises exactly
+    private int carried; // steps since J was last computed
+    private int refreshes; // exact linearisations after the start
+    private int refusedTrust; // carried steps the trust test refused
 
     public Walker(DifferentiableMap f, WalkSettings settings, double[] start, Bounds bounds) {
         this(f, settings, start, bounds, null);
@@ -67,6 +71,25 @@ public final class Walker {
 
     public int steps() {
         return steps;
+    }
+
+    /** Trust-region steps that carry J between linearisations (null: exact steps, the default). */
+    public void reuseJacobian(JacobianReuse policy) {
+        this.reuse = policy;
+    }
+
+    public JacobianReuse jacobianReuse() {
+        return reuse;
+    }
+
+    /** Exact linearisations since the start (every step's in exact mode). */
+    public int jacobianRefreshes() {
+        return refreshes;
+    }
+
+    /** Steps whose trust test failed, so that J was computed again. */
+    public int trustRefusals() {
+        return refusedTrust;
     }
 
     /** The corrected SiMEC walk keeps the selected outputs at their value here from now on. */
@@ -261,11 +284,54 @@ public final class Walker {
         if (!Vectors.allFinite(xn)) {
             throw new GeometryException("the level-set correction produced NaN or Inf; step refused");
         }
-        Linearization next = Linearization.at(f, spec, xn, settings.tau());
-        tracker.update(next.spectrum());
+        Linearization next = carried(xn);
+        if (next == null) {
+            next = Linearization.at(f, spec, xn, settings.tau());
+            tracker.update(next.spectrum());
+            carried = 0;
+            refreshes++;
+        }
         current = next;
         steps++;
         return new StepOutcome(steps, algorithm, label, delta, next, Vectors.distance(xn, start), blocked, correction);
+    }
+
+    /**
+     * The state at {@code xn} with the last J carried there, when the reuse policy allows it and one forward pass
+     * measures what J predicts; null when J must be computed again.
+     */
+    private Linearization carried(double[] xn) {
+        if (reuse == null || carried >= reuse.maxSteps()) {
+            return null;
+        }
+        double[] y = Linearization.evaluate(f, xn);
+        if (!Vectors.allFinite(y)) {
+            return null; // the exact linearisation reports it
+        }
+        double[] dx = new double[xn.length];
+        double[] x = current.point();
+        for (int i = 0; i < dx.length; i++) {
+            dx[i] = xn[i] - x[i];
+        }
+        if (!reuse.trusts(current.selected(), current.predictedChange(dx), spec.select(y))) {
+            refusedTrust++;
+            return null;
+        }
+        carried++;
+        return current.carriedTo(xn, y, spec);
+    }
+
+    /** Computes J at the current point if it was carried there (when the walk rests, or before settling). */
+    public Linearization refresh() {
+        if (current.fresh()) {
+            return current;
+        }
+        Linearization next = Linearization.at(f, spec, current.point(), settings.tau());
+        tracker.update(next.spectrum());
+        current = next;
+        carried = 0;
+        refreshes++;
+        return current;
     }
 
     private double[] retraction() {
@@ -311,6 +377,7 @@ public final class Walker {
      * linearisation); call when the walk stops. Returns the state, unchanged when there is nothing to settle.
      */
     public Linearization settle() {
+        refresh(); // the walk rests: J at the point, exactly
         if (last != Algorithm.SIMEC || !settings.corrected()) {
             return current;
         }

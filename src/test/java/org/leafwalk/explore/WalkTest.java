@@ -141,4 +141,62 @@ class WalkTest {
             assertEquals(r0.prediction(), ex.readout(o.state().output()).prediction());
         }
     }
+
+    /**
+     * Trust-region steps: SiMEC carrying J between linearisations computes few Jacobians, keeps the prediction as
+     * closely as exact steps do, and rests on an exact one; a trust test that fails on every step falls back to
+     * exact steps, and the walk's report says so.
+     */
+    @Test
+    void carryingTheJacobianKeepsTheClassWithFewLinearisationsAndFallsBackWhenTheTestFails() {
+        try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT64)) {
+            double[] start = TinyVit.blob(1, 12, 4);
+            WalkSettings s = Settings.DEFAULTS.walkSettings().withSeed(3);
+            double[] drift = new double[2];
+            int[] refreshes = new int[2];
+            for (int mode = 0; mode < 2; mode++) {
+                Walker w = ex.walker(InputSpace.PIXELS, s, start, false);
+                if (mode == 1) {
+                    w.reuseJacobian(org.leafwalk.geometry.JacobianReuse.DEFAULT);
+                }
+                double[] p0 = org.leafwalk.geometry.OutputSpec.softmax(w.current().output(), 5);
+                int carried = 0;
+                for (int i = 0; i < 60; i++) {
+                    StepOutcome o = w.step(Algorithm.SIMEC, 0, 1);
+                    carried += o.state().fresh() ? 0 : 1;
+                    drift[mode] = Math.max(drift[mode], maxAbsDiff(p0,
+                            org.leafwalk.geometry.OutputSpec.softmax(o.state().output(), 5)));
+                }
+                refreshes[mode] = w.jacobianRefreshes();
+                assertEquals(60 - carried, refreshes[mode], "every step not carried linearised exactly");
+                assertTrue(w.settle().fresh(), "the walk rests on an exact Jacobian");
+            }
+            assertEquals(60, refreshes[0]);
+            assertTrue(refreshes[1] < 30, "carried steps save most linearisations: " + refreshes[1]);
+            assertTrue(drift[1] <= 1.5 * drift[0] + 1e-4,
+                    "carried SiMEC keeps the probabilities: " + drift[1] + " (exact " + drift[0] + ")");
+
+            Walker never = ex.walker(InputSpace.PIXELS, s, start, false);
+            never.reuseJacobian(new org.leafwalk.geometry.JacobianReuse(1e-12, 0, 20));
+            for (int i = 0; i < 10; i++) {
+                assertTrue(never.step(Algorithm.SIMEXP, 0, 1).state().fresh(), "a refused test takes the exact step");
+            }
+            assertEquals(10, never.jacobianRefreshes());
+            assertEquals(10, never.trustRefusals());
+        }
+        try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT32);
+                Session walk = new Session("tiny", model, ImageSubject.open(ex, tmp.resolve("blob.png"),
+                        new org.leafwalk.model.ImageInput("blob", TinyVit.blob(1, 12, 4), 1, 12, List.of()),
+                        Settings.DEFAULTS), Settings.DEFAULTS)) {
+            assertTrue(!walk.carriesJacobian(), "a tiny model's exact step is cheap: AUTO linearises exactly");
+            walk.jacobian(JacobianMode.REUSE);
+            assertTrue(walk.carriesJacobian());
+            int carried = 0;
+            for (int i = 0; i < 20; i++) {
+                carried += walk.step(WalkAlgorithm.SIMEC, 0, 1, Double.POSITIVE_INFINITY).entry().carried() ? 1 : 0;
+            }
+            assertTrue(carried > 0, "the trajectory records the carried steps");
+            assertEquals(carried, walk.jacobianReport(20, carried).get("carried_steps"));
+        }
+    }
 }
