@@ -106,6 +106,33 @@ class CommandLineTest {
         assertTrue(doc.has("family") && doc.getAsJsonObject("architecture").has("prefix_tokens"), i.out());
     }
 
+    /** walk --jacobian reuse marks its carried steps; the session keeps the marks; exact walks have none. */
+    @Test
+    void carriedJacobiansAreRecordedAndKeptInTheSession() throws Exception {
+        Path session = tmp.resolve("carried.leafwalk.json");
+        Path traj = tmp.resolve("carried-trajectory.json");
+        Cli.Result r = run("walk", "--model", model.toString(), "--input", image.toString(), "--steps", "30",
+                "--jacobian", "reuse", "--session", session.toString(), "--trajectory-json", traj.toString(),
+                "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        JsonObject j = o.getAsJsonObject("jacobian");
+        assertEquals("reuse", j.get("mode").getAsString());
+        int carried = j.get("carried_steps").getAsInt();
+        assertTrue(carried > 0 && carried + j.get("refreshes").getAsInt() == 30, j.toString());
+        Path again = tmp.resolve("carried-again.json");
+        Cli.Result e = run("export", "--session", session.toString(), "--trajectory-json", again.toString());
+        assertEquals(0, e.code(), e.err());
+        assertEquals(Files.readString(traj), Files.readString(again), "the session keeps which steps carried J");
+        assertTrue(Files.readString(traj).contains("\"jacobian\": \"carried\""));
+        Cli.Result exact = run("walk", "--model", model.toString(), "--input", image.toString(), "--steps", "5",
+                "--jacobian", "exact", "--json");
+        assertEquals(0, exact.code(), exact.err());
+        assertTrue(!exact.out().contains("\"carried\""), "exact steps carry nothing");
+        Cli.Result bad = run("walk", "--model", model.toString(), "--input", image.toString(), "--jacobian", "lazy");
+        Cli.assertRefused(bad, "lazy", "exact", "reuse", "auto");
+    }
+
     @Test
     void walksASentenceOnTheEmbeddedMiniLm() throws Exception {
         Path gif = tmp.resolve("text.gif");
