@@ -240,6 +240,11 @@ public final class ExplorationService implements AutoCloseable {
      * The slider is let go: the walk finishes the way to the last target, keeps the point there, and a corrected
      * SiMEC walk settles onto the level set.
      */
+    /** Whether the worker is computing or has work queued (any thread, never waits on the model). */
+    public boolean busy() {
+        return !worker.idle();
+    }
+
     public void release() {
         if (!motion.release()) {
             worker.post(walking::settle);

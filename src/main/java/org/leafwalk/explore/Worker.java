@@ -70,6 +70,13 @@ final class Worker {
         return commands.size();
     }
 
+    /** Whether the worker has nothing left to do (any thread; a lock held only for a flag). */
+    boolean idle() {
+        synchronized (idleLock) {
+            return idle;
+        }
+    }
+
     boolean closing() {
         return closing;
     }

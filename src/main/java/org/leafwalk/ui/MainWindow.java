@@ -46,6 +46,7 @@ final class MainWindow {
     private final SettingsPanel settings;
     private final TrajectoryBar trajectory;
     private final StatusBar status = new StatusBar();
+    private final javafx.animation.Timeline busyPoll = new javafx.animation.Timeline();
     private final SampleGallery gallery;
     private final RecentModels recent;
     private final FileDialogs dialogs;
@@ -108,6 +109,11 @@ final class MainWindow {
         stage.setTitle("Leafwalk");
         stage.setScene(scene);
         stage.setOnCloseRequest(e -> close());
+        // the status says what the worker is doing between states (a long step, an estimate): polled, never awaited
+        busyPoll.getKeyFrames().add(new javafx.animation.KeyFrame(javafx.util.Duration.millis(150),
+                e -> status.poll(service.busy())));
+        busyPoll.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        busyPoll.play();
 
         renderer.every(this::showInput).every(classes::show).every(bars::show).every(s -> settings.show(s.settings()))
                 .every(s -> {
@@ -139,6 +145,7 @@ final class MainWindow {
     }
 
     void close() {
+        busyPoll.stop();
         service.close();
     }
 

@@ -119,6 +119,10 @@ class MainWindowTest {
                 WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> pulses.get() >= seen + 30);
             }, "the JavaFX thread stopped while the model was busy");
             assertTrue(window.service().pendingComputations() > 0, "the gate held the worker the whole time");
+            var busy = robot.lookup("#status-busy").queryAs(javafx.scene.control.Label.class);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> busy.getText().startsWith("computing… "));
+            assertTrue(busy.getText().matches("computing… \\d+\\.\\d s"),
+                    "the status shows the work going on and for how long, never ready: " + busy.getText());
             assertEquals(start.walk().length(), window.current().walk().length(), "nothing was computed yet");
         } finally {
             gate.countDown();
