@@ -47,6 +47,10 @@ final class BenchCommand implements Callable<Integer> {
             + "max_probability_drift.")
     int drag;
 
+    @Option(names = "--jacobian", paramLabel = "MODE", description = "With --drag: exact or reuse only (default: "
+            + "both).")
+    String jacobian;
+
     @Option(names = "--families", description = "Only the suite's vision families: each family at one small shape "
             + "(random weights), its step and its ratio to the ViT step.")
     boolean families;
@@ -146,7 +150,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         Metric.parse(metric);
         if (drag > 0) {
-            System.out.println(Json.text(Benchmarks.drag(modelOption.path(), common.device, inputRef, drag)));
+            java.util.List<String> modes = jacobian == null ? java.util.List.of("exact", "reuse")
+                    : java.util.List.of(org.leafwalk.explore.JacobianMode.parse(jacobian).id());
+            if (modes.contains("auto")) {
+                throw new IllegalArgumentException("bench --drag --jacobian takes exact or reuse");
+            }
+            System.out.println(Json.text(Benchmarks.drag(modelOption.path(), common.device, inputRef, drag, modes)));
             return 0;
         }
         if (families) {

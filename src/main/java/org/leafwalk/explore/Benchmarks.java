@@ -156,6 +156,12 @@ public final class Benchmarks {
      * any class probability from the start.
      */
     public static Map<String, Object> drag(Path model, String device, String inputRef, int steps) {
+        return drag(model, device, inputRef, steps, List.of("exact", "reuse"));
+    }
+
+    /** As {@link #drag(Path, String, String, int)}, in the given modes only (exact, reuse). */
+    public static Map<String, Object> drag(Path model, String device, String inputRef, int steps,
+            List<String> modeNames) {
         Map<String, Object> o = Json.object();
         try (Explorer ex = Explorer.open(model, device)) {
             double[] pixels;
@@ -174,7 +180,7 @@ public final class Benchmarks {
             o.put("steps", steps);
             o.put("settings", "pixel space, top-10 logits, the paper's step rule (η 1), corrected SiMEC");
             Map<String, Object> modes = Json.object();
-            for (String mode : new String[] {"exact", "reuse"}) {
+            for (String mode : modeNames) {
                 Map<String, Object> byAlgorithm = Json.object();
                 for (Algorithm a : new Algorithm[] {Algorithm.SIMEC, Algorithm.SIMEXP}) {
                     Walker w = ex.walker(InputSpace.PIXELS, Settings.DEFAULTS.walkSettings(), pixels.clone(), false);
