@@ -48,16 +48,7 @@ public final class Benchmarks {
             int warmup, String[] spaces) {
         Map<String, Object> o = Json.object();
         try (Explorer ex = Explorer.open(model, device)) {
-            double[] pixels;
-            if (inputRef != null) {
-                pixels = ex.loadImage(org.leafwalk.explore.References.input(inputRef, model)).pixels();
-            } else {
-                Random rng = new Random(7);
-                pixels = new double[ex.config().pixelDimension()];
-                for (int i = 0; i < pixels.length; i++) {
-                    pixels[i] = rng.nextDouble();
-                }
-            }
+            double[] pixels = pixels(ex, model, inputRef);
             o.put("model", model.toString());
             o.put("device", ex.deviceName());
             o.put("cores", Runtime.getRuntime().availableProcessors());
@@ -130,12 +121,7 @@ public final class Benchmarks {
             var shape = new org.leafwalk.model.VitCheckpoints.Shape(224, 16, 3, 768, 12, 12, 3072, 1000);
             org.leafwalk.model.VitCheckpoints.writeRandom(tmp, shape, 1, true, true);
             try (Explorer ex = Explorer.open(tmp, device)) {
-                Random rng = new Random(7);
-                double[] px = new double[ex.config().pixelDimension()];
-                for (int i = 0; i < px.length; i++) {
-                    px[i] = rng.nextDouble();
-                }
-                Walker w = ex.walker(InputSpace.PIXELS, base.withTopK(10), px, false);
+                Walker w = ex.walker(InputSpace.PIXELS, base.withTopK(10), pixels(ex, null, null), false);
                 Map<String, Object> r = timeSteps(w, 1, Math.max(3, steps / 20));
                 r.put("shape", "12 layers, hidden 768, 12 heads, MLP 3072, 224×224, patch 16, 197 tokens, 1000 classes");
                 o.put("vit_base", r);
@@ -164,16 +150,7 @@ public final class Benchmarks {
             List<String> modeNames) {
         Map<String, Object> o = Json.object();
         try (Explorer ex = Explorer.open(model, device)) {
-            double[] pixels;
-            if (inputRef != null) {
-                pixels = ex.loadImage(org.leafwalk.explore.References.input(inputRef, model)).pixels();
-            } else {
-                Random rng = new Random(7);
-                pixels = new double[ex.config().pixelDimension()];
-                for (int i = 0; i < pixels.length; i++) {
-                    pixels[i] = rng.nextDouble();
-                }
-            }
+            double[] pixels = pixels(ex, model, inputRef);
             o.put("model", model.toString());
             o.put("device", ex.deviceName());
             o.put("cores", Runtime.getRuntime().availableProcessors());
@@ -267,12 +244,20 @@ public final class Benchmarks {
     private static Map<String, Object> timeFamily(Explorer ex, Metric metric, int warmup, int steps) {
         WalkSettings ws = Settings.DEFAULTS.withStep(StepLength.FIXED, 1e-3).withMetric(metric).withTopK(10)
                 .walkSettings();
+        return timeSteps(ex.walker(InputSpace.PIXELS, ws, pixels(ex, null, null), false), warmup, steps);
+    }
+
+    /** The benchmark's image: the model's input {@code inputRef}, or seeded noise (seed 7) when it is null. */
+    private static double[] pixels(Explorer ex, Path model, String inputRef) {
+        if (inputRef != null) {
+            return ex.loadImage(org.leafwalk.explore.References.input(inputRef, model)).pixels();
+        }
         Random rng = new Random(7);
         double[] px = new double[ex.config().pixelDimension()];
         for (int i = 0; i < px.length; i++) {
             px[i] = rng.nextDouble();
         }
-        return timeSteps(ex.walker(InputSpace.PIXELS, ws, px, false), warmup, steps);
+        return px;
     }
 
     private static void deleteFolder(Path tmp) {
