@@ -115,22 +115,12 @@ public final class Benchmarks {
             o.put("minilm", r);
         }
         // a ViT-Base-shaped model with random weights, pixel space, top-10 logits
-        Path tmp = null;
-        try {
-            tmp = java.nio.file.Files.createTempDirectory("leafwalk-vit-base");
-            var shape = new org.leafwalk.model.VitCheckpoints.Shape(224, 16, 3, 768, 12, 12, 3072, 1000);
-            org.leafwalk.model.VitCheckpoints.writeRandom(tmp, shape, 1, true, true);
-            try (Explorer ex = Explorer.open(tmp, device)) {
-                Walker w = ex.walker(InputSpace.PIXELS, base.withTopK(10), pixels(ex, null, null), false);
-                Map<String, Object> r = timeSteps(w, 1, Math.max(3, steps / 20));
-                r.put("shape", "12 layers, hidden 768, 12 heads, MLP 3072, 224×224, patch 16, 197 tokens, 1000 classes");
-                o.put("vit_base", r);
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot write the ViT-Base checkpoint (" + e.getMessage() + ")", e);
-        } finally {
-            deleteFolder(tmp);
-        }
+        o.put("vit_base", onRandomModel("vit", device, 224, 16, 768, 12, 12, 3072, 1000, ex -> {
+            Walker w = ex.walker(InputSpace.PIXELS, base.withTopK(10), pixels(ex, null, null), false);
+            Map<String, Object> r = timeSteps(w, 1, Math.max(3, steps / 20));
+            r.put("shape", "12 layers, hidden 768, 12 heads, MLP 3072, 224×224, patch 16, 197 tokens, 1000 classes");
+            return r;
+        }));
         return o;
     }
 
@@ -205,39 +195,45 @@ public final class Benchmarks {
         o.put("shape", "32×32×3, patch 4, hidden 64, 4 layers, 4 heads, MLP 256, 10 classes; pixel space");
         o.put("ratio", "each family's median against the ViT's timed just before it, at the same metric (the machine "
                 + "warms up over a run, so unpaired medians drift by more than the families differ)");
-        Path vitDir = null;
+        onRandomModel("vit", device, 32, 4, 64, 4, 4, 256, 10, vit -> {
+            timeFamily(vit, Metric.LOGITS, 3, steps); // warms the JIT and the engine up: not reported
+            for (String family : RandomModels.families()) {
+                o.put(family, onRandomModel(family, device, 32, 4, 64, 4, 4, 256, 10, ex -> {
+                    Metric metric = ex.config().numLabels() > 0 ? Metric.LOGITS : Metric.REPRESENTATION;
+                    double before = (double) timeFamily(vit, metric, 3, steps).get("median_ms");
+                    Map<String, Object> r = timeFamily(ex, metric, 3, steps);
+                    r.put("architecture", ex.config().arch().architecture());
+                    r.put("tokens", ex.config().numTokens());
+                    r.put("metric", metric.name().toLowerCase(java.util.Locale.ROOT));
+                    r.put("vit_median_ms", before);
+                    r.put("ratio_to_vit", (double) r.get("median_ms") / before);
+                    return r;
+                }));
+            }
+            return null;
+        });
+        return o;
+    }
+
+    /**
+     * {@code body} on a random RGB model of {@code family} and this shape (seed 1), written to a temporary folder that
+     * is deleted afterwards.
+     */
+    private static <T> T onRandomModel(String family, String device, int image, int patch, int hidden, int layers,
+            int heads, int mlp, int labels, java.util.function.Function<Explorer, T> body) {
+        Path tmp = null;
         try {
-            vitDir = java.nio.file.Files.createTempDirectory("leafwalk-family-vit");
-            RandomModels.write(vitDir, "vit", 32, 4, 3, 64, 4, 4, 256, 10, 1);
-            try (Explorer vit = Explorer.open(vitDir, device)) {
-                timeFamily(vit, Metric.LOGITS, 3, steps); // warms the JIT and the engine up: not reported
-                for (String family : RandomModels.families()) {
-                    Path tmp = null;
-                    try {
-                        tmp = java.nio.file.Files.createTempDirectory("leafwalk-family");
-                        RandomModels.write(tmp, family, 32, 4, 3, 64, 4, 4, 256, 10, 1);
-                        try (Explorer ex = Explorer.open(tmp, device)) {
-                            Metric metric = ex.config().numLabels() > 0 ? Metric.LOGITS : Metric.REPRESENTATION;
-                            double before = (double) timeFamily(vit, metric, 3, steps).get("median_ms");
-                            Map<String, Object> r = timeFamily(ex, metric, 3, steps);
-                            r.put("architecture", ex.config().arch().architecture());
-                            r.put("tokens", ex.config().numTokens());
-                            r.put("metric", metric.name().toLowerCase(java.util.Locale.ROOT));
-                            r.put("vit_median_ms", before);
-                            r.put("ratio_to_vit", (double) r.get("median_ms") / before);
-                            o.put(family, r);
-                        }
-                    } finally {
-                        deleteFolder(tmp);
-                    }
-                }
+            tmp = java.nio.file.Files.createTempDirectory("leafwalk-" + family);
+            RandomModels.write(tmp, family, image, patch, 3, hidden, layers, heads, mlp, labels, 1);
+            try (Explorer ex = Explorer.open(tmp, device)) {
+                return body.apply(ex);
             }
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot write a random model (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException("cannot write a random " + family + " model (" + e.getMessage() + ")",
+                    e);
         } finally {
-            deleteFolder(vitDir);
+            deleteFolder(tmp);
         }
-        return o;
     }
 
     /** Steps of a pixel-space walk from seeded noise, top-10 logits or the representation. */
