@@ -131,6 +131,7 @@ public final class Walker {
         Linearization next = Linearization.at(f, spec, x, settings.tau());
         tracker.update(next.spectrum());
         current = next;
+        carried = 0;
         last = null;
         return current;
     }
