@@ -52,7 +52,7 @@ final class WalkCommand implements Callable<Integer> {
 
     @Option(names = "--jacobian", defaultValue = "auto", paramLabel = "MODE", description = "exact (J at every step), "
             + "reuse (trust-region steps: one forward pass each while the output J predicts is the one measured, J "
-            + "again when the test fails, after 20 steps or when the walk rests) or auto (reuse where an exact step "
+            + "again when the test fails, after 50 steps or when the walk rests) or auto (reuse where an exact step "
             + "costs more than 37.5 GFLOP, as on ViT-Base) (default: ${DEFAULT-VALUE}).")
     String jacobian;
 
