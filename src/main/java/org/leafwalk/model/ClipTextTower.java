@@ -145,8 +145,11 @@ final class ClipTextTower {
             throw new InvalidInputException("the prompt '" + prompt + "' has " + t + " tokens; the text tower reads at "
                     + "most " + maxPositions);
         }
-        NDArray h = tokens.get(m.create(ids)).add(positions.get("0:" + t + ", :"));
-        h.attach(m);
+        NDArray rows = tokens.get(m.create(ids));
+        NDArray first = positions.get("0:" + t + ", :");
+        rows.attach(m);
+        first.attach(m);
+        NDArray h = rows.add(first);
         int d = (int) tokens.getShape().get(1);
         int hd = d / heads;
         double[] mask = new double[t * t];

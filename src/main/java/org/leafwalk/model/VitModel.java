@@ -119,11 +119,22 @@ public final class VitModel implements AutoCloseable {
         if (labels.isEmpty() || labels.stream().anyMatch(l -> l == null || l.isBlank())) {
             throw new InvalidInputException("zero-shot labels must be non-empty words or phrases");
         }
-        NDArray t = text.embeddings(labels, manager).mul(text.scale()); // (L, P)
-        NDArray wt = t.duplicate();
-        NDArray w = t.transpose().flatten().reshape(t.getShape().get(1), t.getShape().get(0));
+        NDArray w;
+        NDArray wt;
+        try (NDManager scope = manager.newSubManager()) { // the text tower's temporaries go with it
+            NDArray t = text.embeddings(labels, scope).mul(text.scale()); // (L, P)
+            wt = t.duplicate();
+            w = t.transpose().flatten().reshape(t.getShape().get(1), t.getShape().get(0));
+            wt.attach(manager);
+            w.attach(manager);
+        }
+        VitNetwork.ZeroShot old = network.zeroShot();
         config = config.withLabels(labels);
         network.setZeroShot(config, new VitNetwork.ZeroShot(w, wt));
+        if (old != null) {
+            old.w().close();
+            old.wt().close();
+        }
     }
 
     /** The prompt the text tower reads for a label. */
