@@ -49,9 +49,7 @@ public final class Benchmarks {
         Map<String, Object> o = Json.object();
         try (Explorer ex = Explorer.open(model, device)) {
             double[] pixels = pixels(ex, model, inputRef);
-            o.put("model", model.toString());
-            o.put("device", ex.deviceName());
-            o.put("cores", Runtime.getRuntime().availableProcessors());
+            describe(o, model, ex);
             o.put("metric", metric);
             o.put("steps", steps);
             WalkSettings settings = Settings.DEFAULTS.withMetric(Metric.parse(metric))
@@ -141,9 +139,7 @@ public final class Benchmarks {
         Map<String, Object> o = Json.object();
         try (Explorer ex = Explorer.open(model, device)) {
             double[] pixels = pixels(ex, model, inputRef);
-            o.put("model", model.toString());
-            o.put("device", ex.deviceName());
-            o.put("cores", Runtime.getRuntime().availableProcessors());
+            describe(o, model, ex);
             o.put("steps", steps);
             o.put("settings", "pixel space, top-10 logits, the paper's step rule (η 1), corrected SiMEC");
             Map<String, Object> modes = Json.object();
@@ -241,6 +237,13 @@ public final class Benchmarks {
         WalkSettings ws = Settings.DEFAULTS.withStep(StepLength.FIXED, 1e-3).withMetric(metric).withTopK(10)
                 .walkSettings();
         return timeSteps(ex.walker(InputSpace.PIXELS, ws, pixels(ex, null, null), false), warmup, steps);
+    }
+
+    /** What every benchmark document starts with: the model, the device and the cores. */
+    private static void describe(Map<String, Object> o, Path model, Explorer ex) {
+        o.put("model", model.toString());
+        o.put("device", ex.deviceName());
+        o.put("cores", Runtime.getRuntime().availableProcessors());
     }
 
     /** The benchmark's image: the model's input {@code inputRef}, or seeded noise (seed 7) when it is null. */

@@ -62,10 +62,6 @@ public final class Session implements AutoCloseable {
         applyJacobian(walker, subject, settings);
     }
 
-    public JacobianMode jacobianMode() {
-        return jacobian;
-    }
-
     /**
      * What the walk's Jacobians were: the mode, whether steps carry J, how many exact ones were computed after the
      * start, how many carried steps the trust test refused; with a note when it refused every one, so that the walk

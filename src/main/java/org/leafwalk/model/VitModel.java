@@ -137,11 +137,6 @@ public final class VitModel implements AutoCloseable {
         }
     }
 
-    /** The prompt the text tower reads for a label. */
-    public static String prompt(String label) {
-        return ClipTextTower.prompt(label);
-    }
-
     /** How many numbers the checkpoint holds. */
     public long parameterCount() {
         return parameterCount;
