@@ -57,7 +57,40 @@ public final class ExplorationService implements AutoCloseable {
             notices.accept(Notice.error(Workspace.describe(e)));
             publish();
         });
+        worker.onCancelled(() -> {
+            stopMotion();
+            notices.accept(Notice.info("Stopped: the last computed state is kept"));
+            publish();
+        });
     }
+
+    /**
+     * Stops what the worker computes (Esc): the drag, walk or match stops, and a step, Jacobian or estimate under
+     * way is dropped at its next stage; the last computed state stays. Requests queued after it still run.
+     */
+    public void cancel() {
+        stopMotion();
+        worker.computation().cancel();
+    }
+
+    /**
+     * What the worker is doing now: the stage (forward pass, Jacobian rows done of k, spectrum) and how long the
+     * work has taken; null when it is idle (any thread, never waits).
+     */
+    public Activity activity() {
+        var c = worker.computation();
+        long started = c.startedNanos();
+        if (worker.idle() || started == 0) {
+            return worker.idle() ? null : new Activity("computing", -1, 0);
+        }
+        var st = c.stage();
+        return new Activity(st == null ? "computing" : st.what() + (st.total() > 0
+                ? " " + st.done() + " of " + st.total() : ""), st == null ? -1 : st.fraction(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /** What the worker is doing: a stage's words, its fraction done (−1: no count), the seconds since it began. */
+    public record Activity(String what, double fraction, double seconds) {}
 
     /**
      * Paces walks to a display: before each walking step the worker waits (at most 25 ms) until the last state it

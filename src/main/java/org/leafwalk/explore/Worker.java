@@ -33,6 +33,8 @@ final class Worker {
     private volatile boolean closing;
     private final Motion motion;
     private final Consumer<Throwable> failed;
+    private final org.leafwalk.geometry.Computation computation = new org.leafwalk.geometry.Computation();
+    private volatile Runnable cancelled = () -> { };
 
     /**
      * @param setup run first on the worker (the engine's thread settings)
@@ -42,6 +44,7 @@ final class Worker {
         this.motion = motion;
         this.failed = failed;
         this.thread = new Thread(() -> {
+            computation.install();
             guarded(setup);
             loop();
         }, name);
@@ -107,8 +110,12 @@ final class Worker {
     /** Keeps the worker busy until {@code gate} opens or the worker closes (a very long computation). */
     void hold(CountDownLatch gate) {
         try {
+            long t0 = System.nanoTime();
             while (!closing && !gate.await(50, TimeUnit.MILLISECONDS)) {
-                // re-checks closing, so close() is never held up by a gate nobody opens
+                // re-checks closing, so close() is never held up by a gate nobody opens; reports as a long
+                // computation does, so the status shows it and Esc stops it
+                org.leafwalk.geometry.Computation.report("held computation",
+                        (int) ((System.nanoTime() - t0) / 1_000_000_000L), 0);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -172,10 +179,34 @@ final class Worker {
     }
 
     private void guarded(Runnable r) {
+        computation.begin();
         try {
             r.run();
+        } catch (org.leafwalk.geometry.Computation.Cancelled e) {
+            computation.end();
+            guardedCancelled();
         } catch (RuntimeException | OutOfMemoryError e) {
             failed.accept(e);
+        } finally {
+            computation.end();
         }
+    }
+
+    private void guardedCancelled() {
+        try {
+            cancelled.run();
+        } catch (RuntimeException e) {
+            failed.accept(e);
+        }
+    }
+
+    /** What the worker computes now (its stage and when it began), read from any thread. */
+    org.leafwalk.geometry.Computation computation() {
+        return computation;
+    }
+
+    /** Told on the worker after a computation stopped at a user's request (the state is as it was before it). */
+    void onCancelled(Runnable r) {
+        cancelled = r;
     }
 }

@@ -313,6 +313,9 @@ final class Workspace implements AutoCloseable {
     }
 
     static String describe(Throwable e) {
+        if (e instanceof org.leafwalk.geometry.Computation.Cancelled) {
+            return "stopped (Esc)";
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

@@ -96,6 +96,9 @@ public final class Linearization {
     /** How many input numbers the autograd path replicates at once (k rows of n, chunked below this). */
     static final long AUTOGRAD_NUMBERS = 1_000_000;
 
+    /** How many input numbers' rows the batched pullback takes at once (image-sized inputs: a few rows). */
+    static final long PULLBACK_NUMBERS = 400_000;
+
     public static Linearization at(DifferentiableMap f, OutputSpec spec, double[] x, double tau, boolean autograd) {
         return at(f, spec, x, tau, autograd, AUTOGRAD_NUMBERS);
     }
@@ -120,11 +123,26 @@ public final class Linearization {
         double[] jac;
         try (NDManager m = f.manager().newSubManager()) {
             NDArray x1 = m.create(x).reshape(1, n).toType(f.dataType(), false);
+            Computation.report("forward pass");
             DifferentiableMap.Vjp vjp = autograd ? null : f.vjp(x1);
             if (vjp != null) {
                 output = vjp.output().toType(DataType.FLOAT64, false).toDoubleArray();
                 NDArray cot = m.create(spec.cotangents(output)).reshape(k, output.length).toType(f.dataType(), false);
-                jac = vjp.pullback(cot).toType(DataType.FLOAT64, false).toDoubleArray();
+                // image-sized inputs pull their rows back a few at a time, so a long Jacobian reports how far it
+                // is and can be stopped between pieces; small inputs take every row in one batch
+                int rowsAtOnce = (int) Math.max(1, Math.min(k, PULLBACK_NUMBERS / n));
+                jac = new double[k * n];
+                for (int from = 0; from < k; from += rowsAtOnce) {
+                    int to = Math.min(k, from + rowsAtOnce);
+                    Computation.report("Jacobian rows", from, k);
+                    try (NDManager piece = m.newSubManager()) {
+                        NDArray c = rowsAtOnce == k ? cot : cot.get(from + ":" + to);
+                        c.attach(piece);
+                        double[] rows = vjp.pullback(c).toType(DataType.FLOAT64, false).toDoubleArray();
+                        System.arraycopy(rows, 0, jac, from * n, rows.length);
+                    }
+                }
+                Computation.report("Jacobian rows", k, k);
                 return checked(x, output, spec, jac, n, tau);
             }
             // the replicated batch in chunks: k copies of an image-sized input through every layer's activations
@@ -135,6 +153,7 @@ public final class Linearization {
             NDArray eye = m.eye(k).toType(f.dataType(), false);
             for (int from = 0; from < k; from += chunk) {
                 int to = Math.min(k, from + chunk);
+                Computation.report("Jacobian rows", from, k);
                 try (NDManager step = m.newSubManager()) {
                     NDArray xb = x1.repeat(0, to - from);
                     xb.attach(step);
@@ -163,6 +182,7 @@ public final class Linearization {
         if (!Vectors.allFinite(jac)) {
             throw new GeometryException("the Jacobian contains NaN or Inf at this point");
         }
+        Computation.report("spectrum");
         return fromJacobian(x.clone(), output, spec, jac, n, tau);
     }
 
@@ -203,6 +223,7 @@ public final class Linearization {
 
     /** One forward pass at batch 1, outside autograd: the full output row at x. */
     public static double[] evaluate(DifferentiableMap f, double[] x) {
+        Computation.report("forward pass");
         try (NDManager m = f.manager().newSubManager()) {
             NDArray x1 = m.create(x).reshape(1, x.length).toType(f.dataType(), false);
             double[] y = f.apply(x1).toType(DataType.FLOAT64, false).toDoubleArray();

@@ -104,14 +104,14 @@ final class MainWindow {
         mainRoot = notices.node();
         scene = new Scene(mainRoot, 1440, 900);
         scene.getStylesheets().add(MainWindow.class.getResource("leafwalk.css").toExternalForm());
-        actions.bindKeys(scene, "play", "leave-classroom");
+        actions.bindKeys(scene, "play", "stop");
         WindowLayout.acceptDrops(scene, this::openModel, this::openSession, service::openImage);
         stage.setTitle("Leafwalk");
         stage.setScene(scene);
         stage.setOnCloseRequest(e -> close());
         // the status says what the worker is doing between states (a long step, an estimate): polled, never awaited
         busyPoll.getKeyFrames().add(new javafx.animation.KeyFrame(javafx.util.Duration.millis(150),
-                e -> status.poll(service.busy())));
+                e -> status.poll(service.activity())));
         busyPoll.setCycleCount(javafx.animation.Animation.INDEFINITE);
         busyPoll.play();
 

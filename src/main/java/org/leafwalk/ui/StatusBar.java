@@ -14,6 +14,8 @@ final class StatusBar extends HBox {
     private final Label rank = new Label();
     private final Label busy = new Label();
     private final Label facts = new Label();
+    private final javafx.scene.control.ProgressBar progress = new javafx.scene.control.ProgressBar();
+    private final Label stage = new Label();
 
     StatusBar() {
         super(22);
@@ -21,31 +23,44 @@ final class StatusBar extends HBox {
         rank.setId("status-rank");
         model.setId("status-model");
         facts.setId("status-facts");
-        getChildren().setAll(model, device, latency, rate, rank, busy, facts);
+        progress.setId("status-progress");
+        stage.setId("status-stage");
+        progress.setPrefWidth(120);
+        progress.setVisible(false);
+        progress.setManaged(false);
+        stage.setVisible(false);
+        stage.setManaged(false);
+        getChildren().setAll(model, device, latency, rate, rank, busy, progress, stage, facts);
         getStyleClass().add("status-bar");
         setPadding(new Insets(4, 12, 4, 12));
     }
 
     private boolean walking; // what the last state said
-    private long busySince; // when the worker was first seen busy after a state arrived (ns; 0: not busy)
+
 
     /**
      * What the worker is doing now, polled a few times a second (never waiting on it): while it computes, the bar
-     * says so with the time it has taken, never "ready".
+     * says so, never "ready"; past 200 ms it shows the stage (forward pass, Jacobian rows done of k, spectrum) with
+     * a progress bar, the time taken, and that Esc stops it.
      */
-    void poll(boolean workerBusy) {
-        if (!workerBusy) {
-            busySince = 0;
+    void poll(org.leafwalk.explore.ExplorationService.Activity a) {
+        boolean longWork = a != null && a.seconds() >= 0.2;
+        if (progress.isVisible() != longWork) {
+            progress.setVisible(longWork);
+            progress.setManaged(longWork);
+            stage.setVisible(longWork);
+            stage.setManaged(longWork);
+        }
+        if (a == null) {
             busy.setText(walking ? "walking…" : "ready");
             return;
         }
-        long now = System.nanoTime();
-        if (busySince == 0) {
-            busySince = now;
+        busy.setText(walking ? "walking…" : "computing…");
+        if (longWork) {
+            progress.setProgress(a.fraction() < 0 ? javafx.scene.control.ProgressIndicator.INDETERMINATE_PROGRESS
+                    : a.fraction());
+            stage.setText(String.format(java.util.Locale.ROOT, "%s · %.1f s · Esc stops", a.what(), a.seconds()));
         }
-        double seconds = (now - busySince) / 1e9;
-        busy.setText(seconds < 0.2 ? (walking ? "walking…" : "computing…")
-                : String.format(java.util.Locale.ROOT, "computing… %.1f s", seconds));
     }
 
     void show(Snapshot s) {
@@ -57,8 +72,9 @@ final class StatusBar extends HBox {
         rate.setText(String.format("%.1f steps/s", s.timing().stepsPerSecond()));
         rank.setText("Rank of G: " + s.spectrum().rank());
         walking = s.busy();
-        busySince = 0; // a state arrived: a computation still running is a new one
-        busy.setText(s.busy() ? "walking…" : "ready");
+        if (!progress.isVisible()) {
+            busy.setText(s.busy() ? "walking…" : "ready");
+        }
         facts.setText(src.facts());
     }
 }

@@ -58,11 +58,14 @@ final class WindowActions {
                         service::estimateLayerSpectra)
                 .add("play", "Play or pause the algorithm chosen in the settings", "Space", null, null,
                         () -> w.play(w.settings().algorithm()))
-                .add("leave-classroom", "Leave classroom mode", "Esc", null, null, () -> {
-                    if (w.inClassroom()) {
-                        w.toggleClassroom();
-                    }
-                });
+                .add("stop", "Stop what is computing (keep the last computed state); leave classroom mode", "Esc",
+                        null, null, () -> {
+                            if (service.busy() || service.isPlaying()) {
+                                service.cancel();
+                            } else if (w.inClassroom()) {
+                                w.toggleClassroom();
+                            }
+                        });
     }
 
     private static void chosen(java.nio.file.Path p, java.util.function.Consumer<java.nio.file.Path> then) {

@@ -120,9 +120,12 @@ class MainWindowTest {
             }, "the JavaFX thread stopped while the model was busy");
             assertTrue(window.service().pendingComputations() > 0, "the gate held the worker the whole time");
             var busy = robot.lookup("#status-busy").queryAs(javafx.scene.control.Label.class);
-            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> busy.getText().startsWith("computing… "));
-            assertTrue(busy.getText().matches("computing… \\d+\\.\\d s"),
-                    "the status shows the work going on and for how long, never ready: " + busy.getText());
+            var stage = robot.lookup("#status-stage").queryAs(javafx.scene.control.Label.class);
+            var bar = robot.lookup("#status-progress").queryAs(javafx.scene.control.ProgressBar.class);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> stage.isVisible() && bar.isVisible());
+            assertEquals("computing…", busy.getText(), "never ready while the worker computes");
+            assertTrue(stage.getText().matches("held computation · \\d+\\.\\d s · Esc stops"),
+                    "the status shows what is computed, for how long, and how to stop it: " + stage.getText());
             assertEquals(start.walk().length(), window.current().walk().length(), "nothing was computed yet");
         } finally {
             gate.countDown();
@@ -131,6 +134,29 @@ class MainWindowTest {
         // once the model is free, what the user asked for is done
         Snapshot after = settle();
         assertTrue(after.walk().length() > start.walk().length(), "the drags walked once the worker was free");
+    }
+
+    @Test
+    void escStopsALongComputationAndTheWalkGoesOnFromItsLastState(FxRobot robot) throws Exception {
+        Snapshot start = awaitFirst();
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        try {
+            window.service().holdWorkerUntil(gate); // a computation that would never end by itself
+            robot.drag("#null-slider-0").moveBy(40, 0).release(javafx.scene.input.MouseButton.PRIMARY);
+            var stage = robot.lookup("#status-stage").queryAs(javafx.scene.control.Label.class);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, stage::isVisible);
+            robot.type(KeyCode.ESCAPE);
+            Snapshot after = settle(); // the worker is free again without the gate opening
+            assertEquals(start.walk().length(), after.walk().length(), "the stop kept the last computed state");
+            assertTrue(window.notices().stream().anyMatch(n -> n.message().startsWith("Stopped")),
+                    window.notices().toString());
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !stage.isVisible());
+            assertEquals("ready", robot.lookup("#status-busy").queryAs(javafx.scene.control.Label.class).getText());
+        } finally {
+            gate.countDown();
+        }
+        window.service().stepOnce(WalkAlgorithm.SIMEXP);
+        assertEquals(start.walk().length() + 1, settle().walk().length(), "and the walk goes on");
     }
 
     @Test
