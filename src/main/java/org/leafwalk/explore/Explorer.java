@@ -145,7 +145,20 @@ public final class Explorer implements AutoCloseable {
     /** The text task as a differentiable map of the selected token embeddings. */
     public DifferentiableMap map(TextTask task) {
         return DifferentiableMap.of(task::readout, task.inputDimension(), task.outputWidth(), task.logitCount(),
-                text.bert().dataType(), task.manager(), null);
+                text.bert().dataType(), task.manager(), x1 -> {
+                    TextTask.Tape tape = task.tape(x1);
+                    return new DifferentiableMap.Vjp() {
+                        @Override
+                        public NDArray output() {
+                            return tape.output();
+                        }
+
+                        @Override
+                        public NDArray pullback(NDArray cotangents) {
+                            return tape.pullback(cotangents);
+                        }
+                    };
+                });
     }
 
     /** A walker over a sentence's token embeddings (unbounded; the block variant's block is one token). */

@@ -28,21 +28,15 @@ final class Factor {
         while (rank < rows && values[rank] > tau * lmax && values[rank] > 1e-300) {
             rank++;
         }
-        // v_i = Aᵀ u_i / √λ_i: exact eigenvectors of G, orthonormal
-        double[] vecs = new double[rank * n];
+        // v_i = Aᵀ u_i / √λ_i: exact eigenvectors of G, orthonormal; as rows, (rank × rows)·A
+        double[] w = new double[rank * rows];
         for (int i = 0; i < rank; i++) {
             double inv = 1.0 / Math.sqrt(values[i]);
             for (int r = 0; r < rows; r++) {
-                double c = e.vectors[r * rows + i] * inv;
-                if (c != 0) {
-                    int off = r * n;
-                    int vo = i * n;
-                    for (int j = 0; j < n; j++) {
-                        vecs[vo + j] += c * a[off + j];
-                    }
-                }
+                w[i * rows + r] = e.vectors[r * rows + i] * inv;
             }
         }
+        double[] vecs = Dense.multiply(w, rank, rows, a, n);
         // Aᵀu/√λ loses orthogonality like ε·λmax/λ: re-orthogonalise only the directions whose eigenvalue is tiny
         // next to the largest (kept when τ is set very low); the rest are orthonormal to rounding already
         for (int i = 0; i < rank; i++) {

@@ -2,6 +2,8 @@ package org.leafwalk.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -205,6 +207,98 @@ public final class BertModel implements AutoCloseable {
             h = layerNorm(u.matMul(w.fc2W).add(w.fc2B).add(h1), w.ln2G, w.ln2B);
         }
         return h;
+    }
+
+    /**
+     * The encoder at batch 1 from an embedding sequence (1, T, E) whose every token is real, keeping what the
+     * hand-written pullback needs: one forward pass, then k cotangent rows pulled back at once ({@link Tape}), as
+     * the ViT's {@link VitTape} does, in place of autograd on k replicated sequences.
+     */
+    public Tape tape(NDArray emb1) {
+        return new Tape(emb1);
+    }
+
+    /** What one post-norm block's pullback needs from its forward pass. */
+    private record Saved(NDArray q, NDArray k, NDArray v, NDArray att, NDArray ctx, NDArray xhat1, NDArray rstd1,
+            NDArray actGrad, NDArray xhat2, NDArray rstd2) {}
+
+    /** A forward pass at batch 1 kept for the batched pullback. */
+    public final class Tape {
+        private final List<Saved> saved = new ArrayList<>();
+        private final NDArray hidden;
+
+        private Tape(NDArray emb) {
+            int d = config.hiddenSize();
+            int heads = config.numHeads();
+            int hd = d / heads;
+            long t = emb.getShape().get(1);
+            double eps = config.layerNormEps();
+            NDArray h = projectW == null ? emb : emb.matMul(projectW).add(projectB);
+            for (Layer w : layers) {
+                NDArray qkv = h.matMul(w.qkvW).add(w.qkvB).reshape(1, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+                NDArray q = qkv.get(0);
+                NDArray k = qkv.get(1);
+                NDArray v = qkv.get(2);
+                NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
+                NDArray ctx = att.matMul(v);
+                NDArray a = ctx.transpose(0, 2, 1, 3).reshape(1, t, d).matMul(w.outW).add(w.outB).add(h);
+                NDArray[] n1 = VitNetwork.norm(a, w.ln1G, w.ln1B, eps);
+                NDArray[] act = VitNetwork.activationWithGrad(n1[0].matMul(w.fc1W).add(w.fc1B), config.hiddenAct());
+                NDArray[] n2 = VitNetwork.norm(act[0].matMul(w.fc2W).add(w.fc2B).add(n1[0]), w.ln2G, w.ln2B, eps);
+                saved.add(new Saved(q, k, v, att, ctx.reshape(heads, t, 1, hd), n1[1], n1[2], act[1], n2[1], n2[2]));
+                h = n2[0];
+            }
+            hidden = h;
+        }
+
+        /** The last hidden state (1, T, d). */
+        public NDArray hidden() {
+            return hidden;
+        }
+
+        /** Cotangent rows on the last hidden state (k, T, d) to rows on the embedding sequence (k, T, E). */
+        public NDArray pullback(NDArray dHidden) {
+            NDManager m = dHidden.getManager();
+            int d = config.hiddenSize();
+            int heads = config.numHeads();
+            long kRows = dHidden.getShape().get(0);
+            long t = dHidden.getShape().get(1);
+            NDArray dh = dHidden;
+            for (int l = layers.size() - 1; l >= 0; l--) {
+                Layer w = layers.get(l);
+                Saved s = saved.get(l);
+                // h2 = LN(act(h1 W1 + b1) W2 + b2 + h1)
+                NDArray dOut = VitTape.normBackward(dh, s.xhat2(), s.rstd2(), w.ln2G);
+                NDArray dh1 = dOut.matMul(transposed(w.fc2W, m)).mul(s.actGrad()).matMul(transposed(w.fc1W, m))
+                        .add(dOut);
+                // h1 = LN(attention(h) Wo + bo + h)
+                NDArray dA = VitTape.normBackward(dh1, s.xhat1(), s.rstd1(), w.ln1G);
+                NDArray[] dqkv = VitTape.attentionBackward(dA.matMul(transposed(w.outW, m)), s.q(), s.k(), s.v(),
+                        s.att(), s.ctx(), heads);
+                dh = NDArrays.stack(new NDList(dqkv[0], dqkv[1], dqkv[2]), 2).reshape(kRows, t, 3L * d)
+                        .matMul(transposed(w.qkvW, m)).add(dA);
+            }
+            return projectW == null ? dh : dh.matMul(transposed(projectW, m));
+        }
+    }
+
+    /**
+     * A weight's transpose as a view that belongs to {@code m} (the step's manager): an operation's result joins
+     * its first operand's manager, and a weight's is the model's, which would keep every step's views until the
+     * model closes.
+     */
+    static NDArray transposed(NDArray weight, NDManager m) {
+        NDArray t = weight.transpose();
+        t.attach(m);
+        return t;
+    }
+
+    BertHeads.MaskedLmHead maskedLmHead() {
+        return mlm;
+    }
+
+    BertHeads.ClassifierHead classifierHead() {
+        return classifier;
     }
 
     public boolean hasMaskedLmHead() {

@@ -329,9 +329,14 @@ public final class VitNetwork {
 
     /** Layer norm that also returns x̂ and 1/σ for the pullback: {out, xhat, rstd}. */
     NDArray[] norm(NDArray x, NDArray g, NDArray b) {
+        return norm(x, g, b, config.layerNormEps());
+    }
+
+    /** {out, x̂, 1/σ} of a layer norm over the last axis (shared by the encoders' pullbacks). */
+    static NDArray[] norm(NDArray x, NDArray g, NDArray b, double eps) {
         NDArray mean = x.mean(new int[] {-1}, true);
         NDArray xc = x.sub(mean);
-        NDArray rstd = xc.mul(xc).mean(new int[] {-1}, true).add(config.layerNormEps()).sqrt().pow(-1);
+        NDArray rstd = xc.mul(xc).mean(new int[] {-1}, true).add(eps).sqrt().pow(-1);
         NDArray xhat = xc.mul(rstd);
         return new NDArray[] {xhat.mul(g).add(b), xhat, rstd};
     }
@@ -350,7 +355,20 @@ public final class VitNetwork {
             NDArray dsilu = sig.mul(x1.mul(sig.neg().add(1)).add(1));
             return new NDArray[] {silu.mul(x2), x2.mul(dsilu), silu};
         }
-        switch (config.hiddenAct()) {
+        return activationWithGrad(u, config.hiddenAct());
+    }
+
+    /** {act(u), act'(u)} for an activation {@link #activation} names (shared by the encoders' pullbacks). */
+    static NDArray[] activationWithGrad(NDArray u, String name) {
+        switch (name) {
+            case "relu" -> {
+                NDArray positive = u.gt(0).toType(u.getDataType(), false);
+                return new NDArray[] {u.mul(positive), positive};
+            }
+            case "tanh" -> {
+                NDArray th = u.tanh();
+                return new NDArray[] {th, th.mul(th).neg().add(1.0)};
+            }
             case "gelu" -> {
                 NDArray cdf = u.mul(1 / Math.sqrt(2)).erf().add(1).mul(0.5);
                 NDArray pdf = u.mul(u).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));

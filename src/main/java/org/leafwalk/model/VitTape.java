@@ -101,20 +101,42 @@ public final class VitTape {
         du = s.actGrad2() == null ? du.mul(s.actGrad())
                 : NDArrays.concat(new NDList(du.mul(s.actGrad()), du.mul(s.actGrad2())), -1);
         NDArray dh1 = normBackward(du.matMul(w.fc1WT()), s.ln2()).add(dOut);
-        // attention with its residual. The cotangent rows are folded into the matrix dimension, laid out
-        // (head, query, row, ·), so every product is one large GEMM per head against the shared batch-1
-        // activations instead of k broadcast small ones.
-        NDArray q3 = s.q().reshape(heads, tq, hd);
-        NDArray k3 = s.k().reshape(heads, t, hd);
-        NDArray v3 = s.v().reshape(heads, t, hd);
-        NDArray a3 = s.att().reshape(heads, tq, t);
+        // attention with its residual
+        NDArray[] dqkv3 = attentionBackward(dh1.matMul(w.outWT()), s.q(), s.k(), s.v(), s.att(), s.ctx(), heads);
+        NDArray dq = dqkv3[0];
+        if (s.partial()) {
+            dq = padTokens(dq.reshape(kRows, tq, d), t).reshape(kRows, t, heads, hd);
+            dh1 = padTokens(dh1, t);
+        }
+        // stacking the three views makes the single copy into the (k, T, 3, H, hd) layout of the fused QKV
+        NDArray dqkv = NDArrays.stack(new NDList(dq, dqkv3[1], dqkv3[2]), 2).reshape(kRows, t, 3L * d);
+        return normBackward(dqkv.matMul(w.qkvWT()), s.ln1()).add(dh1);
+    }
+
+    /**
+     * The pullback of softmax attention without a mask (shared by the encoders): the context's cotangent rows
+     * (k, tq, d) to those of the queries (k, tq, H, hd) and of the keys and values (k, T, H, hd), as views.
+     * {@code q}, {@code k}, {@code v} are the batch-1 heads (1, H, ·, hd), {@code att} the weights (1, H, tq, T)
+     * and {@code ctx} their product laid out (H, tq, 1, hd). The cotangent rows are folded into the matrix
+     * dimension, laid out (head, query, row, ·), so every product is one large GEMM per head against the shared
+     * batch-1 activations instead of k broadcast small ones.
+     */
+    static NDArray[] attentionBackward(NDArray dCtxRows, NDArray q, NDArray k, NDArray v, NDArray att, NDArray ctx,
+            int heads) {
+        long kRows = dCtxRows.getShape().get(0);
+        long tq = dCtxRows.getShape().get(1);
+        long hd = dCtxRows.getShape().get(2) / heads;
+        long t = k.getShape().get(2);
+        NDArray q3 = q.reshape(heads, tq, hd);
+        NDArray k3 = k.reshape(heads, t, hd);
+        NDArray v3 = v.reshape(heads, t, hd);
+        NDArray a3 = att.reshape(heads, tq, t);
         // one contiguous copy in (head, query, row, hd) layout serves both products below as free views
-        NDArray dCtx = dh1.matMul(w.outWT()).reshape(kRows, tq, heads, hd).transpose(2, 1, 0, 3)
-                .reshape(heads, tq, kRows, hd);
+        NDArray dCtx = dCtxRows.reshape(kRows, tq, heads, hd).transpose(2, 1, 0, 3).reshape(heads, tq, kRows, hd);
         NDArray dAtt = dCtx.reshape(heads, tq * kRows, hd).matMul(v3.transpose(0, 2, 1))
                 .reshape(heads, tq, kRows, t);
         // softmax pullback: the row sums Σ_j A_ij dAtt_ij equal dCtx_i · ctx_i, so no extra pass over T×T
-        NDArray rowDot = dCtx.mul(s.ctx()).sum(new int[] {-1}, true); // (H, tq, k, 1)
+        NDArray rowDot = dCtx.mul(ctx).sum(new int[] {-1}, true); // (H, tq, k, 1)
         NDArray dS = dAtt.sub(rowDot).mul(a3.reshape(heads, tq, 1, t));
         NDArray dq = dS.reshape(heads, tq * kRows, t).matMul(k3).reshape(heads, tq, kRows, hd)
                 .transpose(2, 1, 0, 3); // view (k, tq, H, hd)
@@ -122,13 +144,7 @@ public final class VitTape {
                 .reshape(heads, hd, kRows, t).transpose(2, 3, 0, 1); // view (k, T, H, hd)
         NDArray dv = a3.transpose(0, 2, 1).matMul(dCtx.reshape(heads, tq, kRows * hd))
                 .reshape(heads, t, kRows, hd).transpose(2, 1, 0, 3); // view (k, T, H, hd)
-        if (s.partial()) {
-            dq = padTokens(dq.reshape(kRows, tq, d), t).reshape(kRows, t, heads, hd);
-            dh1 = padTokens(dh1, t);
-        }
-        // stacking the three views makes the single copy into the (k, T, 3, H, hd) layout of the fused QKV
-        NDArray dqkv = NDArrays.stack(new NDList(dq, dk, dv), 2).reshape(kRows, t, 3L * d);
-        return normBackward(dqkv.matMul(w.qkvWT()), s.ln1()).add(dh1);
+        return new NDArray[] {dq, dk, dv};
     }
 
     /** Zero rows appended up to {@code t} rows: the rows a partial block did not compute get no cotangent. */

@@ -1,5 +1,6 @@
 package org.leafwalk.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -600,6 +601,93 @@ class BertModelTest {
             TextModel.NearestTokens near = m.nearest(m.embeddingsOf(in.ids(), in.types()), in.types());
             org.junit.jupiter.api.Assertions.assertArrayEquals(in.ids(), near.ids());
             assertEquals("<mask>", m.tokenizer().token(mask));
+        }
+    }
+
+    /**
+     * The hand-written batched pullback of a text task (one forward, one backward of k cotangent rows through the
+     * head, the post-norm blocks and the placement of the walked rows) equals DJL autograd on the replicated batch
+     * and central finite differences, for every head (classifier, masked-LM, zero-shot under each pooling) and for
+     * the families whose parts differ: DistilBERT's ReLU pre-classifier, ELECTRA's projected narrower embeddings
+     * and GELU classifier.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"bert,classifier,mean", "bert,masked-lm,mean", "bert,zero-shot,cls",
+        "bert,zero-shot,mean", "bert,zero-shot,max", "distilbert,classifier,mean", "electra,classifier,mean"})
+    void theBatchedPullbackEqualsAutogradAndFiniteDifferences(String family, String head, String pooling)
+            throws Exception {
+        Path dir = switch (family) {
+            case "distilbert" -> distilCheckpoint();
+            case "electra" -> electraCheckpoint(new LinkedHashMap<>());
+            default -> checkpoint();
+        };
+        if (!head.equals("classifier")) {
+            w.remove("classifier.weight");
+            w.remove("classifier.bias");
+            SafeTensors.write(dir.resolve("model.safetensors"), w);
+        }
+        String sentence = head.equals("masked-lm") ? "the cat sat on the [MASK]." : "the movie was good";
+        try (TextModel m = TextModel.load(dir, Device.cpu(), DataType.FLOAT64);
+                TextTask task = TextTask.create(m, m.tokenize(sentence), null, TextTask.SENTIMENT_LABELS, 4,
+                        Pooling.parse(pooling))) {
+            assertEquals(head, task.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            org.leafwalk.geometry.DifferentiableMap f = org.leafwalk.geometry.DifferentiableMap.of(task::readout,
+                    task.inputDimension(), task.outputWidth(), task.logitCount(), DataType.FLOAT64, task.manager(),
+                    x1 -> {
+                        TextTask.Tape tape = task.tape(x1);
+                        return new org.leafwalk.geometry.DifferentiableMap.Vjp() {
+                            @Override
+                            public NDArray output() {
+                                return tape.output();
+                            }
+
+                            @Override
+                            public NDArray pullback(NDArray c) {
+                                return tape.pullback(c);
+                            }
+                        };
+                    });
+            double[] x = task.startPoint();
+            for (int i = 0; i < x.length; i++) {
+                x[i] += 0.05 * Math.sin(3.1 * i); // off the sentence's own embeddings
+            }
+            for (org.leafwalk.geometry.OutputMetric metric : new org.leafwalk.geometry.OutputMetric[] {
+                org.leafwalk.geometry.OutputMetric.LOGITS, org.leafwalk.geometry.OutputMetric.REPRESENTATION}) {
+                double[] y = org.leafwalk.geometry.Linearization.evaluate(f, x);
+                var spec = org.leafwalk.geometry.OutputSpec.choose(metric, y, f.logitCount(), 0);
+                double[] fast = org.leafwalk.geometry.Linearization.at(f, spec, x, 1e-9, false).jacobian();
+                double[] slow = org.leafwalk.geometry.Linearization.at(f, spec, x, 1e-9, true).jacobian();
+                assertArrayEquals(y, org.leafwalk.geometry.Linearization.at(f, spec, x, 1e-9, false).output(), 1e-12,
+                        "the tape's forward pass is the readout's");
+                double err = 0;
+                double norm = 0;
+                for (int i = 0; i < fast.length; i++) {
+                    err += (fast[i] - slow[i]) * (fast[i] - slow[i]);
+                    norm += slow[i] * slow[i];
+                }
+                String what = family + " " + head + " " + pooling + " " + metric;
+                assertTrue(norm > 0, what);
+                assertTrue(Math.sqrt(err / norm) < 1e-10, what + ": against autograd " + Math.sqrt(err / norm));
+                // central differences of the selected outputs, every coordinate
+                int n = x.length;
+                int k = spec.size();
+                double h = 1e-6;
+                double fdErr = 0;
+                for (int j = 0; j < n; j++) {
+                    double[] xp = x.clone();
+                    double[] xm = x.clone();
+                    xp[j] += h;
+                    xm[j] -= h;
+                    double[] zp = spec.select(org.leafwalk.geometry.Linearization.evaluate(f, xp));
+                    double[] zm = spec.select(org.leafwalk.geometry.Linearization.evaluate(f, xm));
+                    for (int i = 0; i < k; i++) {
+                        double dd = (zp[i] - zm[i]) / (2 * h) - fast[i * n + j];
+                        fdErr += dd * dd;
+                    }
+                }
+                assertTrue(Math.sqrt(fdErr / norm) < 1e-6, what + ": against finite differences "
+                        + Math.sqrt(fdErr / norm));
+            }
         }
     }
 
