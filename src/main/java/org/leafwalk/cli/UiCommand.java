@@ -46,6 +46,11 @@ final class UiCommand implements Callable<Integer> {
     @Option(names = "--demo-distance", defaultValue = "3", hidden = true)
     double demoDistance;
 
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "The model's threads where a step is long (ViT-Base; default 0: every core). Where steps "
+                    + "are short the model leaves one core to the display.")
+    int threads;
+
     @Override
     public Integer call() {
         org.leafwalk.explore.OutputPlan plan = new org.leafwalk.explore.OutputPlan().input("model", model.path())
@@ -57,7 +62,7 @@ final class UiCommand implements Callable<Integer> {
                 .output("--match-screenshot", matchScreenshot).output("--benchmark", benchmark).check();
         LeafwalkApp.launch(new LeafwalkApp.Options(model.path(), input, device, screenshot,
                 classroomScreenshot, demoDistance, org.leafwalk.explore.Space.parse(space).id(), matchScreenshot,
-                benchmark, session));
+                benchmark, session, Math.max(0, threads)));
         if (LeafwalkApp.failure() != null) {
             System.err.println("leafwalk: error: " + LeafwalkApp.failure());
             return 2;

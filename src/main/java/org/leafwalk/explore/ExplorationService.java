@@ -39,6 +39,19 @@ public final class ExplorationService implements AutoCloseable {
      */
     public ExplorationService(String device, int computeThreads, Consumer<Snapshot> snapshots,
             Consumer<Notice> notices) {
+        this(device, computeThreads, computeThreads, snapshots, notices);
+    }
+
+    /**
+     * @param computeThreads intra-op threads for the model where steps are short (0: the engine's default)
+     * @param longStepThreads the same where an exact step is long ({@link Session#longSteps}, ViT-Base): a window
+     *     gives the model every core there, since a step takes seconds and the display then draws previews, which
+     *     cost little, between the model's work
+     */
+    public ExplorationService(String device, int computeThreads, int longStepThreads, Consumer<Snapshot> snapshots,
+            Consumer<Notice> notices) {
+        this.shortStepThreads = computeThreads;
+        this.longStepThreads = longStepThreads;
         this.snapshots = snapshots;
         this.notices = notices;
         this.workspace = new Workspace(device, notices);
@@ -48,11 +61,7 @@ public final class ExplorationService implements AutoCloseable {
         this.motion = new Motion();
         this.walking = new Walking(workspace, motion, matching, assembler, notices, a -> analysisListener.accept(a),
                 this::publish, () -> publish(true), this::closing);
-        this.worker = new Worker("leafwalk-compute", () -> {
-            if (computeThreads > 0) {
-                Explorer.Offline.limitComputeThreads(computeThreads);
-            }
-        }, walking, e -> {
+        this.worker = new Worker("leafwalk-compute", () -> threadsFor(null), walking, e -> {
             stopMotion();
             notices.accept(Notice.error(Workspace.describe(e)));
             publish();
@@ -111,7 +120,7 @@ public final class ExplorationService implements AutoCloseable {
     }
 
     private void publish(boolean fresh) {
-        snapshots.accept(assembler.assemble(workspace, motion.moving(), fresh));
+        snapshots.accept(assembler.assemble(workspace, motion, fresh));
     }
 
     /** Runs a request on the worker, then publishes the state it left. */
@@ -120,9 +129,28 @@ public final class ExplorationService implements AutoCloseable {
             try {
                 r.run();
             } finally {
+                threadsFor(workspace.session());
                 publish();
             }
         });
+    }
+
+    private final int shortStepThreads;
+    private final int longStepThreads;
+    private int threadsNow = -1; // worker thread only
+
+    /** The model's threads for the session open now (worker thread): every core where steps are long. */
+    private void threadsFor(Session s) {
+        int want = s != null && s.longSteps() ? longStepThreads : shortStepThreads;
+        if (want > 0 && want != threadsNow) {
+            Explorer.Offline.limitComputeThreads(want);
+            threadsNow = want;
+        }
+    }
+
+    /** The model's intra-op threads now (0: the engine's default); any thread. */
+    public int computeThreads() {
+        return Math.max(0, threadsNow);
     }
 
     private boolean closing() {
@@ -262,11 +290,13 @@ public final class ExplorationService implements AutoCloseable {
 
     /**
      * Moves a slider: walk along its tracked direction until the distance walked since the slider was pressed is
-     * {@code target}. Latest wins.
+     * {@code target}. Latest wins. Returns the drag's id, which the states published while it is walked name
+     * (with the distance walked so far) so a display can preview the way still ahead.
      */
-    public void drag(SliderKind kind, int index, double target) {
-        motion.drag(kind, index, target);
+    public long drag(SliderKind kind, int index, double target) {
+        long id = motion.drag(kind, index, target);
         worker.wake();
+        return id;
     }
 
     /**

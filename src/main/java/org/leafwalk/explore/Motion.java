@@ -21,11 +21,19 @@ final class Motion {
     private volatile double walked;
     private volatile long refusedId = -1;
 
-    void drag(SliderKind kind, int index, double target) {
+    /** Returns the drag's id (the same while one slider is held). */
+    long drag(SliderKind kind, int index, double target) {
         Drag prev = drag.get();
-        long id = prev != null && prev.kind() == kind && prev.index() == index ? prev.id() : ids.incrementAndGet();
+        long id = prev != null && prev.kind() == kind && prev.index() == index && !prev.released() ? prev.id()
+                : ids.incrementAndGet();
         drag.set(new Drag(id, kind, index, target, false));
         playing = null;
+        return id;
+    }
+
+    /** The distance walked along drag {@code id} so far (0 when the worker has not started it). */
+    double walked(long id) {
+        return id == currentId ? walked : 0;
     }
 
     /** The hand let go; returns whether a drag was under way. */

@@ -31,7 +31,6 @@ public final class Session implements AutoCloseable {
     private Settings settings;
     private Walker walker;
     private Trajectory trajectory;
-    private JacobianMode jacobian = JacobianMode.AUTO;
 
     /**
      * Starts a walk of {@code subject} at its start point.
@@ -58,7 +57,7 @@ public final class Session implements AutoCloseable {
      * {@link JacobianMode#AUTO_FLOPS}). Takes effect from the next step.
      */
     public void jacobian(JacobianMode mode) {
-        this.jacobian = mode;
+        settings = settings.withJacobian(mode);
         applyJacobian(walker, subject, settings);
     }
 
@@ -67,9 +66,14 @@ public final class Session implements AutoCloseable {
      * start, how many carried steps the trust test refused; with a note when it refused every one, so that the walk
      * took exact steps only.
      */
+    /** Whether an exact step here is long (over {@link JacobianMode#AUTO_FLOPS}, as on ViT-Base-sized models). */
+    public boolean longSteps() {
+        return subject.exactStepFlops(walker.spec().size()) > JacobianMode.AUTO_FLOPS;
+    }
+
     public java.util.Map<String, Object> jacobianReport(int steps, int carriedSteps) {
         java.util.Map<String, Object> o = Json.object();
-        o.put("mode", jacobian.id());
+        o.put("mode", settings.jacobian().id());
         o.put("carries", carriesJacobian());
         o.put("carried_steps", carriedSteps);
         o.put("refreshes", walker.jacobianRefreshes());
@@ -87,7 +91,7 @@ public final class Session implements AutoCloseable {
 
     private void applyJacobian(Walker w, Subject on, Settings with) {
         // the per-token block variant reads every token's block of J afresh: it always linearises exactly
-        w.reuseJacobian(jacobian.reuses(on.exactStepFlops(w.spec().size())) && !with.tokenBlocks()
+        w.reuseJacobian(with.jacobian().reuses(on.exactStepFlops(w.spec().size())) && !with.tokenBlocks()
                 ? org.leafwalk.geometry.JacobianReuse.DEFAULT : null);
     }
 

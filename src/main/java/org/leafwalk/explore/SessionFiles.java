@@ -101,6 +101,9 @@ public final class SessionFiles {
         if (s.embeddingBounds()) {
             settings.addProperty("embedding_bounds", true);
         }
+        if (s.jacobian() != JacobianMode.AUTO) {
+            settings.addProperty("jacobian", s.jacobian().id());
+        }
         o.add("settings", settings);
         o.addProperty("seed", s.seed());
         JsonArray labels = new JsonArray();
@@ -161,7 +164,8 @@ public final class SessionFiles {
                     StepLength.parse(st.get("step_policy").getAsString()), st.get("eta").getAsDouble(),
                     st.get("tau").getAsDouble(), st.get("corrected").getAsBoolean(), o.get("seed").getAsLong(),
                     st.get("null_directions").getAsInt(), st.has("layer") ? st.get("layer").getAsInt() : 0,
-                    flag(st, "random_choice"), flag(st, "token_blocks"), flag(st, "embedding_bounds"));
+                    flag(st, "random_choice"), flag(st, "token_blocks"), flag(st, "embedding_bounds"),
+                    st.has("jacobian") ? JacobianMode.parse(st.get("jacobian").getAsString()) : JacobianMode.AUTO);
             List<String> labels = new ArrayList<>();
             for (JsonElement e : o.getAsJsonArray("labels")) {
                 labels.add(e.getAsString());

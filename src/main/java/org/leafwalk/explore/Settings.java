@@ -19,6 +19,8 @@ import org.leafwalk.geometry.WalkSettings;
  * @param tokenBlocks the authors' per-token variant (one d×d block of G per token, embedding space) instead of the
  *     exact global spectrum
  * @param embeddingBounds clamp embedding coordinates to what pixels in [0,1] can produce
+ * @param jacobian how steps get their Jacobian: exactly at each, carried between linearisations while the trust
+ *     test holds, or (auto) carried where an exact step is long; it changes the cost of a step, not what is walked
  */
 public record Settings(
         Space space,
@@ -34,14 +36,16 @@ public record Settings(
         int layer,
         boolean randomChoice,
         boolean tokenBlocks,
-        boolean embeddingBounds) {
+        boolean embeddingBounds,
+        JacobianMode jacobian) {
 
     /** The defaults of the window, the command line and sessions that do not say. */
     public static final Settings DEFAULTS = new Settings(Space.PIXELS, Metric.LOGITS, 0, WalkAlgorithm.SIMEC,
-            StepLength.PAPER, 1.0, 1e-6, true, 42, 4, 0, false, false, false);
+            StepLength.PAPER, 1.0, 1e-6, true, 42, 4, 0, false, false, false, JacobianMode.AUTO);
 
     public Settings {
         layer = Math.max(0, layer);
+        jacobian = jacobian == null ? JacobianMode.AUTO : jacobian;
     }
 
     public static Settings defaults() {
@@ -79,66 +83,71 @@ public record Settings(
 
     public Settings withSpace(Space s) {
         return new Settings(s, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
-                randomChoice, tokenBlocks, embeddingBounds);
+                randomChoice, tokenBlocks, embeddingBounds, jacobian);
     }
 
     public Settings withMetric(Metric m) {
         return new Settings(space, m, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
-                randomChoice, tokenBlocks, embeddingBounds);
+                randomChoice, tokenBlocks, embeddingBounds, jacobian);
     }
 
     public Settings withTopK(int k) {
         return new Settings(space, metric, k, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
-                randomChoice, tokenBlocks, embeddingBounds);
+                randomChoice, tokenBlocks, embeddingBounds, jacobian);
     }
 
     public Settings withAlgorithm(WalkAlgorithm a) {
         return new Settings(space, metric, topK, a, policy, eta, tau, corrected, seed, nullDirections, layer,
-                randomChoice, tokenBlocks, embeddingBounds);
+                randomChoice, tokenBlocks, embeddingBounds, jacobian);
     }
 
     public Settings withStep(StepLength p, double e) {
         return new Settings(space, metric, topK, algorithm, p, e, tau, corrected, seed, nullDirections, layer,
-                randomChoice, tokenBlocks, embeddingBounds);
+                randomChoice, tokenBlocks, embeddingBounds, jacobian);
     }
 
     public Settings withTau(double t) {
         return new Settings(space, metric, topK, algorithm, policy, eta, t, corrected, seed, nullDirections, layer,
-                randomChoice, tokenBlocks, embeddingBounds);
+                randomChoice, tokenBlocks, embeddingBounds, jacobian);
     }
 
     public Settings withCorrected(boolean c) {
         return new Settings(space, metric, topK, algorithm, policy, eta, tau, c, seed, nullDirections, layer,
-                randomChoice, tokenBlocks, embeddingBounds);
+                randomChoice, tokenBlocks, embeddingBounds, jacobian);
     }
 
     public Settings withSeed(long s) {
         return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, s, nullDirections, layer,
-                randomChoice, tokenBlocks, embeddingBounds);
+                randomChoice, tokenBlocks, embeddingBounds, jacobian);
     }
 
     public Settings withNullDirections(int n) {
         return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, n, layer,
-                randomChoice, tokenBlocks, embeddingBounds);
+                randomChoice, tokenBlocks, embeddingBounds, jacobian);
     }
 
     public Settings withLayer(int l) {
         return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, l,
-                randomChoice, tokenBlocks, embeddingBounds);
+                randomChoice, tokenBlocks, embeddingBounds, jacobian);
     }
 
     public Settings withRandomChoice(boolean r) {
         return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
-                r, tokenBlocks, embeddingBounds);
+                r, tokenBlocks, embeddingBounds, jacobian);
     }
 
     public Settings withTokenBlocks(boolean b) {
         return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
-                randomChoice, b, embeddingBounds);
+                randomChoice, b, embeddingBounds, jacobian);
+    }
+
+    public Settings withJacobian(JacobianMode j) {
+        return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
+                randomChoice, tokenBlocks, embeddingBounds, j);
     }
 
     public Settings withEmbeddingBounds(boolean b) {
         return new Settings(space, metric, topK, algorithm, policy, eta, tau, corrected, seed, nullDirections, layer,
-                randomChoice, tokenBlocks, b);
+                randomChoice, tokenBlocks, b, jacobian);
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param version increases with every snapshot published
  * @param busy a drag or a walk is moving
+ * @param preview a first-order preview made on the display's side ({@link Preview}), not a computed state
  */
 public record Snapshot(
         long version,
@@ -19,7 +20,8 @@ public record Snapshot(
         Walk walk,
         Timing timing,
         Settings settings,
-        boolean busy) {
+        boolean busy,
+        boolean preview) {
 
     /**
      * What is open: the model's folder name, the device it runs on, the input's name, the space and metric, and a
@@ -74,8 +76,13 @@ public record Snapshot(
      * @param eigenvalues the eigenvalue each "changes the prediction" direction follows now
      * @param eigenPictures each such direction as an image (C, H, W), signed, or per-token lengths for a sentence
      * @param nullPictures each "keeps the prediction" direction, the same way
+     * @param eigenChanges J·v for each eigendirection v over the outputs the metric sees (the columns of
+     *     {@link Outputs#tracked} for a class metric), from the last linearisation; an entry is null where it was
+     *     not computed (while a drag moves, only the dragged direction's is)
+     * @param nullChanges the same for each null direction
      */
-    public record Directions(double[] eigenvalues, double[][] eigenPictures, double[][] nullPictures) {}
+    public record Directions(double[] eigenvalues, double[][] eigenPictures, double[][] nullPictures,
+            double[][] eigenChanges, double[][] nullChanges) {}
 
     /**
      * Where the walk stands.
@@ -83,9 +90,11 @@ public record Snapshot(
      * @param step the cursor's step; {@code length} steps are recorded (those undone past the cursor included)
      * @param driftDistance distance from the start at every step up to the cursor (the drift plot's x)
      * @param driftKl KL divergence from the start distribution at those steps (the drift plot's y)
+     * @param dragId the slider drag being walked (−1: none)
+     * @param dragWalked the signed distance walked along it when this state was made
      */
     public record Walk(int step, int length, double distance, double kl, double lastDelta, double[] driftDistance,
-            double[] driftKl) {}
+            double[] driftKl, long dragId, double dragWalked) {}
 
     /** How long the last step took and the walk's rate. */
     public record Timing(double stepMillis, double stepsPerSecond) {}

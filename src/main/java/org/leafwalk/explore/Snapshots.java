@@ -62,7 +62,9 @@ final class Snapshots {
      * @param moving a drag or a walk is under way (a costly view may then be reused)
      * @param fresh redo a costly view even so
      */
-    Snapshot assemble(Workspace w, boolean moving, boolean fresh) {
+    Snapshot assemble(Workspace w, Motion motion, boolean fresh) {
+        boolean moving = motion.moving();
+        Motion.Drag drag = motion.drag();
         Session s = w.session();
         if (s == null) {
             behind = false;
@@ -83,13 +85,21 @@ final class Snapshots {
         int k = tracker.eigendirectionCount();
         double[][] eigenPictures = new double[k][];
         double[] followed = new double[k];
+        double[][] eigenChanges = new double[k][];
         for (int i = 0; i < k; i++) {
             eigenPictures[i] = subject.directionPicture(tracker.eigendirection(i));
             followed[i] = tracker.trackedEigenvalue(i);
+            if (previewed(drag, SliderKind.EIGEN, i)) {
+                eigenChanges[i] = change(lin, tracker.eigendirection(i));
+            }
         }
         double[][] nullPictures = new double[tracker.nullCount()][];
+        double[][] nullChanges = new double[tracker.nullCount()][];
         for (int i = 0; i < tracker.nullCount(); i++) {
             nullPictures[i] = subject.directionPicture(tracker.nullDirection(i));
+            if (previewed(drag, SliderKind.NULL, i)) {
+                nullChanges[i] = change(lin, tracker.nullDirection(i));
+            }
         }
         var spectrum = lin.spectrum();
         Settings settings = s.settings();
@@ -102,10 +112,21 @@ final class Snapshots {
                         start.prediction(), tracked(s.selectedOutputs(), subject.labels().size())),
                 new Snapshot.Spectrum(spectrum.nonzeroEigenvalues(), spectrum.eigenvalues().clone(), spectrum.rank(),
                         settings.tau()),
-                new Snapshot.Directions(followed, eigenPictures, nullPictures),
+                new Snapshot.Directions(followed, eigenPictures, nullPictures, eigenChanges, nullChanges),
                 new Snapshot.Walk(t.cursor(), t.size(), org.leafwalk.geometry.Vectors.distance(point, t.startPoint()),
-                        r.klFrom(start), lastDelta, t.distances(), t.kls()),
-                new Snapshot.Timing(stepMillis, stepsPerSecond), settings, moving);
+                        r.klFrom(start), lastDelta, t.distances(), t.kls(), drag == null ? -1 : drag.id(),
+                        drag == null ? 0 : motion.walked(drag.id())),
+                new Snapshot.Timing(stepMillis, stepsPerSecond), settings, moving, false);
+    }
+
+    /** Whether a direction's J·v goes into the state: every one at rest, only the dragged one while a drag moves. */
+    private static boolean previewed(Motion.Drag drag, SliderKind kind, int index) {
+        return drag == null || drag.kind() == kind && drag.index() == index;
+    }
+
+    /** J·v over the outputs the metric sees; null for a direction not drawn yet. */
+    private static double[] change(Linearization lin, double[] v) {
+        return v == null ? null : lin.predictedChange(v);
     }
 
     /** The subject's line of facts, made once per subject (it is the same at every step). */

@@ -93,13 +93,21 @@ final class Walking implements Worker.Motion {
 
     private void dragStep(Motion.Drag d) {
         double remaining = motion.remaining(d);
-        Session.Step s = step(d.kind() == SliderKind.NULL ? WalkAlgorithm.SIMEC : WalkAlgorithm.SIMEXP, d.index(),
-                Math.signum(remaining), Math.abs(remaining));
-        motion.walked(d, s == null ? Double.NaN : Math.signum(remaining) * s.entry().delta());
+        // the distance walked is counted before the state is published, which names it (a display previews the
+        // rest of the way from there)
+        step(d.kind() == SliderKind.NULL ? WalkAlgorithm.SIMEC : WalkAlgorithm.SIMEXP, d.index(),
+                Math.signum(remaining), Math.abs(remaining),
+                s -> motion.walked(d, s == null ? Double.NaN : Math.signum(remaining) * s.entry().delta()));
     }
 
     /** One step; on refusal the walk stops, the state is unchanged and the user is told why. */
     Session.Step step(WalkAlgorithm a, int direction, double sign, double maxDelta) {
+        return step(a, direction, sign, maxDelta, s -> { });
+    }
+
+    /** One step, telling {@code taken} (null: refused) before the state is published. */
+    private Session.Step step(WalkAlgorithm a, int direction, double sign, double maxDelta,
+            Consumer<Session.Step> taken) {
         long t0 = System.nanoTime();
         Session.Step s;
         try {
@@ -108,10 +116,12 @@ final class Walking implements Worker.Motion {
             motion.stop();
             matching.stop();
             notices.accept(Notice.error("step refused: " + e.getMessage()));
+            taken.accept(null);
             publish.run();
             return null;
         }
         assembler.stepped(t0, System.nanoTime(), s.entry().delta());
+        taken.accept(s);
         publish.run();
         return s;
     }

@@ -249,35 +249,11 @@ public final class Linearization {
     }
 
     static double[] gram(double[] a, int rows, int n) {
-        double[] g = new double[rows * rows];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = 0;
-                int oi = i * n;
-                int oj = j * n;
-                for (int c = 0; c < n; c++) {
-                    s += a[oi + c] * a[oj + c];
-                }
-                g[i * rows + j] = s;
-                g[j * rows + i] = s;
-            }
-        }
-        return g;
+        return Dense.gram(a, rows, n);
     }
 
     private static double[] multiply(double[] a, int rows, int inner, double[] b, int n) {
-        double[] out = new double[rows * n];
-        for (int r = 0; r < rows; r++) {
-            for (int i = 0; i < inner; i++) {
-                double c = a[r * inner + i];
-                if (c != 0) {
-                    for (int j = 0; j < n; j++) {
-                        out[r * n + j] += c * b[i * n + j];
-                    }
-                }
-            }
-        }
-        return out;
+        return Dense.multiply(a, rows, inner, b, n);
     }
 
     /** Symmetric eigendecomposition, eigenvalues descending, eigenvectors as columns (row-major k×k). */
@@ -377,7 +353,7 @@ public final class Linearization {
         int k = selected.length;
         int n = point.length;
         MinimumNorm solver = held == null ? MinimumNorm.of(jacobian, k, n, jjt)
-                : MinimumNorm.holding(jacobian, k, n, held);
+                : MinimumNorm.holding(jacobian, k, n, held, jjt);
         return solver.solve(r, 0);
     }
 }

@@ -13,6 +13,7 @@ import org.leafwalk.explore.Snapshot;
  * map) and the original beside it; in embedding space also what of the embedding no image can produce.
  */
 final class InputPanel extends VBox {
+    static final javafx.css.PseudoClass PREVIEW = javafx.css.PseudoClass.getPseudoClass("preview");
     private final Canvas current;
     private final Canvas original = new Canvas(150, 150);
     private final Canvas residual = new Canvas(150, 150);
@@ -32,6 +33,7 @@ final class InputPanel extends VBox {
         Label title = new Label("Input");
         title.getStyleClass().add("panel-title");
         caption.getStyleClass().add("caption");
+        caption.setId("input-caption");
         VBox currentBox = new VBox(4, wrap(current), caption);
         originalBox = new VBox(4, wrap(original), originalCaption);
         residualBox = new VBox(4, wrap(residual), residualCaption);
@@ -82,11 +84,19 @@ final class InputPanel extends VBox {
             caption.setText("Now minus start (red: brighter, blue: darker)");
         } else {
             Painter.fill(current, Painter.intensities(s.picture().pixels(), s.picture().channels(), s.picture().size()));
-            caption.setText(!s.outputs().hasClasses() ? "Step " + s.walk().step() + " (no classifier)"
-                    : String.format("Step %d: %s (p = %.3f)", s.walk().step(),
-                            OutputRows.shortLabel(s.outputs().predictedLabel()), s.outputs().probabilities()[s.outputs()
-                                    .prediction()]));
+            if (s.preview()) {
+                caption.setText(!s.outputs().hasClasses() ? "Preview (first order) from step " + s.walk().step()
+                        : String.format("Preview (first order) from step %d: %s (p ≈ %.3f)", s.walk().step(),
+                                OutputRows.shortLabel(s.outputs().predictedLabel()),
+                                s.outputs().probabilities()[s.outputs().prediction()]));
+            } else {
+                caption.setText(!s.outputs().hasClasses() ? "Step " + s.walk().step() + " (no classifier)"
+                        : String.format("Step %d: %s (p = %.3f)", s.walk().step(),
+                                OutputRows.shortLabel(s.outputs().predictedLabel()), s.outputs().probabilities()[s
+                                        .outputs().prediction()]));
+            }
         }
+        pseudoClassStateChanged(PREVIEW, s.preview());
         originalBox.setVisible(showOriginal.isSelected());
         if (showOriginal.isSelected()) {
             Painter.fill(original, Painter.intensities(s.input().start().pixels(), s.picture().channels(), s.picture().size()));

@@ -17,11 +17,12 @@ public final class LeafwalkApp extends Application {
      * @param benchmark when set, the window measures its start-up and a continuous slider drag, writes the figures
      *     here as JSON and quits
      */
+    /** @param computeThreads the model's threads where steps are long (0: every core) */
     public record Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
-            double demoSteps, String space, Path matchScreenshot, Path benchmark, Path session) {
+            double demoSteps, String space, Path matchScreenshot, Path benchmark, Path session, int computeThreads) {
         public Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
                 double demoSteps, String space) {
-            this(model, input, device, screenshot, classroomScreenshot, demoSteps, space, null, null, null);
+            this(model, input, device, screenshot, classroomScreenshot, demoSteps, space, null, null, null, 0);
         }
     }
 

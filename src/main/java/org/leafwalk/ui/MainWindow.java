@@ -19,6 +19,7 @@ import org.leafwalk.explore.LatestValue;
 import org.leafwalk.explore.Notice;
 import org.leafwalk.explore.References;
 import org.leafwalk.explore.Settings;
+import org.leafwalk.explore.Preview;
 import org.leafwalk.explore.Snapshot;
 import org.leafwalk.explore.Space;
 import org.leafwalk.explore.WalkAlgorithm;
@@ -59,14 +60,21 @@ final class MainWindow {
     private final Scene scene;
     private final Parent mainRoot;
     private Snapshot current;
+    private Snapshot shown; // current, or its preview while a held slider is ahead of the walk
+    private SliderPanel.Held held;
+    private final java.util.List<Long> previewNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Path modelDir;
 
     MainWindow(Stage stage, LeafwalkApp.Options options) {
         this.stage = stage;
         this.options = options;
         LatestValue<Snapshot> updates = new LatestValue<>(Platform::runLater, renderer::render);
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-        this.service = new ExplorationService(options.device(), threads, s -> {
+        // one core stays with the display where steps are short; where they are long (seconds), the model gets
+        // every core and the display the gaps between its work (measured: README, Performance)
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = Math.max(1, cores - 1);
+        int longThreads = options.computeThreads() > 0 ? options.computeThreads() : cores;
+        this.service = new ExplorationService(options.device(), threads, longThreads, s -> {
             if (s != null) {
                 updates.offer(s);
             }
@@ -115,7 +123,8 @@ final class MainWindow {
         busyPoll.setCycleCount(javafx.animation.Animation.INDEFINITE);
         busyPoll.play();
 
-        renderer.every(this::showInput).every(classes::show).every(bars::show).every(s -> settings.show(s.settings()))
+        sliders.onHeld(this::held);
+        renderer.every(this::showInput).every(classes::show).every(s -> bars.show(shown)).every(s -> settings.show(s.settings()))
                 .every(s -> {
                     if (scene.getRoot() == classroom) {
                         classroom.show(s);
@@ -264,9 +273,44 @@ final class MainWindow {
 
     // ---- what the service says (JavaFX thread) ----
 
-    /** The input panel for an image, the token strip for a sentence. */
+    /**
+     * A held slider moved or was let go (JavaFX thread): while the walk is behind the hand, the input and output
+     * panels show the first-order preview from the last computed state at once; the computed state replaces it as
+     * it arrives (and is previewed on from, while the hand is still ahead).
+     */
+    private void held(SliderPanel.Held h) {
+        held = h;
+        if (current == null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        Snapshot p = h == null ? null : Preview.of(current, h.kind(), h.index(), h.dragId(), h.target());
+        if (p == null && shown == current) {
+            return; // the computed state is what is shown
+        }
+        shown = p == null ? current : p;
+        drawInput(shown);
+        bars.show(shown);
+        if (p != null) {
+            previewNanos.add(System.nanoTime() - t0);
+        }
+    }
+
+    /** How long each preview took to make and draw on the JavaFX thread, in ns (the benchmark reads it). */
+    java.util.List<Long> previewNanos() {
+        return previewNanos;
+    }
+
+    /** The input panel for an image, the token strip for a sentence (a preview of it while a hand is ahead). */
     private void showInput(Snapshot s) {
         current = s;
+        SliderPanel.Held h = held;
+        Snapshot p = h == null ? null : Preview.of(s, h.kind(), h.index(), h.dragId(), h.target());
+        shown = p == null ? s : p;
+        drawInput(shown);
+    }
+
+    private void drawInput(Snapshot s) {
         boolean text = s.text() != null;
         if (text && !leftColumn.getChildren().contains(textPanel)) {
             leftColumn.getChildren().add(1, textPanel);

@@ -27,6 +27,7 @@ final class OutputBars extends VBox {
     private final List<Label> values = new ArrayList<>();
     private final TextField search = new TextField();
     private final Label more = new Label();
+    private final Label previewNote = new Label("Preview: y + t·Jv from the last Jacobian while the step computes");
     private final double width;
     private Snapshot last;
     private int searched = -1;
@@ -54,7 +55,13 @@ final class OutputBars extends VBox {
         more.setMaxWidth(width + 120);
         more.setVisible(false);
         more.setManaged(false);
-        getChildren().addAll(t, search, grid, more);
+        previewNote.getStyleClass().add("preview-note");
+        previewNote.setId("preview-note");
+        previewNote.setWrapText(true);
+        previewNote.setMaxWidth(width + 120);
+        previewNote.setVisible(false);
+        previewNote.setManaged(false);
+        getChildren().addAll(t, previewNote, search, grid, more);
         setSpacing(6);
     }
 
@@ -74,6 +81,11 @@ final class OutputBars extends VBox {
 
     void show(Snapshot s) {
         last = s;
+        if (previewNote.isVisible() != s.preview()) {
+            previewNote.setVisible(s.preview());
+            previewNote.setManaged(s.preview());
+            pseudoClassStateChanged(InputPanel.PREVIEW, s.preview());
+        }
         var out = s.outputs();
         int classes = out.labels().size();
         boolean many = classes > OutputRows.ALL_UP_TO || classes == 0;

@@ -35,8 +35,31 @@ final class Painter {
 
     /** Intensities in [0,1] (1 or 3 channels) as an image of native size: the same pixels the exports write. */
     static WritableImage intensities(double[] px, int channels, int size) {
-        return javafx.embed.swing.SwingFXUtils.toFXImage(org.leafwalk.explore.Frames.input(px, channels, size, 1),
-                null);
+        int plane = size * size;
+        int[] argb = new int[plane];
+        for (int i = 0; i < plane; i++) {
+            int r = byteOf(px[i]);
+            int g = channels == 1 ? r : byteOf(px[plane + i]);
+            int b = channels == 1 ? r : byteOf(px[2 * plane + i]);
+            argb[i] = 0xff000000 | (r << 16) | (g << 8) | b;
+        }
+        return image(argb, size);
+    }
+
+    /** As the exports round a value in [0,1] to 8 bits ({@link org.leafwalk.model.ImageInput#toImage}). */
+    private static int byteOf(double v) {
+        return (int) Math.round(Math.max(0, Math.min(1, v)) * 255);
+    }
+
+    /**
+     * Opaque ARGB pixels as an image, written in one call: a WritableImage tells its listeners after every pixel
+     * written one at a time, which made a ViT-Base's 224×224 pictures cost the JavaFX thread tens of milliseconds.
+     */
+    private static WritableImage image(int[] argb, int size) {
+        WritableImage img = new WritableImage(size, size);
+        img.getPixelWriter().setPixels(0, 0, size, size, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb,
+                0, size);
+        return img;
     }
 
     /**
@@ -56,13 +79,12 @@ final class Painter {
             max = Math.max(max, Math.abs(s));
         }
         double m = scale > 0 ? scale : max;
-        WritableImage img = new WritableImage(size, size);
-        PixelWriter w = img.getPixelWriter();
+        int[] argb = new int[plane];
         for (int i = 0; i < plane; i++) {
             double t = m == 0 ? 0 : Math.max(-1, Math.min(1, f[i] / m));
-            w.setArgb(i % size, i / size, divergingArgb(t));
+            argb[i] = divergingArgb(t);
         }
-        return img;
+        return image(argb, size);
     }
 
     /** Per-patch values (grid × grid) in [0, ∞) as a white-to-purple map over the image size. */
@@ -71,8 +93,7 @@ final class Painter {
         for (double v : values) {
             max = Math.max(max, v);
         }
-        WritableImage img = new WritableImage(size, size);
-        PixelWriter w = img.getPixelWriter();
+        int[] argb = new int[size * size];
         int p = size / grid;
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
@@ -80,10 +101,10 @@ final class Painter {
                 int r = (int) Math.round(255 - 140 * t);
                 int g = (int) Math.round(255 - 215 * t);
                 int b = (int) Math.round(255 - 60 * t);
-                w.setArgb(x, y, 0xff000000 | (r << 16) | (g << 8) | b);
+                argb[y * size + x] = 0xff000000 | (r << 16) | (g << 8) | b;
             }
         }
-        return img;
+        return image(argb, size);
     }
 
     /** t in [-1, 1] to a blue-white-red colour (the RdBu scheme's ends), the same map GIF exports use. */

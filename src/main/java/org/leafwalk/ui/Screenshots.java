@@ -90,7 +90,7 @@ final class Screenshots {
         }
     }
 
-    private static void save(Scene scene, Path file) throws InterruptedException {
+    static void save(Scene scene, Path file) throws InterruptedException {
         WritableImage[] img = new WritableImage[1];
         onFx(() -> img[0] = scene.snapshot(null));
         org.leafwalk.explore.Exports.savePicture(file, SwingFXUtils.fromFXImage(img[0], null));

@@ -53,6 +53,10 @@ final class SettingsPanel extends VBox {
                 new Item<>("Corrected SiMEC", "pull the output back onto its start value after every step",
                         Boolean.class, Settings::corrected,
                         Settings::withCorrected),
+                new Item<>("Jacobian", "exact: J at every step; reuse: carry J while a step's measured output "
+                        + "agrees with the one J predicts (one forward pass a step); auto: reuse where an exact step "
+                        + "is long (ViT-Base)", org.leafwalk.explore.JacobianMode.class, Settings::jacobian,
+                        Settings::withJacobian),
                 new Item<>("Seed", "seed of the null directions and every random choice", Long.class,
                         Settings::seed, Settings::withSeed),
                 new Item<>("Null directions", "how many 'keeps the prediction' sliders", Integer.class,

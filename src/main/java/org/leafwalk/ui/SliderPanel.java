@@ -27,6 +27,10 @@ final class SliderPanel extends VBox {
     private final List<Row> eigenRows = new ArrayList<>();
     private final List<Row> nullRows = new ArrayList<>();
     private double range = 4;
+    private java.util.function.Consumer<Held> onHeld = h -> { };
+
+    /** The slider a hand holds: which, the drag's id, and the distance it asks for (a preview's input). */
+    record Held(SliderKind kind, int index, long dragId, double target) {}
 
     SliderPanel(ExplorationService service) {
         this.service = service;
@@ -46,9 +50,18 @@ final class SliderPanel extends VBox {
         setSpacing(6);
     }
 
+    /** Told on the JavaFX thread whenever a held slider moves, and with null when it is let go. */
+    void onHeld(java.util.function.Consumer<Held> listener) {
+        onHeld = listener;
+    }
+
     /** Full slider travel, in input-space distance. */
     void setRange(double range) {
         this.range = range;
+    }
+
+    double range() {
+        return range;
     }
 
     List<Row> eigenRows() {
@@ -110,7 +123,8 @@ final class SliderPanel extends VBox {
                     : "Drag to walk along this null direction: the prediction stays"));
             slider.valueProperty().addListener((o, a, v) -> {
                 if (!recentring) {
-                    service.drag(kind, index, v.doubleValue() * range);
+                    double target = v.doubleValue() * range;
+                    onHeld.accept(new Held(kind, index, service.drag(kind, index, target), target));
                 }
             });
             slider.setOnMouseReleased(e -> letGo());
@@ -122,11 +136,13 @@ final class SliderPanel extends VBox {
             box.getStyleClass().add(kind == SliderKind.EIGEN ? "eigen-row" : "null-row");
         }
 
-        private void letGo() {
+        /** The hand lets go (the benchmark calls it as a mouse release would). */
+        void letGo() {
             service.release();
             recentring = true;
             slider.setValue(0);
             recentring = false;
+            onHeld.accept(null);
         }
     }
 }

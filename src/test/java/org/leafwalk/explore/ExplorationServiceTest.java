@@ -68,6 +68,40 @@ class ExplorationServiceTest {
     }
 
     /**
+     * The first-order preview a window shows while a step computes: from the state at rest, the input x + t·v and
+     * the outputs y + t·Jv agree with the walk computed there to first order (their error is a small part of the
+     * change), and once the walk has reached the hand there is nothing left to preview.
+     */
+    @Test
+    void thePreviewPredictsTheComputedWalkToFirstOrder() throws Exception {
+        Snapshot start = last.get();
+        assertNotNull(start.directions().eigenChanges()[0], "J·v of every direction at rest");
+        for (double t : new double[] {0.05, 0.2}) {
+            Snapshot p = Preview.of(start, SliderKind.EIGEN, 0, -2, t);
+            assertTrue(p.preview());
+            long id = service.drag(SliderKind.EIGEN, 0, t);
+            service.awaitIdle(30_000);
+            Snapshot walked = last.get();
+            assertEquals(id, walked.walk().dragId(), "the state names the drag it walked");
+            assertEquals(t, walked.walk().dragWalked(), 1e-9, "and how far");
+            assertEquals(null, Preview.of(walked, SliderKind.EIGEN, 0, id, t), "nothing ahead: the computed state");
+            assertTrue(Preview.of(walked, SliderKind.EIGEN, 0, id, 2 * t).preview(), "ahead again: a preview");
+            double change = maxDiff(start.outputs().probabilities(), walked.outputs().probabilities());
+            double error = maxDiff(p.outputs().probabilities(), walked.outputs().probabilities());
+            double moved = maxDiff(start.picture().pixels(), walked.picture().pixels());
+            double off = maxDiff(p.picture().pixels(), walked.picture().pixels());
+            System.out.printf("preview t=%.2f: output change %.3g, error %.3g; input change %.3g, error %.3g%n", t,
+                    change, error, moved, off);
+            assertTrue(change > 0 && error < 0.25 * change, "outputs: change " + change + ", preview error " + error);
+            assertTrue(moved > 0 && off < 0.25 * moved, "input: change " + moved + ", preview error " + off);
+            service.release();
+            service.awaitIdle(30_000);
+            service.reset();
+            service.awaitIdle(30_000);
+        }
+    }
+
+    /**
      * A storm of 1,000 slider targets while the worker is busy leaves one pending target, not a queue of them: once
      * free, the worker walks straight to the last target, step for step as a single drag there does.
      */

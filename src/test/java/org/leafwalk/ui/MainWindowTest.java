@@ -137,6 +137,32 @@ class MainWindowTest {
     }
 
     @Test
+    void aHeldSliderShowsTheFirstOrderPreviewUntilTheComputedStateArrives(FxRobot robot) throws Exception {
+        Snapshot start = awaitFirst();
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        var caption = robot.lookup("#input-caption").queryAs(javafx.scene.control.Label.class);
+        var note = robot.lookup("#preview-note").queryAs(javafx.scene.control.Label.class);
+        window.service().holdWorkerUntil(gate); // the step cannot compute: only the preview can follow the hand
+        var drag = robot.drag("#eigen-slider-0").moveBy(60, 0);
+        try {
+            WaitForAsyncUtils.waitForFxEvents();
+            assertTrue(caption.getText().startsWith("Preview (first order) from step " + start.walk().step()),
+                    caption.getText());
+            assertTrue(note.isVisible(), "the output bars say they are a preview");
+            assertTrue(window.previewNanos().size() > 0, "previews were drawn on the JavaFX thread");
+            assertEquals(start.walk().length(), window.current().walk().length(), "nothing was computed yet");
+        } finally {
+            gate.countDown();
+            drag.release(javafx.scene.input.MouseButton.PRIMARY);
+        }
+        Snapshot after = settle();
+        assertTrue(after.walk().length() > start.walk().length(), "the walk computed the way the hand went");
+        assertTrue(caption.getText().startsWith("Step "), "the computed state replaced the preview: "
+                + caption.getText());
+        assertTrue(!note.isVisible());
+    }
+
+    @Test
     void escStopsALongComputationAndTheWalkGoesOnFromItsLastState(FxRobot robot) throws Exception {
         Snapshot start = awaitFirst();
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
