@@ -137,7 +137,9 @@ public final class VitTape {
                 .reshape(heads, tq, kRows, t);
         // softmax pullback: the row sums Σ_j A_ij dAtt_ij equal dCtx_i · ctx_i, so no extra pass over T×T
         NDArray rowDot = dCtx.mul(ctx).sum(new int[] {-1}, true); // (H, tq, k, 1)
-        NDArray dS = dAtt.sub(rowDot).mul(a3.reshape(heads, tq, 1, t));
+        // in place: the T×T cotangents are the largest arrays of the pullback, and two fresh ones per block cost
+        // more in allocation and memory traffic than the products around them (the MNIST shape: 197 tokens)
+        NDArray dS = dAtt.subi(rowDot).muli(a3.reshape(heads, tq, 1, t));
         NDArray dq = dS.reshape(heads, tq * kRows, t).matMul(k3).reshape(heads, tq, kRows, hd)
                 .transpose(2, 1, 0, 3); // view (k, tq, H, hd)
         NDArray dk = q3.transpose(0, 2, 1).matMul(dS.reshape(heads, tq, kRows * t))

@@ -31,6 +31,13 @@ final class StatusBar extends HBox {
         stage.setVisible(false);
         stage.setManaged(false);
         getChildren().setAll(model, device, latency, rate, rank, busy, progress, stage, facts);
+        // when the bar is full (a progress shown), the line of facts gives way first, never the figures
+        for (Label l : new Label[] {model, device, latency, rate, rank, busy, stage}) {
+            l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        progress.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        facts.setMinWidth(0);
+        javafx.scene.layout.HBox.setHgrow(facts, javafx.scene.layout.Priority.SOMETIMES);
         getStyleClass().add("status-bar");
         setPadding(new Insets(4, 12, 4, 12));
     }
