@@ -111,6 +111,13 @@ public final class Benchmarks {
             Map<String, Object> r = timeSteps(w, 3, Math.max(5, steps / 5));
             r.put("tokens", task.input().length());
             o.put("minilm", r);
+            // the representation metric: 384 outputs, J from the batched pullback of 384 cotangent rows
+            Walker rep = ex.walker(task, base.withMetric(org.leafwalk.geometry.OutputMetric.REPRESENTATION),
+                    task.startPoint(), null);
+            Map<String, Object> rr = timeSteps(rep, 1, Math.max(3, steps / 20));
+            rr.put("tokens", task.input().length());
+            rr.put("outputs", rep.spec().size());
+            o.put("minilm_representation", rr);
         }
         // a ViT-Base-shaped model with random weights, pixel space, top-10 logits
         o.put("vit_base", onRandomModel("vit", device, 224, 16, 768, 12, 12, 3072, 1000, ex -> {

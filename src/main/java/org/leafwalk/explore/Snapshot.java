@@ -96,8 +96,13 @@ public record Snapshot(
     public record Walk(int step, int length, double distance, double kl, double lastDelta, double[] driftDistance,
             double[] driftKl, long dragId, double dragWalked) {}
 
-    /** How long the last step took and the walk's rate. */
-    public record Timing(double stepMillis, double stepsPerSecond) {}
+    /**
+     * How long the last step took and the walk's rate.
+     *
+     * @param longSteps an exact step here is long ({@link Session#longSteps}: a ViT-Base), so a display previews
+     *     the way ahead while a step computes
+     */
+    public record Timing(double stepMillis, double stepsPerSecond, boolean longSteps) {}
 
     /** The current point as an image; null for a sentence. */
     public InputView.Image picture() {

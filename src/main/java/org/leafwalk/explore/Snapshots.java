@@ -85,22 +85,24 @@ final class Snapshots {
         int k = tracker.eigendirectionCount();
         double[][] eigenPictures = new double[k][];
         double[] followed = new double[k];
-        double[][] eigenChanges = new double[k][];
+        double[][] eigenPreviewed = new double[k][];
         for (int i = 0; i < k; i++) {
             eigenPictures[i] = subject.directionPicture(tracker.eigendirection(i));
             followed[i] = tracker.trackedEigenvalue(i);
             if (previewed(drag, SliderKind.EIGEN, i)) {
-                eigenChanges[i] = change(lin, tracker.eigendirection(i));
+                eigenPreviewed[i] = tracker.eigendirection(i);
             }
         }
         double[][] nullPictures = new double[tracker.nullCount()][];
-        double[][] nullChanges = new double[tracker.nullCount()][];
+        double[][] nullPreviewed = new double[tracker.nullCount()][];
         for (int i = 0; i < tracker.nullCount(); i++) {
             nullPictures[i] = subject.directionPicture(tracker.nullDirection(i));
             if (previewed(drag, SliderKind.NULL, i)) {
-                nullChanges[i] = change(lin, tracker.nullDirection(i));
+                nullPreviewed[i] = tracker.nullDirection(i);
             }
         }
+        double[][] eigenChanges = lin.predictedChanges(eigenPreviewed);
+        double[][] nullChanges = lin.predictedChanges(nullPreviewed);
         var spectrum = lin.spectrum();
         Settings settings = s.settings();
         return new Snapshot(versions.incrementAndGet(),
@@ -116,7 +118,7 @@ final class Snapshots {
                 new Snapshot.Walk(t.cursor(), t.size(), org.leafwalk.geometry.Vectors.distance(point, t.startPoint()),
                         r.klFrom(start), lastDelta, t.distances(), t.kls(), drag == null ? -1 : drag.id(),
                         drag == null ? 0 : motion.walked(drag.id())),
-                new Snapshot.Timing(stepMillis, stepsPerSecond), settings, moving, false);
+                new Snapshot.Timing(stepMillis, stepsPerSecond, s.longSteps()), settings, moving, false);
     }
 
     /** Whether a direction's J·v goes into the state: every one at rest, only the dragged one while a drag moves. */
@@ -124,10 +126,6 @@ final class Snapshots {
         return drag == null || drag.kind() == kind && drag.index() == index;
     }
 
-    /** J·v over the outputs the metric sees; null for a direction not drawn yet. */
-    private static double[] change(Linearization lin, double[] v) {
-        return v == null ? null : lin.predictedChange(v);
-    }
 
     /** The subject's line of facts, made once per subject (it is the same at every step). */
     private String facts(Subject subject, int dimension) {

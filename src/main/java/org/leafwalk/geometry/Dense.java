@@ -47,6 +47,27 @@ final class Dense {
         return g;
     }
 
+    /** A Bᵀ (rows × cols) of A (rows × n) and B (cols × n): every row of A against every row of B. */
+    static double[] multiplyTransposed(double[] a, int rows, double[] b, int cols, int n) {
+        if ((long) rows * cols * n > ENGINE_MACS) {
+            try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                return m.create(a, new Shape(rows, n)).matMul(m.create(b, new Shape(cols, n)).transpose())
+                        .toDoubleArray();
+            }
+        }
+        double[] out = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                double s = 0;
+                for (int c = 0; c < n; c++) {
+                    s += a[i * n + c] * b[j * n + c];
+                }
+                out[i * cols + j] = s;
+            }
+        }
+        return out;
+    }
+
     /** A B (rows × n) of A (rows × inner) and B (inner × n). */
     static double[] multiply(double[] a, int rows, int inner, double[] b, int n) {
         if ((long) rows * inner * n > ENGINE_MACS) {

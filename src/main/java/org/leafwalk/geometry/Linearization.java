@@ -66,6 +66,38 @@ public final class Linearization {
         return linearisedAt == point;
     }
 
+    /**
+     * J·v for each of the given directions (null entries stay null), in one product: the preview's changes for
+     * every slider at once.
+     */
+    public double[][] predictedChanges(double[][] directions) {
+        int n = point.length;
+        int k = selected.length;
+        int count = 0;
+        for (double[] v : directions) {
+            if (v != null) {
+                count++;
+            }
+        }
+        double[] packed = new double[count * n];
+        int r = 0;
+        for (double[] v : directions) {
+            if (v != null) {
+                System.arraycopy(v, 0, packed, r++ * n, n);
+            }
+        }
+        double[] all = Dense.multiplyTransposed(packed, count, jacobian, k, n);
+        double[][] out = new double[directions.length][];
+        r = 0;
+        for (int i = 0; i < directions.length; i++) {
+            if (directions[i] != null) {
+                out[i] = java.util.Arrays.copyOfRange(all, r * k, (r + 1) * k);
+                r++;
+            }
+        }
+        return out;
+    }
+
     /** J·dx over the selected outputs: the first-order change of {@link #selected} along dx. */
     public double[] predictedChange(double[] dx) {
         int n = point.length;

@@ -284,7 +284,7 @@ final class MainWindow {
             return;
         }
         long t0 = System.nanoTime();
-        Snapshot p = h == null ? null : Preview.of(current, h.kind(), h.index(), h.dragId(), h.target());
+        Snapshot p = h == null ? null : preview(current, h);
         if (p == null && shown == current) {
             return; // the computed state is what is shown
         }
@@ -305,9 +305,23 @@ final class MainWindow {
     private void showInput(Snapshot s) {
         current = s;
         SliderPanel.Held h = held;
-        Snapshot p = h == null ? null : Preview.of(s, h.kind(), h.index(), h.dragId(), h.target());
+        Snapshot p = h == null ? null : preview(s, h);
         shown = p == null ? s : p;
         drawInput(shown);
+    }
+
+    /**
+     * The preview of held slider {@code h} from state {@code s}, where it helps: where steps are long, or when the
+     * step under way has taken more than 100 ms. A step of tens of milliseconds arrives within a few frames, and
+     * previewing it too would only redraw the panels twice as often while the model computes.
+     */
+    private Snapshot preview(Snapshot s, SliderPanel.Held h) {
+        boolean slow = s.timing().longSteps() || s.timing().stepMillis() > 100;
+        if (!slow) {
+            ExplorationService.Activity a = service.activity();
+            slow = a != null && a.seconds() > 0.1;
+        }
+        return slow ? Preview.of(s, h.kind(), h.index(), h.dragId(), h.target()) : null;
     }
 
     private void drawInput(Snapshot s) {

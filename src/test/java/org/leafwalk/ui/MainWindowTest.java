@@ -143,6 +143,9 @@ class MainWindowTest {
         var caption = robot.lookup("#input-caption").queryAs(javafx.scene.control.Label.class);
         var note = robot.lookup("#preview-note").queryAs(javafx.scene.control.Label.class);
         window.service().holdWorkerUntil(gate); // the step cannot compute: only the preview can follow the hand
+        // the default model's steps are short: the preview shows once the work under way has taken 100 ms
+        var busyStage = robot.lookup("#status-stage").queryAs(javafx.scene.control.Label.class);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, busyStage::isVisible);
         var drag = robot.drag("#eigen-slider-0").moveBy(60, 0);
         try {
             WaitForAsyncUtils.waitForFxEvents();
