@@ -66,6 +66,11 @@ public final class Session implements AutoCloseable {
      * start, how many carried steps the trust test refused; with a note when it refused every one, so that the walk
      * took exact steps only.
      */
+    /** Steps in a row whose carried J the trust test refused (each took an exact one instead). */
+    public int trustRefusalsInARow() {
+        return walker.trustRefusalsInARow();
+    }
+
     /** Whether an exact step here is long (over {@link JacobianMode#AUTO_FLOPS}, as on ViT-Base-sized models). */
     public boolean longSteps() {
         return subject.exactStepFlops(walker.spec().size()) > JacobianMode.AUTO_FLOPS;

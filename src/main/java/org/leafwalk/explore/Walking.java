@@ -17,6 +17,8 @@ final class Walking implements Worker.Motion {
     private final Runnable publish;
     private final Runnable freshPublish;
     private final java.util.function.BooleanSupplier closing;
+    /** After this many refusals in a row the user is told that the walk takes exact steps. */
+    static final int FALLBACK_NOTICE = 5;
     private volatile boolean paced;
     private volatile long drawnVersion;
 
@@ -122,6 +124,11 @@ final class Walking implements Worker.Motion {
         }
         assembler.stepped(t0, System.nanoTime(), s.entry().delta());
         taken.accept(s);
+        if (workspace.session().trustRefusalsInARow() == FALLBACK_NOTICE) {
+            notices.accept(Notice.info("The carried Jacobian failed its trust test on each of the last "
+                    + FALLBACK_NOTICE + " steps: the walk takes exact steps (J at every step) until the output "
+                    + "follows J again"));
+        }
         publish.run();
         return s;
     }

@@ -24,6 +24,7 @@ public final class Walker {
     private int carried; // steps since J was last computed
     private int refreshes; // exact linearisations after the start
     private int refusedTrust; // carried steps the trust test refused
+    private int refusedInARow; // ... since the last step it accepted
 
     public Walker(DifferentiableMap f, WalkSettings settings, double[] start, Bounds bounds) {
         this(f, settings, start, bounds, null);
@@ -90,6 +91,14 @@ public final class Walker {
     /** Steps whose trust test failed, so that J was computed again. */
     public int trustRefusals() {
         return refusedTrust;
+    }
+
+    /**
+     * How many steps in a row the trust test refused the carried J (each then took an exact one): a walk whose
+     * output never follows J closely enough takes exact steps only, and its display should say so.
+     */
+    public int trustRefusalsInARow() {
+        return refusedInARow;
     }
 
     /** The corrected SiMEC walk keeps the selected outputs at their value here from now on. */
@@ -267,6 +276,7 @@ public final class Walker {
         if (!Vectors.allFinite(xn)) {
             throw new GeometryException("the step produced NaN or Inf (δ = " + delta + "); step refused");
         }
+        requireInRange(xn, delta);
         double correction = 0;
         if (algorithm == Algorithm.SIMEC && settings.corrected()) {
             // Gauss-Newton retraction of the current point onto the level set z = z(anchor), with the Jacobian
@@ -297,6 +307,19 @@ public final class Walker {
         return new StepOutcome(steps, algorithm, label, delta, next, Vectors.distance(xn, start), blocked, correction);
     }
 
+    /** A point the model computes in float32 must hold float32 numbers: past ±3.4e38 it would read infinities. */
+    private void requireInRange(double[] xn, double delta) {
+        if (f.dataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+            return;
+        }
+        for (double v : xn) {
+            if (Math.abs(v) > Float.MAX_VALUE) {
+                throw new GeometryException("the step would leave the float32 range the model computes in (δ = "
+                        + delta + ", a coordinate of " + v + "); step refused");
+            }
+        }
+    }
+
     /**
      * The state at {@code xn} with the last J carried there, when the reuse policy allows it and one forward pass
      * measures what J predicts; null when J must be computed again.
@@ -316,8 +339,10 @@ public final class Walker {
         }
         if (!reuse.trusts(current.selected(), current.predictedChange(dx), spec.select(y))) {
             refusedTrust++;
+            refusedInARow++;
             return null;
         }
+        refusedInARow = 0;
         carried++;
         return current.carriedTo(xn, y, spec);
     }

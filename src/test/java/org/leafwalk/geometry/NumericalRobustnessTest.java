@@ -152,4 +152,52 @@ class NumericalRobustnessTest {
         }
         walkEverything(f, x, Bounds.box(N, 0, 1), 4);
     }
+
+    /**
+     * A trust test that fails on every step (a curved map, a trust ratio no second-order change meets): the walk
+     * falls back to an exact Jacobian at every step, counts the refusals in a row, and walks on as an exact walk.
+     */
+    @Test
+    void aTrustTestThatFailsOnEveryStepFallsBackToExactSteps() {
+        double[] w = withSingularValues(new double[] {3, 2, 1}, 17);
+        NDArray wt = manager.create(w).reshape(3, N).transpose();
+        // f(x) = (W x)² + W x: curved, so a carried J never predicts the next output exactly
+        DifferentiableMap curved = DifferentiableMap.of(x -> {
+            NDArray z = x.matMul(wt);
+            return z.mul(z).add(z);
+        }, N, 3, 3, DataType.FLOAT64, manager, null);
+        WalkSettings s = Settings.DEFAULTS.walkSettings().withMetric(OutputMetric.LOGITS)
+                .withPolicy(StepPolicy.FIXED, 0.05).withSeed(5);
+        double[] start = new double[N];
+        java.util.Arrays.fill(start, 0.3);
+        Walker carried = new Walker(curved, s, start, null);
+        carried.reuseJacobian(new JacobianReuse(1e-12, 0, 50));
+        Walker exact = new Walker(curved, s, start, null);
+        for (int i = 0; i < 8; i++) {
+            StepOutcome a = carried.step(Algorithm.SIMEXP, 0, 1);
+            StepOutcome b = exact.step(Algorithm.SIMEXP, 0, 1);
+            assertTrue(a.state().fresh(), "step " + i + " took an exact Jacobian");
+            assertEquals(i + 1, carried.trustRefusalsInARow());
+            assertEquals(0, Vectors.distance(a.point(), b.point()), 1e-12, "the same walk as an exact one");
+        }
+        assertEquals(8, carried.jacobianRefreshes());
+        assertEquals(8, carried.trustRefusals());
+    }
+
+    /** A step that would leave the float32 range a model computes in is refused, and the walk stays where it was. */
+    @Test
+    void aStepPastTheFloat32RangeIsRefused() {
+        NDArray wt = manager.create(withSingularValues(new double[] {2, 1}, 3)).reshape(2, N).transpose()
+                .toType(DataType.FLOAT32, false);
+        DifferentiableMap f32 = DifferentiableMap.of(x -> x.matMul(wt), N, 2, 2, DataType.FLOAT32, manager, null);
+        WalkSettings s = Settings.DEFAULTS.walkSettings().withMetric(OutputMetric.LOGITS)
+                .withPolicy(StepPolicy.FIXED, 1e39).withSeed(2);
+        Walker w = new Walker(f32, s, new double[N], null);
+        Linearization before = w.current();
+        GeometryException e = org.junit.jupiter.api.Assertions.assertThrows(GeometryException.class,
+                () -> w.step(Algorithm.SIMEC, 0, 1));
+        assertTrue(e.getMessage().contains("float32 range"), e.getMessage());
+        assertTrue(w.current() == before, "the walk stays where it was");
+        assertEquals(0, w.steps());
+    }
 }
