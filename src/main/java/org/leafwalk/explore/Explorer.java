@@ -147,17 +147,7 @@ public final class Explorer implements AutoCloseable {
         return DifferentiableMap.of(task::readout, task.inputDimension(), task.outputWidth(), task.logitCount(),
                 text.bert().dataType(), task.manager(), x1 -> {
                     TextTask.Tape tape = task.tape(x1);
-                    return new DifferentiableMap.Vjp() {
-                        @Override
-                        public NDArray output() {
-                            return tape.output();
-                        }
-
-                        @Override
-                        public NDArray pullback(NDArray cotangents) {
-                            return tape.pullback(cotangents);
-                        }
-                    };
+                    return DifferentiableMap.Vjp.of(tape.output(), tape::pullback);
                 });
     }
 
@@ -199,17 +189,7 @@ public final class Explorer implements AutoCloseable {
         return DifferentiableMap.of(x -> model.readout(x, space), model.inputDimension(space), model.readoutWidth(),
                 model.config().numLabels(), model.dataType(), model.manager(), x1 -> {
                     org.leafwalk.model.VitTape tape = model.tape(x1, space);
-                    return new DifferentiableMap.Vjp() {
-                        @Override
-                        public NDArray output() {
-                            return tape.output();
-                        }
-
-                        @Override
-                        public NDArray pullback(NDArray cotangents) {
-                            return tape.pullback(cotangents);
-                        }
-                    };
+                    return DifferentiableMap.Vjp.of(tape.output(), tape::pullback);
                 });
     }
 

@@ -84,5 +84,20 @@ public interface DifferentiableMap {
 
         /** Cotangent rows (k, m) to rows cᵀJ (k, n). */
         NDArray pullback(NDArray cotangents);
+
+        /** A forward pass's output and its batched pullback (a model's tape). */
+        static Vjp of(NDArray output, java.util.function.UnaryOperator<NDArray> pullback) {
+            return new Vjp() {
+                @Override
+                public NDArray output() {
+                    return output;
+                }
+
+                @Override
+                public NDArray pullback(NDArray cotangents) {
+                    return pullback.apply(cotangents);
+                }
+            };
+        }
     }
 }

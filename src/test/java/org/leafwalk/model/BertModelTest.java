@@ -635,17 +635,7 @@ class BertModelTest {
                     task.inputDimension(), task.outputWidth(), task.logitCount(), DataType.FLOAT64, task.manager(),
                     x1 -> {
                         TextTask.Tape tape = task.tape(x1);
-                        return new org.leafwalk.geometry.DifferentiableMap.Vjp() {
-                            @Override
-                            public NDArray output() {
-                                return tape.output();
-                            }
-
-                            @Override
-                            public NDArray pullback(NDArray c) {
-                                return tape.pullback(c);
-                            }
-                        };
+                        return org.leafwalk.geometry.DifferentiableMap.Vjp.of(tape.output(), tape::pullback);
                     });
             double[] x = task.startPoint();
             for (int i = 0; i < x.length; i++) {
