@@ -61,6 +61,67 @@ public final class Linearization {
         return new Linearization(this, x.clone(), output.clone(), spec.select(output));
     }
 
+    /**
+     * As {@link #carriedTo(double[], double[], OutputSpec)}, with J corrected along the step by the secant (Broyden)
+     * update J + (Δz − J dx) dxᵀ / ‖dx‖², so the carried J agrees with what the step measured: the change along the
+     * way the walk goes, which is where a carried J drifts from the true one as the walk leaves the point where it
+     * was computed. J Jᵀ follows by its rank-2 update; the spectrum stays the linearisation point's. Under the Fisher
+     * metric, whose factor depends on the output, J is carried unchanged.
+     *
+     * @param predicted J·dx over the selected outputs (already computed for the trust test)
+     */
+    public Linearization carriedTo(double[] x, double[] output, OutputSpec spec, double[] dx, double[] predicted) {
+        double[] z = spec.select(output);
+        int n = point.length;
+        int k = selected.length;
+        double dd = 0;
+        for (double v : dx) {
+            dd += v * v;
+        }
+        if (weighted != jacobian || !(dd > 0)) {
+            return new Linearization(this, x.clone(), output.clone(), z);
+        }
+        double[] u = new double[k];
+        for (int i = 0; i < k; i++) {
+            u[i] = (z[i] - selected[i] - predicted[i]) / dd;
+        }
+        double[] j = jacobian.clone();
+        for (int i = 0; i < k; i++) {
+            double ui = u[i];
+            int off = i * n;
+            for (int c = 0; c < n; c++) {
+                j[off + c] += ui * dx[c];
+            }
+        }
+        // (J + u dxᵀ)(J + u dxᵀ)ᵀ = J Jᵀ + a uᵀ + u aᵀ + ‖dx‖² u uᵀ, with a = J dx
+        double[] g = jjt.clone();
+        for (int r = 0; r < k; r++) {
+            for (int c = 0; c < k; c++) {
+                g[r * k + c] += predicted[r] * u[c] + u[r] * predicted[c] + dd * u[r] * u[c];
+            }
+        }
+        return new Linearization(this, x.clone(), output.clone(), z, j, g);
+    }
+
+    private Linearization(Linearization from, double[] point, double[] output, double[] selected, double[] jacobian,
+            double[] jjt) {
+        this.point = point;
+        this.output = output;
+        this.selected = selected;
+        this.jacobian = jacobian;
+        this.weighted = jacobian;
+        this.weightedRows = from.weightedRows;
+        this.jjt = jjt;
+        this.metric = from.metric;
+        this.spectrum = from.spectrum;
+        this.linearisedAt = from.linearisedAt;
+    }
+
+    /** J Jᵀ (k × k) as this state holds it (tests check the secant update's rank-2 update of it). */
+    double[] gram() {
+        return jjt.clone();
+    }
+
     /** Whether J was computed at this point (false: carried from an earlier one). */
     public boolean fresh() {
         return linearisedAt == point;

@@ -337,14 +337,15 @@ public final class Walker {
         for (int i = 0; i < dx.length; i++) {
             dx[i] = xn[i] - x[i];
         }
-        if (!reuse.trusts(current.selected(), current.predictedChange(dx), spec.select(y))) {
+        double[] predicted = current.predictedChange(dx);
+        if (!reuse.trusts(current.selected(), predicted, spec.select(y))) {
             refusedTrust++;
             refusedInARow++;
             return null;
         }
         refusedInARow = 0;
         carried++;
-        return current.carriedTo(xn, y, spec);
+        return reuse.secant() ? current.carriedTo(xn, y, spec, dx, predicted) : current.carriedTo(xn, y, spec);
     }
 
     /** Computes J at the current point if it was carried there (when the walk rests, or before settling). */

@@ -200,4 +200,58 @@ class NumericalRobustnessTest {
         assertTrue(w.current() == before, "the walk stays where it was");
         assertEquals(0, w.steps());
     }
+
+    /**
+     * The secant update of a carried J: the corrected J maps the step to the output change it measured (the secant
+     * condition), its J Jᵀ is the Gram matrix of the corrected J, and on a curved map a walk carrying J with the
+     * update keeps its trust test longer than without it.
+     */
+    @Test
+    void theSecantUpdateMatchesTheMeasuredChangeAndKeepsTheTrustLonger() {
+        double[] w = withSingularValues(new double[] {3, 2, 1}, 19);
+        NDArray wt = manager.create(w).reshape(3, N).transpose();
+        DifferentiableMap curved = DifferentiableMap.of(x -> {
+            NDArray z = x.matMul(wt);
+            return z.mul(z).mul(0.2).add(z);
+        }, N, 3, 3, DataType.FLOAT64, manager, null);
+        double[] x0 = new double[N];
+        java.util.Arrays.fill(x0, 0.2);
+        OutputSpec spec = OutputSpec.choose(OutputMetric.LOGITS, Linearization.evaluate(curved, x0), 3, 3);
+        Linearization at = Linearization.at(curved, spec, x0, 1e-9);
+        double[] dx = new double[N];
+        for (int i = 0; i < N; i++) {
+            dx[i] = 0.05 * Math.cos(i);
+        }
+        double[] x1 = x0.clone();
+        for (int i = 0; i < N; i++) {
+            x1[i] += dx[i];
+        }
+        double[] y1 = Linearization.evaluate(curved, x1);
+        Linearization carried = at.carriedTo(x1, y1, spec, dx, at.predictedChange(dx));
+        double[] change = carried.predictedChange(dx);
+        double[] z1 = spec.select(y1); // the metric's outputs, in its order (the top-k by value)
+        for (int i = 0; i < 3; i++) {
+            assertEquals(z1[i] - at.selected()[i], change[i], 1e-12, "the secant condition J dx = Δz");
+        }
+        double[] j = carried.jacobian();
+        double[] g = Dense.gram(j, 3, N);
+        for (int i = 0; i < 9; i++) {
+            assertEquals(g[i], carried.gram()[i], 1e-10, "J Jᵀ follows the update");
+        }
+        assertTrue(!carried.fresh() && carried.spectrum() == at.spectrum(), "still a carried J, its spectrum kept");
+        // walks: the same curved map, the same steps, with and without the update
+        WalkSettings s = Settings.DEFAULTS.walkSettings().withMetric(OutputMetric.LOGITS)
+                .withPolicy(StepPolicy.FIXED, 0.02).withSeed(5);
+        int[] refusals = new int[2];
+        for (int variant = 0; variant < 2; variant++) {
+            Walker walker = new Walker(curved, s, x0, null);
+            walker.reuseJacobian(new JacobianReuse(0.1, 1e-4, 50, variant == 1));
+            for (int i = 0; i < 30; i++) {
+                walker.step(Algorithm.SIMEXP, 0, 1);
+            }
+            refusals[variant] = walker.trustRefusals();
+        }
+        assertTrue(refusals[1] < refusals[0], "refusals without the update " + refusals[0] + ", with it "
+                + refusals[1]);
+    }
 }
