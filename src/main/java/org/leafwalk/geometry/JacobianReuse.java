@@ -9,15 +9,15 @@ package org.leafwalk.geometry;
  * @param rho the trust ratio ρ
  * @param floor σ, relative to the output's size
  * @param maxSteps the most steps one J is carried
- * @param secant correct the carried J along each accepted step by the secant (Broyden) update, so that it agrees
+ * @param secant correct SiMEC's carried J along each accepted step by the secant (Broyden) update, so it agrees
  *     with the output change the step measured ({@link Linearization#carriedTo(double[], double[], OutputSpec,
  *     double[], double[])}): J drifts from the true one as the walk leaves the point where it was computed, and
  *     mostly along the way the walk goes, which is what the update corrects at no cost
  */
 public record JacobianReuse(double rho, double floor, int maxSteps, boolean secant) {
     /**
-     * ρ 0.1, σ 1e-4, at most 50 steps per Jacobian, with the secant update (ViT-Base, 100 steps: SiMEC 3.1 steps/s
-     * and SiMExp 3.4 with no trust refusal, against 2.6 and 1.2 with 3 and 21 refusals without it).
+     * ρ 0.1, σ 1e-4, at most 50 steps per Jacobian, with the secant update for SiMEC (ViT-Base, 100 SiMEC steps:
+     * 3.1 steps/s with no trust refusal, against 2.6 with 3 refusals without it).
      */
     public static final JacobianReuse DEFAULT = new JacobianReuse(0.1, 1e-4, 50, true);
 

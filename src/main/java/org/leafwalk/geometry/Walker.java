@@ -295,7 +295,7 @@ public final class Walker {
         if (!Vectors.allFinite(xn)) {
             throw new GeometryException("the level-set correction produced NaN or Inf; step refused");
         }
-        Linearization next = carried(xn);
+        Linearization next = carried(xn, algorithm);
         if (next == null) {
             next = Linearization.at(f, spec, xn, settings.tau());
             tracker.update(next.spectrum());
@@ -324,7 +324,7 @@ public final class Walker {
      * The state at {@code xn} with the last J carried there, when the reuse policy allows it and one forward pass
      * measures what J predicts; null when J must be computed again.
      */
-    private Linearization carried(double[] xn) {
+    private Linearization carried(double[] xn, Algorithm algorithm) {
         if (reuse == null || carried >= reuse.maxSteps()) {
             return null;
         }
@@ -345,7 +345,11 @@ public final class Walker {
         }
         refusedInARow = 0;
         carried++;
-        return reuse.secant() ? current.carriedTo(xn, y, spec, dx, predicted) : current.carriedTo(xn, y, spec);
+        // the secant update serves SiMEC, whose J retracts onto the level set and which a J that agrees with the
+        // measured change retracts better; SiMExp's J gives its direction, the current top eigendirection, so it
+        // is carried plain and computed again as soon as the output stops following it
+        return reuse.secant() && algorithm == Algorithm.SIMEC ? current.carriedTo(xn, y, spec, dx, predicted)
+                : current.carriedTo(xn, y, spec);
     }
 
     /** Computes J at the current point if it was carried there (when the walk rests, or before settling). */
