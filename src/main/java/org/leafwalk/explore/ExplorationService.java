@@ -87,10 +87,13 @@ public final class ExplorationService implements AutoCloseable {
      * work has taken; null when it is idle (any thread, never waits).
      */
     public Activity activity() {
+        if (worker.idle()) {
+            return null;
+        }
         var c = worker.computation();
         long started = c.startedNanos();
-        if (worker.idle() || started == 0) {
-            return worker.idle() ? null : new Activity("computing", -1, 0);
+        if (started == 0) { // between two pieces of work
+            return new Activity("computing", -1, 0);
         }
         var st = c.stage();
         return new Activity(st == null ? "computing" : st.what() + (st.total() > 0

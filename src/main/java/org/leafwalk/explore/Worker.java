@@ -183,7 +183,6 @@ final class Worker {
         try {
             r.run();
         } catch (org.leafwalk.geometry.Computation.Cancelled e) {
-            computation.end();
             guardedCancelled();
         } catch (RuntimeException | OutOfMemoryError e) {
             failed.accept(e);

@@ -303,7 +303,7 @@ public final class Linearization {
                     lt[r * k + i] = s * me.vectors[i * k + r];
                 }
             }
-            weighted = multiply(lt, rows, k, jac, n);
+            weighted = Dense.multiply(lt, rows, k, jac, n);
             gramA = gram(weighted, rows, n);
         } else {
             weighted = jac;
@@ -345,9 +345,6 @@ public final class Linearization {
         return Dense.gram(a, rows, n);
     }
 
-    private static double[] multiply(double[] a, int rows, int inner, double[] b, int n) {
-        return Dense.multiply(a, rows, inner, b, n);
-    }
 
     /** Symmetric eigendecomposition, eigenvalues descending, eigenvectors as columns (row-major k×k). */
     static final class Eigen {

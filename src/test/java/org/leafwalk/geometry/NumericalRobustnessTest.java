@@ -153,19 +153,24 @@ class NumericalRobustnessTest {
         walkEverything(f, x, Bounds.box(N, 0, 1), 4);
     }
 
+    /** f(x) = a (W x)² + W x + b ‖x‖², three outputs, W with singular values 3, 2, 1 (seeded). */
+    static DifferentiableMap curved(long seed, double a, double b) {
+        NDArray wt = manager.create(withSingularValues(new double[] {3, 2, 1}, seed)).reshape(3, N).transpose();
+        return DifferentiableMap.of(x -> {
+            NDArray z = x.matMul(wt);
+            NDArray f = z.mul(z).mul(a).add(z);
+            return b == 0 ? f : f.add(x.square().sum(new int[] {1}, true).mul(b));
+        }, N, 3, 3, DataType.FLOAT64, manager, null);
+    }
+
     /**
      * A trust test that fails on every step (a curved map, a trust ratio no second-order change meets): the walk
      * falls back to an exact Jacobian at every step, counts the refusals in a row, and walks on as an exact walk.
      */
     @Test
     void aTrustTestThatFailsOnEveryStepFallsBackToExactSteps() {
-        double[] w = withSingularValues(new double[] {3, 2, 1}, 17);
-        NDArray wt = manager.create(w).reshape(3, N).transpose();
         // f(x) = (W x)² + W x: curved, so a carried J never predicts the next output exactly
-        DifferentiableMap curved = DifferentiableMap.of(x -> {
-            NDArray z = x.matMul(wt);
-            return z.mul(z).add(z);
-        }, N, 3, 3, DataType.FLOAT64, manager, null);
+        DifferentiableMap curved = curved(17, 1, 0);
         WalkSettings s = Settings.DEFAULTS.walkSettings().withMetric(OutputMetric.LOGITS)
                 .withPolicy(StepPolicy.FIXED, 0.05).withSeed(5);
         double[] start = new double[N];
@@ -208,13 +213,8 @@ class NumericalRobustnessTest {
      */
     @Test
     void theSecantUpdateMatchesTheMeasuredChangeAndKeepsTheTrustLonger() {
-        double[] w = withSingularValues(new double[] {3, 2, 1}, 19);
-        NDArray wt = manager.create(w).reshape(3, N).transpose();
         // curved along its level sets too (the ‖x‖² term), so SiMEC's carried J drifts from the true one
-        DifferentiableMap curved = DifferentiableMap.of(x -> {
-            NDArray z = x.matMul(wt);
-            return z.mul(z).mul(0.2).add(z).add(x.square().sum(new int[] {1}, true).mul(0.3));
-        }, N, 3, 3, DataType.FLOAT64, manager, null);
+        DifferentiableMap curved = curved(19, 0.2, 0.3);
         double[] x0 = new double[N];
         java.util.Arrays.fill(x0, 0.2);
         OutputSpec spec = OutputSpec.choose(OutputMetric.LOGITS, Linearization.evaluate(curved, x0), 3, 3);
