@@ -17,15 +17,19 @@ final class ClassroomView extends BorderPane {
     private final Canvas image = new Canvas(420, 420);
     private final Label headline = new Label();
     private final OutputBars bars = new OutputBars(340, "What the model sees");
+    private final ExplorationService service;
+    private Snapshot current;
+    private SliderPanel.Held held; // the slider a hand holds, for the first-order preview
 
     ClassroomView(ExplorationService service, double range) {
+        this.service = service;
         getStyleClass().add("classroom");
         headline.getStyleClass().add("classroom-headline");
         VBox left = new VBox(16, headline, image);
         left.setAlignment(Pos.CENTER);
         VBox sliders = new VBox(18,
-                sliderBox(service, SliderKind.EIGEN, "Changes the prediction", "classroom-eigen", range),
-                sliderBox(service, SliderKind.NULL, "Keeps the prediction", "classroom-null", range));
+                sliderBox(SliderKind.EIGEN, "Changes the prediction", "classroom-eigen", range),
+                sliderBox(SliderKind.NULL, "Keeps the prediction", "classroom-null", range));
         VBox right = new VBox(30, bars, sliders);
         right.setAlignment(Pos.CENTER_LEFT);
         HBox center = new HBox(60, left, right);
@@ -38,8 +42,7 @@ final class ClassroomView extends BorderPane {
         setPadding(new Insets(30));
     }
 
-    private static VBox sliderBox(ExplorationService service, SliderKind kind, String title, String id,
-            double range) {
+    private VBox sliderBox(SliderKind kind, String title, String id, double range) {
         Label l = new Label(title);
         l.getStyleClass().add("classroom-slider-title");
         Slider s = new Slider(-1, 1, 0);
@@ -49,7 +52,8 @@ final class ClassroomView extends BorderPane {
         boolean[] recentring = {false};
         s.valueProperty().addListener((o, a, v) -> {
             if (!recentring[0]) {
-                service.drag(kind, 0, v.doubleValue() * range);
+                double target = v.doubleValue() * range;
+                held(new SliderPanel.Held(kind, 0, service.drag(kind, 0, target), target));
             }
         });
         Runnable letGo = () -> {
@@ -57,6 +61,7 @@ final class ClassroomView extends BorderPane {
             recentring[0] = true;
             s.setValue(0);
             recentring[0] = false;
+            held(null);
         };
         s.setOnMouseReleased(e -> letGo.run());
         s.setOnKeyReleased(e -> letGo.run());
@@ -82,7 +87,22 @@ final class ClassroomView extends BorderPane {
         }
     }
 
+    /** A held slider moved (or was let go): the preview from the last computed state, or that state again. */
+    private void held(SliderPanel.Held h) {
+        held = h;
+        if (current != null) {
+            Snapshot p = SliderPanel.preview(service, current, h);
+            draw(p != null ? p : current);
+        }
+    }
+
     void show(Snapshot s) {
+        current = s;
+        Snapshot p = SliderPanel.preview(service, s, held);
+        draw(p != null ? p : s);
+    }
+
+    private void draw(Snapshot s) {
         if (s.text() != null) {
             image.getGraphicsContext2D().setFill(javafx.scene.paint.Color.WHITE);
             image.getGraphicsContext2D().fillRect(0, 0, image.getWidth(), image.getHeight());
@@ -92,6 +112,10 @@ final class ClassroomView extends BorderPane {
         }
         if (!s.outputs().hasClasses()) {
             headline.setText("No classifier: the walk follows the representation");
+        } else if (s.preview()) {
+            headline.setText(String.format("Preview: the model would say %s  (%.0f%%)",
+                    OutputRows.shortLabel(s.outputs().predictedLabel()),
+                    100 * s.outputs().probabilities()[s.outputs().prediction()]));
         } else {
             headline.setText(String.format("The model says: %s  (%.0f%%)",
                     OutputRows.shortLabel(s.outputs().predictedLabel()),

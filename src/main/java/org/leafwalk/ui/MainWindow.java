@@ -19,7 +19,6 @@ import org.leafwalk.explore.LatestValue;
 import org.leafwalk.explore.Notice;
 import org.leafwalk.explore.References;
 import org.leafwalk.explore.Settings;
-import org.leafwalk.explore.Preview;
 import org.leafwalk.explore.Snapshot;
 import org.leafwalk.explore.Space;
 import org.leafwalk.explore.WalkAlgorithm;
@@ -316,12 +315,7 @@ final class MainWindow {
      * previewing it too would only redraw the panels twice as often while the model computes.
      */
     private Snapshot preview(Snapshot s, SliderPanel.Held h) {
-        boolean slow = s.timing().longSteps() || s.timing().stepMillis() > 100;
-        if (!slow) {
-            ExplorationService.Activity a = service.activity();
-            slow = a != null && a.seconds() > 0.1;
-        }
-        return slow ? Preview.of(s, h.kind(), h.index(), h.dragId(), h.target()) : null;
+        return SliderPanel.preview(service, s, h);
     }
 
     private void drawInput(Snapshot s) {

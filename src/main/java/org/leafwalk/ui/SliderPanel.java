@@ -50,6 +50,24 @@ final class SliderPanel extends VBox {
         setSpacing(6);
     }
 
+    /**
+     * The first-order preview of held slider {@code h} from state {@code s}, where it helps: where steps are long,
+     * or when the step under way has taken more than 100 ms; null otherwise. A step of tens of milliseconds arrives
+     * within a few frames, and previewing it too would only redraw the panels twice as often while the model
+     * computes (the main window and classroom mode both ask here).
+     */
+    static Snapshot preview(ExplorationService service, Snapshot s, Held h) {
+        if (s == null || h == null) {
+            return null;
+        }
+        boolean slow = s.timing().longSteps() || s.timing().stepMillis() > 100;
+        if (!slow) {
+            ExplorationService.Activity a = service.activity();
+            slow = a != null && a.seconds() > 0.1;
+        }
+        return slow ? org.leafwalk.explore.Preview.of(s, h.kind(), h.index(), h.dragId(), h.target()) : null;
+    }
+
     /** Told on the JavaFX thread whenever a held slider moves, and with null when it is let go. */
     void onHeld(java.util.function.Consumer<Held> listener) {
         onHeld = listener;

@@ -166,6 +166,31 @@ class MainWindowTest {
     }
 
     @Test
+    void classroomModePreviewsTheHeldSliderToo(FxRobot robot) throws Exception {
+        awaitFirst();
+        WaitForAsyncUtils.asyncFx(window::toggleClassroom).get(60, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        var headline = robot.lookup(".classroom-headline").queryAs(javafx.scene.control.Label.class);
+        window.service().holdWorkerUntil(gate);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> {
+            var a = window.service().activity();
+            return a != null && a.seconds() > 0.2; // past the 100 ms after which a short step is previewed
+        });
+        var drag = robot.drag("#classroom-eigen").moveBy(80, 0);
+        try {
+            WaitForAsyncUtils.waitForFxEvents();
+            assertTrue(headline.getText().startsWith("Preview: the model would say"), headline.getText());
+        } finally {
+            gate.countDown();
+            drag.release(javafx.scene.input.MouseButton.PRIMARY);
+        }
+        settle();
+        assertTrue(headline.getText().startsWith("The model says"), headline.getText());
+        WaitForAsyncUtils.asyncFx(window::toggleClassroom).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
     void escStopsALongComputationAndTheWalkGoesOnFromItsLastState(FxRobot robot) throws Exception {
         Snapshot start = awaitFirst();
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
