@@ -302,15 +302,15 @@ public final class ExplorationService implements AutoCloseable {
         return id;
     }
 
-    /**
-     * The slider is let go: the walk finishes the way to the last target, keeps the point there, and a corrected
-     * SiMEC walk settles onto the level set.
-     */
     /** Whether the worker is computing or has work queued (any thread, never waits on the model). */
     public boolean busy() {
         return !worker.idle();
     }
 
+    /**
+     * The slider is let go: the walk finishes the way to the last target, keeps the point there, and a corrected
+     * SiMEC walk settles onto the level set.
+     */
     public void release() {
         if (!motion.release()) {
             worker.post(walking::settle);

@@ -153,6 +153,16 @@ class NumericalRobustnessTest {
         walkEverything(f, x, Bounds.box(N, 0, 1), 4);
     }
 
+    /** The trust refusals of 30 steps of {@code a} carrying J, with or without the secant update. */
+    static int refusals(DifferentiableMap f, WalkSettings s, double[] x0, Algorithm a, boolean secant) {
+        Walker walker = new Walker(f, s, x0, null);
+        walker.reuseJacobian(new JacobianReuse(0.1, 1e-4, 50, secant));
+        for (int i = 0; i < 30; i++) {
+            walker.step(a, 0, 1);
+        }
+        return walker.trustRefusals();
+    }
+
     /** f(x) = a (W x)² + W x + b ‖x‖², three outputs, W with singular values 3, 2, 1 (seeded). */
     static DifferentiableMap curved(long seed, double a, double b) {
         NDArray wt = manager.create(withSingularValues(new double[] {3, 2, 1}, seed)).reshape(3, N).transpose();
@@ -243,27 +253,12 @@ class NumericalRobustnessTest {
         // walks: the same curved map, the same steps, with and without the update
         WalkSettings s = Settings.DEFAULTS.walkSettings().withMetric(OutputMetric.LOGITS)
                 .withPolicy(StepPolicy.FIXED, 0.02).withSeed(5);
-        int[] refusals = new int[2];
-        WalkSettings longer = s.withPolicy(StepPolicy.FIXED, 0.01);
-        for (int variant = 0; variant < 2; variant++) {
-            Walker walker = new Walker(curved, longer, x0, null);
-            walker.reuseJacobian(new JacobianReuse(0.1, 1e-4, 50, variant == 1));
-            for (int i = 0; i < 30; i++) {
-                walker.step(Algorithm.SIMEC, 0, 1);
-            }
-            refusals[variant] = walker.trustRefusals();
-        }
-        assertTrue(refusals[1] < refusals[0], "refusals without the update " + refusals[0] + ", with it "
-                + refusals[1]); // 10 and 0 here
-        int[] simexp = new int[2];
-        for (int variant = 0; variant < 2; variant++) {
-            Walker walker = new Walker(curved, s, x0, null);
-            walker.reuseJacobian(new JacobianReuse(0.1, 1e-4, 50, variant == 1));
-            for (int i = 0; i < 30; i++) {
-                walker.step(Algorithm.SIMEXP, 0, 1);
-            }
-            simexp[variant] = walker.trustRefusals();
-        }
+        WalkSettings shorter = s.withPolicy(StepPolicy.FIXED, 0.01);
+        int plain = refusals(curved, shorter, x0, Algorithm.SIMEC, false);
+        int secant = refusals(curved, shorter, x0, Algorithm.SIMEC, true);
+        assertTrue(secant < plain, "refusals without the update " + plain + ", with it " + secant); // 10 and 0 here
+        int[] simexp = {refusals(curved, s, x0, Algorithm.SIMEXP, false), refusals(curved, s, x0, Algorithm.SIMEXP,
+            true)};
         assertEquals(simexp[0], simexp[1], "SiMExp carries J plain either way");
     }
 }
