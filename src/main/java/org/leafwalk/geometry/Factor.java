@@ -15,6 +15,14 @@ final class Factor {
 
     /** As {@link #spectrum(double[], int, int, double)}, with the Gram matrix A Aᵀ already known. */
     static Spectrum spectrum(double[] a, int rows, int n, double[] gram, double tau) {
+        return spectrum(a, rows, n, gram, tau, false);
+    }
+
+    /**
+     * As {@link #spectrum(double[], int, int, double)}; with {@code absolute}, λ ≤ τ counts as zero (the authors'
+     * code, |λ| &lt; τ) instead of λ ≤ τ·λ_max. The spectrum records the threshold relative to its λ_max either way.
+     */
+    static Spectrum spectrum(double[] a, int rows, int n, double[] gram, double tau, boolean absolute) {
         if (!Vectors.allFinite(gram)) {
             throw new GeometryException("the pullback metric contains NaN or Inf at this point");
         }
@@ -24,8 +32,9 @@ final class Factor {
             values[i] = Math.max(0, e.values[i]);
         }
         double lmax = rows == 0 ? 0 : values[0];
+        double threshold = absolute ? tau : tau * lmax;
         int rank = 0;
-        while (rank < rows && values[rank] > tau * lmax && values[rank] > 1e-300) {
+        while (rank < rows && values[rank] > threshold && values[rank] > 1e-300) {
             rank++;
         }
         // v_i = Aᵀ u_i / √λ_i: exact eigenvectors of G, orthonormal; as rows, (rank × rows)·A
@@ -48,7 +57,7 @@ final class Factor {
                 System.arraycopy(v, 0, vecs, i * n, n);
             }
         }
-        return new Spectrum(values, rank, vecs, n, tau);
+        return new Spectrum(values, rank, vecs, n, absolute ? (lmax > 0 ? Math.min(1, tau / lmax) : 0) : tau);
     }
 
     /** The Rayleigh quotient vᵀ G v = ‖A v‖²: how fast the output (in its metric) changes along v. */

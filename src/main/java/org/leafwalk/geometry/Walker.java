@@ -244,7 +244,8 @@ public final class Walker {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(a, r * n + t * d, at, r * d, d);
             }
-            Spectrum bs = Factor.spectrum(at, rows, d, settings.tau());
+            // τ is absolute within a block, as in the authors' code: |λ| < τ counts as zero
+            Spectrum bs = Factor.spectrum(at, rows, d, Linearization.gram(at, rows, d), settings.tau(), true);
             int rank = bs.rank();
             double[] vecs = bs.eigenvectors();
             double[] v;
