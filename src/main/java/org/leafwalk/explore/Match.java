@@ -71,6 +71,12 @@ public final class Match {
         return new Match(model, s.pixels(), t.pixels(), layer, keep, stepSize, budget);
     }
 
+    /** A match between two images given as pixels in [0,1] (the batch experiments' test images). */
+    public static Match between(Explorer model, double[] source, double[] target, int layer, boolean keep,
+            double stepSize, int budget) {
+        return new Match(model, source, target, layer, keep, stepSize, budget);
+    }
+
     /** One Gauss-Newton step; done when the representation distance is below {@code tolerance} of the initial. */
     public Analysis.Match step(double tolerance) {
         last = m.step(tolerance * m.initialDistance());

@@ -52,6 +52,7 @@ public final class References {
         return switch (ref) {
             case DEFAULT_MODEL, "mnist" -> shipped("mnist-vit");
             case "fashion", "fashion-mnist" -> shipped("fashion-mnist-vit");
+            case "mnist-paper" -> shipped("mnist-paper");
             case org.leafwalk.model.EmbeddedTextModel.REFERENCE, "all-minilm-l6-v2" ->
                     org.leafwalk.model.EmbeddedTextModel.folder();
             default -> Path.of(ref);
