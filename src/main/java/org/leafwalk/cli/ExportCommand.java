@@ -19,7 +19,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Export a saved session (.leafwalk.json) as an animated GIF, PNG, CSV or JSON.")
+        description = "Export a saved session (.leafwalk.json) as an animated GIF, PNG, CSV, JSON, safetensors or "
+                + "NumPy .npz.")
 final class ExportCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -30,6 +31,10 @@ final class ExportCommand implements Callable<Integer> {
             description = "The input at --step at native size, and FILE-x10.png scaled up.") Path png;
     @Option(names = "--csv", paramLabel = "FILE") Path csv;
     @Option(names = "--trajectory-json", paramLabel = "FILE") Path json;
+    @Option(names = "--safetensors", paramLabel = "FILE",
+            description = "Points, probabilities and eigenvalues as safetensors, the settings as metadata.")
+    Path safetensors;
+    @Option(names = "--npz", paramLabel = "FILE", description = "The same arrays as a NumPy .npz archive.") Path npz;
     @Option(names = "--step", defaultValue = "-1", description = "Step for --png (default: the saved step).") int step;
 
     @Mixin
@@ -46,7 +51,8 @@ final class ExportCommand implements Callable<Integer> {
         SessionFiles.Loaded loaded = SessionFiles.load(session);
         Recording r = loaded.recording();
         OutputPlan plan = new OutputPlan().input("session", session).input("model", Path.of(r.modelPath()))
-                .output("--csv", csv).output("--trajectory-json", json).output("--gif", gif).output("--png", png)
+                .output("--csv", csv).output("--trajectory-json", json).output("--safetensors", safetensors)
+                .output("--npz", npz).output("--gif", gif).output("--png", png)
                 .output("--png (scaled)", png == null ? null : Exports.scaledPng(png, PNG_SCALE)).check();
         int s = step < 0 ? r.cursor() : step;
         if (png != null && s >= r.trajectory().size()) {
@@ -65,6 +71,12 @@ final class ExportCommand implements Callable<Integer> {
             }
             if (json != null) {
                 plan.stage(json, TrajectoryExport.json(r).getBytes(StandardCharsets.UTF_8));
+            }
+            if (safetensors != null) {
+                plan.stage(safetensors, TrajectoryExport.safetensors(r));
+            }
+            if (npz != null) {
+                plan.stage(npz, TrajectoryExport.npz(r));
             }
             if (gif != null || png != null) {
                 try (Exports.Drawer toImage = Exports.drawer(r, ex)) {

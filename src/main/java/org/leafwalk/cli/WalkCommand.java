@@ -88,6 +88,14 @@ final class WalkCommand implements Callable<Integer> {
     @Option(names = "--session", paramLabel = "FILE", description = "Write a session file (.leafwalk.json).")
     Path session;
 
+    @Option(names = "--safetensors", paramLabel = "FILE", description = "Write the trajectory as safetensors (points "
+            + "float32 [steps, n], probabilities, eigenvalues; the settings as metadata).")
+    Path safetensors;
+
+    @Option(names = "--npz", paramLabel = "FILE", description = "Write the trajectory as a NumPy .npz archive (the "
+            + "same arrays; the settings as the JSON array 'metadata').")
+    Path npz;
+
     @Mixin
     GifOptionsMixin gifOptions;
 
@@ -124,7 +132,7 @@ final class WalkCommand implements Callable<Integer> {
         Path modelDir = options.explore.model();
         OutputPlan plan = options.plan();
         plan.output("--out", out).output("--csv", csv).output("--trajectory-json", trajectoryJson)
-                .output("--gif", gif).output("--session", session).check();
+                .output("--gif", gif).output("--session", session).output("--safetensors", safetensors).output("--npz", npz).check();
 
         long t0 = System.nanoTime();
         try (Explorer ex = Explorer.open(modelDir, common.device);
@@ -261,7 +269,8 @@ final class WalkCommand implements Callable<Integer> {
         if (out != null) {
             plan.stage(out, (Json.text(o) + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        if (gif == null && csv == null && session == null && trajectoryJson == null) {
+        if (gif == null && csv == null && session == null && trajectoryJson == null && safetensors == null
+                && npz == null) {
             return;
         }
         Recording rec = walk.recording();
@@ -270,6 +279,12 @@ final class WalkCommand implements Callable<Integer> {
         }
         if (trajectoryJson != null) {
             plan.stage(trajectoryJson, TrajectoryExport.json(rec).getBytes(StandardCharsets.UTF_8));
+        }
+        if (safetensors != null) {
+            plan.stage(safetensors, TrajectoryExport.safetensors(rec));
+        }
+        if (npz != null) {
+            plan.stage(npz, TrajectoryExport.npz(rec));
         }
         if (session != null) {
             String why = walked.interrupted() != null ? interruptedNote(walked) : walked.failed();

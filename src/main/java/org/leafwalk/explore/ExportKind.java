@@ -7,6 +7,10 @@ public enum ExportKind {
     SESSION,
     CSV,
     JSON,
+    /** The trajectory's arrays as safetensors (points, probabilities, eigenvalues; the settings as metadata). */
+    SAFETENSORS,
+    /** The same arrays as a NumPy .npz archive. */
+    NPZ,
     GIF,
     PNG
 }

@@ -80,31 +80,7 @@ public final class SessionFiles {
         }
         o.add("input", input);
         Settings s = r.settings();
-        JsonObject settings = new JsonObject();
-        settings.addProperty("space", s.space().id());
-        settings.addProperty("metric", s.metric().id());
-        settings.addProperty("top_k", s.topK());
-        settings.addProperty("algorithm", s.algorithm().id());
-        settings.addProperty("step_policy", s.policy().id());
-        settings.addProperty("eta", s.eta());
-        settings.addProperty("tau", s.tau());
-        settings.addProperty("corrected", s.corrected());
-        settings.addProperty("null_directions", s.nullDirections());
-        settings.addProperty("layer", s.layer());
-        // written only when set, so the sessions of earlier versions and theirs read the same
-        if (s.randomChoice()) {
-            settings.addProperty("random_choice", true);
-        }
-        if (s.tokenBlocks()) {
-            settings.addProperty("token_blocks", true);
-        }
-        if (s.embeddingBounds()) {
-            settings.addProperty("embedding_bounds", true);
-        }
-        if (s.jacobian() != JacobianMode.AUTO) {
-            settings.addProperty("jacobian", s.jacobian().id());
-        }
-        o.add("settings", settings);
+        o.add("settings", settingsJson(s));
         o.addProperty("seed", s.seed());
         JsonArray labels = new JsonArray();
         r.labels().forEach(labels::add);
@@ -378,5 +354,34 @@ public final class SessionFiles {
         } finally {
             inf.end();
         }
+    }
+
+    /** The settings as a session records them (also the metadata of the array exports). */
+    static JsonObject settingsJson(Settings s) {
+        JsonObject settings = new JsonObject();
+        settings.addProperty("space", s.space().id());
+        settings.addProperty("metric", s.metric().id());
+        settings.addProperty("top_k", s.topK());
+        settings.addProperty("algorithm", s.algorithm().id());
+        settings.addProperty("step_policy", s.policy().id());
+        settings.addProperty("eta", s.eta());
+        settings.addProperty("tau", s.tau());
+        settings.addProperty("corrected", s.corrected());
+        settings.addProperty("null_directions", s.nullDirections());
+        settings.addProperty("layer", s.layer());
+        // written only when set, so the sessions of earlier versions and theirs read the same
+        if (s.randomChoice()) {
+            settings.addProperty("random_choice", true);
+        }
+        if (s.tokenBlocks()) {
+            settings.addProperty("token_blocks", true);
+        }
+        if (s.embeddingBounds()) {
+            settings.addProperty("embedding_bounds", true);
+        }
+        if (s.jacobian() != JacobianMode.AUTO) {
+            settings.addProperty("jacobian", s.jacobian().id());
+        }
+        return settings;
     }
 }

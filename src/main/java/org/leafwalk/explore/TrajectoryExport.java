@@ -107,6 +107,86 @@ public final class TrajectoryExport {
         return JsonFiles.toJson(o) + "\n";
     }
 
+    /**
+     * The walk as arrays for notebooks: {@code points} float32 [steps, n] (the input-space points), {@code
+     * probabilities} float32 [steps, classes], {@code eigenvalues} float32 [steps, 10] (the largest, NaN where a
+     * step had fewer), and per step {@code step}, {@code prediction} (int32), {@code delta}, {@code distance} and
+     * {@code kl_from_start} (float32).
+     */
+    public static List<org.leafwalk.io.ArrayFiles.Array> arrays(Recording r) {
+        List<TrajectoryEntry> t = r.trajectory();
+        int steps = t.size();
+        int n = r.dimension();
+        int classes = steps == 0 ? r.labels().size() : t.get(0).probabilities().length;
+        float[] points = new float[steps * n];
+        float[] probs = new float[steps * classes];
+        float[] eig = new float[steps * EIGENVALUES];
+        int[] step = new int[steps];
+        int[] pred = new int[steps];
+        float[] delta = new float[steps];
+        float[] dist = new float[steps];
+        float[] kl = new float[steps];
+        for (int i = 0; i < steps; i++) {
+            TrajectoryEntry e = t.get(i);
+            for (int j = 0; j < n; j++) {
+                points[i * n + j] = (float) e.point()[j];
+            }
+            for (int j = 0; j < classes; j++) {
+                probs[i * classes + j] = (float) e.probabilities()[j];
+            }
+            for (int j = 0; j < EIGENVALUES; j++) {
+                eig[i * EIGENVALUES + j] = j < e.topEigenvalues().length ? (float) e.topEigenvalues()[j] : Float.NaN;
+            }
+            step[i] = e.step();
+            pred[i] = e.prediction();
+            delta[i] = (float) e.delta();
+            dist[i] = (float) e.distance();
+            kl[i] = (float) e.kl();
+        }
+        long s = steps;
+        return List.of(org.leafwalk.io.ArrayFiles.Array.of("points", new long[] {s, n}, points),
+                org.leafwalk.io.ArrayFiles.Array.of("probabilities", new long[] {s, classes}, probs),
+                org.leafwalk.io.ArrayFiles.Array.of("eigenvalues", new long[] {s, EIGENVALUES}, eig),
+                org.leafwalk.io.ArrayFiles.Array.ofInts("step", new long[] {s}, step),
+                org.leafwalk.io.ArrayFiles.Array.ofInts("prediction", new long[] {s}, pred),
+                org.leafwalk.io.ArrayFiles.Array.of("delta", new long[] {s}, delta),
+                org.leafwalk.io.ArrayFiles.Array.of("distance", new long[] {s}, dist),
+                org.leafwalk.io.ArrayFiles.Array.of("kl_from_start", new long[] {s}, kl));
+    }
+
+    /**
+     * What the arrays leave out, as strings (safetensors metadata holds strings only): the model, the input, the
+     * settings (as a session records them), the labels and every step's direction (JSON lists).
+     */
+    public static Map<String, String> metadata(Recording r) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("format", "np");
+        m.put("producer", "leafwalk");
+        m.put("model", String.valueOf(r.modelReference()));
+        if (r.weightsSha256() != null) {
+            m.put("weights_sha256", r.weightsSha256());
+        }
+        m.put("input", String.valueOf(r.inputName()));
+        m.put("space", r.settings().space().id());
+        m.put("settings", SessionFiles.settingsJson(r.settings()).toString());
+        m.put("seed", Long.toString(r.settings().seed()));
+        m.put("labels", JsonFiles.toJson(r.labels()).replaceAll("\\s*\\n\\s*", ""));
+        m.put("directions", JsonFiles.toJson(r.trajectory().stream().map(TrajectoryEntry::direction).toList())
+                .replaceAll("\\s*\\n\\s*", ""));
+        if (r.isText()) {
+            m.put("sentence", r.text().sentence());
+        }
+        return m;
+    }
+
+    public static byte[] safetensors(Recording r) {
+        return org.leafwalk.io.ArrayFiles.safetensors(arrays(r), metadata(r));
+    }
+
+    public static byte[] npz(Recording r) {
+        return org.leafwalk.io.ArrayFiles.npz(arrays(r), JsonFiles.toJson(metadata(r)));
+    }
+
     private static String num(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.9g", v) : "";
     }

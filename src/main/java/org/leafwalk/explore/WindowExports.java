@@ -42,6 +42,8 @@ final class WindowExports {
                     case SESSION -> SessionFiles.save(file, r);
                     case CSV -> TrajectoryExport.writeCsv(file, r);
                     case JSON -> TrajectoryExport.writeJson(file, r);
+                    case SAFETENSORS -> org.leafwalk.io.AtomicFiles.write(file, TrajectoryExport.safetensors(r));
+                    case NPZ -> org.leafwalk.io.AtomicFiles.write(file, TrajectoryExport.npz(r));
                     case GIF -> Exports.gif(file, r, s.subject().drawer(r), gif);
                     case PNG -> Exports.png(file, r, r.cursor(), s.subject().drawer(r), 10);
                     default -> throw new IllegalStateException(kind.name());

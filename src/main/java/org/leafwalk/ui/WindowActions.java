@@ -29,6 +29,10 @@ final class WindowActions {
                         () -> w.exportTo(ExportKind.CSV, "CSV", "*.csv"))
                 .add("export-json", "Trajectory as JSON…", "Shortcut+Shift+J", null, null,
                         () -> w.exportTo(ExportKind.JSON, "JSON", "*.json"))
+                .add("export-safetensors", "Trajectory as safetensors…", null, null, null,
+                        () -> w.exportTo(ExportKind.SAFETENSORS, "safetensors", "*.safetensors"))
+                .add("export-npz", "Trajectory as NumPy .npz…", null, null, null,
+                        () -> w.exportTo(ExportKind.NPZ, "NumPy archive", "*.npz"))
                 .add("export-lipschitz", "Lipschitz estimates as CSV…", "Shortcut+Shift+K", null, null,
                         () -> w.exportTo(ExportKind.LIPSCHITZ_CSV, "CSV", "*.csv"))
                 .add("quit", "Quit", "Shortcut+Q", null, null, () -> {

@@ -1,5 +1,6 @@
 package org.leafwalk.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,6 +70,50 @@ class CommandLineTest {
         assertTrue(s.get("distance").getAsDouble() > 0);
         JsonObject file = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
         assertEquals(o, file);
+    }
+
+    /**
+     * A walk's arrays as safetensors and .npz: the points [steps, n] read back as written, and exported from the
+     * session again byte for byte; where Python's numpy is installed, numpy reads both.
+     */
+    @Test
+    void walkArraysAsSafetensorsAndNpzAndAgainFromTheSession() throws Exception {
+        Path st = tmp.resolve("walk.safetensors");
+        Path npz = tmp.resolve("walk.npz");
+        Path session = tmp.resolve("arrays.leafwalk.json");
+        Cli.Result r = run("walk", "--model", model.toString(), "--input", image.toString(), "--steps", "4",
+                "--safetensors", st.toString(), "--npz", npz.toString(), "--session", session.toString());
+        assertEquals(0, r.code(), r.err());
+        byte[] b = Files.readAllBytes(st);
+        long n = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        JsonObject header = JsonParser.parseString(new String(b, 8, (int) n, java.nio.charset.StandardCharsets.UTF_8)
+                .strip()).getAsJsonObject();
+        assertEquals("[5,144]", header.getAsJsonObject("points").get("shape").toString(), "the start and 4 steps");
+        assertEquals("[5,5]", header.getAsJsonObject("probabilities").get("shape").toString());
+        JsonObject meta = header.getAsJsonObject("__metadata__");
+        assertEquals("simec", JsonParser.parseString(meta.get("settings").getAsString()).getAsJsonObject()
+                .get("algorithm").getAsString());
+        Path st2 = tmp.resolve("again.safetensors");
+        Path npz2 = tmp.resolve("again.npz");
+        Cli.Result e = run("export", "--session", session.toString(), "--safetensors", st2.toString(), "--npz",
+                npz2.toString());
+        assertEquals(0, e.code(), e.err());
+        assertArrayEquals(b, Files.readAllBytes(st2));
+        assertArrayEquals(Files.readAllBytes(npz), Files.readAllBytes(npz2));
+        boolean numpy;
+        try {
+            numpy = new ProcessBuilder("python3", "-c", "import numpy").start().waitFor() == 0;
+        } catch (java.io.IOException ex) {
+            numpy = false;
+        }
+        if (numpy) {
+            Process p = new ProcessBuilder("python3", "-c", "import numpy as np, json, sys; z = np.load(sys.argv[1]); "
+                    + "print(z['points'].shape, z['points'].dtype, json.loads(str(z['metadata']))['space'])",
+                    npz.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            assertEquals(0, p.waitFor(), out);
+            assertEquals("(5, 144) float32 pixels", out);
+        }
     }
 
     /**
