@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.leafwalk.explore.Explorer;
 import org.leafwalk.explore.Exports;
+import org.leafwalk.explore.Figures;
 import org.leafwalk.explore.Recording;
 import org.leafwalk.explore.SessionFiles;
 import org.leafwalk.explore.TrajectoryExport;
@@ -35,7 +36,9 @@ final class ExportCommand implements Callable<Integer> {
             description = "Points, probabilities and eigenvalues as safetensors, the settings as metadata.")
     Path safetensors;
     @Option(names = "--npz", paramLabel = "FILE", description = "The same arrays as a NumPy .npz archive.") Path npz;
-    @Option(names = "--step", defaultValue = "-1", description = "Step for --png (default: the saved step).") int step;
+    @Option(names = "--plots", paramLabel = "DIR", description = "The spectrum, output distribution and drift at "
+            + "--step as PNG and SVG in DIR (spectrum, outputs, drift).") Path plots;
+    @Option(names = "--step", defaultValue = "-1", description = "Step for --png and --plots (default: the saved step).") int step;
 
     @Mixin
     GifOptionsMixin gifOptions;
@@ -55,7 +58,7 @@ final class ExportCommand implements Callable<Integer> {
                 .output("--npz", npz).output("--gif", gif).output("--png", png)
                 .output("--png (scaled)", png == null ? null : Exports.scaledPng(png, PNG_SCALE)).check();
         int s = step < 0 ? r.cursor() : step;
-        if (png != null && s >= r.trajectory().size()) {
+        if ((png != null || plots != null) && s >= r.trajectory().size()) {
             throw new IllegalArgumentException("--step " + s + ": the session has steps 0 to "
                     + (r.trajectory().size() - 1));
         }
@@ -77,6 +80,12 @@ final class ExportCommand implements Callable<Integer> {
             }
             if (npz != null) {
                 plan.stage(npz, TrajectoryExport.npz(r));
+            }
+            if (plots != null) {
+                Map<Path, byte[]> files = Figures.files(plots, Figures.ofWalk(r, s));
+                files.keySet().forEach(f -> plan.output("--plots " + f.getFileName(), f));
+                plan.check();
+                files.forEach(plan::stage);
             }
             if (gif != null || png != null) {
                 try (Exports.Drawer toImage = Exports.drawer(r, ex)) {

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.leafwalk.explore.Analysis;
 import org.leafwalk.explore.Estimates;
+import org.leafwalk.explore.Figures;
+import org.leafwalk.explore.OutputPlan;
 import org.leafwalk.explore.Explorer;
 import org.leafwalk.explore.Json;
 import org.leafwalk.explore.LipschitzExport;
@@ -44,6 +46,10 @@ final class LipschitzCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Write the curves as CSV (one row per direction and ε).")
     Path csv;
 
+    @Option(names = "--plots", paramLabel = "DIR", description = "Write the Lipschitz curves (and, for image models, "
+            + "the per-layer spectra) into DIR as lipschitz.png/.svg and layers.png/.svg.")
+    Path plots;
+
     @Override
     public Integer call() {
         if (eigen < 0 || nulls < 0 || random < 0 || eigen + nulls + random == 0) {
@@ -59,6 +65,18 @@ final class LipschitzCommand implements Callable<Integer> {
                     random, seed);
             if (csv != null) {
                 LipschitzExport.writeCsv(csv, est.curves());
+            }
+            if (plots != null) {
+                List<org.leafwalk.explore.Chart> charts = new ArrayList<>(List.of(Figures.lipschitz(est)));
+                if (subject.layers() > 0) {
+                    charts.add(Figures.layers(Estimates.layerSpectra(subject, settings, subject.start(), 0)));
+                }
+                OutputPlan plan = options.plan();
+                Map<Path, byte[]> files = Figures.files(plots, charts);
+                files.keySet().forEach(f -> plan.output("--plots " + f.getFileName(), f));
+                plan.check();
+                files.forEach(plan::stage);
+                plan.commit();
             }
             Map<String, Object> o = Json.object();
             o.put("model", options.explore.model().toString());
@@ -100,6 +118,9 @@ final class LipschitzCommand implements Callable<Integer> {
                 }
                 if (csv != null) {
                     System.out.println("written to " + csv);
+                }
+                if (plots != null) {
+                    System.out.println("plots written to " + plots);
                 }
             }
         }

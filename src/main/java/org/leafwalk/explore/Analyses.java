@@ -12,6 +12,7 @@ final class Analyses implements AutoCloseable {
     private final Consumer<Notice> notices;
     private Explorer twin;
     private Analysis.LipschitzCurves lastCurves;
+    private Analysis.LayerSpectra lastLayers;
 
     Analyses(Workspace workspace, Consumer<Notice> notices) {
         this.workspace = workspace;
@@ -53,7 +54,13 @@ final class Analyses implements AutoCloseable {
             notices.accept(Notice.error("per-layer spectra are for image models"));
             return null;
         }
-        return Estimates.layerSpectra(precise(), s.settings(), s.current().point(), s.trajectory().cursor());
+        lastLayers = Estimates.layerSpectra(precise(), s.settings(), s.current().point(), s.trajectory().cursor());
+        return lastLayers;
+    }
+
+    /** The last per-layer spectra (null: none since the model opened). */
+    Analysis.LayerSpectra lastLayers() {
+        return lastLayers;
     }
 
     /** The last Lipschitz estimates (null: none since the model opened). */
@@ -64,6 +71,7 @@ final class Analyses implements AutoCloseable {
     @Override
     public void close() {
         lastCurves = null;
+        lastLayers = null;
         if (twin != null) {
             twin.close();
             twin = null;

@@ -386,6 +386,11 @@ public final class ExplorationService implements AutoCloseable {
         worker.post(() -> exports.export(kind, file, gif));
     }
 
+    /** Writes the window's plots into {@code dir} as PNG and SVG, on the compute thread (a notice says where). */
+    public void exportPlots(Path dir) {
+        worker.post(() -> exports.exportPlots(dir));
+    }
+
     /** Saves a picture the window made (the dashboard) under the same rules as every export. */
     public void savePicture(Path file, java.awt.image.BufferedImage image) {
         worker.post(() -> exports.savePicture(file, image));

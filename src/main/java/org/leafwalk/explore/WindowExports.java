@@ -55,6 +55,38 @@ final class WindowExports {
         }
     }
 
+    /**
+     * Writes every plot the window shows (spectrum, output distribution and drift at the current step; the last
+     * Lipschitz curves and per-layer spectra where they were computed) into {@code dir} as PNG and SVG.
+     */
+    void exportPlots(Path dir) {
+        Session s = workspace.session();
+        if (s == null) {
+            notices.accept(Notice.error("nothing to export yet"));
+            return;
+        }
+        try {
+            Recording r = s.recording();
+            java.util.List<Chart> charts = new java.util.ArrayList<>(Figures.ofWalk(r, r.cursor()));
+            if (analyses.lastCurves() != null) {
+                charts.add(Figures.lipschitz(analyses.lastCurves()));
+            }
+            if (analyses.lastLayers() != null) {
+                charts.add(Figures.layers(analyses.lastLayers()));
+            }
+            java.util.Map<Path, byte[]> files = Figures.files(dir, charts);
+            Path input = s.subject().inputFile();
+            OutputPlan plan = new OutputPlan().input("model", workspace.modelDir()).input("input image", input);
+            files.keySet().forEach(f -> plan.output(f.getFileName().toString(), f));
+            plan.check();
+            files.forEach(plan::stage);
+            plan.commit();
+            notices.accept(Notice.info("saved " + charts.size() + " plots as PNG and SVG in " + dir));
+        } catch (RuntimeException e) {
+            notices.accept(Notice.error("could not save the plots in " + dir + ": " + Workspace.describe(e)));
+        }
+    }
+
     /** Saves a picture the window made (the dashboard). */
     void savePicture(Path file, java.awt.image.BufferedImage image) {
         if (!safeToWrite(file, null)) {

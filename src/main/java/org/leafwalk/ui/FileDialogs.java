@@ -20,6 +20,13 @@ final class FileDialogs {
         return path(c.showDialog(owner));
     }
 
+    /** A folder to write into ({@code what}: what goes there). */
+    Path folder(String what) {
+        DirectoryChooser c = new DirectoryChooser();
+        c.setTitle("Choose a folder for " + what);
+        return path(c.showDialog(owner));
+    }
+
     Path image() {
         FileChooser c = new FileChooser();
         c.setTitle("Open an image");

@@ -33,6 +33,8 @@ final class WindowActions {
                         () -> w.exportTo(ExportKind.SAFETENSORS, "safetensors", "*.safetensors"))
                 .add("export-npz", "Trajectory as NumPy .npz…", null, null, null,
                         () -> w.exportTo(ExportKind.NPZ, "NumPy archive", "*.npz"))
+                .add("export-plots", "Plots as SVG and PNG…", "Shortcut+Shift+V", null, null,
+                        () -> chosen(dialogs.folder("the plots (SVG and PNG)"), service::exportPlots))
                 .add("export-lipschitz", "Lipschitz estimates as CSV…", "Shortcut+Shift+K", null, null,
                         () -> w.exportTo(ExportKind.LIPSCHITZ_CSV, "CSV", "*.csv"))
                 .add("quit", "Quit", "Shortcut+Q", null, null, () -> {

@@ -26,7 +26,7 @@ final class WindowLayout {
     /** The menus, built from the action table (with the recent models and the device choice). */
     static MenuBar menuBar(Actions actions, RecentModels recent, String device, ExplorationService service) {
         Menu export = actions.menu("Export", "export-png", "export-dashboard", "export-gif", "export-csv",
-                "export-json", "export-safetensors", "export-npz", "export-lipschitz");
+                "export-json", "export-safetensors", "export-npz", "export-plots", "export-lipschitz");
         Menu file = actions.menu("File", "open-model", recent.menu(), "open-image", "open-minilm", "-",
                 "open-session", "save-session", export, "-", "quit");
         Menu walk = actions.menu("Walk", "play-simec", "play-simexp", "pause", "step", "undo", "reset",

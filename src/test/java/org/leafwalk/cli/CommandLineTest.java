@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,9 +96,18 @@ class CommandLineTest {
                 .get("algorithm").getAsString());
         Path st2 = tmp.resolve("again.safetensors");
         Path npz2 = tmp.resolve("again.npz");
+        Path plots = tmp.resolve("walk-plots");
         Cli.Result e = run("export", "--session", session.toString(), "--safetensors", st2.toString(), "--npz",
-                npz2.toString());
+                npz2.toString(), "--plots", plots.toString());
         assertEquals(0, e.code(), e.err());
+        Path lip = tmp.resolve("lipschitz-plots");
+        Cli.Result l = run("lipschitz", "--model", model.toString(), "--input", image.toString(), "--plots",
+                lip.toString());
+        assertEquals(0, l.code(), l.err());
+        for (Path f : List.of(plots.resolve("spectrum.svg"), plots.resolve("outputs.png"), plots.resolve("drift.svg"),
+                lip.resolve("lipschitz.svg"), lip.resolve("layers.png"))) {
+            assertTrue(Files.size(f) > 0, f.toString());
+        }
         assertArrayEquals(b, Files.readAllBytes(st2));
         assertArrayEquals(Files.readAllBytes(npz), Files.readAllBytes(npz2));
         boolean numpy;

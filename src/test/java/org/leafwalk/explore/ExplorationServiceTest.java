@@ -183,6 +183,14 @@ class ExplorationServiceTest {
             service.awaitIdle(30_000);
             assertTrue(Files.size(f) > 0, kind + " written");
         }
+        // every plot the window shows, with the Lipschitz curves estimated above, as PNG and SVG
+        Path plots = tmp.resolve("plots");
+        service.exportPlots(plots);
+        service.awaitIdle(30_000);
+        for (String name : new String[] {"spectrum", "outputs", "drift", "lipschitz"}) {
+            assertTrue(Files.size(plots.resolve(name + ".png")) > 0, name);
+            assertTrue(Files.readString(plots.resolve(name + ".svg")).contains("<svg"), name);
+        }
         service.reset();
         service.awaitIdle(10_000);
         assertEquals(0, last.get().walk().step());

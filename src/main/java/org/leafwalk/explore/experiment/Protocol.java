@@ -1,6 +1,7 @@
 package org.leafwalk.explore.experiment;
 
 import java.util.List;
+import org.leafwalk.explore.Chart;
 import java.util.Map;
 import org.leafwalk.explore.Explorer;
 

@@ -2,6 +2,7 @@ package org.leafwalk.explore.experiment;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.leafwalk.explore.Chart;
 import java.util.Locale;
 import java.util.Map;
 import org.leafwalk.io.AtomicFiles;

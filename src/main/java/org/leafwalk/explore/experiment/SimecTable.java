@@ -1,6 +1,7 @@
 package org.leafwalk.explore.experiment;
 
 import java.awt.Color;
+import org.leafwalk.explore.Chart;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;

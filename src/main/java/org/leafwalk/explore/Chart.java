@@ -1,4 +1,4 @@
-package org.leafwalk.explore.experiment;
+package org.leafwalk.explore;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -17,13 +17,14 @@ import org.jfree.svg.SVGGraphics2D;
 import org.leafwalk.io.Images;
 
 /**
- * A figure of the report, drawn once in Java2D and written both as PNG (a raster for slides) and as SVG (through
- * JFreeSVG's Graphics2D, for papers): lines with optional quartile bands on linear or log axes, or grouped bars
- * with optional reference markers.
+ * A figure for papers and notebooks, drawn once in Java2D and written both as PNG (a raster for slides) and as SVG
+ * (through JFreeSVG's Graphics2D): lines (or dots) with optional quartile bands on linear or log axes, horizontal
+ * reference lines, or grouped bars with optional reference markers. The experiments' report and the plots exported
+ * from the window and the command line are all drawn by it.
  */
-final class Chart {
+public final class Chart {
     /** Colour-blind-safe (Okabe-Ito). */
-    static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
+    public static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
         new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0xF0E442), new Color(0x000000)};
 
     /**
@@ -32,7 +33,24 @@ final class Chart {
      * @param lo the band's lower edge, or null; {@code hi} its upper edge
      * @param dashed drawn dashed (a second variant of the same algorithm)
      */
-    record Series(String label, double[] x, double[] y, double[] lo, double[] hi, Color color, boolean dashed) {}
+    public record Series(String label, double[] x, double[] y, double[] lo, double[] hi, Color color, boolean dashed,
+            Mark mark) {
+        public Series(String label, double[] x, double[] y, double[] lo, double[] hi, Color color, boolean dashed) {
+            this(label, x, y, lo, hi, color, dashed, Mark.LINE);
+        }
+    }
+
+    /** How a series is drawn: joined by a line, or as filled or hollow dots. */
+    public enum Mark {
+        LINE,
+        DOTS,
+        RINGS
+    }
+
+    /** A horizontal dashed line across the plot at {@code y}, with its label. */
+    private record Rule(double y, String label, Color color) {}
+
+    private final List<Rule> rules = new ArrayList<>();
 
     private final String name;
     private final String title;
@@ -55,35 +73,41 @@ final class Chart {
         this.categories = categories;
     }
 
-    static Chart lines(String name, String title, String xLabel, String yLabel, boolean logX, boolean logY) {
+    public static Chart lines(String name, String title, String xLabel, String yLabel, boolean logX, boolean logY) {
         return new Chart(name, title, xLabel, yLabel, logX, logY, null);
     }
 
     /** Grouped bars: each series gives one value per category (in {@code y}). */
-    static Chart bars(String name, String title, String yLabel, List<String> categories, boolean logY) {
+    public static Chart bars(String name, String title, String yLabel, List<String> categories, boolean logY) {
         return new Chart(name, title, "", yLabel, false, logY, List.copyOf(categories));
     }
 
-    Chart add(Series s) {
+    public Chart add(Series s) {
         series.add(s);
         return this;
     }
 
     /** Bar charts: a reference value per category (NaN: none), drawn as a black tick across the group. */
-    Chart reference(String label, double[] values) {
+    public Chart reference(String label, double[] values) {
         markers = new Series(label, null, values, null, null, Color.BLACK, false);
         return this;
     }
 
-    String name() {
+    /** A horizontal dashed line at {@code y} (a threshold), labelled at its right end. */
+    public Chart rule(double y, String label, Color color) {
+        rules.add(new Rule(y, label, color));
+        return this;
+    }
+
+    public String name() {
         return name;
     }
 
-    String title() {
+    public String title() {
         return title;
     }
 
-    byte[] png(int width, int height) {
+    public byte[] png(int width, int height) {
         BufferedImage img = new BufferedImage(width * 2, height * 2, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.scale(2, 2); // drawn at twice the size: crisp on high-density screens and in print
@@ -92,13 +116,13 @@ final class Chart {
         return Images.encodePng(img);
     }
 
-    String svg(int width, int height) {
+    public String svg(int width, int height) {
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         draw(g, width, height);
         return g.getSVGDocument();
     }
 
-    void draw(Graphics2D g, int width, int height) {
+    public void draw(Graphics2D g, int width, int height) {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
@@ -111,7 +135,7 @@ final class Chart {
         int left = 70;
         int right = width - 16;
         int top = 34;
-        int legendRows = (series.size() + (markers != null ? 1 : 0) + 2) / 3;
+        int legendRows = (legend().size() + 2) / 3;
         int bottom = height - 58 - 16 * legendRows;
         double[] xr = categories != null ? new double[] {0, categories.size()} : range(true);
         double[] yr = range(false);
@@ -168,6 +192,10 @@ final class Chart {
         if (markers != null && !x) {
             all.add(markers);
         }
+        if (!x && !rules.isEmpty()) {
+            double[] ys = rules.stream().mapToDouble(Rule::y).toArray();
+            all.add(new Series("", null, ys, null, null, Color.BLACK, false));
+        }
         for (Series s : all) {
             for (double[] a : x ? new double[][] {s.x()} : new double[][] {s.y(), s.lo(), s.hi()}) {
                 if (a == null) {
@@ -192,6 +220,11 @@ final class Chart {
         }
         if (hi == lo) {
             hi = lo + 1;
+        }
+        boolean dots = series.stream().anyMatch(s -> s.mark() != Mark.LINE);
+        if (x && dots && !log) {
+            double pad = (hi - lo) * 0.04;
+            return new double[] {lo - pad, hi + pad}; // dots at the ends stay clear of the axes
         }
         double pad = x ? 0 : (hi - lo) * 0.05;
         return new double[] {lo, hi + pad};
@@ -255,6 +288,21 @@ final class Chart {
                 g.fill(band);
             }
             g.setColor(s.color());
+            if (s.mark() != Mark.LINE) {
+                g.setStroke(new BasicStroke(1.4f));
+                for (int i = 0; i < s.x().length; i++) {
+                    if (plottable(s.x()[i], s.y()[i])) {
+                        java.awt.geom.Ellipse2D dot = new java.awt.geom.Ellipse2D.Double(ax.map(s.x()[i]) - 4,
+                                ay.map(s.y()[i]) - 4, 8, 8);
+                        if (s.mark() == Mark.DOTS) {
+                            g.fill(dot);
+                        } else {
+                            g.draw(dot);
+                        }
+                    }
+                }
+                continue;
+            }
             g.setStroke(stroke(s));
             Path2D line = new Path2D.Double();
             boolean first = true;
@@ -275,6 +323,22 @@ final class Chart {
             g.draw(line);
         }
         g.setStroke(new BasicStroke(1f));
+        drawRules(g, ax, ay);
+    }
+
+    private void drawRules(Graphics2D g, Axis ax, Axis ay) {
+        for (Rule r : rules) {
+            if (!Double.isFinite(r.y()) || (logY && r.y() <= 0)) {
+                continue;
+            }
+            double y = ay.map(r.y());
+            g.setColor(r.color());
+            g.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f));
+            g.draw(new Line2D.Double(ax.from(), y, ax.to(), y));
+            g.setStroke(new BasicStroke(1f));
+            FontMetrics fm = g.getFontMetrics();
+            g.drawString(r.label(), (float) (ax.to() - fm.stringWidth(r.label()) - 4), (float) y - 4);
+        }
     }
 
     private boolean plottable(double x, double y) {
@@ -307,16 +371,27 @@ final class Chart {
                 g.setStroke(new BasicStroke(1f));
             }
             g.setColor(Color.DARK_GRAY);
-            String label = categories.get(c);
+            String label = categories.get(c).length() > 14 ? categories.get(c).substring(0, 13) + "…" : categories.get(c);
             g.drawString(label, (float) ((x0 + x1) / 2 - fm.stringWidth(label) / 2.0), bottom + 16);
         }
     }
 
-    private void drawLegend(Graphics2D g, int left, int y, int right) {
-        List<Series> all = new ArrayList<>(series);
+    /** The series named in the legend (an empty label keeps a series out of it). */
+    private List<Series> legend() {
+        List<Series> all = new ArrayList<>();
+        for (Series s : series) {
+            if (!s.label().isEmpty()) {
+                all.add(s);
+            }
+        }
         if (markers != null) {
             all.add(markers);
         }
+        return all;
+    }
+
+    private void drawLegend(Graphics2D g, int left, int y, int right) {
+        List<Series> all = legend();
         int col = (right - left) / 3;
         for (int i = 0; i < all.size(); i++) {
             Series s = all.get(i);
@@ -324,7 +399,14 @@ final class Chart {
             int yy = y + (i / 3) * 16;
             g.setColor(s.color());
             g.setStroke(s == markers ? new BasicStroke(2.5f) : stroke(s));
-            if (categories != null && s != markers) {
+            if (s.mark() != Mark.LINE) {
+                java.awt.geom.Ellipse2D dot = new java.awt.geom.Ellipse2D.Double(x + 5, yy - 8, 8, 8);
+                if (s.mark() == Mark.DOTS) {
+                    g.fill(dot);
+                } else {
+                    g.draw(dot);
+                }
+            } else if (categories != null && s != markers) {
                 g.fill(new Rectangle2D.Double(x, yy - 8, 18, 9));
             } else {
                 g.draw(new Line2D.Double(x, yy - 4, x + 18, yy - 4));
@@ -340,14 +422,16 @@ final class Chart {
                 new float[] {6f, 4f}, 0f) : new BasicStroke(1.8f);
     }
 
-    static String format(double v) {
+    public static String format(double v) {
         if (v == 0) {
             return "0";
         }
         double a = Math.abs(v);
         if (a >= 1e4 || a < 1e-2) {
-            String s = String.format(Locale.ROOT, "%.0e", v);
-            return s.replace("e+0", "e").replace("e-0", "e-").replace("e+", "e");
+            String s = String.format(Locale.ROOT, "%.2e", v); // 1.50e-09
+            String mantissa = s.substring(0, s.indexOf('e')).replaceAll("0+$", "").replaceAll("\\.$", "");
+            int exp = Integer.parseInt(s.substring(s.indexOf('e') + 1));
+            return mantissa + "e" + exp;
         }
         String s = String.format(Locale.ROOT, a >= 10 ? "%.0f" : a >= 1 ? "%.1f" : "%.2f", v);
         return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
