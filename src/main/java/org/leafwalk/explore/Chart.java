@@ -292,13 +292,7 @@ public final class Chart {
                 g.setStroke(new BasicStroke(1.4f));
                 for (int i = 0; i < s.x().length; i++) {
                     if (plottable(s.x()[i], s.y()[i])) {
-                        java.awt.geom.Ellipse2D dot = new java.awt.geom.Ellipse2D.Double(ax.map(s.x()[i]) - 4,
-                                ay.map(s.y()[i]) - 4, 8, 8);
-                        if (s.mark() == Mark.DOTS) {
-                            g.fill(dot);
-                        } else {
-                            g.draw(dot);
-                        }
+                        dot(g, ax.map(s.x()[i]), ay.map(s.y()[i]), s.mark());
                     }
                 }
                 continue;
@@ -338,6 +332,16 @@ public final class Chart {
             g.setStroke(new BasicStroke(1f));
             FontMetrics fm = g.getFontMetrics();
             g.drawString(r.label(), (float) (ax.to() - fm.stringWidth(r.label()) - 4), (float) y - 4);
+        }
+    }
+
+    /** A dot of 8 px centred at (x, y): filled for {@link Mark#DOTS}, a ring for {@link Mark#RINGS}. */
+    private static void dot(Graphics2D g, double x, double y, Mark mark) {
+        java.awt.geom.Ellipse2D d = new java.awt.geom.Ellipse2D.Double(x - 4, y - 4, 8, 8);
+        if (mark == Mark.DOTS) {
+            g.fill(d);
+        } else {
+            g.draw(d);
         }
     }
 
@@ -400,12 +404,7 @@ public final class Chart {
             g.setColor(s.color());
             g.setStroke(s == markers ? new BasicStroke(2.5f) : stroke(s));
             if (s.mark() != Mark.LINE) {
-                java.awt.geom.Ellipse2D dot = new java.awt.geom.Ellipse2D.Double(x + 5, yy - 8, 8, 8);
-                if (s.mark() == Mark.DOTS) {
-                    g.fill(dot);
-                } else {
-                    g.draw(dot);
-                }
+                dot(g, x + 9, yy - 4, s.mark());
             } else if (categories != null && s != markers) {
                 g.fill(new Rectangle2D.Double(x, yy - 8, 18, 9));
             } else {
