@@ -287,7 +287,33 @@ final class Equivalence implements Protocol {
                 + "the representation drifts %s; %d of %d keep the source's class.",
                 Chart.format(num(quartiles(startPixels), "median")), Chart.format(num(quartiles(keepPixels), "median")),
                 Chart.format(num(quartiles(drifts), "median")), kept, n));
-        return new Summary(cells, null, extra, t.toString(), findings, header, rows, List.of(curves));
+        List<String> lipHeader = new ArrayList<>(List.of("direction"));
+        for (double e : Lipschitz.DEFAULT_EPSILONS) {
+            lipHeader.add("ε = " + Chart.format(e));
+        }
+        List<List<Object>> lipRows = new ArrayList<>();
+        for (Lipschitz.Kind kind : Lipschitz.Kind.values()) {
+            List<Object> row = new ArrayList<>(List.of(kind.id()));
+            for (Object e : (List<?>) lip.get(kind.id())) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> qs = (Map<String, Object>) e;
+                row.add(String.format(Locale.ROOT, "%.3g [%.3g, %.3g]", num(qs, "median"), num(qs, "q1"),
+                        num(qs, "q3")));
+            }
+            lipRows.add(row);
+        }
+        List<List<Object>> faces = List.of(
+                List.of("matching: distance factor", q(factors)),
+                List.of("matching: final pixel distance to the target", q(matchPixels)),
+                List.of("matching: pairs ending in the target's class", reached + " of " + n),
+                List.of("reverse: pixel distance to the target at the start", q(startPixels)),
+                List.of("reverse: pixel distance to the target at the end", q(keepPixels)),
+                List.of("reverse: representation drift", q(drifts)),
+                List.of("reverse: pairs keeping the source's class", kept + " of " + n));
+        return new Summary(cells, null, extra, t.toString(), findings, header, rows, List.of(curves), List.of(
+                new Table("The two faces (median [q1, q3] over the pairs)", List.of("measure", "value"), faces),
+                new Table("Directional Lipschitz ratios (median [q1, q3] over the sources and directions)", lipHeader,
+                        lipRows)));
     }
 
     private static String q(List<Double> v) {

@@ -55,7 +55,12 @@ interface Protocol {
      * @param findings sentences on how the rows compare (with the paper, with each other)
      * @param csvHeader the columns of results.csv; {@code csvRows} one row per cell
      * @param plots the figures of the report
+     * @param tables further tables for the report
      */
     record Summary(List<Map<String, Object>> cells, Map<String, Object> paper, Map<String, Object> extra, String table,
-            List<String> findings, List<String> csvHeader, List<List<Object>> csvRows, List<Chart> plots) {}
+            List<String> findings, List<String> csvHeader, List<List<Object>> csvRows, List<Chart> plots,
+            List<Table> tables) {}
+
+    /** A further table of the report (after the cells). */
+    record Table(String title, List<String> header, List<List<Object>> rows) {}
 }

@@ -102,6 +102,21 @@ final class Report {
             b.append("</tr>\n");
         }
         b.append("</table></div>\n");
+        for (Protocol.Table t : s.tables()) {
+            b.append("<h2>").append(esc(t.title())).append("</h2>\n<div style=\"overflow-x:auto\"><table>\n<tr>");
+            for (String h : t.header()) {
+                b.append("<th>").append(esc(h)).append("</th>");
+            }
+            b.append("</tr>\n");
+            for (List<Object> row : t.rows()) {
+                b.append("<tr>");
+                for (int i = 0; i < row.size(); i++) {
+                    b.append(i == 0 ? "<td class=\"t\">" : "<td>").append(esc(show(row.get(i)))).append("</td>");
+                }
+                b.append("</tr>\n");
+            }
+            b.append("</table></div>\n");
+        }
         b.append("<h2>Summary</h2>\n<pre>").append(esc(s.table())).append("</pre>\n");
         if (!s.findings().isEmpty()) {
             b.append("<h2>Findings</h2>\n");

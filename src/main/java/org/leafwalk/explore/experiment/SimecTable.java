@@ -311,7 +311,7 @@ final class SimecTable implements Protocol {
                 "hypervolume_ratio_to_simec", "start_class_kept", "paper_ranking_changes_per_1000",
                 "paper_mean_input_difference");
         return new Summary(cells, paper(), Json.object(), table.toString(), findings(cells), header, rows,
-                List.of(rankingChart, curves, volumeChart));
+                List.of(rankingChart, curves, volumeChart), List.of());
     }
 
     private Map<String, Object> cell(String variant, String algo, double eta, List<Map<String, Object>> of) {
