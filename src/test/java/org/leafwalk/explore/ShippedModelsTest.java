@@ -26,7 +26,7 @@ class ShippedModelsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"default,mnist,0.976", "fashion,fashion-mnist,0.87"})
+    @CsvSource({"default,mnist,0.976", "fashion,fashion-mnist,0.87", "mnist-paper,mnist,0.976"})
     void reachesItsAccuracyOnTheWholeTestSet(String ref, String dataset, double floor) {
         Path data = dataRoot().resolve(dataset);
         assertTrue(Files.isDirectory(data), data + " is missing: run src/scripts/prepare-tests.sh first");
@@ -40,7 +40,7 @@ class ShippedModelsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"default,10,19", "fashion,10,17"})
+    @CsvSource({"default,10,19", "fashion,10,17", "mnist-paper,10,19"})
     void weightsAreSmallAndSamplesResolveAndClassify(String ref, int classes, int minCorrect) throws Exception {
         Path model = References.model(ref);
         assertTrue(Files.size(model.resolve("model.safetensors")) < 5_000_000, "weights under 5 MB");
