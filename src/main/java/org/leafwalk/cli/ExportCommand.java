@@ -82,10 +82,7 @@ final class ExportCommand implements Callable<Integer> {
                 plan.stage(npz, TrajectoryExport.npz(r));
             }
             if (plots != null) {
-                Map<Path, byte[]> files = Figures.files(plots, Figures.ofWalk(r, s));
-                files.keySet().forEach(f -> plan.output("--plots " + f.getFileName(), f));
-                plan.check();
-                files.forEach(plan::stage);
+                plan.stageChecked("--plots", Figures.files(plots, Figures.ofWalk(r, s)));
             }
             if (gif != null || png != null) {
                 try (Exports.Drawer toImage = Exports.drawer(r, ex)) {

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.leafwalk.explore.Analysis;
 import org.leafwalk.explore.Estimates;
 import org.leafwalk.explore.Figures;
-import org.leafwalk.explore.OutputPlan;
 import org.leafwalk.explore.Explorer;
 import org.leafwalk.explore.Json;
 import org.leafwalk.explore.LipschitzExport;
@@ -71,12 +70,7 @@ final class LipschitzCommand implements Callable<Integer> {
                 if (subject.layers() > 0) {
                     charts.add(Figures.layers(Estimates.layerSpectra(subject, settings, subject.start(), 0)));
                 }
-                OutputPlan plan = options.plan();
-                Map<Path, byte[]> files = Figures.files(plots, charts);
-                files.keySet().forEach(f -> plan.output("--plots " + f.getFileName(), f));
-                plan.check();
-                files.forEach(plan::stage);
-                plan.commit();
+                options.plan().stageChecked("--plots", Figures.files(plots, charts)).commit();
             }
             Map<String, Object> o = Json.object();
             o.put("model", options.explore.model().toString());

@@ -112,6 +112,17 @@ public final class OutputPlan {
         return Files.exists(AtomicFiles.target(requested));
     }
 
+    /**
+     * Plans, checks and stages outputs made together (a folder of plots), each named by {@code option} and its file
+     * name; nothing is written until {@link #commit}.
+     */
+    public OutputPlan stageChecked(String option, Map<Path, byte[]> files) {
+        files.keySet().forEach(f -> output(option + " " + f.getFileName(), f));
+        check();
+        files.forEach(this::stage);
+        return this;
+    }
+
     /** Keeps the bytes of one output until the run ends. */
     public void stage(Path requested, byte[] bytes) {
         Path key = canonical(AtomicFiles.target(requested));

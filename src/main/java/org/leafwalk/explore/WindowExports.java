@@ -74,13 +74,8 @@ final class WindowExports {
             if (analyses.lastLayers() != null) {
                 charts.add(Figures.layers(analyses.lastLayers()));
             }
-            java.util.Map<Path, byte[]> files = Figures.files(dir, charts);
-            Path input = s.subject().inputFile();
-            OutputPlan plan = new OutputPlan().input("model", workspace.modelDir()).input("input image", input);
-            files.keySet().forEach(f -> plan.output(f.getFileName().toString(), f));
-            plan.check();
-            files.forEach(plan::stage);
-            plan.commit();
+            new OutputPlan().input("model", workspace.modelDir()).input("input image", s.subject().inputFile())
+                    .stageChecked("the plots:", Figures.files(dir, charts)).commit();
             notices.accept(Notice.info("saved " + charts.size() + " plots as PNG and SVG in " + dir));
         } catch (RuntimeException e) {
             notices.accept(Notice.error("could not save the plots in " + dir + ": " + Workspace.describe(e)));

@@ -2,7 +2,6 @@ package org.leafwalk.explore.experiment;
 
 import java.util.ArrayList;
 import org.leafwalk.explore.Chart;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
