@@ -1,6 +1,5 @@
 package org.leafwalk.explore.experiment;
 
-import java.awt.Color;
 import org.leafwalk.explore.Chart;
 import java.util.ArrayList;
 import java.util.Arrays;
