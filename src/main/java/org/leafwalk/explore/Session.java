@@ -188,9 +188,8 @@ public final class Session implements AutoCloseable {
             if (restart) {
                 startAt(again, next);
             } else {
-                double[] here = walker.current().point();
-                Walker w = subject.walker(next, trajectory.startPoint(), null);
-                w.moveTo(here);
+                // the walk goes on where it stands, in the SiMEC stretch it is in: no new Jacobian
+                Walker w = walker.continueWith(next.walkSettings());
                 applyJacobian(w, subject, next);
                 walker = w;
             }

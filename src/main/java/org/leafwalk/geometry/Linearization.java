@@ -117,6 +117,26 @@ public final class Linearization {
         this.linearisedAt = from.linearisedAt;
     }
 
+    /** The same state with the null threshold τ: the spectrum of the same J read again (no new Jacobian). */
+    public Linearization withTau(double tau) {
+        Spectrum s = Factor.spectrum(weighted, weightedRows, point.length,
+                weighted == jacobian ? jjt : gram(weighted, weightedRows, point.length), tau);
+        return new Linearization(this, s);
+    }
+
+    private Linearization(Linearization from, Spectrum spectrum) {
+        this.point = from.point;
+        this.output = from.output;
+        this.selected = from.selected;
+        this.jacobian = from.jacobian;
+        this.weighted = from.weighted;
+        this.weightedRows = from.weightedRows;
+        this.jjt = from.jjt;
+        this.metric = from.metric;
+        this.spectrum = spectrum;
+        this.linearisedAt = from.linearisedAt;
+    }
+
     /** J Jᵀ (k × k) as this state holds it (tests check the secant update's rank-2 update of it). */
     double[] gram() {
         return jjt.clone();

@@ -50,6 +50,45 @@ public final class Walker {
         this.anchor = current.selected();
     }
 
+    /** The same walk going on from where {@code from} stands, with its new step rule, η, τ or correction. */
+    private Walker(Walker from, WalkSettings next) {
+        next.validate();
+        WalkSettings had = from.settings;
+        if (next.metric() != had.metric() || next.topK() != had.topK() || next.seed() != had.seed()
+                || next.nullDirections() != had.nullDirections() || next.randomChoice() != had.randomChoice()
+                || (next.tokenBlock() == 0) != (had.tokenBlock() == 0)) {
+            throw new IllegalArgumentException("only the step rule, η, τ and the correction change a walk in place");
+        }
+        this.f = from.f;
+        this.settings = next.withTokenBlock(had.tokenBlock());
+        this.bounds = from.bounds;
+        this.rng = from.rng;
+        this.spec = from.spec;
+        this.start = from.start;
+        this.tracker = from.tracker;
+        this.current = next.tau() == had.tau() ? from.current : from.current.withTau(next.tau());
+        if (current != from.current) {
+            tracker.update(current.spectrum());
+        }
+        this.anchor = from.anchor;
+        this.last = from.last;
+        this.steps = from.steps;
+        this.reuse = from.reuse;
+        this.carried = from.carried;
+        this.refreshes = from.refreshes;
+        this.refusedTrust = from.refusedTrust;
+        this.refusedInARow = from.refusedInARow;
+    }
+
+    /**
+     * This walk with a new step rule, η, τ or correction, going on from where it stands: its point, its tracked
+     * directions, its random stream and the SiMEC stretch it is in (whose outputs the stretch keeps) stay; a new τ
+     * re-reads the spectrum of the same J. This walker is not to be stepped again.
+     */
+    public Walker continueWith(WalkSettings next) {
+        return new Walker(this, next);
+    }
+
     public Linearization current() {
         return current;
     }
@@ -117,7 +156,9 @@ public final class Walker {
 
     /** As {@link #step(Algorithm, int, double)}, with the step length capped at {@code maxDelta}. */
     public StepOutcome step(Algorithm algorithm, int direction, double sign, double maxDelta) {
-        if (algorithm == Algorithm.SIMEC && last != Algorithm.SIMEC && steps > 0) {
+        // a SiMEC stretch keeps the outputs of the point where it began: after other steps, and after the walk was
+        // moved (undo, scrubbing, a reopened session), that is the point it stands on now
+        if (algorithm == Algorithm.SIMEC && last != Algorithm.SIMEC) {
             anchorHere();
         }
         this.maxDelta = maxDelta;
@@ -129,8 +170,8 @@ public final class Walker {
     }
 
     /**
-     * Continues the walk from another point (undo, scrubbing the trajectory): linearises there and re-aligns the
-     * tracked directions. The SiMEC anchor is kept.
+     * Continues the walk from another point (undo, scrubbing the trajectory, a reopened session): linearises there
+     * and re-aligns the tracked directions. A SiMEC stretch walked from here keeps this point's outputs.
      */
     public Linearization moveTo(double[] point) {
         double[] x = point.clone();
