@@ -47,6 +47,10 @@ final class BenchCommand implements Callable<Integer> {
             + "max_probability_drift.")
     int drag;
 
+    @Option(names = "--algo", paramLabel = "ALGORITHM", description = "With --drag: simec or simexp only (default: "
+            + "both).")
+    String algo;
+
     @Option(names = "--jacobian", paramLabel = "MODE", description = "With --drag: exact or reuse only (default: "
             + "both).")
     String jacobian;
@@ -155,7 +159,11 @@ final class BenchCommand implements Callable<Integer> {
             if (modes.contains("auto")) {
                 throw new IllegalArgumentException("bench --drag --jacobian takes exact or reuse");
             }
-            System.out.println(Json.text(Benchmarks.drag(modelOption.path(), common.device, inputRef, drag, modes)));
+            java.util.List<org.leafwalk.explore.WalkAlgorithm> algorithms = algo == null
+                    ? java.util.List.of(org.leafwalk.explore.WalkAlgorithm.values())
+                    : java.util.List.of(org.leafwalk.explore.WalkAlgorithm.parse(algo));
+            System.out.println(Json.text(Benchmarks.drag(modelOption.path(), common.device, inputRef, drag, modes,
+                    algorithms)));
             return 0;
         }
         if (families) {

@@ -137,12 +137,13 @@ public final class Benchmarks {
      * any class probability from the start.
      */
     public static Map<String, Object> drag(Path model, String device, String inputRef, int steps) {
-        return drag(model, device, inputRef, steps, List.of("exact", "reuse"));
+        return drag(model, device, inputRef, steps, List.of("exact", "reuse"),
+                List.of(WalkAlgorithm.SIMEC, WalkAlgorithm.SIMEXP));
     }
 
-    /** As {@link #drag(Path, String, String, int)}, in the given modes only (exact, reuse). */
+    /** As {@link #drag(Path, String, String, int)}, in the given modes (exact, reuse) and algorithms only. */
     public static Map<String, Object> drag(Path model, String device, String inputRef, int steps,
-            List<String> modeNames) {
+            List<String> modeNames, List<WalkAlgorithm> algorithms) {
         Map<String, Object> o = Json.object();
         try (Explorer ex = Explorer.open(model, device)) {
             double[] pixels = pixels(ex, model, inputRef);
@@ -152,7 +153,8 @@ public final class Benchmarks {
             Map<String, Object> modes = Json.object();
             for (String mode : modeNames) {
                 Map<String, Object> byAlgorithm = Json.object();
-                for (Algorithm a : new Algorithm[] {Algorithm.SIMEC, Algorithm.SIMEXP}) {
+                for (WalkAlgorithm walked : algorithms) {
+                    Algorithm a = walked.engine();
                     Walker w = ex.walker(InputSpace.PIXELS, Settings.DEFAULTS.walkSettings(), pixels.clone(), false);
                     if (mode.equals("reuse")) {
                         w.reuseJacobian(org.leafwalk.geometry.JacobianReuse.DEFAULT);
@@ -162,6 +164,8 @@ public final class Benchmarks {
                     double drift = 0;
                     double trackedDrift = 0; // over the classes the metric holds (the top 10 at the start)
                     int[] tracked = w.spec().columns();
+                    double[] z0 = w.current().selected().clone();
+                    double outputDrift = 0; // of the outputs the metric measures (SiMEC keeps them)
                     double[] ms = new double[steps];
                     long t0 = System.nanoTime();
                     for (int i = 0; i < steps; i++) {
@@ -177,6 +181,10 @@ public final class Benchmarks {
                                 trackedDrift = Math.max(trackedDrift, Math.abs(p[c] - p0[c]));
                             }
                         }
+                        double[] z = out.state().selected();
+                        for (int c = 0; c < z.length; c++) {
+                            outputDrift = Math.max(outputDrift, Math.abs(z[c] - z0[c]));
+                        }
                     }
                     double total = (System.nanoTime() - t0) / 1e9;
                     Map<String, Object> r = Json.object();
@@ -185,8 +193,10 @@ public final class Benchmarks {
                     r.put("p95_ms", percentile(ms, 95));
                     r.put("jacobian_refreshes", w.jacobianRefreshes());
                     r.put("trust_refusals", w.trustRefusals());
+                    r.put("chord_corrections", w.chordCorrections());
                     r.put("max_probability_drift", drift);
                     r.put("max_tracked_probability_drift", trackedDrift);
+                    r.put("max_metric_output_drift", outputDrift);
                     byAlgorithm.put(a == Algorithm.SIMEC ? "simec" : "simexp", r);
                 }
                 modes.put(mode, byAlgorithm);

@@ -61,12 +61,7 @@ public final class Session implements AutoCloseable {
         applyJacobian(walker, subject, settings);
     }
 
-    /**
-     * What the walk's Jacobians were: the mode, whether steps carry J, how many exact ones were computed after the
-     * start, how many carried steps the trust test refused; with a note when it refused every one, so that the walk
-     * took exact steps only.
-     */
-    /** Steps in a row whose carried J the trust test refused (each took an exact one instead). */
+    /** Carried steps in a row that the trust test refused (each was redone with an exact J). */
     public int trustRefusalsInARow() {
         return walker.trustRefusalsInARow();
     }
@@ -76,6 +71,11 @@ public final class Session implements AutoCloseable {
         return subject.exactStepFlops(walker.spec().size()) > JacobianMode.AUTO_FLOPS;
     }
 
+    /**
+     * What the walk's Jacobians were: the mode, whether steps carry J, how many steps stood on a carried J, how many
+     * exact ones were computed after the start, how many carried steps the trust test refused (each redone with an
+     * exact J); with a note when it refused every one, so that the walk took exact steps only.
+     */
     public java.util.Map<String, Object> jacobianReport(int steps, int carriedSteps) {
         java.util.Map<String, Object> o = Json.object();
         o.put("mode", settings.jacobian().id());
@@ -83,8 +83,9 @@ public final class Session implements AutoCloseable {
         o.put("carried_steps", carriedSteps);
         o.put("refreshes", walker.jacobianRefreshes());
         o.put("trust_refusals", walker.trustRefusals());
-        if (carriesJacobian() && steps > 1 && carriedSteps == 0) {
-            o.put("note", "the trust test failed on every step: the walk took exact steps only");
+        if (carriesJacobian() && walker.trustRefusals() > 0 && walker.trustedSteps() == 0) {
+            o.put("note", "the trust test failed on every carried step: each was redone with an exact Jacobian, so "
+                    + "the walk took exact steps only");
         }
         return o;
     }

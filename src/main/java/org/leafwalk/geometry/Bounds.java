@@ -51,6 +51,31 @@ public record Bounds(double[] lower, double[] upper) {
         return blocked;
     }
 
+    /**
+     * Holds the coordinates a step of {@code step}·v would take past a bound (or that stand on one and v pushes
+     * outward): marks them in {@code held} and zeroes their components of v. Returns how many were newly held.
+     */
+    public int holdCrossing(double[] x, double[] v, double step, boolean[] held) {
+        int more = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (held[i]) {
+                v[i] = 0;
+                continue;
+            }
+            double y = x[i] + step * v[i];
+            double span = upper[i] - lower[i];
+            double eps = Double.isFinite(span) ? 1e-9 * Math.max(span, 1) : 1e-9;
+            boolean out = step * v[i] < 0 ? y < lower[i] || x[i] <= lower[i] + eps
+                    : step * v[i] > 0 && (y > upper[i] || x[i] >= upper[i] - eps);
+            if (out) {
+                held[i] = true;
+                v[i] = 0;
+                more++;
+            }
+        }
+        return more;
+    }
+
     public boolean contains(double[] x) {
         for (int i = 0; i < x.length; i++) {
             if (x[i] < lower[i] || x[i] > upper[i]) {

@@ -41,6 +41,11 @@ public final class Linearization {
     }
 
     private Linearization(Linearization from, double[] point, double[] output, double[] selected) {
+        this(from, point, output, selected, from.spectrum);
+    }
+
+    private Linearization(Linearization from, double[] point, double[] output, double[] selected,
+            Spectrum spectrum) {
         this.point = point;
         this.output = output;
         this.selected = selected;
@@ -49,7 +54,7 @@ public final class Linearization {
         this.weightedRows = from.weightedRows;
         this.jjt = from.jjt;
         this.metric = from.metric;
-        this.spectrum = from.spectrum;
+        this.spectrum = spectrum;
         this.linearisedAt = from.linearisedAt;
     }
 
@@ -65,7 +70,8 @@ public final class Linearization {
      * As {@link #carriedTo(double[], double[], OutputSpec)}, with J corrected along the step by the secant (Broyden)
      * update J + (Δz − J dx) dxᵀ / ‖dx‖², so the carried J agrees with what the step measured: the change along the
      * way the walk goes, which is where a carried J drifts from the true one as the walk leaves the point where it
-     * was computed. J Jᵀ follows by its rank-2 update; the spectrum stays the linearisation point's. Under the Fisher
+     * was computed. J Jᵀ is formed again from the corrected J and the spectrum read from it, so the null directions,
+     * the Rayleigh quotients, the retraction, the trust test and the preview all see one J. Under the Fisher
      * metric, whose factor depends on the output, J is carried unchanged.
      *
      * @param predicted J·dx over the selected outputs (already computed for the trust test)
@@ -81,30 +87,21 @@ public final class Linearization {
         if (weighted != jacobian || !(dd > 0)) {
             return new Linearization(this, x.clone(), output.clone(), z);
         }
-        double[] u = new double[k];
-        for (int i = 0; i < k; i++) {
-            u[i] = (z[i] - selected[i] - predicted[i]) / dd;
-        }
         double[] j = jacobian.clone();
         for (int i = 0; i < k; i++) {
-            double ui = u[i];
+            double ui = (z[i] - selected[i] - predicted[i]) / dd;
             int off = i * n;
             for (int c = 0; c < n; c++) {
                 j[off + c] += ui * dx[c];
             }
         }
-        // (J + u dxᵀ)(J + u dxᵀ)ᵀ = J Jᵀ + a uᵀ + u aᵀ + ‖dx‖² u uᵀ, with a = J dx
-        double[] g = jjt.clone();
-        for (int r = 0; r < k; r++) {
-            for (int c = 0; c < k; c++) {
-                g[r * k + c] += predicted[r] * u[c] + u[r] * predicted[c] + dd * u[r] * u[c];
-            }
-        }
-        return new Linearization(this, x.clone(), output.clone(), z, j, g);
+        double[] g = gram(j, k, n);
+        Spectrum s = Factor.spectrum(j, k, n, g, spectrum.tau());
+        return new Linearization(this, x.clone(), output.clone(), z, j, g, s);
     }
 
     private Linearization(Linearization from, double[] point, double[] output, double[] selected, double[] jacobian,
-            double[] jjt) {
+            double[] jjt, Spectrum spectrum) {
         this.point = point;
         this.output = output;
         this.selected = selected;
@@ -113,7 +110,7 @@ public final class Linearization {
         this.weightedRows = from.weightedRows;
         this.jjt = jjt;
         this.metric = from.metric;
-        this.spectrum = from.spectrum;
+        this.spectrum = spectrum;
         this.linearisedAt = from.linearisedAt;
     }
 
@@ -121,20 +118,7 @@ public final class Linearization {
     public Linearization withTau(double tau) {
         Spectrum s = Factor.spectrum(weighted, weightedRows, point.length,
                 weighted == jacobian ? jjt : gram(weighted, weightedRows, point.length), tau);
-        return new Linearization(this, s);
-    }
-
-    private Linearization(Linearization from, Spectrum spectrum) {
-        this.point = from.point;
-        this.output = from.output;
-        this.selected = from.selected;
-        this.jacobian = from.jacobian;
-        this.weighted = from.weighted;
-        this.weightedRows = from.weightedRows;
-        this.jjt = from.jjt;
-        this.metric = from.metric;
-        this.spectrum = spectrum;
-        this.linearisedAt = from.linearisedAt;
+        return new Linearization(this, point, output, selected, s);
     }
 
     /** J Jᵀ (k × k) as this state holds it (tests check the secant update's rank-2 update of it). */
@@ -445,6 +429,35 @@ public final class Linearization {
     /** The Rayleigh quotient vᵀ G v = ‖A v‖²: how fast the output (in the metric) changes along v. */
     public double rayleigh(double[] v) {
         return Factor.rayleigh(weighted, weightedRows, v);
+    }
+
+    /**
+     * v minus its part that G sees, with the {@code held} coordinates fixed: v − A_F⁺ A v, where A_F is A = LᵀJ
+     * without the held columns (v's held components are taken as zero). The result has A v = 0 and is zero on the
+     * held coordinates.
+     */
+    public double[] nullOnFree(double[] v, boolean[] held) {
+        int n = point.length;
+        double[] w = v.clone();
+        for (int i = 0; i < n; i++) {
+            if (held[i]) {
+                w[i] = 0;
+            }
+        }
+        double[] av = new double[weightedRows];
+        for (int r = 0; r < weightedRows; r++) {
+            double t = 0;
+            for (int c = 0; c < n; c++) {
+                t += weighted[r * n + c] * w[c];
+            }
+            av[r] = t;
+        }
+        double[] dx = MinimumNorm.holding(weighted, weightedRows, n, held, weighted == jacobian ? jjt : null)
+                .solve(av, 0);
+        for (int i = 0; i < n; i++) {
+            w[i] -= dx[i];
+        }
+        return w;
     }
 
     /**

@@ -108,4 +108,13 @@ public final class Vectors {
             dst[di + j] += scale * src[si + j];
         }
     }
+
+    /** a − b. */
+    static double[] difference(double[] a, double[] b) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = a[i] - b[i];
+        }
+        return d;
+    }
 }

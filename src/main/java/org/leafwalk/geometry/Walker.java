@@ -11,7 +11,7 @@ public final class Walker {
     private final DifferentiableMap f;
     private final WalkSettings settings;
     private final Bounds bounds;
-    private final Random rng;
+    private final WalkRandom rng;
     private final OutputSpec spec;
     private final double[] start;
     private final DirectionTracker tracker;
@@ -25,6 +25,9 @@ public final class Walker {
     private int refreshes; // exact linearisations after the start
     private int refusedTrust; // carried steps the trust test refused
     private int refusedInARow; // ... since the last step it accepted
+    private int trusted; // carried steps the trust test accepted
+    private int chordCorrections; // forward passes spent bringing carried SiMEC steps back onto the level set
+    private double kappa = Double.NaN; // ‖e‖/‖Δ‖² of the first step after the last exact J (its second-order error)
 
     public Walker(DifferentiableMap f, WalkSettings settings, double[] start, Bounds bounds) {
         this(f, settings, start, bounds, null);
@@ -36,7 +39,7 @@ public final class Walker {
         this.f = f;
         this.settings = settings;
         this.bounds = bounds;
-        this.rng = new Random(settings.seed());
+        this.rng = new WalkRandom(settings.seed());
         double[] x0 = start.clone();
         if (bounds != null) {
             bounds.clamp(x0);
@@ -78,6 +81,9 @@ public final class Walker {
         this.refreshes = from.refreshes;
         this.refusedTrust = from.refusedTrust;
         this.refusedInARow = from.refusedInARow;
+        this.trusted = from.trusted;
+        this.chordCorrections = from.chordCorrections;
+        this.kappa = from.kappa;
     }
 
     /**
@@ -127,13 +133,26 @@ public final class Walker {
         return refreshes;
     }
 
-    /** Steps whose trust test failed, so that J was computed again. */
+    /** Carried steps whose trust test failed, so that J was computed where they started and they were redone. */
     public int trustRefusals() {
         return refusedTrust;
     }
 
     /**
-     * How many steps in a row the trust test refused the carried J (each then took an exact one): a walk whose
+     * Chord corrections of carried SiMEC steps: each a retraction with the carried J and one forward pass, taken
+     * when a step landed farther from its level set than an exact step would have.
+     */
+    public int chordCorrections() {
+        return chordCorrections;
+    }
+
+    /** Steps taken with a carried J that the trust test accepted. */
+    public int trustedSteps() {
+        return trusted;
+    }
+
+    /**
+     * How many carried steps in a row the trust test refused (each was then redone with an exact J): a walk whose
      * output never follows J closely enough takes exact steps only, and its display should say so.
      */
     public int trustRefusalsInARow() {
@@ -162,11 +181,34 @@ public final class Walker {
             anchorHere();
         }
         this.maxDelta = maxDelta;
-        StepOutcome out = settings.tokenBlock() > 0
-                ? blockStep(algorithm, sign)
-                : globalStep(algorithm, Math.max(direction, 0), sign);
+        if (reuse != null && carried >= reuse.maxSteps() && !current.fresh()) {
+            refresh(); // J carried as far as it may be: this step starts from an exact one
+        }
+        // a step the trust test refuses is undone and taken again with J computed where it starts, with the same
+        // random draws (the random stream is put back to where it was before the refused step)
+        WalkRandom.State draws = current.fresh() || reuse == null ? null : rng.state();
+        StepOutcome out;
+        try {
+            out = move(algorithm, direction, sign);
+        } catch (Distrusted d) {
+            rng.restore(draws);
+            refresh();
+            out = move(algorithm, direction, sign);
+        }
         last = algorithm;
         return out;
+    }
+
+    private StepOutcome move(Algorithm algorithm, int direction, double sign) {
+        return settings.tokenBlock() > 0 ? blockStep(algorithm, sign)
+                : globalStep(algorithm, Math.max(direction, 0), sign);
+    }
+
+    /** The carried J failed the trust test on the step being taken: it is taken again with an exact J. */
+    private static final class Distrusted extends RuntimeException {
+        Distrusted() {
+            super(null, null, false, false);
+        }
     }
 
     /**
@@ -202,6 +244,13 @@ public final class Walker {
         int n = x.length;
         double[] v;
         String label;
+        if (s.rank() == 0) {
+            // a zero metric makes every direction null: SiMEC would keep nothing and walk anywhere
+            throw new GeometryException("the pullback metric G is zero here: no direction changes the outputs the "
+                    + "metric measures (" + spec.metric().name().toLowerCase(java.util.Locale.ROOT) + "), so there is no "
+                    + "class to keep or leave; the walk does not step (with the Fisher metric this happens once one "
+                    + "class holds all the probability; with zero-shot labels, when the labels' prompts are the same)");
+        }
         if (algorithm == Algorithm.SIMEC) {
             if (settings.randomChoice()) {
                 v = Vectors.gaussian(n, rng);
@@ -216,9 +265,6 @@ public final class Walker {
                 label = "null:" + direction;
             }
         } else {
-            if (s.rank() == 0) {
-                throw new GeometryException("G has no non-zero eigenvalue here: no direction changes the output");
-            }
             if (settings.randomChoice()) {
                 int j = rng.nextInt(s.rank());
                 v = s.eigenvector(j);
@@ -243,13 +289,12 @@ public final class Walker {
             }
         }
         int blocked = 0;
-        if (bounds != null) {
+        if (bounds != null && algorithm == Algorithm.SIMEC) {
+            blocked = holdAtBounds(x, v, sign);
+        } else if (bounds != null) {
             for (int pass = 0; pass < 3; pass++) {
                 int b = bounds.blockOutward(x, v, sign);
                 blocked = Math.max(blocked, b);
-                if (algorithm == Algorithm.SIMEC) {
-                    Vectors.projectOut(v, s.eigenvectors(), s.rank());
-                }
                 if (b == 0) {
                     break;
                 }
@@ -264,6 +309,35 @@ public final class Walker {
             xn[i] += sign * delta * v[i];
         }
         return finish(algorithm, label, delta, xn, blocked);
+    }
+
+    /**
+     * Makes a SiMEC direction one that the bounds let the step take whole: the coordinates the step would push past
+     * a bound (those on a bound pushed outward among them) are held, and the direction is projected onto the null
+     * space of G with those coordinates fixed (A v = 0 over the others), exactly, so that clamping cuts nothing
+     * and the step changes the metric's outputs only to second order. (Zeroing them and projecting out the
+     * spectrum's eigendirections brings outward components back, which the clamp then cut: a first-order leak off
+     * the level set, 2e-3 in the logits per step on the shipped model, 400 times its second-order drift.) Returns
+     * how many coordinates are held; leaves {@code v} normalised (or zero when no direction is left).
+     */
+    private int holdAtBounds(double[] x, double[] v, double sign) {
+        Spectrum s = current.spectrum();
+        boolean[] held = new boolean[x.length];
+        int count = 0;
+        for (int pass = 0; pass < 8; pass++) {
+            if (!Vectors.normalize(v)) {
+                return count;
+            }
+            double delta = Math.min(maxDelta, settings.policy().delta(settings.eta(), s, current.rayleigh(v)));
+            int more = bounds.holdCrossing(x, v, sign * delta, held);
+            if (more == 0) {
+                return count;
+            }
+            count += more;
+            double[] c = current.nullOnFree(v, held);
+            System.arraycopy(c, 0, v, 0, v.length);
+        }
+        return count;
     }
 
     /** The authors' variant: one d×d block per token, every token moved along its own eigendirection. */
@@ -325,7 +399,7 @@ public final class Walker {
             // already computed here: x ← x − J⁺ (z(x) − z_anchor). Doing it as part of the next move instead of
             // after it saves a forward pass per step; the output then carries only one step's second-order drift,
             // which never accumulates (settle() removes it when the walk stops).
-            double[] dx = retraction(xn);
+            double[] dx = retraction(residual(current.selected()), xn);
             correction = Vectors.norm(dx);
             for (int i = 0; i < xn.length; i++) {
                 xn[i] -= dx[i];
@@ -337,12 +411,19 @@ public final class Walker {
         if (!Vectors.allFinite(xn)) {
             throw new GeometryException("the level-set correction produced NaN or Inf; step refused");
         }
-        Linearization next = carried(xn, algorithm);
+        Carried c = carried(xn, algorithm);
+        Linearization next = c == null ? null : c.state();
+        if (c != null && c.chord() > 0) {
+            xn = next.point();
+            correction += c.chord();
+        }
         if (next == null) {
             next = Linearization.at(f, spec, xn, settings.tau());
             tracker.update(next.spectrum());
             carried = 0;
             refreshes++;
+        } else if (next.spectrum() != current.spectrum()) {
+            tracker.update(next.spectrum()); // the secant update's J has its own spectrum
         }
         current = next;
         steps++;
@@ -364,34 +445,91 @@ public final class Walker {
 
     /**
      * The state at {@code xn} with the last J carried there, when the reuse policy allows it and one forward pass
-     * measures what J predicts; null when J must be computed again.
+     * measures that the step erred no more than the trust test allows; null when J must be computed at {@code xn}.
+     * A step from a just-computed J is an exact step: it is taken, and its error (its second-order change) is what
+     * the next carried steps are measured against.
+     *
+     * @throws Distrusted when the step, taken with a carried J, erred more: it is to be taken again with an exact J
      */
-    private Linearization carried(double[] xn, Algorithm algorithm) {
-        if (reuse == null || carried >= reuse.maxSteps()) {
+    private Carried carried(double[] xn, Algorithm algorithm) {
+        if (reuse == null) {
             return null;
         }
         double[] y = Linearization.evaluate(f, xn);
         if (!Vectors.allFinite(y)) {
             return null; // the exact linearisation reports it
         }
-        double[] dx = new double[xn.length];
         double[] x = current.point();
-        for (int i = 0; i < dx.length; i++) {
-            dx[i] = xn[i] - x[i];
-        }
+        double[] dx = Vectors.difference(xn, x);
         double[] predicted = current.predictedChange(dx);
-        if (!reuse.trusts(current.selected(), predicted, spec.select(y))) {
-            refusedTrust++;
-            refusedInARow++;
-            return null;
+        double[] z = spec.select(y);
+        double err = JacobianReuse.error(current.selected(), predicted, z);
+        double len = Vectors.norm(dx);
+        double chord = 0;
+        boolean fresh = current.fresh();
+        boolean retracted = algorithm == Algorithm.SIMEC && settings.corrected();
+        if (fresh) {
+            kappa = len > 0 ? err / (len * len) : 0;
         }
-        refusedInARow = 0;
+        double epsilon = f.dataType() == ai.djl.ndarray.types.DataType.FLOAT64 ? Math.ulp(1.0) : Math.ulp(1f);
+        if (retracted) {
+            // what counts for SiMEC is where the step lands: within c times what an exact step of this length
+            // leaves off the level set (its second-order change, κ‖Δ‖²); when it landed farther, chord corrections
+            // with the same J (a retraction and one forward pass each) bring it there, as Gauss-Newton with a
+            // slightly stale J converges, only more slowly. A step from an exact J that the chords cannot bring
+            // closer is taken as it is (it is the exact walk's step); one from a carried J is refused.
+            double tol = reuse.levelSetTolerance(len, kappa, epsilon, Vectors.norm(current.selected()));
+            double[] r = residual(z);
+            for (int pass = 0; pass < reuse.chords() && Vectors.norm(r) > tol; pass++) {
+                double[] c = retraction(r, xn);
+                double[] moved = xn.clone();
+                for (int i = 0; i < moved.length; i++) {
+                    moved[i] -= c[i];
+                }
+                if (bounds != null) {
+                    bounds.clamp(moved);
+                }
+                double[] ym = Linearization.evaluate(f, moved);
+                chordCorrections++;
+                double[] zm = spec.select(ym);
+                double[] rm = residual(zm);
+                if (!Vectors.allFinite(ym) || !(Vectors.norm(rm) < Vectors.norm(r))) {
+                    break;
+                }
+                chord += Vectors.distance(moved, xn);
+                xn = moved;
+                y = ym;
+                z = zm;
+                r = rm;
+            }
+            if (!fresh && !(Vectors.norm(r) <= tol)) {
+                throw distrusted();
+            }
+            dx = Vectors.difference(xn, x);
+            predicted = current.predictedChange(dx);
+        } else if (!fresh && !(err <= reuse.tolerance(current.selected(), predicted, len, kappa, epsilon))) {
+            throw distrusted();
+        }
+        if (!fresh) {
+            refusedInARow = 0;
+            trusted++;
+        }
         carried++;
         // the secant update serves SiMEC, whose J retracts onto the level set and which a J that agrees with the
         // measured change retracts better; SiMExp's J gives its direction, the current top eigendirection, so it
         // is carried plain and computed again as soon as the output stops following it
-        return reuse.secant() && algorithm == Algorithm.SIMEC ? current.carriedTo(xn, y, spec, dx, predicted)
-                : current.carriedTo(xn, y, spec);
+        Linearization state = reuse.secant() && algorithm == Algorithm.SIMEC
+                ? current.carriedTo(xn, y, spec, dx, predicted) : current.carriedTo(xn, y, spec);
+        return new Carried(state, chord);
+    }
+
+    /** A carried state, and how far chord corrections moved it onto the level set (0: none were needed). */
+    private record Carried(Linearization state, double chord) {}
+
+    private Distrusted distrusted() {
+        refusedTrust++;
+        refusedInARow++;
+        return new Distrusted();
     }
 
     /** Computes J at the current point if it was carried there (when the walk rests, or before settling). */
@@ -408,20 +546,24 @@ public final class Walker {
     }
 
     private double[] retraction() {
-        return retraction(null);
+        return retraction(residual(current.selected()), null);
     }
 
-    /**
-     * The Gauss-Newton correction onto the level set; with bounds, coordinates that the correction (applied at
-     * {@code from}, the point it will be subtracted from; null: the current point) would push past a bound are held
-     * and the others carry it, so clamping does not undo the correction.
-     */
-    private double[] retraction(double[] from) {
-        double[] z = current.selected();
+    /** How far the outputs {@code z} are from the level set a SiMEC stretch keeps. */
+    private double[] residual(double[] z) {
         double[] r = new double[z.length];
         for (int i = 0; i < r.length; i++) {
             r[i] = z[i] - anchor[i];
         }
+        return r;
+    }
+
+    /**
+     * The Gauss-Newton correction J⁺r onto the level set, with the current J; with bounds, coordinates that the
+     * correction (applied at {@code from}, the point it will be subtracted from; null: the current point) would push
+     * past a bound are held and the others carry it, so clamping does not undo the correction.
+     */
+    private double[] retraction(double[] r, double[] from) {
         double[] dx = current.solveMinimumNorm(r);
         if (bounds == null) {
             return dx;
