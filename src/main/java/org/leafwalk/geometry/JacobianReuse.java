@@ -1,25 +1,31 @@
 package org.leafwalk.geometry;
 
 /**
- * Trust-region steps between linearisations: a step costs one forward pass and keeps the last J while the output
- * measured at the new point is the one J predicts as closely as an exact step's would be. With e = z(x+Δ) − z(x) −
- * JΔ, the error of the linear prediction, a carried step is trusted while
+ * Steps between linearisations: a step costs one forward pass and keeps the last J while the output measured at the
+ * new point is as close to what J predicts as an exact step's would be. κ = ‖e₀‖/‖Δ₀‖², with e = z(x+Δ) − z(x) − JΔ
+ * the error of the linear prediction, is measured on the first step after each exact Jacobian (a step taken with an
+ * exact J errs by exactly its second-order change, so κ‖Δ‖² is what an exact step of length ‖Δ‖ errs by here); ε is
+ * the machine epsilon of the precision the model computes in, σ the multiple of it that the model's rounding reaches.
  *
- * <pre>‖e‖ ≤ max(ρ‖JΔ‖, c·κ‖Δ‖², σ·ε·(1 + ‖z(x)‖))</pre>
+ * <ul>
+ *   <li>A corrected SiMEC step is designed to land on the level set z = z(anchor), so what matters is where it lands:
+ *       it is accepted when ‖z(x+Δ) − z(anchor)‖ ≤ max(c·κ‖Δ‖², σε(1 + ‖z‖)), with up to {@code chords} chord
+ *       corrections (a retraction with the same J and one forward pass each) to bring it there; an exact step leaves
+ *       κ‖Δ‖² for the next step to retract, so with c ≤ 1 a carried walk stays at least as close to its level set as
+ *       an exact walk (c = 1/4 by default: a quarter of it). The first step after an exact J is corrected the same
+ *       way.</li>
+ *   <li>Every other step (SiMExp, uncorrected SiMEC) is accepted when ‖e‖ ≤ max(ρ‖JΔ‖, c·κ‖Δ‖², σε(1 + ‖z‖)):
+ *       within ρ of the predicted change, or no more than an exact step's second-order error.</li>
+ * </ul>
  *
- * where κ = ‖e₀‖/‖Δ₀‖² is the second-order error the first step after the last exact Jacobian measured (a step
- * taken with an exact J errs by exactly its second-order change, so κ is what an exact step of length ‖Δ‖ errs by
- * here), ε the machine epsilon of the precision the model computes in and σ its multiple that the model's rounding
- * reaches. For SiMEC the test is the one that matters: a corrected SiMEC step is designed to land on the level set,
- * so what it leaves there for the next step to retract is e itself, and the test keeps that no larger than an exact
- * step leaves (ρ‖JΔ‖ is then ρ times the residual the step retracted, far below the second-order term). A step the
- * test refuses is undone and taken again from where it started with J computed there (so it is the exact walk's
- * step). J is also computed again after {@code maxSteps} carried steps and when the walk rests.
+ * A step the test refuses is undone and taken again from where it began, with J computed there and the same random
+ * draws: the exact walk's step. J is also computed again before the step that would carry it past
+ * {@code maxSteps}, and when the walk rests.
  *
- * @param rho the trust ratio ρ: the share of the predicted change a carried step may miss by (SiMExp's steps)
- * @param curvature c: how many times the second-order error of an exact step of the same length a carried step may
- *     err by (1: no more than an exact step; 0: never more than ρ‖JΔ‖ and rounding)
+ * @param rho the trust ratio ρ: the share of the predicted change a step other than corrected SiMEC may miss by
+ * @param curvature c: the share of an exact step's second-order error a carried step may err by
  * @param roundoff σ, in machine epsilons of the model's precision, relative to 1 + ‖z‖
+ * @param chords the most chord corrections a corrected SiMEC step takes to land within its tolerance
  * @param maxSteps the most steps one J is carried
  * @param secant correct SiMEC's carried J along each accepted step by the secant (Broyden) update, so it agrees
  *     with the output change the step measured ({@link Linearization#carriedTo(double[], double[], OutputSpec,
@@ -29,8 +35,8 @@ package org.leafwalk.geometry;
 public record JacobianReuse(double rho, double curvature, double roundoff, int chords, int maxSteps,
         boolean secant) {
     /**
-     * ρ 0.1, c 1, σ 16 (float32 rounding measured on the shipped model: 2–5e-6 on outputs of norm 10.7, 2–3.4 ε
-     * relative to 1 + ‖z‖), at most 50 steps per Jacobian, with the secant update for SiMEC.
+     * ρ 0.1, c 1/4, σ 16 (float32 rounding measured on the shipped model: 2–5e-6 on outputs of norm 10.7, that is
+     * 2–3.4 ε relative to 1 + ‖z‖), two chord corrections, at most 50 steps per Jacobian, the secant update for SiMEC.
      */
     public static final JacobianReuse DEFAULT = new JacobianReuse(0.1, 0.25, 16, 2, 50, true);
 
