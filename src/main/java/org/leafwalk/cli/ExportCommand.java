@@ -26,16 +26,19 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    ForceOption force;
+
     @Option(names = "--session", required = true, paramLabel = "FILE") Path session;
-    @Option(names = "--gif", paramLabel = "FILE") Path gif;
-    @Option(names = "--png", paramLabel = "FILE",
+    @Option(names = "--gif", converter = OutputFile.class, paramLabel = "FILE") Path gif;
+    @Option(names = "--png", converter = OutputFile.class, paramLabel = "FILE",
             description = "The input at --step at native size, and FILE-x10.png scaled up.") Path png;
-    @Option(names = "--csv", paramLabel = "FILE") Path csv;
-    @Option(names = "--trajectory-json", paramLabel = "FILE") Path json;
-    @Option(names = "--safetensors", paramLabel = "FILE",
+    @Option(names = "--csv", converter = OutputFile.class, paramLabel = "FILE") Path csv;
+    @Option(names = "--trajectory-json", converter = OutputFile.class, paramLabel = "FILE") Path json;
+    @Option(names = "--safetensors", converter = OutputFile.class, paramLabel = "FILE",
             description = "Points, probabilities and eigenvalues as safetensors, the settings as metadata.")
     Path safetensors;
-    @Option(names = "--npz", paramLabel = "FILE", description = "The same arrays as a NumPy .npz archive.") Path npz;
+    @Option(names = "--npz", converter = OutputFile.class, paramLabel = "FILE", description = "The same arrays as a NumPy .npz archive.") Path npz;
     @Option(names = "--plots", paramLabel = "DIR", description = "The spectrum, output distribution and drift at "
             + "--step as PNG and SVG in DIR (spectrum, outputs, drift).") Path plots;
     @Option(names = "--step", defaultValue = "-1", description = "Step for --png and --plots (default: the saved step).") int step;
@@ -53,7 +56,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         SessionFiles.Loaded loaded = SessionFiles.load(session);
         Recording r = loaded.recording();
-        OutputPlan plan = new OutputPlan().input("session", session).input("model", Path.of(r.modelPath()))
+        OutputPlan plan = new OutputPlan().force(force.force).input("session", session).input("model", Path.of(r.modelPath()))
                 .output("--csv", csv).output("--trajectory-json", json).output("--safetensors", safetensors)
                 .output("--npz", npz).output("--gif", gif).output("--png", png)
                 .output("--png (scaled)", png == null ? null : Exports.scaledPng(png, PNG_SCALE)).check();

@@ -15,6 +15,9 @@ final class ExtractSamplesCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    ForceOption force;
+
     @Option(names = "--data", required = true, paramLabel = "DIR") Path data;
     @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
     @Option(names = "--per-class", defaultValue = "2") int perClass;
@@ -31,7 +34,7 @@ final class ExtractSamplesCommand implements Callable<Integer> {
         if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a file; extract-samples writes a folder");
         }
-        List<String> written = Datasets.extractSamples(data, split, perClass, labels, out);
+        List<String> written = Datasets.extractSamples(data, split, perClass, labels, out, force.force);
         if (common.json) {
             System.out.println(Json.text(written));
         } else {

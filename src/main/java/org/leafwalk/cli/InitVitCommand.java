@@ -33,7 +33,7 @@ final class InitVitCommand implements Callable<Integer> {
             + "both towers and a word-level tokenizer) (default: ${DEFAULT-VALUE}).")
     String family;
 
-    @Option(names = "--force", description = "Replace the model already in --out.")
+    @Option(names = "--force", description = "Replace the model folder already at --out, as a whole.")
     boolean force;
 
     @Override
@@ -42,13 +42,12 @@ final class InitVitCommand implements Callable<Integer> {
                 || labels < 1) {
             throw new IllegalArgumentException("every size of init-vit must be ≥ 1");
         }
-        ModelFolders.refuseExisting(out, force, "--out");
         if (!RandomModels.families().contains(family)) {
             throw new IllegalArgumentException("--family " + family + " is not one of "
                     + String.join(", ", RandomModels.families()));
         }
-        int tokens = RandomModels.write(out, family, imageSize, patchSize, channels, hidden, layers, heads, mlp,
-                labels, seed);
+        int tokens = RandomModels.create(out, force, family, imageSize, patchSize, channels, hidden, layers, heads,
+                mlp, labels, seed);
         Map<String, Object> o = Json.object();
         o.put("out", out.toString());
         o.put("family", family);

@@ -11,6 +11,7 @@ import org.leafwalk.explore.Figures;
 import org.leafwalk.explore.Explorer;
 import org.leafwalk.explore.Json;
 import org.leafwalk.explore.LipschitzExport;
+import org.leafwalk.explore.OutputPlan;
 import org.leafwalk.explore.Settings;
 import org.leafwalk.explore.Subject;
 import picocli.CommandLine.Command;
@@ -23,6 +24,9 @@ import picocli.CommandLine.Option;
 final class LipschitzCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    ForceOption force;
 
     @Mixin
     SubjectOptions options;
@@ -42,7 +46,7 @@ final class LipschitzCommand implements Callable<Integer> {
     @Mixin
     PrecisionOption precisionOption;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "Write the curves as CSV (one row per direction and ε).")
+    @Option(names = "--csv", converter = OutputFile.class, paramLabel = "FILE", description = "Write the curves as CSV (one row per direction and ε).")
     Path csv;
 
     @Option(names = "--plots", paramLabel = "DIR", description = "Write the Lipschitz curves (and, for image models, "
@@ -56,22 +60,24 @@ final class LipschitzCommand implements Callable<Integer> {
         }
         String precision = precisionOption.checked();
         Settings settings = options.settings().validate();
-        options.plan().output("--csv", csv).check();
+        // every file is checked before the estimates start, and written together when they are done
+        OutputPlan plan = options.plan().force(force.force).output("--csv", csv).check();
         long t0 = System.nanoTime();
         try (Explorer ex = Explorer.open(options.explore.model(), common.device, precision);
                 Subject subject = options.open(ex, settings)) {
             Analysis.LipschitzCurves est = Estimates.lipschitz(subject, settings, subject.start(), 0, eigen, nulls,
                     random, seed);
             if (csv != null) {
-                LipschitzExport.writeCsv(csv, est.curves());
+                plan.stage(csv, LipschitzExport.csv(est.curves()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             if (plots != null) {
                 List<org.leafwalk.explore.Chart> charts = new ArrayList<>(List.of(Figures.lipschitz(est)));
                 if (subject.layers() > 0) {
                     charts.add(Figures.layers(Estimates.layerSpectra(subject, settings, subject.start(), 0)));
                 }
-                options.plan().stageChecked("--plots", Figures.files(plots, charts)).commit();
+                plan.stageChecked("--plots", Figures.files(plots, charts));
             }
+            plan.commit();
             Map<String, Object> o = Json.object();
             o.put("model", options.explore.model().toString());
             o.put("input", options.input.ref);

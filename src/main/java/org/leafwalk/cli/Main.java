@@ -33,6 +33,7 @@ public final class Main implements Runnable {
             }
         }
         CommandLine cl = new CommandLine(new Main());
+        cl.registerConverter(java.nio.file.Path.class, new OutputFile.AnyPath());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (debug) {

@@ -24,6 +24,9 @@ final class MatchCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    ForceOption force;
+
+    @Mixin
     ModelOption modelOption;
 
     @Option(names = "--source", required = true, paramLabel = "INPUT", description = "An image file or sample:N.")
@@ -72,7 +75,7 @@ final class MatchCommand implements Callable<Integer> {
         Path model = modelOption.path();
         String precision = precisionOption.checked();
         List<String> names = List.of("match.json", "path.csv", "result.png", "result-x10.png", "comparison.png");
-        OutputPlan plan = new OutputPlan().input("model", model).input("source image", References.input(source, model))
+        OutputPlan plan = new OutputPlan().force(force.force).input("model", model).input("source image", References.input(source, model))
                 .input("target image", References.input(target, model));
         for (String n : names) {
             plan.output("--out " + out + " (" + n + ")", out.resolve(n));

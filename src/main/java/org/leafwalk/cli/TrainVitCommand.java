@@ -50,7 +50,7 @@ final class TrainVitCommand implements Callable<Integer> {
             description = "Samples folder, relative to the model folder, recorded in training.json.")
     String samples;
 
-    @Option(names = "--force", description = "Replace the model already in --out.")
+    @Option(names = "--force", description = "Replace the model folder already at --out, as a whole.")
     boolean force;
 
     @Override
@@ -66,12 +66,11 @@ final class TrainVitCommand implements Callable<Integer> {
         if (patchSize < 1 || hidden < 1 || layers < 1 || heads < 1 || mlp < 1) {
             throw new IllegalArgumentException("--patch-size, --hidden, --layers, --heads and --mlp must be ≥ 1");
         }
-        ModelFolders.refuseExisting(out, force, "--out");
         Training.plan(data, out).check();
         Map<String, Object> record;
         try (ProgressBar bar = new ProgressBar(epochs)) {
-            record = Training.train(new Training.Spec(data, out, epochs, seed, batchSize, lr, weightDecay, shift,
-                    patchSize, hidden, layers, heads, mlp, trainLimit, labelNames, datasetName, samples),
+            record = Training.train(new Training.Spec(data, out, force, epochs, seed, batchSize, lr, weightDecay,
+                    shift, patchSize, hidden, layers, heads, mlp, trainLimit, labelNames, datasetName, samples),
                     common.device, bar);
         }
         if (common.json) {

@@ -22,19 +22,19 @@ final class UiCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--screenshot", paramLabel = "PNG",
+    @Option(names = "--screenshot", converter = OutputFile.class, paramLabel = "PNG",
             description = "Walk a little, save the main window here, and quit.")
     Path screenshot;
 
-    @Option(names = "--classroom-screenshot", paramLabel = "PNG",
+    @Option(names = "--classroom-screenshot", converter = OutputFile.class, paramLabel = "PNG",
             description = "Also save classroom mode here before quitting.")
     Path classroomScreenshot;
 
-    @Option(names = "--match-screenshot", paramLabel = "PNG",
+    @Option(names = "--match-screenshot", converter = OutputFile.class, paramLabel = "PNG",
             description = "Image models: also match the input to sample 2's representation and save that window here.")
     Path matchScreenshot;
 
-    @Option(names = "--benchmark", paramLabel = "JSON",
+    @Option(names = "--benchmark", converter = OutputFile.class, paramLabel = "JSON",
             description = "Measure the time to a usable window and the steps per second of a continuous slider drag "
                     + "(5 s), write them here, and quit.")
     Path benchmark;

@@ -32,6 +32,9 @@ final class WalkCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    ForceOption force;
+
+    @Mixin
     SubjectOptions options;
 
     @Option(names = "--algo", description = "simec or simexp (default: ${DEFAULT-VALUE}).")
@@ -72,27 +75,27 @@ final class WalkCommand implements Callable<Integer> {
     @Option(names = "--embedding-bounds", description = "Clamp embedding coordinates to what pixels in [0,1] can produce.")
     boolean embeddingBounds;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also write this document (what --json prints) here.")
+    @Option(names = "--out", converter = OutputFile.class, paramLabel = "FILE", description = "Also write this document (what --json prints) here.")
     Path out;
 
-    @Option(names = "--trajectory-json", paramLabel = "FILE",
+    @Option(names = "--trajectory-json", converter = OutputFile.class, paramLabel = "FILE",
             description = "Write the trajectory as JSON, as the window's export and `export --trajectory-json` do.")
     Path trajectoryJson;
 
-    @Option(names = "--gif", paramLabel = "FILE", description = "Write an animated GIF of the walk.")
+    @Option(names = "--gif", converter = OutputFile.class, paramLabel = "FILE", description = "Write an animated GIF of the walk.")
     Path gif;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "Write the walk as CSV, one row per step.")
+    @Option(names = "--csv", converter = OutputFile.class, paramLabel = "FILE", description = "Write the walk as CSV, one row per step.")
     Path csv;
 
-    @Option(names = "--session", paramLabel = "FILE", description = "Write a session file (.leafwalk.json).")
+    @Option(names = "--session", converter = OutputFile.class, paramLabel = "FILE", description = "Write a session file (.leafwalk.json).")
     Path session;
 
-    @Option(names = "--safetensors", paramLabel = "FILE", description = "Write the trajectory as safetensors (points "
+    @Option(names = "--safetensors", converter = OutputFile.class, paramLabel = "FILE", description = "Write the trajectory as safetensors (points "
             + "float32 [steps, n], probabilities, eigenvalues; the settings as metadata).")
     Path safetensors;
 
-    @Option(names = "--npz", paramLabel = "FILE", description = "Write the trajectory as a NumPy .npz archive (the "
+    @Option(names = "--npz", converter = OutputFile.class, paramLabel = "FILE", description = "Write the trajectory as a NumPy .npz archive (the "
             + "same arrays; the settings as the JSON array 'metadata').")
     Path npz;
 
@@ -130,7 +133,7 @@ final class WalkCommand implements Callable<Integer> {
                 .withEmbeddingBounds(embeddingBounds).validate();
         Exports.GifOptions gifOpts = gif != null ? gifOptions.options() : null;
         Path modelDir = options.explore.model();
-        OutputPlan plan = options.plan();
+        OutputPlan plan = options.plan().force(force.force);
         plan.output("--out", out).output("--csv", csv).output("--trajectory-json", trajectoryJson)
                 .output("--gif", gif).output("--session", session).output("--safetensors", safetensors).output("--npz", npz).check();
 

@@ -19,8 +19,12 @@ public final class Datasets {
      *
      * @param labels class names in label order (null: numbers only)
      */
-    public static List<String> extractSamples(Path data, String split, int perClass, List<String> labels, Path out) {
+    public static List<String> extractSamples(Path data, String split, int perClass, List<String> labels, Path out,
+            boolean force) {
         LabeledImages d = Idx.readSplit(data, split);
+        // the pictures are checked against the data folder, staged, and written together at the end
+        OutputPlan plan = new OutputPlan().force(force).input("data folder", data);
+        java.util.Map<Path, byte[]> pictures = new java.util.LinkedHashMap<>();
         int classes = d.maxLabel() + 1;
         int[] taken = new int[classes];
         List<String> written = new ArrayList<>();
@@ -39,9 +43,10 @@ public final class Datasets {
             String name = labels != null && l < labels.size()
                     ? labels.get(l).trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") : null;
             String file = String.format("%d-%s%05d.png", l, name == null ? "" : name + "-", i);
-            Images.writePng(out.resolve(file), img);
+            pictures.put(out.resolve(file), Images.encodePng(img));
             written.add(file);
         }
+        plan.stageChecked("--out", pictures).commit();
         written.sort(null);
         return written;
     }

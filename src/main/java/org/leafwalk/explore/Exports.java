@@ -149,9 +149,9 @@ public final class Exports {
 
     /** The input at a step at its native size, and scaled up with crisp pixels beside it as file-x{scale}.png. */
     public static List<Path> png(Path file, Recording r, int step, Drawer drawer, int scale) {
-        Map<Path, byte[]> files = pngBytes(file, r, step, drawer, scale);
-        files.forEach(org.leafwalk.io.AtomicFiles::write);
-        return List.copyOf(files.keySet());
+        org.leafwalk.io.FileTransaction t = new org.leafwalk.io.FileTransaction();
+        pngBytes(file, r, step, drawer, scale).forEach(t::add);
+        return t.commit();
     }
 
     /** The scaled picture's file beside {@code file}: NAME-x{scale}.png. */

@@ -167,13 +167,10 @@ public final class Figures {
         return out;
     }
 
-    /** Writes {@link #files}, each atomically; returns the paths written. */
+    /** Writes {@link #files}, all or nothing; returns the paths written. */
     public static List<Path> write(Path dir, List<Chart> charts) {
-        List<Path> written = new ArrayList<>();
-        files(dir, charts).forEach((p, b) -> {
-            AtomicFiles.write(p, b);
-            written.add(p);
-        });
-        return written;
+        org.leafwalk.io.FileTransaction t = new org.leafwalk.io.FileTransaction();
+        files(dir, charts).forEach(t::add);
+        return t.commit();
     }
 }

@@ -9,44 +9,62 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.leafwalk.io.AtomicFiles;
+import org.leafwalk.io.FileTransaction;
 import org.leafwalk.io.InvalidInputException;
 
 /**
  * The files one run reads and writes, checked before any work starts: every output is a regular file or a place for
- * one (symlinks followed), no output is one of the run's inputs, and no two outputs are the same file. The outputs
- * are staged in memory and written together when the run succeeded ({@link #commit}); a run that failed or was
- * interrupted leaves the files it was asked to write as they were, and puts what it made beside them under a name
- * that says so ({@link #commitAside}).
+ * one (paths resolved as the system does, symlinks followed), no output is one of the run's inputs or lies anywhere
+ * inside an input folder (a model folder's sub-folders included), no two outputs are the same file, and no output is
+ * a read-only file (unless {@link #force}). The outputs are staged in memory and written together when the run
+ * succeeded ({@link #commit}: all or nothing, see {@link FileTransaction}); a run that failed or was interrupted
+ * leaves the files it was asked to write as they were, and puts what it made beside them under a name that says so
+ * ({@link #commitAside}).
  */
 public final class OutputPlan {
-    private record Input(String what, Path real) {}
+    private record Input(String what, Path real, boolean folder) {}
 
     private record Output(String option, Path requested, Path target) {}
+
+    /** The most entries of an input folder looked at for links that lead out of it. */
+    private static final int MAX_FOLDER_ENTRIES = 100_000;
 
     private final List<Input> inputs = new ArrayList<>();
     private final Map<Path, Output> outputs = new LinkedHashMap<>();
     private final Map<Path, byte[]> staged = new LinkedHashMap<>();
+    private boolean force;
 
-    /** A file the run reads; a folder (a model) counts with every file directly in it. */
+    /** Replace read-only outputs too (the command's {@code --force}). */
+    public OutputPlan force(boolean replaceReadOnly) {
+        this.force = replaceReadOnly;
+        return this;
+    }
+
+    /**
+     * A file the run reads; a folder (a model) counts with everything inside it, sub-folders included, and with
+     * the files its links lead to (a checkpoint cache's snapshot links its weights from elsewhere).
+     */
     public OutputPlan input(String what, Path file) {
         if (file == null || !Files.exists(file)) {
             return this;
         }
         try {
             Path real = file.toRealPath();
-            inputs.add(new Input(what, real));
-            if (Files.isDirectory(real)) {
-                try (Stream<Path> s = Files.list(real)) {
-                    s.filter(Files::isRegularFile).forEach(f -> {
+            boolean folder = Files.isDirectory(real);
+            inputs.add(new Input(what, real, folder));
+            if (folder) {
+                try (Stream<Path> s = Files.walk(real).limit(MAX_FOLDER_ENTRIES)) {
+                    s.filter(Files::isSymbolicLink).forEach(f -> {
                         try {
-                            inputs.add(new Input(what + " file " + f.getFileName(), f.toRealPath()));
+                            Path to = f.toRealPath();
+                            inputs.add(new Input(what + " file " + real.relativize(f), to, Files.isDirectory(to)));
                         } catch (IOException e) {
-                            // a file that cannot be resolved cannot be the same as an output that can
+                            // a dangling link leads to nothing an output could destroy
                         }
                     });
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             // an input that cannot be resolved is refused by whoever reads it, with its own message
         }
         return this;
@@ -77,12 +95,10 @@ public final class OutputPlan {
                     throw new InvalidInputException(o.option() + " " + o.requested() + " is the run's " + in.what()
                             + " (" + in.real() + "): writing it would destroy it; choose another file");
                 }
-            }
-            for (Input in : inputs) {
-                if (Files.isDirectory(in.real()) && e.getKey().startsWith(in.real())
-                        && e.getKey().getParent().equals(in.real()) && isModelFile(e.getKey())) {
-                    throw new InvalidInputException(o.option() + " " + o.requested() + " would become a file of the "
-                            + "run's " + in.what() + " (" + in.real() + "); choose another file");
+                if (in.folder() && e.getKey().startsWith(in.real())) {
+                    throw new InvalidInputException(o.option() + " " + o.requested() + " is inside the run's "
+                            + in.what() + " (" + in.real() + "): everything a model folder holds is its input; choose "
+                            + "a file outside it");
                 }
             }
             Path existing = o.target().getParent();
@@ -97,14 +113,12 @@ public final class OutputPlan {
                 throw new InvalidInputException(o.option() + " " + o.requested() + ": cannot write in " + existing
                         + " (permission denied)");
             }
+            if (!force && AtomicFiles.readOnly(o.target())) {
+                throw new InvalidInputException(o.option() + " " + o.requested() + " is read-only: Leafwalk does not "
+                        + "replace a read-only file (as the shell's > does not); make it writable, or give --force");
+            }
         }
         return this;
-    }
-
-    private static boolean isModelFile(Path p) {
-        String n = p.getFileName().toString();
-        return n.equals("config.json") || n.endsWith(".safetensors") || n.endsWith(".onnx")
-                || n.equals("preprocessor_config.json") || n.equals("tokenizer.json") || n.equals("training.json");
     }
 
     /** Whether the requested file already exists (a file a failed run must keep). */
@@ -136,16 +150,17 @@ public final class OutputPlan {
         return !staged.isEmpty();
     }
 
-    /** The run succeeded: every staged output is written to its file. Returns what was written, in order. */
+    /**
+     * The run succeeded: every staged output is written to its file, all or nothing (a failure part-way puts back
+     * what was already replaced). Returns what was written, in order.
+     */
     public List<Path> commit() {
-        List<Path> written = new ArrayList<>();
+        FileTransaction t = new FileTransaction().force(force);
         for (Map.Entry<Path, byte[]> e : staged.entrySet()) {
-            Output o = outputs.get(e.getKey());
-            AtomicFiles.write(o.requested(), e.getValue());
-            written.add(o.requested());
+            t.add(outputs.get(e.getKey()).requested(), e.getValue());
         }
         staged.clear();
-        return written;
+        return t.commit();
     }
 
     /**
@@ -154,13 +169,15 @@ public final class OutputPlan {
      */
     public List<Path[]> commitAside(String mark) {
         List<Path[]> written = new ArrayList<>();
+        FileTransaction t = new FileTransaction();
         for (Map.Entry<Path, byte[]> e : staged.entrySet()) {
             Output o = outputs.get(e.getKey());
             Path aside = aside(o.target(), mark);
-            AtomicFiles.write(aside, e.getValue());
+            t.add(aside, e.getValue());
             written.add(new Path[] {o.requested(), aside});
         }
         staged.clear();
+        t.commit();
         return written;
     }
 

@@ -19,6 +19,20 @@ public final class RandomModels {
     }
 
     /**
+     * Writes a random model into the folder {@code out} as a whole (init-vit): its files and nothing else, put in
+     * place only when all are written; {@code force} replaces the model folder already there.
+     */
+    public static int create(Path out, boolean force, String family, int imageSize, int patchSize, int channels,
+            int hidden, int layers, int heads, int mlp, int labels, long seed) {
+        try (org.leafwalk.io.StagedFolder folder = org.leafwalk.io.StagedFolder.begin(out, "--out", force)) {
+            int tokens = write(folder.path(), family, imageSize, patchSize, channels, hidden, layers, heads, mlp,
+                    labels, seed);
+            folder.commit();
+            return tokens;
+        }
+    }
+
+    /**
      * Writes a random model of {@code family} (one of {@link #families()}) and this shape into {@code out}, in the
      * family's own checkpoint layout; returns its number of tokens.
      */

@@ -17,6 +17,7 @@ import org.leafwalk.io.JsonFiles;
 import org.leafwalk.io.LabeledImages;
 import org.leafwalk.io.SafeTensors;
 import org.leafwalk.model.VitCheckpoints;
+import org.leafwalk.io.StagedFolder;
 import org.leafwalk.model.VitConfig;
 import org.leafwalk.model.VitParameters;
 import org.leafwalk.model.VitTrainer;
@@ -28,8 +29,11 @@ import org.leafwalk.model.VitTrainer;
 public final class Training {
     private Training() {}
 
-    /** What to train on and how; {@code labelNames}, {@code samples} may be null. */
-    public record Spec(Path data, Path out, int epochs, long seed, int batchSize, double lr, double weightDecay,
+    /**
+     * What to train on and how; {@code labelNames}, {@code samples} may be null; {@code force}: replace the model
+     * folder already at {@code out}.
+     */
+    public record Spec(Path data, Path out, boolean force, int epochs, long seed, int batchSize, double lr, double weightDecay,
             int shift, int patchSize, int hidden, int layers, int heads, int mlp, int trainLimit,
             List<String> labelNames, String datasetName, String samples) {}
 
@@ -40,18 +44,31 @@ public final class Training {
         void epoch(int epoch, double trainLoss, double trainAccuracy, double testAccuracy, double seconds);
     }
 
-    /** The files a run writes into {@code out}, besides reading {@code data}. */
+    /**
+     * What a run reads ({@code data}) against the folder it writes: never the data folder or a folder inside it.
+     * The model folder itself is written as a whole (a new folder put in place of the old one), so what the old
+     * one held, read-only files included, is replaced with it.
+     */
     public static OutputPlan plan(Path data, Path out) {
-        return new OutputPlan().input("data folder", data).output("--out", out.resolve("model.safetensors"))
-                .output("--out", out.resolve("config.json")).output("--out", out.resolve("training.json"))
-                .output("--out", out.resolve("preprocessor_config.json"));
+        return new OutputPlan().input("data folder", data).output("--out", out.resolve("config.json")).force(true);
     }
 
-    /** Trains, writes the model and its record, and returns the record. */
+    /**
+     * Trains, writes the model and its record, and returns the record. The model folder is written as a whole when
+     * training has ended (the new files and nothing else); a run that fails or is stopped leaves it as it was.
+     */
     public static Map<String, Object> train(Spec spec, String device, Listener progress) throws IOException {
         Explorer.Offline.ensure();
+        try (StagedFolder folder = StagedFolder.begin(spec.out(), "--out", spec.force())) {
+            Map<String, Object> record = train(spec, folder.path(), device, progress);
+            folder.commit();
+            return record;
+        }
+    }
+
+    private static Map<String, Object> train(Spec spec, Path out, String device, Listener progress)
+            throws IOException {
         Path data = spec.data();
-        Path out = spec.out();
         int epochs = spec.epochs();
         long seed = spec.seed();
         int batchSize = spec.batchSize();

@@ -26,33 +26,51 @@ final class WindowExports {
             notices.accept(Notice.error("nothing to export yet"));
             return;
         }
-        if (!safeToWrite(file, kind == ExportKind.PNG ? Exports.scaledPng(file, 10) : null)) {
-            return;
-        }
         try {
+            java.util.Map<Path, byte[]> files = new java.util.LinkedHashMap<>();
             if (kind == ExportKind.LIPSCHITZ_CSV) {
                 if (analyses.lastCurves() == null) {
                     notices.accept(Notice.error("estimate the Lipschitz ratios first"));
                     return;
                 }
-                LipschitzExport.writeCsv(file, analyses.lastCurves().curves());
+                files.put(file, utf8(LipschitzExport.csv(analyses.lastCurves().curves())));
             } else {
                 Recording r = s.recording();
                 switch (kind) {
-                    case SESSION -> SessionFiles.save(file, r);
-                    case CSV -> TrajectoryExport.writeCsv(file, r);
-                    case JSON -> TrajectoryExport.writeJson(file, r);
-                    case SAFETENSORS -> org.leafwalk.io.AtomicFiles.write(file, TrajectoryExport.safetensors(r));
-                    case NPZ -> org.leafwalk.io.AtomicFiles.write(file, TrajectoryExport.npz(r));
-                    case GIF -> Exports.gif(file, r, s.subject().drawer(r), gif);
-                    case PNG -> Exports.png(file, r, r.cursor(), s.subject().drawer(r), 10);
+                    case SESSION -> files.put(file, utf8(SessionFiles.encode(r, null)));
+                    case CSV -> files.put(file, utf8(TrajectoryExport.csv(r)));
+                    case JSON -> files.put(file, utf8(TrajectoryExport.json(r)));
+                    case SAFETENSORS -> files.put(file, TrajectoryExport.safetensors(r));
+                    case NPZ -> files.put(file, TrajectoryExport.npz(r));
+                    case GIF -> {
+                        try (var drawer = s.subject().drawer(r)) {
+                            files.put(file, Exports.gifBytes(r, drawer, gif));
+                        }
+                    }
+                    case PNG -> {
+                        try (var drawer = s.subject().drawer(r)) {
+                            files.putAll(Exports.pngBytes(file, r, r.cursor(), drawer, 10));
+                        }
+                    }
                     default -> throw new IllegalStateException(kind.name());
                 }
             }
+            // the command line's rules: checked against the model and the input, written all or nothing
+            plan(s).stageChecked("the export", files).commit();
             notices.accept(Notice.info("saved " + file));
         } catch (RuntimeException e) {
             notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e)));
         }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** What the window's exports must not touch: the model folder and the input image. */
+    private OutputPlan plan(Session s) {
+        return new OutputPlan().input("model", workspace.modelDir())
+                .input("input image", s != null ? s.subject().inputFile() : null);
     }
 
     /**
@@ -74,8 +92,7 @@ final class WindowExports {
             if (analyses.lastLayers() != null) {
                 charts.add(Figures.layers(analyses.lastLayers()));
             }
-            new OutputPlan().input("model", workspace.modelDir()).input("input image", s.subject().inputFile())
-                    .stageChecked("the plots:", Figures.files(dir, charts)).commit();
+            plan(s).stageChecked("the plots:", Figures.files(dir, charts)).commit();
             notices.accept(Notice.info("saved " + charts.size() + " plots as PNG and SVG in " + dir));
         } catch (RuntimeException e) {
             notices.accept(Notice.error("could not save the plots in " + dir + ": " + Workspace.describe(e)));
@@ -84,27 +101,12 @@ final class WindowExports {
 
     /** Saves a picture the window made (the dashboard). */
     void savePicture(Path file, java.awt.image.BufferedImage image) {
-        if (!safeToWrite(file, null)) {
-            return;
-        }
         try {
-            Exports.savePicture(file, image);
+            plan(workspace.session()).stageChecked("the picture", java.util.Map.of(file,
+                    org.leafwalk.io.Images.encodePng(image))).commit();
             notices.accept(Notice.info("saved " + file));
         } catch (RuntimeException e) {
             notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e)));
-        }
-    }
-
-    private boolean safeToWrite(Path file, Path alsoWritten) {
-        try {
-            Session s = workspace.session();
-            Path input = s != null ? s.subject().inputFile() : null;
-            new OutputPlan().input("model", workspace.modelDir()).input("input image", input)
-                    .output("the export", file).output("the scaled export", alsoWritten).check();
-            return true;
-        } catch (RuntimeException e) {
-            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e)));
-            return false;
         }
     }
 }

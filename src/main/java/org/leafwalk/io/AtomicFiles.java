@@ -1,40 +1,112 @@
 package org.leafwalk.io;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * Writes whole files through a temporary sibling and a move, so a failed write never leaves half a file. The move
- * lands on the file a symlink points to (the link stays a link), and only ever on a regular file: a device, a FIFO,
- * a socket or a folder is refused before anything is written.
+ * The one safe writer: every file Leafwalk writes goes through here. A file is written to a temporary sibling,
+ * flushed to disk, and moved into place only when it is whole ({@link FileTransaction} does it for several files at
+ * once, all or nothing). Paths are resolved as the operating system resolves them (a symlink at any component is
+ * followed before a {@code ..} after it). A write to a user's path lands on the file a symlink names (the link stays
+ * a link), and only ever on a regular file: a device, a FIFO, a socket or a folder is refused before anything is
+ * written. Files Leafwalk keeps for itself (run records, caches) are written with {@link #writeOwned}, which follows
+ * no link at all.
  */
 public final class AtomicFiles {
     private static final int MAX_LINKS = 40;
 
+    /** Temporary names: short (an output's own name may be 255 bytes long) and marked with the writing process. */
+    static final String TEMP_PREFIX = ".leafwalk-";
+
+    private static final Pattern TEMP = Pattern.compile("\\.leafwalk-(\\d+)-[0-9a-f]+\\.(tmp|dir|old)");
+
     private AtomicFiles() {}
 
     /**
-     * The file a write to {@code requested} changes: symlinks followed to their end (a dangling link to the file it
-     * names), the path absolute and normalised. Refuses what is not a regular file or a place for a new one.
+     * The absolute path the operating system names by {@code requested}: components from the left, each symlink
+     * followed where it stands (so {@code link/../x} is beside the link's target, not beside the link), {@code .}
+     * and {@code ..} taken against what is resolved so far. The last component is left as it is (a link there is
+     * resolved by {@link #target}); components that do not exist yet are kept as named, and a {@code ..} after one
+     * is refused, as the system would.
+     */
+    public static Path resolve(Path requested) {
+        Path abs = requested.toAbsolutePath();
+        List<String> todo = new ArrayList<>();
+        for (Path name : abs) {
+            todo.add(name.toString());
+        }
+        Path root = abs.getRoot();
+        Path at = root;
+        int hops = 0;
+        boolean missing = false;
+        for (int i = 0; i < todo.size(); i++) {
+            String name = todo.get(i);
+            boolean last = i == todo.size() - 1;
+            if (name.equals(".")) {
+                continue;
+            }
+            if (name.equals("..")) {
+                if (missing) {
+                    throw new InvalidInputException(requested + ": " + at + " does not exist, so " + at
+                            + "/.. names nothing");
+                }
+                at = at.getParent() == null ? at : at.getParent();
+                continue;
+            }
+            Path next = at.resolve(name);
+            if (!last && !missing && Files.isSymbolicLink(next)) {
+                if (++hops > MAX_LINKS) {
+                    throw new InvalidInputException(requested + ": too many levels of symbolic links");
+                }
+                Path link;
+                try {
+                    link = Files.readSymbolicLink(next);
+                } catch (IOException e) {
+                    throw new InvalidInputException(requested + ": cannot follow the symbolic link " + next + " ("
+                            + describe(e) + ")", e);
+                }
+                List<String> rest = new ArrayList<>();
+                for (Path n : link) {
+                    rest.add(n.toString());
+                }
+                todo.addAll(i + 1, rest);
+                if (link.isAbsolute()) {
+                    at = link.getRoot();
+                }
+                continue;
+            }
+            if (!missing && !Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
+                missing = true;
+            }
+            at = next;
+        }
+        return at;
+    }
+
+    /**
+     * The file a write to {@code requested} changes: the path resolved as the system does, a symlink at its end
+     * followed to the file it names (a dangling one to the file it would name). Refuses what is not a regular file
+     * or a place for a new one.
      */
     public static Path target(Path requested) {
-        Path p = requested.toAbsolutePath().normalize();
+        Path p = resolve(requested);
         for (int hops = 0; Files.isSymbolicLink(p); hops++) {
             if (hops == MAX_LINKS) {
                 throw new InvalidInputException(requested + ": too many levels of symbolic links");
             }
             try {
                 Path link = Files.readSymbolicLink(p);
-                p = (p.getParent() == null ? link : p.getParent().resolve(link)).toAbsolutePath().normalize();
+                p = resolve(p.getParent() == null ? link : p.getParent().resolve(link));
             } catch (IOException e) {
                 throw new InvalidInputException(requested + ": cannot follow the symbolic link (" + describe(e) + ")",
                         e);
@@ -43,11 +115,14 @@ public final class AtomicFiles {
         String kind = kindOf(p);
         if (kind != null) {
             throw new InvalidInputException(requested + (p.equals(requested.toAbsolutePath().normalize()) ? ""
-                    : " (a link to " + p + ")") + " is " + kind + ", not a regular file: Leafwalk writes only "
+                    : " (that is " + p + ")") + " is " + kind + ", not a regular file: Leafwalk writes only "
                     + "regular files");
         }
         Path parent = p.getParent();
-        if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
+        while (parent != null && !Files.exists(parent)) {
+            parent = parent.getParent();
+        }
+        if (parent != null && !Files.isDirectory(parent)) {
             throw new InvalidInputException(requested + ": " + parent + " is not a folder");
         }
         return p;
@@ -78,51 +153,133 @@ public final class AtomicFiles {
         }
     }
 
-    public static void write(Path requested, byte[] bytes) {
-        Path target = target(requested);
-        Path dir = target.getParent();
-        Path tmp = null;
+    /**
+     * Whether a file exists that its permissions say is not to be written: no write permission for this user, or
+     * (for root, whom the system lets write anything) no write permission for anyone. The shell's {@code >} refuses
+     * the first; Leafwalk refuses both unless told to replace it.
+     */
+    public static boolean readOnly(Path target) {
+        if (!Files.isRegularFile(target)) {
+            return false;
+        }
+        if (!Files.isWritable(target)) {
+            return true;
+        }
         try {
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            Files.write(tmp, bytes);
-            keepPermissions(target, tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the original failure is what the user needs to hear about
-                }
-            }
-            throw new InvalidInputException("cannot write " + requested + ": " + describe(e), e);
+            int mode = (Integer) Files.getAttribute(target, "unix:mode");
+            return (mode & 0222) == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return false;
         }
     }
 
-    /**
-     * Temporary files are created owner-only: a replaced file keeps the permissions it had, and a new one reads like
-     * any file the user saves.
-     */
-    private static void keepPermissions(Path target, Path tmp) throws IOException {
-        try {
-            Set<PosixFilePermission> perms = Files.exists(target, LinkOption.NOFOLLOW_LINKS)
-                    ? Files.readAttributes(target, PosixFileAttributes.class).permissions()
-                    : PosixFilePermissions.fromString("rw-r--r--");
-            Files.setPosixFilePermissions(tmp, perms);
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its defaults apply
-        }
+    /** Writes one file, whole or not at all (a read-only file is refused). */
+    public static void write(Path requested, byte[] bytes) {
+        new FileTransaction().add(requested, bytes).commit();
     }
 
     public static void writeString(Path target, String text) {
         write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes a file Leafwalk keeps for itself ({@code folder}/{@code name}: a run record, a cache, a manifest), whole
+     * or not at all. Nothing there is followed: a symlink, or anything but a regular file, at the file's place or at
+     * any folder between {@code folder} and it is refused by name, so a link planted where a record belongs cannot
+     * send the write elsewhere.
+     */
+    public static void writeOwned(Path folder, String name, byte[] bytes) {
+        new FileTransaction().addOwned(folder, name, bytes).commit();
+    }
+
+    /** The path of an owned file, refused when anything on the way from {@code folder} is a link. */
+    static Path owned(Path folder, String name) {
+        Path base = resolve(folder);
+        if (Files.isSymbolicLink(base)) {
+            throw new InvalidInputException(folder + " is a symbolic link: Leafwalk keeps its own files there and "
+                    + "follows no link; remove the link or choose a real folder");
+        }
+        Path p = base;
+        for (Path part : Path.of(name)) {
+            if (part.toString().equals("..") || part.toString().equals(".")) {
+                throw new IllegalArgumentException("an owned file's name stays inside its folder: " + name);
+            }
+            p = p.resolve(part);
+            if (Files.isSymbolicLink(p)) {
+                String to;
+                try {
+                    to = " (to " + Files.readSymbolicLink(p) + ")";
+                } catch (IOException e) {
+                    to = "";
+                }
+                throw new InvalidInputException(p + " is a symbolic link" + to + " where Leafwalk keeps its own file: "
+                        + "it writes there itself and follows no link; remove the link");
+            }
+        }
+        String kind = kindOf(p);
+        if (kind != null) {
+            throw new InvalidInputException(p + " is " + kind + " where Leafwalk keeps its own file; remove it");
+        }
+        return p;
+    }
+
+    /** A fresh temporary name in {@code dir} for this process: {@code .leafwalk-PID-RANDOM.SUFFIX}. */
+    static Path tempIn(Path dir, String suffix) {
+        long r = java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+        return dir.resolve(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + Long.toHexString(r) + "." + suffix);
+    }
+
+    /**
+     * Removes what a killed Leafwalk process left in {@code dir}: its temporary files and staging folders (named by
+     * {@link #tempIn}, whose process is no longer running). A folder Leafwalk cannot list is left alone.
+     */
+    static void removeStale(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> stale = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.forEach(p -> {
+                Matcher m = TEMP.matcher(p.getFileName().toString());
+                // a .old folder is the model a folder replacement was putting aside: it is left for the user
+                if (m.matches() && !m.group(2).equals("old")) {
+                    long pid = Long.parseLong(m.group(1));
+                    if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty()) {
+                        stale.add(p);
+                    }
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        for (Path p : stale) {
+            deleteTree(p);
+        }
+    }
+
+    /** Deletes a file or a folder Leafwalk made, with what it holds; links inside are removed, never followed. */
+    static void deleteTree(Path p) {
+        try {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    for (Path c : (Iterable<Path>) s::iterator) {
+                        deleteTree(c);
+                    }
+                }
+            }
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // what is left is named as Leafwalk's own temporary file, and a later run removes it
+        }
+    }
+
+    /** Flushes a file's or a folder's contents to the disk; a file system that cannot is taken as it is. */
+    static void sync(Path p, boolean folder) {
+        try (FileChannel c = FileChannel.open(p, folder ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+            c.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // folders cannot be opened for syncing on some systems; the data is written either way
+        }
     }
 
     static String describe(IOException e) {
@@ -133,10 +290,16 @@ public final class AtomicFiles {
         if (kind.equals("NoSuchFileException")) {
             return "folder does not exist";
         }
-        if (kind.equals("FileSystemException") && e.getMessage() != null && e.getMessage().contains("Read-only")) {
+        String m = e.getMessage();
+        if (m != null && m.contains("Read-only file system")) {
             return "read-only file system";
         }
-        String m = e.getMessage();
+        if (m != null && m.contains("No space left")) {
+            return "no space left on the device";
+        }
+        if (m != null && m.contains("File name too long")) {
+            return "the file name is too long";
+        }
         return m == null ? kind : m;
     }
 }

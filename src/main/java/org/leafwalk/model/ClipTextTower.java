@@ -280,12 +280,7 @@ final class ClipTextTower {
                 + "[\"<|startoftext|>\"]},\"<|endoftext|>\":{\"id\":\"<|endoftext|>\",\"ids\":[1],\"tokens\":"
                 + "[\"<|endoftext|>\"]}}},\"decoder\":null,\"model\":{\"type\":\"WordLevel\",\"vocab\":{" + vocab
                 + "},\"unk_token\":\"<unk>\"}}";
-        try {
-            java.nio.file.Files.createDirectories(dir);
-            java.nio.file.Files.writeString(dir.resolve("tokenizer.json"), json);
-        } catch (java.io.IOException e) {
-            throw new InvalidInputException(dir + ": cannot write tokenizer.json (" + e.getMessage() + ")", e);
-        }
+        org.leafwalk.io.AtomicFiles.writeString(dir.resolve("tokenizer.json"), json);
     }
 
     private static NDArray linear(NDArray x, NDArray w, NDArray b) {

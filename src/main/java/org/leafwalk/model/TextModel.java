@@ -57,22 +57,25 @@ public final class TextModel implements AutoCloseable {
     private static final List<String> TEXT_FAMILIES = List.of("bert", "roberta", "xlm-roberta", "distilbert",
             "electra", "albert", "deberta", "deberta-v2", "camembert", "mpnet");
 
-    /** Whether a folder holds a text model (a BERT-family config.json, or an ONNX file). */
+    /**
+     * Whether a folder holds a text model. Its config.json decides when it names a model_type (a BERT family: text;
+     * anything else, a vision model, even with a stray .onnx beside it); a folder without one is a text model when
+     * it holds an ONNX export (as the sentence-transformers exports come).
+     */
     public static boolean isTextModel(Path dir) {
-        if (onnxFile(dir) != null) {
-            return true;
-        }
         Path cfg = dir.resolve("config.json");
-        if (!Files.isRegularFile(cfg)) {
-            return false;
+        if (Files.isRegularFile(cfg)) {
+            try {
+                JsonObject o = JsonFiles.readObject(cfg);
+                if (o.has("model_type")) {
+                    // the text families route here so that the ones the engine is not made for are refused by name
+                    return TEXT_FAMILIES.contains(o.get("model_type").getAsString());
+                }
+            } catch (RuntimeException e) {
+                // an unreadable config is refused with its own message by the reader that opens the folder
+            }
         }
-        try {
-            JsonObject o = JsonFiles.readObject(cfg);
-            // the text families route here so that the ones the engine is not made for are refused by name
-            return o.has("model_type") && TEXT_FAMILIES.contains(o.get("model_type").getAsString());
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return onnxFile(dir) != null;
     }
 
     private static Path onnxFile(Path dir) {
