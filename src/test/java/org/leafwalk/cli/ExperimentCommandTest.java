@@ -155,18 +155,76 @@ class ExperimentCommandTest {
                 Files.delete(p);
             }
         }
-        // a folder where one run's file would go: its write fails as on a full disk
-        Files.createDirectories(out.resolve("runs/leafwalk-simec-eta1-input00-repeat0.json"));
+        // the runs folder's place taken by a file: the first record's write fails as on a full disk
+        Files.delete(out.resolve("runs"));
+        Files.writeString(out.resolve("runs"), "not a folder");
         Cli.Result r = simec(out, "--workers", "1", "--resume");
         assertEquals(2, r.code(), r.err());
         // the progress bar's lines come first; the error is the last line
         String[] lines = r.err().strip().split("\n");
-        Cli.assertRefused(new Cli.Result(2, "", lines[lines.length - 1]), "is a folder", "leafwalk-simec-eta1-input00-repeat0.json", "finished runs are kept",
+        Cli.assertRefused(new Cli.Result(2, "", lines[lines.length - 1]), "runs", "finished runs are kept",
                 "--resume");
-        try (Stream<Path> s = Files.list(out.resolve("runs"))) {
-            long written = s.filter(p -> Files.isRegularFile(p)).count();
-            assertTrue(written >= 4, "the runs before it are kept: " + written);
+        assertEquals("not a folder", Files.readString(out.resolve("runs")));
+    }
+
+    /**
+     * A run's record counts only when it is that run's, as this experiment wrote it: a symlink where it belongs is
+     * refused (and nothing is written through it), and so are an empty record, an edited one and another run's.
+     */
+    @Test
+    void aRecordCountsOnlyWhenItIsThisRunsOwn() throws Exception {
+        Path out = tmp.resolve("records");
+        assertEquals(0, simec(out).code());
+        Path record = out.resolve("runs/authors-simec-eta1-input00-repeat0.json");
+        Path other = out.resolve("runs/leafwalk-simexp-eta10-input01-repeat0.json");
+        String kept = Files.readString(record);
+        Path victim = Files.writeString(tmp.resolve("victim.conf"), "a system file\n");
+        Files.delete(record);
+        Files.createSymbolicLink(record, victim);
+        Cli.assertRefused(simec(out, "--resume"), record.getFileName().toString(), "symbolic link");
+        assertEquals("a system file\n", Files.readString(victim), "written through the link");
+        Files.delete(record);
+        Files.createSymbolicLink(record, other.getFileName());
+        Cli.assertRefused(simec(out, "--resume"), record.getFileName().toString(), "symbolic link");
+        Files.delete(record);
+        Files.writeString(record, "{}");
+        Cli.assertRefused(simec(out, "--resume"), record.getFileName().toString(), "no checksum");
+        Files.writeString(record, kept.replaceFirst("\"seconds\": [0-9.E-]+", "\"seconds\": 0.5"));
+        Cli.assertRefused(simec(out, "--resume"), record.getFileName().toString(), "checksum");
+        Files.copy(other, record, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Cli.assertRefused(simec(out, "--resume"), record.getFileName().toString(), "record of run");
+        Files.writeString(record, kept);
+        Cli.Result r = simec(out, "--resume");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("16 of 16 runs already in"), r.err());
+    }
+
+    /** Two data folders whose images have the same names are two experiments: their inputs are its identity. */
+    @Test
+    void anotherDataFolderWithTheSameNamesIsAnotherExperiment() throws Exception {
+        Path a = idx(tmp.resolve("data-a"), 11);
+        Path b = idx(tmp.resolve("data-b"), 12);
+        Path out = tmp.resolve("with-data");
+        assertEquals(0, simec(out, "--data", a.toString()).code());
+        Cli.assertRefused(simec(out, "--data", b.toString(), "--resume"), "another experiment", "inputs",
+                b.toString());
+        Cli.Result r = simec(out, "--data", a.toString(), "--resume");
+        assertEquals(0, r.code(), r.err());
+    }
+
+    /** A test split of 28×28 noise images, two of each of classes 0 to 3 (seeded). */
+    private static Path idx(Path dir, long seed) throws Exception {
+        Files.createDirectories(dir);
+        int n = 8;
+        byte[] pixels = new byte[n * 28 * 28];
+        new java.util.Random(seed).nextBytes(pixels);
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) (i / 2);
         }
+        org.leafwalk.io.Idx.write(dir.resolve("t10k-images-idx3-ubyte"), new int[] {n, 28, 28}, pixels);
+        org.leafwalk.io.Idx.write(dir.resolve("t10k-labels-idx1-ubyte"), new int[] {n}, labels);
+        return dir;
     }
 
     @Test

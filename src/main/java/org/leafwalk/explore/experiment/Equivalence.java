@@ -99,6 +99,11 @@ final class Equivalence implements Protocol {
     }
 
     @Override
+    public List<Inputs.Item> inputs() {
+        return inputs;
+    }
+
+    @Override
     public List<Run> runs() {
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) {

@@ -101,9 +101,11 @@ public final class Experiment {
         Path out = o.out();
         Map<String, Object> manifest = Json.of("leafwalk_experiment", 1, "protocol", protocol.id(), "model",
                 o.modelRef(), "model_folder", o.modelDir().toAbsolutePath().normalize().toString(),
-                "model_weights_sha256", weightsHash(o.modelDir()), "quick", o.quick(), "settings",
-                protocol.settings());
+                "model_weights_sha256", weightsHash(o.modelDir()), "data", o.data() == null ? "the model's samples"
+                        : o.data().toAbsolutePath().normalize().toString(), "inputs_sha256",
+                Records.inputsHash(protocol.inputs()), "quick", o.quick(), "settings", protocol.settings());
         prepare(out, manifest, o.resume());
+        Records records = new Records(out, manifest);
         Path runsDir = out.resolve("runs");
         List<Protocol.Run> runs = protocol.runs();
         Map<String, Map<String, Object>> results = new LinkedHashMap<>();
@@ -112,7 +114,7 @@ public final class Experiment {
         List<Protocol.Run> todo = new ArrayList<>();
         for (Protocol.Run r : runs) {
             total += r.weight();
-            Map<String, Object> res = readRun(runsDir.resolve(r.id() + ".json"));
+            Map<String, Object> res = records.read(r);
             if (res != null) {
                 results.put(r.id(), res);
                 done += r.weight();
@@ -161,17 +163,16 @@ public final class Experiment {
                         } catch (Protocol.Stopped e) {
                             return;
                         }
-                        res.put("run", r.id());
-                        String text = JsonFiles.toJson(res);
+                        Map<String, Object> written;
                         try {
-                            AtomicFiles.writeString(runsDir.resolve(r.id() + ".json"), text + "\n");
+                            written = records.write(r, res);
                         } catch (RuntimeException e) {
                             halt.set(true);
                             failure.compareAndSet(null, e);
                             return;
                         }
                         synchronized (results) {
-                            results.put(r.id(), GSON.fromJson(text, new TypeToken<Map<String, Object>>() {}.getType()));
+                            results.put(r.id(), written);
                         }
                         listener.finished(r.id());
                     }));
@@ -292,13 +293,17 @@ public final class Experiment {
         } else if (resume) {
             throw new InvalidInputException("--resume: " + out + " holds no experiment to go on with");
         }
-        AtomicFiles.writeString(m, JsonFiles.toJson(manifest) + "\n");
+        AtomicFiles.writeOwned(out, MANIFEST, (JsonFiles.toJson(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Which recorded field differs between two manifests, or null when they describe the same experiment. */
     private static String difference(JsonObject had, JsonObject now) {
-        for (String key : new String[] {"protocol", "model_weights_sha256", "quick"}) {
+        for (String key : new String[] {"protocol", "model_weights_sha256", "inputs_sha256", "quick"}) {
             if (!String.valueOf(had.get(key)).equals(String.valueOf(now.get(key)))) {
+                if (key.equals("inputs_sha256")) {
+                    return "its inputs, read from " + had.get("data") + ", are not this run's, read from "
+                            + now.get("data") + " (the names may be the same: the pixels differ)";
+                }
                 return key.replace('_', ' ') + " " + had.get(key) + " where this run has " + now.get(key);
             }
         }
@@ -316,18 +321,6 @@ public final class Experiment {
 
     private static String shorten(String s) {
         return s.length() > 60 ? s.substring(0, 57) + "…" : s;
-    }
-
-    /** A finished run's record, or null when there is none (or it is unreadable: the run is done again). */
-    private static Map<String, Object> readRun(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        try {
-            return GSON.fromJson(JsonFiles.readObject(file), new TypeToken<Map<String, Object>>() {}.getType());
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     private static String weightsHash(Path modelDir) {

@@ -18,6 +18,9 @@ interface Protocol {
     /** What decides the experiment's results (besides the model): recorded in the folder, compared on a rerun. */
     Map<String, Object> settings();
 
+    /** The inputs the runs walk from (their names, labels and pixels are part of the experiment's identity). */
+    List<Inputs.Item> inputs();
+
     /** The runs, in a fixed order. */
     List<Run> runs();
 

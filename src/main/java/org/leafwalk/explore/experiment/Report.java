@@ -5,7 +5,7 @@ import java.util.List;
 import org.leafwalk.explore.Chart;
 import java.util.Locale;
 import java.util.Map;
-import org.leafwalk.io.AtomicFiles;
+import org.leafwalk.io.FileTransaction;
 import org.leafwalk.io.JsonFiles;
 
 /**
@@ -19,14 +19,21 @@ final class Report {
 
     private Report() {}
 
+    /** Writes the report's files into the experiment's folder, all or nothing, through no link. */
     static void write(Path out, Map<String, Object> doc, Protocol.Summary s, String model) {
-        AtomicFiles.writeString(out.resolve("results.json"), JsonFiles.toJson(doc) + "\n");
-        AtomicFiles.writeString(out.resolve("results.csv"), csv(s));
+        FileTransaction t = new FileTransaction();
+        t.addOwned(out, "results.json", utf8(JsonFiles.toJson(doc) + "\n"));
+        t.addOwned(out, "results.csv", utf8(csv(s)));
         for (Chart c : s.plots()) {
-            AtomicFiles.write(out.resolve("plots").resolve(c.name() + ".png"), c.png(WIDTH, HEIGHT));
-            AtomicFiles.writeString(out.resolve("plots").resolve(c.name() + ".svg"), c.svg(WIDTH, HEIGHT));
+            t.addOwned(out, "plots/" + c.name() + ".png", c.png(WIDTH, HEIGHT));
+            t.addOwned(out, "plots/" + c.name() + ".svg", utf8(c.svg(WIDTH, HEIGHT)));
         }
-        AtomicFiles.writeString(out.resolve("report.html"), html(doc, s, model));
+        t.addOwned(out, "report.html", utf8(html(doc, s, model)));
+        t.commit();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static String csv(Protocol.Summary s) {

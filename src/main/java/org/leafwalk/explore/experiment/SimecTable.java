@@ -76,6 +76,11 @@ final class SimecTable implements Protocol {
     }
 
     @Override
+    public List<Inputs.Item> inputs() {
+        return inputs;
+    }
+
+    @Override
     public List<Run> runs() {
         List<Run> runs = new ArrayList<>();
         // repeat by repeat and input by input, every setting of one input together: a run cut short still has
