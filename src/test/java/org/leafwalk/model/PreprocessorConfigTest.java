@@ -19,13 +19,15 @@ import org.leafwalk.io.Images;
 import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.io.SafeTensors;
 import org.leafwalk.io.Tensor;
+import org.leafwalk.testing.Cli;
 import org.leafwalk.testing.TinyVit;
 
 /**
  * preprocessor_config.json read with transformers' meaning for every field: the pixel values the model is fed
  * (do_rescale, rescale_factor) against the closed form of transformers' pipeline through the patch embedding,
  * values transformers rejects refused by file and field, the processor class's defaults and size semantics, the
- * centre crop's zero padding, fields of other processors refused.
+ * centre crop's zero padding, fields of other processors refused, and a processor whose walk step cannot fit in memory refused when
+ * the model is opened, before any weight is read.
  */
 class PreprocessorConfigTest {
     @TempDir
@@ -214,5 +216,38 @@ class PreprocessorConfigTest {
         refused(vit("{\"size\": {\"height\": 12, \"width\": 12}, \"image_mean\": [0.5, 0.5]}"), "image_mean has 2");
         refused(vit("{\"size\": {\"height\": 12, \"width\": 12}, \"image_std\": [0]}"), "image_std must be positive");
         refused(vit("{\"size\": {\"height\": 12, \"width\": 12}, \"do_rescale\": \"no\"}"), "do_rescale must be true");
+    }
+
+    @Test
+    void aDinov2CropWhoseStepCannotFitIsRefusedWhenOpenedBeforeAnyTensor() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("dinov2-4096"));
+        VitCheckpoints.writeRandom(dir, new VitCheckpoints.Shape(32, 16, 3, 16, 4, 4, 32, 3), "dinov2", 3);
+        Files.writeString(dir.resolve("preprocessor_config.json"), "{\"image_processor_type\": \"BitImageProcessor\", "
+                + "\"size\": {\"shortest_edge\": 4096}, \"resample\": 3, \"do_center_crop\": true, \"crop_size\": "
+                + "{\"height\": 4096, \"width\": 4096}, \"image_mean\": 0.5, \"image_std\": 0.5}");
+        // weights no reader could take: the refusal is the memory's, so nothing was read or made before it
+        Files.writeString(dir.resolve("model.safetensors"), "not a weights file");
+        Path image = tmp.resolve("rgb.png");
+        Images.writePng(image, new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB));
+        Cli.Result r = Cli.run("inspect", "--model", dir.toString(), "--input", image.toString());
+        Cli.assertRefused(r, "preprocessor_config.json", "crop_size 4096", "65,537 tokens", "physical memory");
+    }
+
+    @Test
+    void aVitBase224AndTheShippedModelsFitTheStepEstimate() {
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            labels.add("c" + i);
+        }
+        VitConfig base = VitConfig.of(new VitCheckpoints.Shape(224, 16, 3, 768, 12, 12, 3072, 1000), labels,
+                new double[] {0.5, 0.5, 0.5}, new double[] {0.5, 0.5, 0.5});
+        double bytes = StepMemory.estimate(base, 346_000_000L, 4);
+        assertTrue(bytes > 0.5e9 && bytes < 3e9, "ViT-B/16 at 224: " + bytes / 1e9 + " GB");
+        for (String m : new String[] {"mnist-vit", "fashion-mnist-vit", "mnist-paper"}) {
+            Path dir = Path.of("assets/models", m);
+            long file = dir.resolve("model.safetensors").toFile().length();
+            double shipped = StepMemory.estimate(VitConfig.load(dir), file, 4);
+            assertTrue(shipped < 0.5e9, m + ": " + shipped / 1e9 + " GB");
+        }
     }
 }
