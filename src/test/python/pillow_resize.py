@@ -28,7 +28,7 @@ def shortest(size, w, h):
     return (new_short, new_long) if w <= h else (new_long, new_short)
 
 
-def case(name, resample, size=None, shortest_edge=None, crop=None, crop_pct=None):
+def case(name, processor_class, resample, size=None, shortest_edge=None, crop=None, crop_pct=None):
     if crop_pct is not None:  # ConvNextImageProcessor: the shortest edge to int(size / crop_pct), crop size x size
         w, h = shortest(int(shortest_edge / crop_pct), W, H)
         crop = shortest_edge
@@ -42,24 +42,27 @@ def case(name, resample, size=None, shortest_edge=None, crop=None, crop_pct=None
         im = im.crop((left, top, left + crop, top + crop))
     s = im.size[0]
     values = [[im.getpixel((x, y))[c] / 255 for y in range(s) for x in range(s)] for c in range(3)]
-    processor = {"do_resize": True, "resample": resample,
+    processor = {"image_processor_type": processor_class, "do_resize": True, "resample": resample,
                  "size": {"height": size, "width": size} if size else {"shortest_edge": shortest_edge}}
     if crop_pct is not None:
         processor["crop_pct"] = crop_pct
     elif crop is not None:
         processor["do_center_crop"] = True
         processor["crop_size"] = {"height": crop, "width": crop}
+    elif processor_class != "ViTImageProcessor":
+        processor["do_center_crop"] = False
     ref[name] = {"processor": processor, "size": s, "values": [v for plane in values for v in plane]}
 
 
 ref = {}
-case("vit-bilinear", Image.BILINEAR, size=12)
-case("bicubic", Image.BICUBIC, size=12)
-case("deit-shortest-edge-crop", Image.BICUBIC, shortest_edge=14, crop=12)
-case("convnext-crop-pct", Image.BICUBIC, shortest_edge=12, crop_pct=0.875)
-case("lanczos-up", Image.LANCZOS, size=60)
-case("box", Image.BOX, size=12)
-case("hamming", Image.HAMMING, size=12)
-case("nearest", Image.NEAREST, size=12)
+# the class each case's fields belong to, as transformers reads them
+case("vit-bilinear", "ViTImageProcessor", Image.BILINEAR, size=12)
+case("bicubic", "ViTImageProcessor", Image.BICUBIC, size=12)
+case("clip-shortest-edge-crop", "CLIPImageProcessor", Image.BICUBIC, shortest_edge=14, crop=12)
+case("convnext-crop-pct", "ConvNextImageProcessor", Image.BICUBIC, shortest_edge=12, crop_pct=0.875)
+case("lanczos-up", "ViTImageProcessor", Image.LANCZOS, size=60)
+case("box", "ViTImageProcessor", Image.BOX, size=12)
+case("hamming", "ViTImageProcessor", Image.HAMMING, size=12)
+case("nearest", "ViTImageProcessor", Image.NEAREST, size=12)
 with open(f"{out}/reference.json", "w") as f:
     json.dump(ref, f)

@@ -78,7 +78,6 @@ public record ImageInput(String source, double[] pixels, int channels, int size,
         return (int) Math.round(Math.max(0, Math.min(1, v)) * 255);
     }
 
-    /** Java2D's bilinear resize, on the image at 8 bits per channel. */
     /**
      * Resizes and centre-crops an image as the model's image processor does (Pillow's filters), to the model's
      * square input.
@@ -90,16 +89,23 @@ public record ImageInput(String source, double[] pixels, int channels, int size,
         int w = r[0];
         int h = r[1];
         if (p.cropHeight() > 0) {
-            int top = (h - p.cropHeight()) / 2;
-            int left = (w - p.cropWidth()) / 2;
-            if (top < 0 || left < 0) {
-                throw new InvalidInputException("the image resized to " + w + "×" + h + " is smaller than the "
-                        + "processor's crop " + p.cropWidth() + "×" + p.cropHeight());
-            }
-            double[] c = new double[p.cropWidth() * p.cropHeight() * img.bands()];
+            // transformers' center_crop: top = (h − crop) // 2, and where the crop is larger than the image, the
+            // image sits at ceil((crop − h) / 2) in zeros (black before rescaling)
+            int top = Math.floorDiv(h - p.cropHeight(), 2);
+            int left = Math.floorDiv(w - p.cropWidth(), 2);
+            int bands = img.bands();
+            double[] c = new double[p.cropWidth() * p.cropHeight() * bands];
             for (int y = 0; y < p.cropHeight(); y++) {
-                System.arraycopy(v, ((y + top) * w + left) * img.bands(), c, y * p.cropWidth() * img.bands(),
-                        p.cropWidth() * img.bands());
+                int sy = y + top;
+                if (sy < 0 || sy >= h) {
+                    continue;
+                }
+                int from = Math.max(0, -left);
+                int to = Math.min(p.cropWidth(), w - left);
+                if (to > from) {
+                    System.arraycopy(v, (sy * w + from + left) * bands, c, (y * p.cropWidth() + from) * bands,
+                            (to - from) * bands);
+                }
             }
             v = c;
             w = p.cropWidth();

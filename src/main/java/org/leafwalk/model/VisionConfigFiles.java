@@ -100,6 +100,9 @@ final class VisionConfigFiles {
         size.addProperty("height", c.imageSize());
         size.addProperty("width", c.imageSize());
         pre.add("size", size);
+        // stated, not left to the class: CLIPImageProcessor and BitImageProcessor default to bicubic and a 224 crop
+        pre.addProperty("resample", Resample.BILINEAR.pillowId);
+        pre.addProperty("do_center_crop", false);
         JsonFiles.write(dir.resolve("preprocessor_config.json"), pre);
     }
 }

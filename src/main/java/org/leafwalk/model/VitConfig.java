@@ -13,7 +13,9 @@ import org.leafwalk.io.JsonFiles;
 
 /**
  * The parts of a Hugging Face ViT config.json (and preprocessor_config.json) that the engine needs.
- * Pixel values reach the model as intensities in [0,1] (after rescale), then (x - mean) / std.
+ * Pixel values reach the model as intensities x in [0,1], then (x - mean) / std: {@code imageMean} and
+ * {@code imageStd} are the processor's own divided by its {@link Preprocessing#pixelScale} (255 × rescale_factor, or
+ * 255 without do_rescale), which is what transformers feeds the model for the same image.
  */
 public record VitConfig(
         int hiddenSize,
@@ -207,21 +209,31 @@ public record VitConfig(
                     background[i] = bg[i] / 255;
                 }
             }
+            Preprocessing.Kind kind = Preprocessing.kind(p, pre, type);
             boolean normalize = !p.has("do_normalize") || bool(p.get("do_normalize"), pre, "do_normalize");
             if (normalize) {
-                mean = floats(p, pre, "image_mean", channels, mean);
-                std = floats(p, pre, "image_std", channels, std);
+                mean = Preprocessing.present(p, "image_mean") ? floats(p, pre, "image_mean", channels, mean)
+                        : Preprocessing.defaultNormalisation(kind, true, channels, pre);
+                std = Preprocessing.present(p, "image_std") ? floats(p, pre, "image_std", channels, std)
+                        : Preprocessing.defaultNormalisation(kind, false, channels, pre);
             } else {
                 java.util.Arrays.fill(mean, 0);
                 java.util.Arrays.fill(std, 1);
             }
-            for (double s : std) {
-                if (!(s > 0)) {
-                    throw new InvalidInputException(pre + ": image_std must be positive");
+            for (int i = 0; i < channels; i++) {
+                if (!(std[i] > 0)) {
+                    throw new InvalidInputException(pre + ": image_std must be positive, got " + std[i]
+                            + (channels > 1 ? " (channel " + i + ")" : ""));
                 }
             }
             // DINOv2 interpolates its position embeddings to the processor's crop; the other families need the size
-            preprocessing = Preprocessing.read(p, pre, dino ? 0 : image);
+            preprocessing = Preprocessing.read(p, pre, dino ? 0 : image, kind, notes);
+            // the model reads (s·x − mean) / std of an intensity x in [0,1]: (x − mean/s) / (std/s), so the walk's
+            // pixels, their bounds [0,1] and the images written stay intensities whatever the processor's scale
+            for (int i = 0; i < channels; i++) {
+                mean[i] /= preprocessing.pixelScale();
+                std[i] /= preprocessing.pixelScale();
+            }
             if (dino) {
                 int given = preprocessing.givenSize();
                 if (given <= 0 || given % patch != 0) {
@@ -310,15 +322,26 @@ public record VitConfig(
         if (!c.has(name)) {
             return dflt;
         }
-        try {
-            int v = c.get(name).getAsInt();
-            if (v <= 0) {
-                throw new InvalidInputException(file + ": " + name + " must be positive, got " + v);
+        return whole(c.get(name), file, name, 1);
+    }
+
+    /**
+     * A whole number of at least {@code min} written as one in JSON (Python reads 32.5 or 32.0 as a float, which
+     * transformers' resize and crop refuse), with errors naming file and field.
+     */
+    static int whole(JsonElement e, Path file, String field, int min) {
+        if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            String literal = e.getAsString();
+            if (literal.matches("-?[0-9]+")) {
+                long v = literal.length() > 12 ? Long.MAX_VALUE : Long.parseLong(literal);
+                if (v >= min && v <= Integer.MAX_VALUE) {
+                    return (int) v;
+                }
+                throw new InvalidInputException(file + ": " + field + (v < min ? " must be " + (min > 0
+                        ? "a positive" : "a non-negative") + " whole number, got " : " is too large: ") + literal);
             }
-            return v;
-        } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException e) {
-            throw new InvalidInputException(file + ": " + name + " is not an integer");
         }
+        throw new InvalidInputException(file + ": " + field + " must be a whole number, got " + e);
     }
 
     /** A number field of a config file (its default when absent), with errors naming file and field. */

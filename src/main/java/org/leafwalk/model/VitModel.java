@@ -55,6 +55,8 @@ public final class VitModel implements AutoCloseable {
         }
         VitConfig config = VitConfig.load(dir);
         Path weightsFile = dir.resolve("model.safetensors");
+        // before any weight is read or tensor made: a shape whose step cannot fit is refused by its field
+        StepMemory.refuseWhatCannotFit(dir, config, weightFileSize(weightsFile), dtype.getNumOfBytes());
         if (!Files.isRegularFile(weightsFile)) {
             throw new InvalidInputException(dir + ": no model.safetensors in the model folder");
         }
@@ -73,6 +75,14 @@ public final class VitModel implements AutoCloseable {
         } catch (RuntimeException e) {
             m.close();
             throw e;
+        }
+    }
+
+    private static long weightFileSize(Path weightsFile) {
+        try {
+            return Files.isRegularFile(weightsFile) ? Files.size(weightsFile) : 0;
+        } catch (java.io.IOException e) {
+            return 0; // the read below says what is wrong with the file
         }
     }
 

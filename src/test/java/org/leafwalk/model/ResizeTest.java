@@ -83,14 +83,17 @@ class ResizeTest {
         assertTrue(unknown.getMessage().contains("preprocessor_config.json") && unknown.getMessage().contains(
                 "resample 7"), unknown.getMessage());
         var pct = assertThrows(InvalidInputException.class, () -> VitConfig.load(model("bad-pct", 12,
-                "{\"size\": {\"shortest_edge\": 12}, \"crop_pct\": 1.5}")));
-        assertTrue(pct.getMessage().contains("crop_pct must lie in (0, 1]"), pct.getMessage());
+                "{\"image_processor_type\": \"ConvNextImageProcessor\", \"size\": {\"shortest_edge\": 12}, "
+                        + "\"crop_pct\": 0}")));
+        assertTrue(pct.getMessage().contains("crop_pct must be positive"), pct.getMessage());
         var crop = assertThrows(InvalidInputException.class, () -> VitConfig.load(model("bad-crop", 12,
-                "{\"size\": {\"shortest_edge\": 14}, \"do_center_crop\": true, \"crop_size\": 10}")));
-        assertTrue(crop.getMessage().contains("crop_size gives the model 10×10") && crop.getMessage().contains(
+                "{\"image_processor_type\": \"CLIPImageProcessor\", \"size\": {\"shortest_edge\": 14}, "
+                        + "\"do_center_crop\": true, \"crop_size\": 10}")));
+        assertTrue(crop.getMessage().contains("crop_size 10 gives the model 10×10") && crop.getMessage().contains(
                 "image_size in config.json is 12"), crop.getMessage());
         // a shortest-edge resize without a crop keeps the aspect ratio: a non-square input is refused by name
-        VitConfig keep = VitConfig.load(model("no-crop", 12, "{\"size\": {\"shortest_edge\": 12}}"));
+        VitConfig keep = VitConfig.load(model("no-crop", 12, "{\"image_processor_type\": \"CLIPImageProcessor\", "
+                + "\"size\": {\"shortest_edge\": 12}, \"do_center_crop\": false}"));
         var shape = assertThrows(InvalidInputException.class, () -> ImageInput.load(dir.resolve("source.png"), keep));
         assertTrue(shape.getMessage().contains("12×17"), shape.getMessage());
     }
