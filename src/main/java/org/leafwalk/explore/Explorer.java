@@ -80,10 +80,15 @@ public final class Explorer implements AutoCloseable {
 
     /** A CLIPModel's zero-shot labels (each read as "a photo of a {label}"); the old ones stay when refused. */
     public void setZeroShotLabels(java.util.List<String> labels) {
+        setZeroShotLabels(labels, n -> { });
+    }
+
+    /** As {@link #setZeroShotLabels(java.util.List)}; {@code done} hears how many prompts have been read. */
+    public void setZeroShotLabels(java.util.List<String> labels, java.util.function.IntConsumer done) {
         if (!zeroShotImage()) {
             throw new IllegalStateException("only a CLIPModel takes zero-shot labels for images");
         }
-        model.setLabels(labels);
+        model.setLabels(labels, done);
     }
 
     /** The image model; fails on a text model. */
@@ -107,9 +112,22 @@ public final class Explorer implements AutoCloseable {
         return text;
     }
 
-    /** What was filled in to read the model's folder (an image model's missing preprocessor, labels). */
+    /**
+     * What was filled in to read the model's folder (an image model's missing preprocessor, labels), and what the
+     * check of a CLIPModel's labels noted (words its tokenizer does not know).
+     */
     public java.util.List<String> notes() {
-        return text != null ? java.util.List.of() : model.config().notes();
+        if (text != null) {
+            return java.util.List.of();
+        }
+        java.util.List<String> all = new java.util.ArrayList<>(model.config().notes());
+        all.addAll(zeroShotNotes());
+        return all;
+    }
+
+    /** What the check of a CLIPModel's zero-shot labels noted (none for other models). */
+    public java.util.List<String> zeroShotNotes() {
+        return zeroShotImage() ? model.labelNotes() : java.util.List.of();
     }
 
     /** The blocks whose [CLS] state a representation metric can see (0: a text model offers none). */
