@@ -172,7 +172,7 @@ public final class Explorer implements AutoCloseable {
     /** A walker over a sentence's token embeddings (unbounded; the block variant's block is one token). */
     public Walker walker(TextTask task, WalkSettings settings, double[] start, OutputSpec spec) {
         WalkSettings s = settings.tokenBlock() < 0 ? settings.withTokenBlock(text.config().embeddingSize()) : settings;
-        return new Walker(map(task), s, start, null, spec);
+        return diagnosed(() -> new Walker(map(task), s, start, null, spec), () -> task.firstNonFinite(start));
     }
 
     public ImageInput loadImage(Path file) {
@@ -239,7 +239,32 @@ public final class Explorer implements AutoCloseable {
         }
         // a negative block width means "the model's token width"
         WalkSettings s = settings.tokenBlock() < 0 ? settings.withTokenBlock(model().config().hiddenSize()) : settings;
-        return new Walker(map(space, layer), s, start, bounds(space, embeddingBounds), spec);
+        return diagnosed(() -> new Walker(map(space, layer), s, start, bounds(space, embeddingBounds), spec),
+                () -> model.firstNonFinite(start, space));
+    }
+
+    /**
+     * A walker, or the geometry's refusal of a non-finite output with the stage of the forward pass where the first
+     * NaN or Inf appears: the pass is run again stage by stage, only then.
+     */
+    private static Walker diagnosed(java.util.function.Supplier<Walker> make,
+            java.util.function.Supplier<String> stage) {
+        try {
+            return make.get();
+        } catch (org.leafwalk.geometry.GeometryException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("output is NaN or Inf")) {
+                throw e;
+            }
+            String where = stage.get();
+            if (where == null) {
+                throw e;
+            }
+            org.leafwalk.geometry.GeometryException d = new org.leafwalk.geometry.GeometryException(e.getMessage()
+                    + ": the forward pass first leaves the finite numbers in " + where + ", from finite inputs: look at that "
+                    + "stage's weights");
+            d.initCause(e);
+            throw d;
+        }
     }
 
     public Readout readout(double[] output) {

@@ -116,6 +116,14 @@ final class ClipTextTower {
         TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"), vocab);
         ClipTextTower tower = new ClipTextTower(tok, w, layers, heads, eps, act, eos, maxPos);
         tower.logitScale = w.get("logit_scale").toType(DataType.FLOAT64, false).toDoubleArray()[0];
+        double largest = dtype == DataType.FLOAT64 ? Double.MAX_VALUE : Float.MAX_VALUE;
+        if (!(tower.scale() <= largest)) {
+            tok.close();
+            throw new InvalidInputException(String.format(java.util.Locale.ROOT, "%s: logit_scale = %s, and "
+                    + "exp(logit_scale) = %.3g overflows %s (whose largest number is %.3g): every zero-shot logit would "
+                    + "be Inf (CLIP trains it to at most ln 100 = 4.61)", weightsFile, tower.logitScale, tower.scale(),
+                    dtype == DataType.FLOAT64 ? "float64" : "float32", largest));
+        }
         return tower;
     }
 

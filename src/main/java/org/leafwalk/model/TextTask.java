@@ -297,6 +297,21 @@ public final class TextTask implements AutoCloseable {
         return readoutOfSequence(sequence(x));
     }
 
+    /**
+     * The first stage of the forward pass at {@code point} whose values are not all finite ("layer 3's attention
+     * scores (Inf)"), or null when the output is finite: the diagnosis of a non-finite output.
+     */
+    public String firstNonFinite(double[] point) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = cast(m.create(point), model.bert().dataType()).reshape(1, -1);
+            return model.bert().firstNonFinite(() -> readout(x), "the head (" + switch (kind) {
+                case ZERO_SHOT -> "the pooling and the cosines with the label sentences";
+                case MASKED_LM -> "the masked-LM head";
+                case CLASSIFIER -> "the pooler and the classifier";
+            } + ")");
+        }
+    }
+
     private NDArray readoutOfSequence(NDArray emb) {
         long b = emb.getShape().get(0);
         long t = emb.getShape().get(1);

@@ -51,9 +51,7 @@ public final class VitModel implements AutoCloseable {
 
     /** Loads a Hugging Face ViT folder (config.json, model.safetensors, optional preprocessor_config.json). */
     public static VitModel load(Path dir, Device device, DataType dtype) {
-        if (!Files.isDirectory(dir)) {
-            throw new InvalidInputException(dir + ": model folder not found");
-        }
+        org.leafwalk.io.InputFiles.requireFolder(dir, "model folder");
         VitConfig config = VitConfig.load(dir);
         Path weightsFile = dir.resolve("model.safetensors");
         if (!Files.isRegularFile(weightsFile)) {
@@ -231,6 +229,17 @@ public final class VitModel implements AutoCloseable {
     /** (B, n) to (B, L + d): logits then the [CLS] state after block {@code layer} (1 to the number of layers). */
     public NDArray readoutAtLayer(NDArray x, InputSpace space, int layer) {
         return network.readoutAtLayer(x, space, layer);
+    }
+
+    /**
+     * The first stage of the forward pass at {@code point} whose values are not all finite ("block 2's attention
+     * scores (Inf)"), or null when the output is finite: the diagnosis of a non-finite output.
+     */
+    public String firstNonFinite(double[] point, InputSpace space) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.create(point).toType(dtype, false).reshape(1, -1);
+            return network.firstNonFinite(x, space);
+        }
     }
 
     /** Forward pass at batch 1 kept for the batched pullback. */
