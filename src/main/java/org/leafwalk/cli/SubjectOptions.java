@@ -39,6 +39,7 @@ final class SubjectOptions {
     Subject open(Explorer model, Settings settings) {
         if (model.isText()) {
             explore.refuseOnText(explore.model());
+            org.leafwalk.explore.KindOptions.textSettings(explore.model(), settings);
             return Subject.read(model, explore.model(), input.ref, text.setup(), settings);
         }
         List<String> labels = text.imageLabels(model, explore.model());

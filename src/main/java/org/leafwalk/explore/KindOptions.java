@@ -8,7 +8,7 @@ import org.leafwalk.model.LabelNames;
 /**
  * The options whose meaning depends on the kind of model they are given with, refused where they would be read as
  * something else or as nothing: the token positions, the pooling and the zero-shot label sentences of a text model,
- * the class names of a CLIPModel, the pixel space of an image model.
+ * the class names of a CLIPModel, the pixel space and the embedding bounds of an image model.
  */
 public final class KindOptions {
     /** The name under which --label takes {@link TextSetup#TOPIC_LABELS}, a text model's preset. */
@@ -45,6 +45,15 @@ public final class KindOptions {
         }
         LabelNames.requireCount(labels.size()); // before the progress of reading them starts
         return List.copyOf(labels);
+    }
+
+    /** The embedding bounds are derived from an image model's pixels: a text model's walk has none to keep. */
+    public static void textSettings(Path modelDir, Settings settings) {
+        if (settings.embeddingBounds()) {
+            throw new InvalidInputException("--embedding-bounds keeps an image model's patch embeddings to what pixels "
+                    + "in [0,1] can produce; " + modelDir + " is a text model, whose token embeddings have no such "
+                    + "bounds");
+        }
     }
 
     /** A text model walks its token embeddings: an explicit pixel space would be read as something it is not. */

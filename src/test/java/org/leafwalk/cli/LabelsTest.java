@@ -97,9 +97,11 @@ class LabelsTest {
     }
 
     @Test
-    void pixelSpaceOnATextModelIsRefused() {
+    void imageOptionsOnATextModelAreRefused() {
         Cli.assertRefused(Cli.run("inspect", "--model", "minilm", "--input", "text:the cat sat", "--space", "pixels"),
                 "--space pixels", "text model", "token embeddings");
+        Cli.assertRefused(Cli.run("walk", "--model", "minilm", "--input", "text:the cat sat", "--steps", "1",
+                "--embedding-bounds"), "--embedding-bounds", "text model");
     }
 
     @Test
