@@ -15,8 +15,9 @@ final class ExploreOptions {
         return modelOption.path();
     }
 
-    @Option(names = "--space", paramLabel = "SPACE", description = "pixels or embeddings (default: ${DEFAULT-VALUE}).")
-    String space = Settings.DEFAULTS.space().id();
+    @Option(names = "--space", paramLabel = "SPACE", description = "pixels or embeddings (default: pixels for image "
+            + "models; a text model walks its token embeddings).")
+    String space;
 
     @Option(names = "--metric", paramLabel = "M",
             description = "logits, probs, fisher or representation (default: ${DEFAULT-VALUE}).")
@@ -31,7 +32,14 @@ final class ExploreOptions {
     double tau = Settings.DEFAULTS.tau();
 
     Space inputSpace() {
-        return Space.parse(space);
+        return space == null ? Settings.DEFAULTS.space() : Space.parse(space);
+    }
+
+    /** A text model walks its token embeddings: --space pixels would be read as something it is not. */
+    void refuseOnText(Path modelDir) {
+        if (space != null) {
+            org.leafwalk.explore.KindOptions.textSpace(modelDir, inputSpace());
+        }
     }
 
     Metric outputMetric() {

@@ -1,6 +1,7 @@
 package org.leafwalk.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.leafwalk.explore.Explorer;
 import org.leafwalk.explore.OutputPlan;
 import org.leafwalk.explore.References;
@@ -10,6 +11,9 @@ import picocli.CommandLine.Mixin;
 
 /** What inspect, walk and lipschitz read to open their {@link Subject}: model and metric, input, text, layer. */
 final class SubjectOptions {
+    /** More --label classes than this show their progress through CLIP's text tower on stderr. */
+    static final int MANY_LABELS = 128;
+
     @Mixin
     ExploreOptions explore;
 
@@ -28,9 +32,25 @@ final class SubjectOptions {
         return explore.settings().withLayer(layer.layer);
     }
 
-    /** Reads the input for the opened model: a sentence for a text model, else an image. */
+    /**
+     * Reads the input for the opened model: a sentence for a text model, else an image (a CLIPModel's --label
+     * classes set first). An option that means something else for the other kind of model is refused.
+     */
     Subject open(Explorer model, Settings settings) {
-        return Subject.read(model, explore.model(), input.ref, text.setup(), settings);
+        if (model.isText()) {
+            explore.refuseOnText(explore.model());
+            org.leafwalk.explore.KindOptions.textSettings(explore.model(), settings);
+            return Subject.read(model, explore.model(), input.ref, text.setup(), settings);
+        }
+        List<String> labels = text.imageLabels(model, explore.model());
+        if (labels.size() > MANY_LABELS) { // the text tower reads them in batches: say how far it is
+            try (Progress p = Progress.start("label prompts", labels.size(), "labels")) {
+                model.setZeroShotLabels(labels, p::stepTo);
+            }
+        } else if (!labels.isEmpty()) {
+            model.setZeroShotLabels(labels);
+        }
+        return Subject.read(model, explore.model(), input.ref, null, settings);
     }
 
     /** A plan of the run's outputs that knows what it reads: the model folder, and the image or sentence file. */

@@ -1,7 +1,10 @@
 package org.leafwalk.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.leafwalk.explore.Explorer;
+import org.leafwalk.explore.KindOptions;
 import org.leafwalk.explore.TextSetup;
 import picocli.CommandLine.Option;
 
@@ -26,7 +29,12 @@ final class TextOptions {
     /** The explored positions and zero-shot labels (the sentence is read from --input when the model is a text one). */
     TextSetup setup() {
         List<String> l = labels.isEmpty() ? TextSetup.SENTIMENT_LABELS
-                : labels.size() == 1 && labels.get(0).equals("topic") ? TextSetup.TOPIC_LABELS : labels;
+                : labels.size() == 1 && labels.get(0).equals(KindOptions.TOPIC) ? TextSetup.TOPIC_LABELS : labels;
         return new TextSetup("", tokens.stream().mapToInt(Integer::intValue).toArray(), l, pooling);
+    }
+
+    /** The classes --label gives an image model (empty: its own), refused where they mean something else. */
+    List<String> imageLabels(Explorer model, Path modelDir) {
+        return KindOptions.imageLabels(model, modelDir, labels, !tokens.isEmpty(), pooling != null);
     }
 }

@@ -80,10 +80,15 @@ public final class Explorer implements AutoCloseable {
 
     /** A CLIPModel's zero-shot labels (each read as "a photo of a {label}"); the old ones stay when refused. */
     public void setZeroShotLabels(java.util.List<String> labels) {
+        setZeroShotLabels(labels, n -> { });
+    }
+
+    /** As {@link #setZeroShotLabels(java.util.List)}; {@code done} hears how many prompts have been read. */
+    public void setZeroShotLabels(java.util.List<String> labels, java.util.function.IntConsumer done) {
         if (!zeroShotImage()) {
             throw new IllegalStateException("only a CLIPModel takes zero-shot labels for images");
         }
-        model.setLabels(labels);
+        model.setLabels(labels, done);
     }
 
     /** The image model; fails on a text model. */
@@ -107,9 +112,22 @@ public final class Explorer implements AutoCloseable {
         return text;
     }
 
-    /** What was filled in to read the model's folder (an image model's missing preprocessor, labels). */
+    /**
+     * What was filled in to read the model's folder (an image model's missing preprocessor, labels), and what the
+     * check of a CLIPModel's labels noted (words its tokenizer does not know).
+     */
     public java.util.List<String> notes() {
-        return text != null ? java.util.List.of() : model.config().notes();
+        if (text != null) {
+            return java.util.List.of();
+        }
+        java.util.List<String> all = new java.util.ArrayList<>(model.config().notes());
+        all.addAll(zeroShotNotes());
+        return all;
+    }
+
+    /** What the check of a CLIPModel's zero-shot labels noted (none for other models). */
+    public java.util.List<String> zeroShotNotes() {
+        return zeroShotImage() ? model.labelNotes() : java.util.List.of();
     }
 
     /** The blocks whose [CLS] state a representation metric can see (0: a text model offers none). */
@@ -154,7 +172,7 @@ public final class Explorer implements AutoCloseable {
     /** A walker over a sentence's token embeddings (unbounded; the block variant's block is one token). */
     public Walker walker(TextTask task, WalkSettings settings, double[] start, OutputSpec spec) {
         WalkSettings s = settings.tokenBlock() < 0 ? settings.withTokenBlock(text.config().embeddingSize()) : settings;
-        return new Walker(map(task), s, start, null, spec);
+        return diagnosed(() -> new Walker(map(task), s, start, null, spec), () -> task.firstNonFinite(start));
     }
 
     public ImageInput loadImage(Path file) {
@@ -221,7 +239,32 @@ public final class Explorer implements AutoCloseable {
         }
         // a negative block width means "the model's token width"
         WalkSettings s = settings.tokenBlock() < 0 ? settings.withTokenBlock(model().config().hiddenSize()) : settings;
-        return new Walker(map(space, layer), s, start, bounds(space, embeddingBounds), spec);
+        return diagnosed(() -> new Walker(map(space, layer), s, start, bounds(space, embeddingBounds), spec),
+                () -> model.firstNonFinite(start, space));
+    }
+
+    /**
+     * A walker, or the geometry's refusal of a non-finite output with the stage of the forward pass where the first
+     * NaN or Inf appears: the pass is run again stage by stage, only then.
+     */
+    private static Walker diagnosed(java.util.function.Supplier<Walker> make,
+            java.util.function.Supplier<String> stage) {
+        try {
+            return make.get();
+        } catch (org.leafwalk.geometry.GeometryException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("output is NaN or Inf")) {
+                throw e;
+            }
+            String where = stage.get();
+            if (where == null) {
+                throw e;
+            }
+            org.leafwalk.geometry.GeometryException d = new org.leafwalk.geometry.GeometryException(e.getMessage()
+                    + ": the forward pass first leaves the finite numbers in " + where + ", from finite inputs: look at that "
+                    + "stage's weights");
+            d.initCause(e);
+            throw d;
+        }
     }
 
     public Readout readout(double[] output) {

@@ -140,7 +140,7 @@ public final class ImageSubject implements Subject {
 
     @Override
     public List<String> notes() {
-        List<String> all = new ArrayList<>(model.config().notes());
+        List<String> all = new ArrayList<>(model.notes());
         all.addAll(image.notes());
         return all;
     }

@@ -176,6 +176,7 @@ final class Workspace implements AutoCloseable {
         if (model != null && model.zeroShotImage()) {
             // a CLIPModel's classes: the walk restarts on the same image under the new prompts
             model.setZeroShotLabels(labels);
+            model.zeroShotNotes().forEach(n -> notices.accept(Notice.info(n)));
             if (session != null && session.subject() instanceof ImageSubject image) {
                 adopt(ImageSubject.open(model, image.file(), image.image(), settings()));
             }

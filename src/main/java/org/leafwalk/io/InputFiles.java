@@ -15,6 +15,43 @@ import java.nio.file.Path;
 public final class InputFiles {
     private InputFiles() {}
 
+    /**
+     * The folder itself, when it exists (after following links); else a message naming it and what it is instead:
+     * not there, a file, a link to nothing, or a loop of symbolic links (as the system says, "too many levels").
+     */
+    public static Path requireFolder(Path dir, String what) {
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
+        try {
+            dir.toRealPath();
+        } catch (java.nio.file.NoSuchFileException e) {
+            if (Files.isSymbolicLink(dir)) {
+                String to;
+                try {
+                    to = Files.readSymbolicLink(dir).toString();
+                } catch (IOException | UnsupportedOperationException x) {
+                    to = "a path";
+                }
+                throw new InvalidInputException(dir + ": " + what + " is a symbolic link to " + to
+                        + ", which does not exist");
+            }
+        } catch (java.nio.file.FileSystemException e) {
+            String reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
+            throw new InvalidInputException(dir + ": " + what + " cannot be opened: " + (reason.contains("levels of "
+                    + "symbolic links") ? "too many levels of symbolic links (a symbolic link that leads back to itself)"
+                    : reason.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + reason.substring(1)), e);
+        } catch (IOException e) {
+            throw new InvalidInputException(dir + ": " + what + " cannot be opened (" + e.getMessage() + ")", e);
+        }
+        if (Files.exists(dir)) {
+            String kind = AtomicFiles.kindOf(dir);
+            throw new InvalidInputException(dir + ": " + what + " is " + (kind == null ? "a file" : kind)
+                    + ", not a folder");
+        }
+        throw new InvalidInputException(dir + ": " + what + " not found");
+    }
+
     /** The file itself, when it exists and is a regular file (after following links); else a message naming it. */
     public static Path requireRegular(Path file, String what) {
         if (!Files.exists(file)) {

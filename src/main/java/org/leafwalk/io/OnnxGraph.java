@@ -24,6 +24,7 @@ public final class OnnxGraph {
     private final List<Onnx.Node> nodes;
     private final Map<String, Tensor> floats = new LinkedHashMap<>();
     private final Map<String, long[]> integers = new HashMap<>();
+    private int eightBit; // int8 and uint8 initializers: a quantized export's weights
     private final Map<String, List<Onnx.Node>> consumers = new HashMap<>();
     private final Map<String, Onnx.Node> producers = new HashMap<>();
 
@@ -128,6 +129,7 @@ public final class OnnxGraph {
                 }
                 integers.put(name, v);
             }
+            case 2, 3 -> eightBit++; // uint8, int8: read by nothing; counted to tell a quantized export
             default -> { } // other element types (strings, booleans, float16 masks) are not weights Leafwalk reads
         }
     }
@@ -150,6 +152,11 @@ public final class OnnxGraph {
     /** Floating-point initializers and constants by name (read as float32). */
     public Map<String, Tensor> floatTensors() {
         return Collections.unmodifiableMap(floats);
+    }
+
+    /** How many int8 and uint8 tensors the file holds (the weights of a quantized export). */
+    public int eightBitTensors() {
+        return eightBit;
     }
 
     /** An integer initializer or constant, or null. */

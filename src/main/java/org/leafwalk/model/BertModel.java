@@ -197,16 +197,45 @@ public final class BertModel implements AutoCloseable {
         long t = emb.getShape().get(1);
         // additive mask: 0 where a token may be attended to, a large negative where it is padding
         NDArray bias = mask.toType(emb.getDataType(), false).sub(1).mul(1e4).reshape(b, 1, 1, t);
-        NDArray h = projectW == null ? emb : emb.matMul(projectW).add(projectB);
-        for (Layer w : layers) {
-            NDArray qkv = h.matMul(w.qkvW).add(w.qkvB).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-            NDArray att = qkv.get(0).matMul(qkv.get(1).transpose(0, 1, 3, 2)).add(bias).softmax(-1);
+        NDArray h = seen("the input embeddings", projectW == null ? emb : emb.matMul(projectW).add(projectB));
+        for (int l = 0; l < layers.size(); l++) {
+            Layer w = layers.get(l);
+            String at = probe == null ? null : "layer " + (l + 1) + "'s ";
+            NDArray qkv = seen(at, "query, key and value projections", h.matMul(w.qkvW).add(w.qkvB))
+                    .reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+            NDArray scores = seen(at, "attention scores", qkv.get(0).matMul(qkv.get(1).transpose(0, 1, 3, 2)));
+            NDArray att = seen(at, "attention softmax", scores.add(bias).softmax(-1));
             NDArray ctx = att.matMul(qkv.get(2)).transpose(0, 2, 1, 3).reshape(b, t, d);
-            NDArray h1 = layerNorm(ctx.matMul(w.outW).add(w.outB).add(h), w.ln1G, w.ln1B);
-            NDArray u = activation(h1.matMul(w.fc1W).add(w.fc1B));
-            h = layerNorm(u.matMul(w.fc2W).add(w.fc2B).add(h1), w.ln2G, w.ln2B);
+            NDArray h1 = seen(at, "attention's layer norm", layerNorm(seen(at, "attention output",
+                    ctx.matMul(w.outW).add(w.outB).add(h)), w.ln1G, w.ln1B));
+            NDArray u = seen(at, "feed-forward activation", activation(seen(at, "feed-forward's first linear layer",
+                    h1.matMul(w.fc1W).add(w.fc1B))));
+            h = seen(at, "output layer norm", layerNorm(seen(at, "feed-forward's second linear layer",
+                    u.matMul(w.fc2W).add(w.fc2B).add(h1)), w.ln2G, w.ln2B));
         }
         return h;
+    }
+
+    private FiniteProbe probe; // set only while a diagnosis runs a forward pass (TextTask.firstNonFinite)
+
+    private NDArray seen(String stage, NDArray a) {
+        return probe == null ? a : probe.check(stage, a);
+    }
+
+    /** As {@link #seen(String, NDArray)} for a stage of a layer, named only when a diagnosis runs. */
+    private NDArray seen(String layer, String stage, NDArray a) {
+        return probe == null ? a : probe.check(layer + stage, a);
+    }
+
+    /** Runs {@code pass} with every stage of {@link #encode} read back; the first non-finite stage, or null. */
+    String firstNonFinite(java.util.function.Supplier<NDArray> pass, String output) {
+        probe = new FiniteProbe();
+        try {
+            probe.check(output, pass.get());
+            return probe.first();
+        } finally {
+            probe = null;
+        }
     }
 
     /**

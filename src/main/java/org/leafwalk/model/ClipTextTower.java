@@ -50,7 +50,9 @@ final class ClipTextTower {
                 "layer_norm2.bias", "mlp.fc1.weight", "mlp.fc1.bias", "mlp.fc2.weight", "mlp.fc2.bias"};
             NDArray[] a = new NDArray[names.length];
             for (int i = 0; i < names.length; i++) {
-                a[i] = w.get(p + names[i]);
+                NDArray x = w.get(p + names[i]);
+                // a matmul against a strided transpose copies it on every call: keep (in, out) contiguous
+                a[i] = x.getShape().dimension() == 2 ? contiguousT(x) : x;
             }
             layers.add(a);
         }
@@ -114,6 +116,14 @@ final class ClipTextTower {
         TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"), vocab);
         ClipTextTower tower = new ClipTextTower(tok, w, layers, heads, eps, act, eos, maxPos);
         tower.logitScale = w.get("logit_scale").toType(DataType.FLOAT64, false).toDoubleArray()[0];
+        double largest = dtype == DataType.FLOAT64 ? Double.MAX_VALUE : Float.MAX_VALUE;
+        if (!(tower.scale() <= largest)) {
+            tok.close();
+            throw new InvalidInputException(String.format(java.util.Locale.ROOT, "%s: logit_scale = %s, and "
+                    + "exp(logit_scale) = %.3g overflows %s (whose largest number is %.3g): every zero-shot logit would "
+                    + "be Inf (CLIP trains it to at most ln 100 = 4.61)", weightsFile, tower.logitScale, tower.scale(),
+                    dtype == DataType.FLOAT64 ? "float64" : "float32", largest));
+        }
         return tower;
     }
 
@@ -129,48 +139,103 @@ final class ClipTextTower {
         return label.contains("{") ? label : PROMPT.replace("{label}", label);
     }
 
-    /** The normalised text embeddings (L, P) of the labels' prompts, on {@code m}. */
-    NDArray embeddings(List<String> labels, NDManager m) {
-        NDList rows = new NDList();
-        for (String label : labels) {
-            rows.add(embedding(prompt(label), m));
-        }
-        return NDArrays.stack(rows, 0);
+    /** Prompts the text tower reads in one batch: enough to fill the matmuls, few enough to keep memory small. */
+    private static final int BATCH = 32;
+
+    /**
+     * The normalised text embeddings (L, P) of the labels' prompts, on {@code m}, after {@link LabelNames#check}
+     * (what it notes goes to {@code notes}). The prompts run in batches, right-padded: under the causal mask a
+     * token sees only those before it, so the padding changes no state that is read.
+     */
+    NDArray embeddings(List<String> labels, NDManager m, List<String> notes) {
+        return embeddings(labels, m, notes, true, n -> { });
     }
 
-    private NDArray embedding(String prompt, NDManager m) {
-        long[] ids = tokenizer.tokenize(prompt).ids();
-        int t = ids.length;
-        if (t > maxPositions) {
-            throw new InvalidInputException("the prompt '" + prompt + "' has " + t + " tokens; the text tower reads at "
-                    + "most " + maxPositions);
+    /** Whether the tokenizer knows any word of a label (see {@link LabelNames#check}). */
+    boolean knows(String label) {
+        return !tokenizer.words(label).noneKnown();
+    }
+
+    /**
+     * As {@link #embeddings(List, NDManager, List)}; {@code check} false: Leafwalk's own labels, unchecked;
+     * {@code done} hears how many prompts have been read, after each batch.
+     */
+    NDArray embeddings(List<String> labels, NDManager m, List<String> notes, boolean check,
+            java.util.function.IntConsumer done) {
+        java.util.Map<String, long[]> ids = new java.util.HashMap<>();
+        java.util.function.Function<String, long[]> prompt = label -> ids.computeIfAbsent(label, l -> {
+            String p = prompt(l);
+            long[] t = tokenizer.tokenize(p).ids();
+            if (t.length > maxPositions) {
+                throw new InvalidInputException("the prompt '" + p + "' has " + t.length + " tokens; the text tower "
+                        + "reads at most " + maxPositions);
+            }
+            return t;
+        });
+        if (check) {
+            LabelNames.check(labels, tokenizer, prompt, notes);
         }
-        NDArray rows = tokens.get(m.create(ids));
+        NDList rows = new NDList();
+        for (int from = 0; from < labels.size(); from += BATCH) {
+            List<long[]> batch = new ArrayList<>();
+            for (String label : labels.subList(from, Math.min(labels.size(), from + BATCH))) {
+                batch.add(prompt.apply(label));
+            }
+            try (NDManager scope = m.newSubManager()) { // a batch's temporaries go when it is done
+                NDArray e = embeddings(batch, scope);
+                e.attach(m);
+                rows.add(e);
+            }
+            done.accept(Math.min(labels.size(), from + BATCH));
+        }
+        return rows.size() == 1 ? rows.get(0) : NDArrays.concat(rows, 0);
+    }
+
+    /** The normalised embeddings (B, P) of token sequences, one batch. */
+    private NDArray embeddings(List<long[]> prompts, NDManager m) {
+        int b = prompts.size();
+        int t = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
+        long[] flat = new long[b * t];
+        long[] read = new long[b]; // the row of each prompt's end-of-text state in the (B·T, d) states
+        for (int i = 0; i < b; i++) {
+            long[] ids = prompts.get(i);
+            System.arraycopy(ids, 0, flat, i * t, ids.length);
+            java.util.Arrays.fill(flat, i * t + ids.length, (i + 1) * t, ids[ids.length - 1]);
+            read[i] = (long) i * t + endOfText(ids);
+        }
+        int d = (int) tokens.getShape().get(1);
+        int hd = d / heads;
+        NDArray rows = tokens.get(m.create(flat)).reshape(b, t, d);
         NDArray first = positions.get("0:" + t + ", :");
         rows.attach(m);
         first.attach(m);
         NDArray h = rows.add(first);
-        int d = (int) tokens.getShape().get(1);
-        int hd = d / heads;
         double[] mask = new double[t * t];
         for (int i = 0; i < t; i++) {
             for (int j = i + 1; j < t; j++) {
                 mask[i * t + j] = -1e30; // causal: a token sees itself and what came before
             }
         }
-        NDArray causal = m.create(mask, new Shape(1, t, t)).toType(h.getDataType(), false);
+        NDArray causal = m.create(mask, new Shape(1, 1, t, t)).toType(h.getDataType(), false);
         for (NDArray[] w : layers) {
             NDArray x = VitNetwork.layerNorm(h, w[0], w[1], d, eps);
-            NDArray q = linear(x, w[2], w[3]).mul(1.0 / Math.sqrt(hd)).reshape(t, heads, hd).transpose(1, 0, 2);
-            NDArray k = linear(x, w[4], w[5]).reshape(t, heads, hd).transpose(1, 0, 2);
-            NDArray v = linear(x, w[6], w[7]).reshape(t, heads, hd).transpose(1, 0, 2);
-            NDArray ctx = q.matMul(k.transpose(0, 2, 1)).add(causal).softmax(-1).matMul(v).transpose(1, 0, 2)
-                    .reshape(t, d);
+            NDArray q = linear(x, w[2], w[3]).mul(1.0 / Math.sqrt(hd)).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+            NDArray k = linear(x, w[4], w[5]).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+            NDArray v = linear(x, w[6], w[7]).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+            NDArray ctx = q.matMul(k.transpose(0, 1, 3, 2)).add(causal).softmax(-1).matMul(v).transpose(0, 2, 1, 3)
+                    .reshape(b, t, d);
             h = h.add(linear(ctx, w[8], w[9]));
             x = VitNetwork.layerNorm(h, w[10], w[11], d, eps);
             h = h.add(linear(VitNetwork.activation(linear(x, w[12], w[13]), act), w[14], w[15]));
         }
         h = VitNetwork.layerNorm(h, finalG, finalB, d, eps);
+        NDArray e = h.reshape(b * t, d).get(m.create(read)).matMul(projection);
+        return e.div(e.mul(e).sum(new int[] {1}, true).sqrt());
+    }
+
+    /** The position of the end-of-text token, whose final state is the prompt's embedding. */
+    private int endOfText(long[] ids) {
+        int t = ids.length;
         int pos = t - 1;
         if (eos == 2) { // transformers' legacy configs: the highest id is the end-of-text token
             for (int i = 0; i < t; i++) {
@@ -181,13 +246,11 @@ final class ClipTextTower {
         } else {
             for (int i = 0; i < t; i++) {
                 if (ids[i] == eos) {
-                    pos = i;
-                    break;
+                    return i;
                 }
             }
         }
-        NDArray e = h.get(pos + ":" + (pos + 1) + ", :").matMul(projection).reshape(-1);
-        return e.div(e.mul(e).sum().sqrt());
+        return pos;
     }
 
     /** The words a random CLIPModel's word-level tokenizer knows: the prompt's and CIFAR-10's classes. */
@@ -283,8 +346,16 @@ final class ClipTextTower {
         org.leafwalk.io.AtomicFiles.writeString(dir.resolve("tokenizer.json"), json);
     }
 
-    private static NDArray linear(NDArray x, NDArray w, NDArray b) {
-        return x.matMul(w.transpose()).add(b);
+    /** x Wᵀ + b, with W kept transposed (in, out). */
+    private static NDArray linear(NDArray x, NDArray wt, NDArray b) {
+        return x.matMul(wt).add(b);
+    }
+
+    private static NDArray contiguousT(NDArray a) {
+        Shape s = a.getShape();
+        NDArray t = a.transpose().flatten().reshape(s.get(1), s.get(0));
+        a.close();
+        return t;
     }
 
     void close() {

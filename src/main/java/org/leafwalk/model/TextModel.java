@@ -90,9 +90,7 @@ public final class TextModel implements AutoCloseable {
     }
 
     public static TextModel load(Path dir, Device device, DataType dtype) {
-        if (!Files.isDirectory(dir)) {
-            throw new InvalidInputException(dir + ": no such model folder");
-        }
+        org.leafwalk.io.InputFiles.requireFolder(dir, "model folder");
         Pooling pooling = Pooling.ofFolder(dir); // refused before the weights are read
         Path onnx = onnxFile(dir);
         BertModel bert;

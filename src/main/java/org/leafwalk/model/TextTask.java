@@ -98,6 +98,7 @@ public final class TextTask implements AutoCloseable {
             this.kind = k;
             this.maskPosition = mask;
             notes.addAll(model.notes());
+            noteUnknownWords(model.tokenizer(), input.text());
             if (model.head() == TextModel.Head.MASKED_LM && mask < 0) {
                 notes.add("no [MASK] in the sentence: the masked-LM head has nothing to predict, so the walk uses "
                         + "the zero-shot distribution over the label sentences");
@@ -111,6 +112,7 @@ public final class TextTask implements AutoCloseable {
                 if (zeroShotLabels == null || zeroShotLabels.size() < 2) {
                     throw new InvalidInputException("zero-shot needs at least two label sentences");
                 }
+                LabelNames.check(zeroShotLabels, model.tokenizer(), l -> model.tokenize(l).ids(), notes);
                 labelDirections = labelDirections(zeroShotLabels);
                 labels = shortNames(zeroShotLabels);
                 vocabColumns = null;
@@ -159,6 +161,19 @@ public final class TextTask implements AutoCloseable {
             }
         }
         return new TextTask(model, input, sel, zeroShotLabels, topK, pooling);
+    }
+
+    /** A note on the sentence's words the tokenizer reads as its unknown token, if any. */
+    private void noteUnknownWords(TextTokenizer tokenizer, String sentence) {
+        TextTokenizer.Words w = tokenizer.words(sentence);
+        String file = tokenizer.file().getFileName().toString();
+        if (w.noneKnown()) {
+            notes.add("the sentence: " + file + " knows none of its words (each reads as " + tokenizer.unknownToken()
+                    + "), so the walk starts from unknown tokens that carry no meaning");
+        } else if (!w.unknown().isEmpty()) {
+            notes.add("the sentence: " + file + " does not know " + String.join(", ", w.unknown().stream()
+                    .map(x -> "'" + x + "'").toList()) + " (read as " + tokenizer.unknownToken() + ")");
+        }
     }
 
     /** Names for label sentences: the words in which they differ (see {@link LabelNames}). */
@@ -280,6 +295,21 @@ public final class TextTask implements AutoCloseable {
     /** The output row (B, L + d) at points (B, S·d). */
     public NDArray readout(NDArray x) {
         return readoutOfSequence(sequence(x));
+    }
+
+    /**
+     * The first stage of the forward pass at {@code point} whose values are not all finite ("layer 3's attention
+     * scores (Inf)"), or null when the output is finite: the diagnosis of a non-finite output.
+     */
+    public String firstNonFinite(double[] point) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = cast(m.create(point), model.bert().dataType()).reshape(1, -1);
+            return model.bert().firstNonFinite(() -> readout(x), "the head (" + switch (kind) {
+                case ZERO_SHOT -> "the pooling and the cosines with the label sentences";
+                case MASKED_LM -> "the masked-LM head";
+                case CLASSIFIER -> "the pooler and the classifier";
+            } + ")");
+        }
     }
 
     private NDArray readoutOfSequence(NDArray emb) {

@@ -33,6 +33,7 @@ public final class VitModel implements AutoCloseable {
     private final double[] prefixOffset; // (P, d): the prefix tokens as the embeddings module gives them
     private long parameterCount;
     private ClipTextTower text; // a CLIPModel's text tower, or null
+    private java.util.List<String> labelNotes = java.util.List.of(); // what the zero-shot labels' check noted
 
     private VitModel(Path directory, VitConfig config, VitParameters params, NDManager manager, DataType dtype) {
         this.directory = directory;
@@ -50,9 +51,7 @@ public final class VitModel implements AutoCloseable {
 
     /** Loads a Hugging Face ViT folder (config.json, model.safetensors, optional preprocessor_config.json). */
     public static VitModel load(Path dir, Device device, DataType dtype) {
-        if (!Files.isDirectory(dir)) {
-            throw new InvalidInputException(dir + ": model folder not found");
-        }
+        org.leafwalk.io.InputFiles.requireFolder(dir, "model folder");
         VitConfig config = VitConfig.load(dir);
         Path weightsFile = dir.resolve("model.safetensors");
         // before any weight is read or tensor made: a shape whose step cannot fit is refused by its field
@@ -69,7 +68,7 @@ public final class VitModel implements AutoCloseable {
             model.parameterCount = Tensor.count(w);
             if (config.arch().zeroShot()) {
                 model.text = ClipTextTower.load(dir, weightsFile, w, m, dtype);
-                model.setLabels(config.labels());
+                model.setDefaultLabels(config.labels());
             }
             return model;
         } catch (RuntimeException e) {
@@ -120,9 +119,43 @@ public final class VitModel implements AutoCloseable {
 
     /**
      * A CLIPModel's zero-shot classes: each label's prompt ("a photo of a {label}") through the text tower, the
-     * logits exp(logit_scale) × the cosines. The model keeps its labels when a prompt is refused.
+     * logits exp(logit_scale) × the cosines. The model keeps its labels when a prompt is refused (too many labels, a
+     * label of unknown words only, two that read alike: see {@link LabelNames#check}).
      */
     public void setLabels(java.util.List<String> labels) {
+        setLabels(labels, n -> { });
+    }
+
+    /** As {@link #setLabels(java.util.List)}; {@code done} hears how many prompts the text tower has read. */
+    public void setLabels(java.util.List<String> labels, java.util.function.IntConsumer done) {
+        setLabels(labels, true, java.util.List.of(), done);
+    }
+
+    /**
+     * Leafwalk's default classes (CIFAR-10's) on a CLIPModel: those the tokenizer knows a word of, and a note on the
+     * rest; all of them, unchecked and noted, when it knows fewer than two (a tokenizer for another language).
+     */
+    private void setDefaultLabels(java.util.List<String> defaults) {
+        java.util.List<String> known = defaults.stream().filter(text::knows).toList();
+        if (known.size() == defaults.size()) {
+            setLabels(defaults);
+            return;
+        }
+        java.util.List<String> unknown = defaults.stream().filter(l -> !text.knows(l)).toList();
+        String file = directory.resolve("tokenizer.json").getFileName().toString();
+        if (known.size() >= 2) {
+            setLabels(known, true, java.util.List.of(file + " knows no word of CIFAR-10's classes " + String.join(", ",
+                    unknown) + ": the default labels are the " + known.size() + " it knows (" + String.join(", ", known)
+                    + ")"), n -> { });
+        } else {
+            setLabels(defaults, false, java.util.List.of(file + " knows " + known.size() + " of CIFAR-10's classes, so "
+                    + "the default labels read as unknown tokens: give labels in words it knows (--label, or the "
+                    + "window's label list)"), n -> { });
+        }
+    }
+
+    private void setLabels(java.util.List<String> labels, boolean check, java.util.List<String> extraNotes,
+            java.util.function.IntConsumer done) {
         if (text == null) {
             throw new IllegalStateException("only a CLIPModel takes zero-shot labels");
         }
@@ -131,8 +164,9 @@ public final class VitModel implements AutoCloseable {
         }
         NDArray w;
         NDArray wt;
+        java.util.List<String> notes = new java.util.ArrayList<>(extraNotes);
         try (NDManager scope = manager.newSubManager()) { // the text tower's temporaries go with it
-            NDArray t = text.embeddings(labels, scope).mul(text.scale()); // (L, P)
+            NDArray t = text.embeddings(labels, scope, notes, check, done).mul(text.scale()); // (L, P)
             wt = t.duplicate();
             w = t.transpose().flatten().reshape(t.getShape().get(1), t.getShape().get(0));
             wt.attach(manager);
@@ -140,11 +174,17 @@ public final class VitModel implements AutoCloseable {
         }
         VitNetwork.ZeroShot old = network.zeroShot();
         config = config.withLabels(labels);
+        labelNotes = java.util.List.copyOf(notes);
         network.setZeroShot(config, new VitNetwork.ZeroShot(w, wt));
         if (old != null) {
             old.w().close();
             old.wt().close();
         }
+    }
+
+    /** What the check of the zero-shot labels noted (labels with words the tokenizer does not know). */
+    public java.util.List<String> labelNotes() {
+        return labelNotes;
     }
 
     /** How many numbers the checkpoint holds. */
@@ -199,6 +239,17 @@ public final class VitModel implements AutoCloseable {
     /** (B, n) to (B, L + d): logits then the [CLS] state after block {@code layer} (1 to the number of layers). */
     public NDArray readoutAtLayer(NDArray x, InputSpace space, int layer) {
         return network.readoutAtLayer(x, space, layer);
+    }
+
+    /**
+     * The first stage of the forward pass at {@code point} whose values are not all finite ("block 2's attention
+     * scores (Inf)"), or null when the output is finite: the diagnosis of a non-finite output.
+     */
+    public String firstNonFinite(double[] point, InputSpace space) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.create(point).toType(dtype, false).reshape(1, -1);
+            return network.firstNonFinite(x, space);
+        }
     }
 
     /** Forward pass at batch 1 kept for the batched pullback. */

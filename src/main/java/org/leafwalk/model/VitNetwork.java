@@ -71,6 +71,32 @@ public final class VitNetwork {
         return zeroShot;
     }
 
+    private FiniteProbe probe; // set only while a diagnosis runs the forward pass (see firstNonFinite)
+
+    private NDArray seen(String stage, NDArray a) {
+        return probe == null ? a : probe.check(stage, a);
+    }
+
+    /** As {@link #seen(String, NDArray)} for a stage of a block, named only when a diagnosis runs. */
+    private NDArray seen(String block, String stage, NDArray a) {
+        return probe == null ? a : probe.check(block + stage, a);
+    }
+
+    /**
+     * The first stage of the forward pass at {@code x} (B, n) whose values are not all finite ("block 2's
+     * attention scores (Inf)"), or null when the output is finite: the diagnosis of a non-finite output, run again
+     * with every stage read back.
+     */
+    public String firstNonFinite(NDArray x, InputSpace space) {
+        probe = new FiniteProbe();
+        try {
+            seen("the output", readout(x, space));
+            return probe.first();
+        } finally {
+            probe = null;
+        }
+    }
+
     public Fused weights() {
         return weights;
     }
@@ -192,17 +218,24 @@ public final class VitNetwork {
         for (int l = 0; l <= last; l++) {
             // the last block only computes the rows the head reads: queries and MLP on them, keys and values on all
             h = block(h, weights.layers.get(l), l == last ? rows : 0, null);
+            if (probe != null) {
+                probe.check("block " + (l + 1) + "'s output", h);
+            }
         }
         if (last < 0) {
             h = h.get(":, 0:" + rows + ", :");
         }
-        return VisionHead.forward(config, weights, zeroShot, h, null);
+        return seen(config.arch().zeroShot() ? "the head (the final layer norm, the projection and exp(logit_scale) × "
+                + "the cosines with the prompts)" : "the head (the final layer norm and the classifier)",
+                VisionHead.forward(config, weights, zeroShot, h, null));
     }
 
     /** The encoder's input: the embeddings module's output, through CLIP's pre-encoder layer norm. */
     private NDArray encoderInput(NDArray x, InputSpace space) {
-        NDArray emb = space == InputSpace.PIXELS ? embed(x) : x.reshape(-1, config.numTokens(), config.hiddenSize());
-        return weights.preNormG == null ? emb : layerNorm(emb, weights.preNormG, weights.preNormB);
+        NDArray emb = seen(space == InputSpace.PIXELS ? "the patch embeddings" : "the input embeddings",
+                space == InputSpace.PIXELS ? embed(x) : x.reshape(-1, config.numTokens(), config.hiddenSize()));
+        return weights.preNormG == null ? emb : seen("the pre-encoder layer norm",
+                layerNorm(emb, weights.preNormG, weights.preNormB));
     }
 
     /**
@@ -257,8 +290,11 @@ public final class VitNetwork {
         int hd = d / heads;
         long b = h.getShape().get(0);
         long t = h.getShape().get(1);
-        NDArray[] ln1 = tape == null ? new NDArray[] {layerNorm(h, w.ln1G, w.ln1B)} : norm(h, w.ln1G, w.ln1B);
-        NDArray qkv = ln1[0].matMul(w.qkvW).add(w.qkvB).reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+        String at = probe == null ? null : "block " + (blockIndex(w) + 1) + "'s ";
+        NDArray[] ln1 = tape == null ? new NDArray[] {seen(at, "first layer norm", layerNorm(h, w.ln1G, w.ln1B))}
+                : norm(h, w.ln1G, w.ln1B);
+        NDArray qkv = seen(at, "query, key and value projections", ln1[0].matMul(w.qkvW).add(w.qkvB))
+                .reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
         NDArray q = qkv.get(0);
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
@@ -273,12 +309,15 @@ public final class VitNetwork {
         if (w.relBias != null) {
             scores = scores.add(tq == t ? w.relBias : w.relBias.get(":, 0:" + tq + ", :"));
         }
-        NDArray att = scores.softmax(-1);
+        NDArray att = seen(at, "attention softmax", seen(at, "attention scores", scores).softmax(-1));
         NDArray ctxHeads = att.matMul(v);
-        NDArray h1 = ctxHeads.transpose(0, 2, 1, 3).reshape(b, tq, d).matMul(w.outW).add(w.outB).add(residual);
+        NDArray h1 = seen(at, "attention output", ctxHeads.transpose(0, 2, 1, 3).reshape(b, tq, d).matMul(w.outW)
+                .add(w.outB).add(residual));
         if (tape == null) {
-            NDArray u = layerNorm(h1, w.ln2G, w.ln2B).matMul(w.fc1W).add(w.fc1B);
-            return mlp(u).matMul(w.fc2W).add(w.fc2B).add(h1);
+            NDArray u = seen(at, "MLP's first linear layer", seen(at, "second layer norm",
+                    layerNorm(h1, w.ln2G, w.ln2B)).matMul(w.fc1W).add(w.fc1B));
+            return seen(at, "MLP's second linear layer", seen(at, "MLP activation", mlp(u)).matMul(w.fc2W)
+                    .add(w.fc2B)).add(h1);
         }
         NDArray[] ln2 = norm(h1, w.ln2G, w.ln2B);
         NDArray[] act = activationWithGrad(ln2[0].matMul(w.fc1W).add(w.fc1B));
@@ -286,6 +325,16 @@ public final class VitNetwork {
                 ctxHeads.reshape(heads, tq, 1, hd), new VitTape.Norm(ln2[1], ln2[2], w.ln2G), act[1],
                 act.length > 2 ? act[2] : null, tq < t));
         return act[0].matMul(w.fc2W).add(w.fc2B).add(h1);
+    }
+
+    /** The index of a block's weights (by identity: NDArray's equals compares contents). */
+    private int blockIndex(Layer w) {
+        for (int i = 0; i < weights.layers.size(); i++) {
+            if (weights.layers.get(i) == w) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The feed-forward's middle: the activation, or DINOv2's SwiGLU silu(x₁) ⊙ x₂ of the two halves. */
