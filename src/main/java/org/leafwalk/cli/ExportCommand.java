@@ -62,13 +62,13 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--step " + s + ": the session has steps 0 to "
                     + (r.trajectory().size() - 1));
         }
-        if (loaded.modelChanged()) {
-            System.err.println("leafwalk: warning: the model's weights changed since the session was saved "
-                    + "(exporting the recorded values; reopen it in the window to recompute)");
-        }
-        boolean needModel = r.needsModelToDraw();
-        try (Explorer ex = needModel ? Explorer.open(Path.of(r.modelPath()), common.device) : null) {
-            requireFits(r, ex);
+        // the session is checked against its model as the window checks it, drawn with it or not
+        try (Explorer ex = Explorer.open(Path.of(r.modelPath()), common.device)) {
+            Subject.fromRecording(ex, Path.of(r.modelPath()), loaded, session.toString()).close();
+            if (loaded.modelChanged()) {
+                System.err.println("leafwalk: warning: the model's weights changed since the session was saved "
+                        + "(exporting the recorded values; reopen it in the window to recompute)");
+            }
             if (csv != null) {
                 plan.stage(csv, TrajectoryExport.csv(r).getBytes(StandardCharsets.UTF_8));
             }
@@ -110,12 +110,4 @@ final class ExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The session's points must be points of the model's input space (and a text session's sentence its own). */
-    private void requireFits(Recording r, Explorer ex) {
-        if (ex != null) {
-            Subject.fromRecording(ex, Path.of(r.modelPath()), r, session.toString()).close();
-        } else {
-            SessionFiles.requireFits(r, r.channels() * r.size() * r.size(), null, session.toString());
-        }
-    }
 }

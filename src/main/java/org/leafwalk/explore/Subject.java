@@ -68,27 +68,36 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
     }
 
     /**
-     * The input a recording was made from, under an opened model; refused when the model is not of the recording's
-     * kind, or its points do not fit the model ({@code source} names the file in the message).
+     * The input a session was recorded from, under an opened model; refused, naming the session's field, when the
+     * model is not of the session's kind or shape, or the session does not fit it ({@link SessionFiles#requireFits}:
+     * with the weights it was recorded with, every step's probabilities are read again at its point). The one check
+     * of the window and of {@code export}; {@code source} names the file in the message.
      */
-    public static Subject fromRecording(Explorer model, Path modelDir, Recording r, String source) {
-        if (r.isText() != model.isText()) {
-            throw new org.leafwalk.io.InvalidInputException(source + ": it was recorded on " + (r.isText() ? "a text"
-                    : "an image") + " model, and " + modelDir + " is not one");
-        }
-        if (!r.isText() && model.zeroShotImage()) {
-            model.setZeroShotLabels(r.labels()); // the classes the walk was recorded over
-        }
-        Subject subject = r.isText() ? TextSubject.open(model, r.text(), r.settings())
-                : ImageSubject.open(model, Path.of(r.inputName()), org.leafwalk.model.ImageInput.fromImage(
-                        r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()), model.config()), r.settings());
+    public static Subject fromRecording(Explorer model, Path modelDir, SessionFiles.Loaded loaded, String source) {
+        Recording r = loaded.recording();
+        SessionFiles.requireModel(r, model, modelDir, source);
+        // a refused session leaves the model as it was: the window may be walking on it
+        List<String> labelsBefore = !r.isText() && model.zeroShotImage() ? model.config().labels() : null;
+        Subject subject = null;
         try {
-            SessionFiles.requireFits(r, subject.start().length, subject.start(), source);
+            if (labelsBefore != null) {
+                model.setZeroShotLabels(r.labels()); // the classes the walk was recorded over
+            }
+            subject = r.isText() ? TextSubject.open(model, r.text(), r.settings())
+                    : ImageSubject.open(model, Path.of(r.inputName()), org.leafwalk.model.ImageInput.fromImage(
+                            r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()), model.config()),
+                            r.settings());
+            SessionFiles.requireFits(r, subject, !loaded.modelChanged(), source);
+            return subject;
         } catch (RuntimeException e) {
-            subject.close();
+            if (subject != null) {
+                subject.close();
+            }
+            if (labelsBefore != null && !labelsBefore.equals(model.config().labels())) {
+                model.setZeroShotLabels(labelsBefore);
+            }
             throw e;
         }
-        return subject;
     }
 
     /** The model the subject is read by. */

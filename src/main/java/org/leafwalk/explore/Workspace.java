@@ -236,7 +236,7 @@ final class Workspace implements AutoCloseable {
         }
         Subject subject;
         try {
-            subject = Subject.fromRecording(next, dir, r, name);
+            subject = Subject.fromRecording(next, dir, loaded, name);
         } catch (RuntimeException e) {
             if (!sameModel) {
                 next.close();
