@@ -12,6 +12,17 @@ public final class RandomModels {
         return org.leafwalk.model.VisionArch.VARIANTS;
     }
 
+    /** Whether a family's checkpoint has a classifier whose classes {@link #write}'s {@code labels} counts. */
+    public static boolean sizedClassifier(String family) {
+        org.leafwalk.model.VisionArch a = org.leafwalk.model.VisionArch.variant(family, 1, 1);
+        return a.hasClassifier() && !a.zeroShot();
+    }
+
+    /** Whether a family's classes are zero-shot label prompts (a whole CLIPModel), given when it is walked. */
+    public static boolean zeroShot(String family) {
+        return org.leafwalk.model.VisionArch.variant(family, 1, 1).zeroShot();
+    }
+
     /** Writes a ViT of this shape into {@code out}; returns its number of tokens (patches and [CLS]). */
     public static int writeVit(Path out, int imageSize, int patchSize, int channels, int hidden, int layers, int heads,
             int mlp, int labels, long seed) {
