@@ -186,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         refuseIgnored();
         if (steps < 1 || warmup < 0 || soak < 0) {
-            throw new IllegalArgumentException("--steps must be ≥ 1, --warmup and --soak ≥ 0 (got " + steps + ", "
+            throw new InvalidOption("--steps must be ≥ 1, --warmup and --soak ≥ 0 (got " + steps + ", "
                     + warmup + ", " + soak + ")");
         }
         for (String sp : spaces) {
@@ -197,7 +197,7 @@ final class BenchCommand implements Callable<Integer> {
             java.util.List<String> modes = jacobian == null ? java.util.List.of("exact", "reuse")
                     : java.util.List.of(org.leafwalk.explore.JacobianMode.parse(jacobian).id());
             if (modes.contains("auto")) {
-                throw new IllegalArgumentException("bench --drag --jacobian takes exact or reuse");
+                throw new InvalidOption("bench --drag --jacobian takes exact or reuse");
             }
             System.out.println(Json.text(Benchmarks.drag(modelOption.path(), common.device, inputRef, drag, modes)));
             return 0;

@@ -15,6 +15,7 @@ import org.leafwalk.explore.SessionFiles;
 import org.leafwalk.explore.TrajectoryExport;
 import org.leafwalk.explore.OutputPlan;
 import org.leafwalk.explore.Subject;
+import org.leafwalk.explore.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,7 +50,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         Exports.GifOptions gifOpts = gif != null ? gifOptions.options() : null;
         if (step < -1) {
-            throw new IllegalArgumentException("--step " + step + ": a step index is 0 or more (-1: the saved step)");
+            throw new InvalidOption("--step " + step + ": a step index is 0 or more (-1: the saved step)");
         }
         SessionFiles.Loaded loaded = SessionFiles.load(session);
         Recording r = loaded.recording();
@@ -59,7 +60,7 @@ final class ExportCommand implements Callable<Integer> {
                 .output("--png (scaled)", png == null ? null : Exports.scaledPng(png, PNG_SCALE)).check();
         int s = step < 0 ? r.cursor() : step;
         if ((png != null || plots != null) && s >= r.trajectory().size()) {
-            throw new IllegalArgumentException("--step " + s + ": the session has steps 0 to "
+            throw new InvalidOption("--step " + s + ": the session has steps 0 to "
                     + (r.trajectory().size() - 1));
         }
         // the session is checked against its model as the window checks it, drawn with it or not

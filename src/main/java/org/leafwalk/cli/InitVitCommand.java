@@ -48,17 +48,18 @@ final class InitVitCommand implements Callable<Integer> {
     public Integer call() {
         if (imageSize < 1 || patchSize < 1 || channels < 1 || hidden < 1 || layers < 1 || heads < 1 || mlp < 1
                 || labels < 1) {
-            throw new IllegalArgumentException("every size of init-vit must be ≥ 1");
+            throw new InvalidOption("every size of init-vit must be ≥ 1");
         }
         ModelFolders.refuseExisting(out, force, "--out");
         if (!RandomModels.families().contains(family)) {
-            throw new IllegalArgumentException("--family " + family + " is not one of "
+            throw new InvalidOption("--family " + family + " is not one of "
                     + String.join(", ", RandomModels.families()));
         }
         if (new OptionScope(spec).given("--labels") && !RandomModels.sizedClassifier(family)) {
-            throw new InvalidOption("--labels " + labels + ": a " + family + " model has " + (RandomModels.zeroShot(family)
-                    ? "label prompts for classes, given when it is walked (--label, or the window's "
-                    + "label list; CIFAR-10's by default)" : "no classifier (the representation metric only)")
+            throw new InvalidOption("--labels " + labels + ": a " + family + " model has "
+                    + (RandomModels.zeroShot(family) ? "label prompts for classes, given when it is walked (--label, "
+                    + "or the window's label list; CIFAR-10's by default)"
+                    : "no classifier (the representation metric only)")
                     + ", so nothing to size; --labels applies to the families with a classifier");
         }
         int tokens = RandomModels.write(out, family, imageSize, patchSize, channels, hidden, layers, heads, mlp,

@@ -13,6 +13,7 @@ import org.leafwalk.explore.Json;
 import org.leafwalk.explore.LipschitzExport;
 import org.leafwalk.explore.Settings;
 import org.leafwalk.explore.Subject;
+import org.leafwalk.explore.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,7 +53,7 @@ final class LipschitzCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (eigen < 0 || nulls < 0 || random < 0 || eigen + nulls + random == 0) {
-            throw new IllegalArgumentException("ask for at least one direction (--eigen, --nulls, --random ≥ 0)");
+            throw new InvalidOption("ask for at least one direction (--eigen, --nulls, --random ≥ 0)");
         }
         String precision = precisionOption.checked();
         Settings settings = options.settings().validate();

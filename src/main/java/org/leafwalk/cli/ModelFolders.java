@@ -12,14 +12,14 @@ final class ModelFolders {
 
     static void refuseExisting(Path dir, boolean force, String option) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(option + " " + dir + " is a file, not a model folder");
+            throw new org.leafwalk.explore.InvalidOption(option + " " + dir + " is a file, not a model folder");
         }
         if (force) {
             return;
         }
         for (String f : MODEL_FILES) {
             if (Files.exists(dir.resolve(f))) {
-                throw new IllegalArgumentException(option + " " + dir + " already holds a model (" + f
+                throw new org.leafwalk.explore.InvalidOption(option + " " + dir + " already holds a model (" + f
                         + "); choose another folder, or add --force to replace it");
             }
         }

@@ -44,7 +44,7 @@ final class Matching {
         try {
             s.subject().asImage("representation matching");
             source = analyses.precise().asImage("representation matching");
-        } catch (IllegalArgumentException e) {
+        } catch (org.leafwalk.io.InvalidInputException e) {
             notices.accept(Notice.error(e.getMessage()));
             return null;
         }

@@ -1,6 +1,7 @@
 package org.leafwalk.explore;
 
 import java.nio.file.Path;
+import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.model.VitCheckpoints;
 
 /** ViTs with random, seeded weights in the Hugging Face layout, for benchmarks and tests (never a default). */
@@ -36,7 +37,7 @@ public final class RandomModels {
     public static int write(Path out, String family, int imageSize, int patchSize, int channels, int hidden,
             int layers, int heads, int mlp, int labels, long seed) {
         if (imageSize % patchSize != 0 || hidden % heads != 0) {
-            throw new IllegalArgumentException("image size must be a multiple of patch size and hidden of heads");
+            throw new InvalidInputException("image size must be a multiple of patch size and hidden of heads");
         }
         org.leafwalk.model.VisionArch a = org.leafwalk.model.VisionArch.variant(family, imageSize / patchSize, hidden);
         VitCheckpoints.writeRandom(out, new VitCheckpoints.Shape(imageSize, patchSize, channels, hidden, layers,

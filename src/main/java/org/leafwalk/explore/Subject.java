@@ -6,6 +6,7 @@ import java.util.Map;
 import org.leafwalk.geometry.DifferentiableMap;
 import org.leafwalk.geometry.OutputSpec;
 import org.leafwalk.geometry.Walker;
+import org.leafwalk.io.InvalidInputException;
 
 /**
  * What is explored: an input under an opened model, with everything that follows from its kind — the start point in
@@ -26,7 +27,7 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
     public static Subject open(Explorer model, Path modelDir, String ref, TextSetup text, Settings settings) {
         if (model.isText()) {
             if (settings.layer() > 0) {
-                throw new IllegalArgumentException("--layer applies to image models");
+                throw new InvalidInputException("--layer applies to image models");
             }
             String sentence = ref == null || ref.isBlank() || ref.startsWith("sample:")
                     ? TextSubject.defaultSentence(model) : References.text(ref);
@@ -62,7 +63,7 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
      */
     public static Subject read(Explorer model, Path modelDir, String ref, TextSetup text, Settings settings) {
         if (model.isText() && (ref == null || ref.startsWith("sample:"))) {
-            throw new IllegalArgumentException("a text model reads a sentence: --input text:\"...\" or a .txt file");
+            throw new InvalidInputException("a text model reads a sentence: --input text:\"...\" or a .txt file");
         }
         return open(model, modelDir, ref, text, settings);
     }
@@ -123,7 +124,7 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
     /**
      * This subject as an image, for what works on images only (representation matching).
      *
-     * @throws IllegalArgumentException naming {@code what} for a sentence
+     * @throws org.leafwalk.io.InvalidInputException naming {@code what} for a sentence
      */
     ImageSubject asImage(String what);
 
