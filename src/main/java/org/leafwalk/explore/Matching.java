@@ -51,7 +51,7 @@ final class Matching {
         try {
             match = Match.from(source, target, keep, stepSize, budget);
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("cannot open the target: " + Workspace.describe(e)));
+            notices.accept(Notice.error("cannot open the target: " + Workspace.describe(e), e));
             return null;
         }
         running = true;

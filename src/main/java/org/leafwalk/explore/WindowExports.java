@@ -51,7 +51,7 @@ final class WindowExports {
             }
             notices.accept(Notice.info("saved " + file));
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e)));
+            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e), e));
         }
     }
 
@@ -78,7 +78,7 @@ final class WindowExports {
                     .stageChecked("the plots:", Figures.files(dir, charts)).commit();
             notices.accept(Notice.info("saved " + charts.size() + " plots as PNG and SVG in " + dir));
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("could not save the plots in " + dir + ": " + Workspace.describe(e)));
+            notices.accept(Notice.error("could not save the plots in " + dir + ": " + Workspace.describe(e), e));
         }
     }
 
@@ -91,7 +91,7 @@ final class WindowExports {
             Exports.savePicture(file, image);
             notices.accept(Notice.info("saved " + file));
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e)));
+            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e), e));
         }
     }
 
@@ -103,7 +103,7 @@ final class WindowExports {
                     .output("the export", file).output("the scaled export", alsoWritten).check();
             return true;
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e)));
+            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e), e));
             return false;
         }
     }
