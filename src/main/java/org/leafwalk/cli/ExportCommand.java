@@ -18,7 +18,9 @@ import org.leafwalk.explore.Subject;
 import org.leafwalk.explore.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Export a saved session (.leafwalk.json) as an animated GIF, PNG, CSV, JSON, safetensors or "
@@ -44,13 +46,20 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     GifOptionsMixin gifOptions;
 
+    @Spec
+    CommandSpec spec;
+
     private static final int PNG_SCALE = 10;
 
     @Override
     public Integer call() {
-        Exports.GifOptions gifOpts = gif != null ? gifOptions.options() : null;
+        Exports.GifOptions gifOpts = gifOptions.options(gif != null);
         if (step < -1) {
             throw new InvalidOption("--step " + step + ": a step index is 0 or more (-1: the saved step)");
+        }
+        if (png == null && plots == null) {
+            new OptionScope(spec).refuse("export without --png or --plots", "to the step --png draws and --plots "
+                    + "plots (the other exports hold every step)", "--step");
         }
         SessionFiles.Loaded loaded = SessionFiles.load(session);
         Recording r = loaded.recording();

@@ -129,7 +129,7 @@ final class WalkCommand implements Callable<Integer> {
         Settings settings = options.settings().withAlgorithm(algorithm).withStep(StepLength.parse(policy), eta)
                 .withSeed(seed).withCorrected(!uncorrected).withRandomChoice(random).withTokenBlocks(blocks)
                 .withEmbeddingBounds(embeddingBounds).validate();
-        Exports.GifOptions gifOpts = gif != null ? gifOptions.options() : null;
+        Exports.GifOptions gifOpts = gifOptions.options(gif != null);
         Path modelDir = options.explore.model();
         OutputPlan plan = options.plan();
         plan.output("--out", out).output("--csv", csv).output("--trajectory-json", trajectoryJson)

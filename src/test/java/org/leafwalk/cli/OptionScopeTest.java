@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,10 +27,16 @@ class OptionScopeTest {
     static Path tmp;
 
     static Path model;
+    static Path image;
+    static Path session;
 
     @BeforeAll
     static void model() {
         model = TinyVit.write(tmp, "model", TinyVit.small(), 5);
+        image = TinyVit.blobPng(tmp.resolve("blob.png"), 3);
+        session = tmp.resolve("walk.leafwalk.json");
+        assertEquals(0, Cli.run("walk", "--model", model.toString(), "--input", image.toString(), "--steps", "1",
+                "--session", session.toString()).code());
     }
 
     private static Arguments refused(String[] args, String... words) {
@@ -65,14 +72,22 @@ class OptionScopeTest {
                 refused(new String[] {"init-vit", "--out", "OUT", "--labels", "3", "--family", "vit-backbone"},
                         "--labels 3", "vit-backbone", "no classifier"),
                 refused(new String[] {"init-vit", "--out", "OUT", "--labels", "3", "--family", "clip-vision"},
-                        "--labels 3", "clip-vision", "no classifier"));
+                        "--labels 3", "clip-vision", "no classifier"),
+                refused(new String[] {"walk", "--model", "MODEL", "--input", "IMAGE", "--steps", "1", "--csv", "OUT",
+                        "--gif-delay", "50"}, "--gif-delay", "walk without --gif"),
+                refused(new String[] {"export", "--session", "SESSION", "--csv", "OUT", "--gif-scale", "4"},
+                        "--gif-scale", "export without --gif"),
+                refused(new String[] {"export", "--session", "SESSION", "--csv", "OUT", "--step", "1"},
+                        "--step", "without --png or --plots"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void anOptionThatDoesNothingWhereItIsGivenIsRefused(String name, String[] args, String[] words) {
         Path out = tmp.resolve("out-" + Math.abs(name.hashCode()));
-        String[] a = Stream.of(args).map(s -> s.equals("OUT") ? out.toString() : s).toArray(String[]::new);
+        Map<String, String> placeholders = Map.of("OUT", out.toString(), "MODEL", model.toString(), "IMAGE",
+                image.toString(), "SESSION", session.toString());
+        String[] a = Stream.of(args).map(s -> placeholders.getOrDefault(s, s)).toArray(String[]::new);
         Cli.Result r = Cli.run(a);
         Cli.assertRefused(r, words);
         assertEquals("", r.out(), "nothing was run");
