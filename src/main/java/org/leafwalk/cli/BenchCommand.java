@@ -7,9 +7,12 @@ import java.util.concurrent.Callable;
 import org.leafwalk.explore.Benchmarks;
 import org.leafwalk.explore.Metric;
 import org.leafwalk.explore.Space;
+import org.leafwalk.explore.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the latency of one full walk step (Jacobian, spectrum, step) in each input space.")
@@ -143,10 +146,51 @@ final class BenchCommand implements Callable<Integer> {
         return o;
     }
 
+    @Spec
+    CommandSpec spec;
+
+    /** The benchmarks besides the single-step one: at most one a run. */
+    private static final String[] MODES = {"--drag", "--families", "--suite", "--soak"};
+
+    /** Refuses an option that the benchmark asked for ignores, and two benchmarks at once. */
+    private void refuseIgnored() {
+        OptionScope given = new OptionScope(spec);
+        if (given.given("--drag") && drag < 1) {
+            throw new InvalidOption("--drag " + drag + ": a drag takes at least one step (bench without "
+                    + "--drag times single steps in each space)");
+        }
+        if (given.given("--soak") && soak < 1) {
+            throw new InvalidOption("--soak " + soak + ": a soak takes at least one step (bench without "
+                    + "--soak times single steps in each space)");
+        }
+        java.util.List<String> modes = java.util.Arrays.stream(MODES).filter(given::given).toList();
+        if (modes.size() > 1) {
+            throw new InvalidOption(String.join(" and ", modes) + " are two benchmarks: run one at a time");
+        }
+        String single = "to the single-step benchmark (bench without --drag, --families, --suite or --soak)";
+        if (!modes.isEmpty()) {
+            String mode = "bench " + modes.get(0);
+            given.refuse(mode, single, "--metric", "--warmup", "--space");
+        }
+        if (modes.contains("--drag") || modes.contains("--soak")) {
+            given.refuse("bench " + modes.get(0), "to the single-step benchmark, --families and --suite (bench "
+                    + modes.get(0) + " takes its own count of steps)", "--steps");
+        }
+        if (modes.contains("--suite") || modes.contains("--families")) {
+            given.refuse("bench " + modes.get(0), "to the single-step benchmark, --drag and --soak (bench "
+                    + modes.get(0) + " times its own models)", "--model", "--input");
+        }
+        if (!modes.contains("--drag")) {
+            given.refuse(modes.isEmpty() ? "the single-step benchmark" : "bench " + modes.get(0),
+                    "with --drag (its exact or carried Jacobian mode)", "--jacobian");
+        }
+    }
+
     @Override
     public Integer call() {
+        refuseIgnored();
         if (steps < 1 || warmup < 0 || soak < 0) {
-            throw new IllegalArgumentException("--steps must be ≥ 1, --warmup and --soak ≥ 0 (got " + steps + ", "
+            throw new InvalidOption("--steps must be ≥ 1, --warmup and --soak ≥ 0 (got " + steps + ", "
                     + warmup + ", " + soak + ")");
         }
         for (String sp : spaces) {
@@ -157,7 +201,7 @@ final class BenchCommand implements Callable<Integer> {
             java.util.List<String> modes = jacobian == null ? java.util.List.of("exact", "reuse")
                     : java.util.List.of(org.leafwalk.explore.JacobianMode.parse(jacobian).id());
             if (modes.contains("auto")) {
-                throw new IllegalArgumentException("bench --drag --jacobian takes exact or reuse");
+                throw new InvalidOption("bench --drag --jacobian takes exact or reuse");
             }
             java.util.List<org.leafwalk.explore.WalkAlgorithm> algorithms = algo == null
                     ? java.util.List.of(org.leafwalk.explore.WalkAlgorithm.values())

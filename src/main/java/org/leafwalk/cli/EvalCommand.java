@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.leafwalk.explore.Evaluation;
+import org.leafwalk.explore.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +30,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         Path model = modelOption.path();
         if (!split.equals("t10k") && !split.equals("train")) {
-            throw new IllegalArgumentException("--split " + split + ": t10k or train");
+            throw new InvalidOption("--split " + split + ": t10k or train");
         }
         Evaluation e;
         Progress[] progress = new Progress[1];

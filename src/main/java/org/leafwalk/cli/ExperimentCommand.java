@@ -3,11 +3,14 @@ package org.leafwalk.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.leafwalk.explore.InvalidOption;
 import org.leafwalk.explore.Json;
 import org.leafwalk.explore.experiment.Experiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Run a seed paper's protocol over many inputs into a folder (results.csv, results.json, "
@@ -60,9 +63,24 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--pairs", description = "equivalence: pairs of test images of different classes (default: 20).")
     Integer pairs;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         Experiment.protocol(protocol);
+        if (workers < 0) {
+            throw new InvalidOption("--workers " + workers + ": the number of worker threads is 1 or more "
+                    + "(0, the default: one per core)");
+        }
+        OptionScope given = new OptionScope(spec);
+        if (protocol.equals("simec-table")) {
+            given.refuse("--protocol simec-table", "to --protocol equivalence (pairs of test images of different "
+                    + "classes)", "--pairs");
+        } else {
+            given.refuse("--protocol " + protocol, "to --protocol simec-table (its test inputs and repeats per "
+                    + "input)", "--inputs", "--repeats");
+        }
         Path model = modelOption.path();
         Experiment.Options o = new Experiment.Options(protocol, modelOption.ref, model, data, out, quick, resume,
                 seed, workers, common.device, inputs, repeats, iterations, pairs);

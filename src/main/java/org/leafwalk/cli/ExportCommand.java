@@ -15,9 +15,12 @@ import org.leafwalk.explore.SessionFiles;
 import org.leafwalk.explore.TrajectoryExport;
 import org.leafwalk.explore.OutputPlan;
 import org.leafwalk.explore.Subject;
+import org.leafwalk.explore.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Export a saved session (.leafwalk.json) as an animated GIF, PNG, CSV, JSON, safetensors or "
@@ -46,13 +49,20 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     GifOptionsMixin gifOptions;
 
+    @Spec
+    CommandSpec spec;
+
     private static final int PNG_SCALE = 10;
 
     @Override
     public Integer call() {
-        Exports.GifOptions gifOpts = gif != null ? gifOptions.options() : null;
+        Exports.GifOptions gifOpts = gifOptions.options(gif != null);
         if (step < -1) {
-            throw new IllegalArgumentException("--step " + step + ": a step index is 0 or more (-1: the saved step)");
+            throw new InvalidOption("--step " + step + ": a step index is 0 or more (-1: the saved step)");
+        }
+        if (png == null && plots == null) {
+            new OptionScope(spec).refuse("export without --png or --plots", "to the step --png draws and --plots "
+                    + "plots (the other exports hold every step)", "--step");
         }
         SessionFiles.Loaded loaded = SessionFiles.load(session);
         Recording r = loaded.recording();
@@ -62,16 +72,16 @@ final class ExportCommand implements Callable<Integer> {
                 .output("--png (scaled)", png == null ? null : Exports.scaledPng(png, PNG_SCALE)).check();
         int s = step < 0 ? r.cursor() : step;
         if ((png != null || plots != null) && s >= r.trajectory().size()) {
-            throw new IllegalArgumentException("--step " + s + ": the session has steps 0 to "
+            throw new InvalidOption("--step " + s + ": the session has steps 0 to "
                     + (r.trajectory().size() - 1));
         }
-        if (loaded.modelChanged()) {
-            System.err.println("leafwalk: warning: the model's weights changed since the session was saved "
-                    + "(exporting the recorded values; reopen it in the window to recompute)");
-        }
-        boolean needModel = r.needsModelToDraw();
-        try (Explorer ex = needModel ? Explorer.open(Path.of(r.modelPath()), common.device) : null) {
-            requireFits(r, ex);
+        // the session is checked against its model as the window checks it, drawn with it or not
+        try (Explorer ex = Explorer.open(Path.of(r.modelPath()), common.device)) {
+            Subject.fromRecording(ex, Path.of(r.modelPath()), loaded, session.toString()).close();
+            if (loaded.modelChanged()) {
+                System.err.println("leafwalk: warning: the model's weights changed since the session was saved "
+                        + "(exporting the recorded values; reopen it in the window to recompute)");
+            }
             if (csv != null) {
                 plan.stage(csv, TrajectoryExport.csv(r).getBytes(StandardCharsets.UTF_8));
             }
@@ -113,12 +123,4 @@ final class ExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The session's points must be points of the model's input space (and a text session's sentence its own). */
-    private void requireFits(Recording r, Explorer ex) {
-        if (ex != null) {
-            Subject.fromRecording(ex, Path.of(r.modelPath()), r, session.toString()).close();
-        } else {
-            SessionFiles.requireFits(r, r.channels() * r.size() * r.size(), null, session.toString());
-        }
-    }
 }

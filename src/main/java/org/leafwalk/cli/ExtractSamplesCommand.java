@@ -2,6 +2,7 @@ package org.leafwalk.cli;
 
 import org.leafwalk.explore.Datasets;
 import org.leafwalk.explore.Json;
+import org.leafwalk.explore.InvalidOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,10 +30,10 @@ final class ExtractSamplesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (perClass < 1) {
-            throw new IllegalArgumentException("--per-class " + perClass + ": take at least one image per class");
+            throw new InvalidOption("--per-class " + perClass + ": take at least one image per class");
         }
         if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
-            throw new IllegalArgumentException("--out " + out + " is a file; extract-samples writes a folder");
+            throw new InvalidOption("--out " + out + " is a file; extract-samples writes a folder");
         }
         List<String> written = Datasets.extractSamples(data, split, perClass, labels, out, force.force);
         if (common.json) {

@@ -1,7 +1,9 @@
 package org.leafwalk.cli;
 
 import org.leafwalk.explore.Exports;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** How an animated GIF of a walk is drawn. */
 final class GifOptionsMixin {
@@ -20,7 +22,19 @@ final class GifOptionsMixin {
     @Option(names = "--gif-input-only", description = "Only the input, without the output bars and step counter.")
     boolean inputOnly;
 
-    Exports.GifOptions options() {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /**
+     * How the GIF is drawn, checked; null without one ({@code gif}: whether --gif was given), where a GIF option
+     * given is refused by name: it would do nothing.
+     */
+    Exports.GifOptions options(boolean gif) {
+        if (!gif) {
+            new OptionScope(command).refuse(command.name() + " without --gif", "to the animated GIF of --gif",
+                    "--frame-every", "--gif-delay", "--gif-loop", "--gif-scale", "--gif-input-only");
+            return null;
+        }
         Exports.GifOptions o = new Exports.GifOptions(every, delay, loops, scale, !inputOnly);
         o.validate();
         return o;

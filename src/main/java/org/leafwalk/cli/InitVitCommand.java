@@ -5,9 +5,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.leafwalk.explore.RandomModels;
+import org.leafwalk.explore.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "init-vit", mixinStandardHelpOptions = true,
         description = "Write a ViT with random (seeded) weights in the Hugging Face layout, for benchmarks and tests.")
@@ -25,7 +28,9 @@ final class InitVitCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "4") int layers;
     @Option(names = "--heads", defaultValue = "4") int heads;
     @Option(names = "--mlp", defaultValue = "192") int mlp;
-    @Option(names = "--labels", defaultValue = "10") int labels;
+    @Option(names = "--labels", defaultValue = "10", description = "Classes of the classifier (default: "
+            + "${DEFAULT-VALUE}); a family without one (vit-backbone, clip-vision) or with label prompts for classes "
+            + "(clip-zero-shot) takes none.") int labels;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--family", defaultValue = "vit", paramLabel = "FAMILY", description = "The architecture: vit, "
             + "vit-backbone, deit, deit-teacher, dinov2, dinov2-swiglu, dinov2-registers, beit, beit-shared, clip "
@@ -36,15 +41,25 @@ final class InitVitCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace the model folder already at --out, as a whole.")
     boolean force;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         if (imageSize < 1 || patchSize < 1 || channels < 1 || hidden < 1 || layers < 1 || heads < 1 || mlp < 1
                 || labels < 1) {
-            throw new IllegalArgumentException("every size of init-vit must be ≥ 1");
+            throw new InvalidOption("every size of init-vit must be ≥ 1");
         }
         if (!RandomModels.families().contains(family)) {
-            throw new IllegalArgumentException("--family " + family + " is not one of "
+            throw new InvalidOption("--family " + family + " is not one of "
                     + String.join(", ", RandomModels.families()));
+        }
+        if (new OptionScope(spec).given("--labels") && !RandomModels.sizedClassifier(family)) {
+            throw new InvalidOption("--labels " + labels + ": a " + family + " model has "
+                    + (RandomModels.zeroShot(family) ? "label prompts for classes, given when it is walked (--label, "
+                    + "or the window's label list; CIFAR-10's by default)"
+                    : "no classifier (the representation metric only)")
+                    + ", so nothing to size; --labels applies to the families with a classifier");
         }
         int tokens = RandomModels.create(out, force, family, imageSize, patchSize, channels, hidden, layers, heads,
                 mlp, labels, seed);

@@ -14,6 +14,7 @@ import org.leafwalk.explore.LipschitzExport;
 import org.leafwalk.explore.OutputPlan;
 import org.leafwalk.explore.Settings;
 import org.leafwalk.explore.Subject;
+import org.leafwalk.explore.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,7 +57,7 @@ final class LipschitzCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (eigen < 0 || nulls < 0 || random < 0 || eigen + nulls + random == 0) {
-            throw new IllegalArgumentException("ask for at least one direction (--eigen, --nulls, --random ≥ 0)");
+            throw new InvalidOption("ask for at least one direction (--eigen, --nulls, --random ≥ 0)");
         }
         String precision = precisionOption.checked();
         Settings settings = options.settings().validate();

@@ -1,6 +1,7 @@
 package org.leafwalk.cli;
 
 import java.io.PrintWriter;
+import org.leafwalk.explore.Errors;
 import org.leafwalk.explore.Explorer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,52 +25,44 @@ public final class Main implements Runnable {
         System.exit(run(a));
     }
 
-    /** Runs a command line and returns its exit code (2 for any error, with one line on stderr). */
+    /**
+     * Runs a command line and returns its exit code: 0, {@link Errors#USER_ERROR} (2) for the user's error (a bad
+     * file, option or input, a refused step; one line on stderr naming it), {@link Errors#BUG} (70) for a bug in
+     * Leafwalk (one line saying so and where its stack trace was written), 130 for a run stopped by Ctrl-C.
+     */
     public static int run(String... args) {
         Explorer.Offline.ensure();
-        for (String a : args) {
-            if (a.equals("--debug")) {
-                debug = true;
-            }
-        }
+        debug = java.util.Arrays.asList(args).contains("--debug");
         CommandLine cl = new CommandLine(new Main());
         cl.registerConverter(java.nio.file.Path.class, new OutputFile.AnyPath());
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            PrintWriter err = cmd.getErr();
-            if (debug) {
-                ex.printStackTrace(err);
-            }
-            err.println("leafwalk: error: " + describe(ex));
-            err.flush();
-            return 2;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> failed(cmd.getErr(), ex));
         cl.setParameterExceptionHandler((ex, a) -> {
             // one line, as for every other error; --help has the usage
             PrintWriter err = ex.getCommandLine().getErr();
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();
             err.println("leafwalk: error: " + ex.getMessage() + " (" + name + " --help lists the options)");
             err.flush();
-            return 2;
+            return Errors.USER_ERROR;
         });
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
-            if (debug) {
-                e.printStackTrace();
-            }
-            System.err.println("leafwalk: error: out of memory (" + Runtime.getRuntime().maxMemory() / 1048576
-                    + " MiB of heap): the input or model is too large for this Java heap; -Xmx raises it");
-            return 2;
+            return failed(new PrintWriter(System.err, true), e);
         }
     }
 
-    static String describe(Throwable ex) {
-        String m = ex.getMessage();
-        boolean expected = org.leafwalk.explore.Errors.expected(ex);
-        if (m == null || m.isBlank()) {
-            m = ex.getClass().getSimpleName();
+    /**
+     * Tells the user of a failure in one line on {@code err} and returns the exit code: the user's error in its own
+     * words (2), or a bug in Leafwalk as one, with the file its stack trace was written to (70); --debug also prints
+     * the stack trace.
+     */
+    static int failed(PrintWriter err, Throwable ex) {
+        if (debug) {
+            ex.printStackTrace(err);
         }
-        return expected ? m : m + " (" + ex.getClass().getSimpleName() + "; --debug shows where)";
+        err.println("leafwalk: " + (Errors.expected(ex) ? "error: " : "") + Errors.describe(ex));
+        err.flush();
+        return Errors.exitCode(ex);
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.leafwalk.explore.Json;
 import org.leafwalk.explore.Match;
 import org.leafwalk.explore.OutputPlan;
 import org.leafwalk.explore.References;
+import org.leafwalk.explore.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,13 +64,13 @@ final class MatchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (steps < 1 || tolerance < 0 || stepSize <= 0) {
-            throw new IllegalArgumentException("--steps must be ≥ 1, --tolerance ≥ 0 and --step-size > 0");
+            throw new InvalidOption("--steps must be ≥ 1, --tolerance ≥ 0 and --step-size > 0");
         }
         if (!Double.isFinite(tolerance) || !Double.isFinite(stepSize)) {
-            throw new IllegalArgumentException("--tolerance and --step-size must be numbers");
+            throw new InvalidOption("--tolerance and --step-size must be numbers");
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException("--out " + out + " is a file; match writes a folder of results");
+            throw new InvalidOption("--out " + out + " is a file; match writes a folder of results");
         }
         long t0 = System.nanoTime();
         Path model = modelOption.path();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.leafwalk.explore.Json;
 import org.leafwalk.explore.Training;
+import org.leafwalk.explore.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,15 +57,15 @@ final class TrainVitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (epochs < 1 || batchSize < 1 || trainLimit < 0 || shift < 0) {
-            throw new IllegalArgumentException("--epochs and --batch-size must be ≥ 1, --train-limit and --shift ≥ 0 "
+            throw new InvalidOption("--epochs and --batch-size must be ≥ 1, --train-limit and --shift ≥ 0 "
                     + "(got " + epochs + ", " + batchSize + ", " + trainLimit + ", " + shift + ")");
         }
         if (!(lr > 0) || !Double.isFinite(lr) || !(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
-            throw new IllegalArgumentException("--lr must be > 0 and --weight-decay ≥ 0 (got " + lr + ", "
+            throw new InvalidOption("--lr must be > 0 and --weight-decay ≥ 0 (got " + lr + ", "
                     + weightDecay + ")");
         }
         if (patchSize < 1 || hidden < 1 || layers < 1 || heads < 1 || mlp < 1) {
-            throw new IllegalArgumentException("--patch-size, --hidden, --layers, --heads and --mlp must be ≥ 1");
+            throw new InvalidOption("--patch-size, --hidden, --layers, --heads and --mlp must be ≥ 1");
         }
         Training.plan(data, out).check();
         Map<String, Object> record;

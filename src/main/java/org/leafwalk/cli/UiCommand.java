@@ -64,8 +64,9 @@ final class UiCommand implements Callable<Integer> {
                 classroomScreenshot, demoDistance, org.leafwalk.explore.Space.parse(space).id(), matchScreenshot,
                 benchmark, session, Math.max(0, threads)));
         if (LeafwalkApp.failure() != null) {
-            System.err.println("leafwalk: error: " + LeafwalkApp.failure());
-            return 2;
+            boolean bug = LeafwalkApp.failureIsBug();
+            System.err.println("leafwalk: " + (bug ? "" : "error: ") + LeafwalkApp.failure());
+            return bug ? org.leafwalk.explore.Errors.BUG : org.leafwalk.explore.Errors.USER_ERROR;
         }
         return 0;
     }

@@ -20,6 +20,7 @@ import org.leafwalk.explore.Subject;
 import org.leafwalk.explore.TrajectoryEntry;
 import org.leafwalk.explore.TrajectoryExport;
 import org.leafwalk.explore.WalkAlgorithm;
+import org.leafwalk.explore.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -115,23 +116,23 @@ final class WalkCommand implements Callable<Integer> {
         try {
             slider = random ? 0 : Integer.parseInt(direction.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--direction must be an index or 'random', got '" + direction + "'");
+            throw new InvalidOption("--direction must be an index or 'random', got '" + direction + "'");
         }
         if (slider < 0) {
-            throw new IllegalArgumentException("--direction " + slider + ": an index is 0 or more");
+            throw new InvalidOption("--direction " + slider + ": an index is 0 or more");
         }
         if (steps < 0) {
-            throw new IllegalArgumentException("--steps must be ≥ 0, got " + steps);
+            throw new InvalidOption("--steps must be ≥ 0, got " + steps);
         }
         boolean blocks = switch (variant) {
             case "global" -> false;
             case "token-blocks" -> true;
-            default -> throw new IllegalArgumentException("unknown variant '" + variant + "' (global, token-blocks)");
+            default -> throw new InvalidOption("unknown variant '" + variant + "' (global, token-blocks)");
         };
         Settings settings = options.settings().withAlgorithm(algorithm).withStep(StepLength.parse(policy), eta)
                 .withSeed(seed).withCorrected(!uncorrected).withRandomChoice(random).withTokenBlocks(blocks)
                 .withEmbeddingBounds(embeddingBounds).validate();
-        Exports.GifOptions gifOpts = gif != null ? gifOptions.options() : null;
+        Exports.GifOptions gifOpts = gifOptions.options(gif != null);
         Path modelDir = options.explore.model();
         OutputPlan plan = options.plan().force(force.force);
         plan.output("--out", out).output("--csv", csv).output("--trajectory-json", trajectoryJson)
@@ -143,6 +144,12 @@ final class WalkCommand implements Callable<Integer> {
                         settings);
                 Interrupts interrupts = Interrupts.install()) {
             walk.jacobian(org.leafwalk.explore.JacobianMode.parse(jacobian));
+            int directions = algorithm.directions(walk);
+            if (!random && slider >= directions) {
+                throw new InvalidOption("--direction " + slider + ": " + algorithm.id() + " has " + directions
+                        + (algorithm == WalkAlgorithm.SIMEC ? " null directions" : " eigendirections") + " here (0 to "
+                        + (directions - 1) + ")");
+            }
             Readout start = walk.trajectory().startReadout();
             Walked walked = walk(walk, algorithm, slider, start, interrupts);
             Readout end = walk.settle(false);

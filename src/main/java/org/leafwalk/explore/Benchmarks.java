@@ -9,6 +9,7 @@ import org.leafwalk.geometry.Algorithm;
 import org.leafwalk.geometry.Linearization;
 import org.leafwalk.geometry.WalkSettings;
 import org.leafwalk.geometry.Walker;
+import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.model.InputSpace;
 
 /**
@@ -250,7 +251,7 @@ public final class Benchmarks {
                 return body.apply(ex);
             }
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot write a random " + family + " model (" + e.getMessage() + ")",
+            throw new InvalidInputException("cannot write a random " + family + " model (" + e.getMessage() + ")",
                     e);
         } finally {
             deleteFolder(tmp);

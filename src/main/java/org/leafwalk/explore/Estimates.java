@@ -7,6 +7,7 @@ import org.leafwalk.geometry.Lipschitz;
 import org.leafwalk.geometry.Linearization;
 import org.leafwalk.geometry.OutputMetric;
 import org.leafwalk.geometry.OutputSpec;
+import org.leafwalk.io.InvalidInputException;
 
 /** The estimates of the representation geometry at a point, for the window's analyses and the command line. */
 public final class Estimates {
@@ -40,7 +41,7 @@ public final class Estimates {
     public static Analysis.LayerSpectra layerSpectra(Subject subject, Settings settings, double[] x, int step) {
         int layers = subject.layers();
         if (layers == 0) {
-            throw new IllegalArgumentException("per-layer spectra are for image models");
+            throw new InvalidInputException("per-layer spectra are for image models");
         }
         List<Analysis.Layer> out = new ArrayList<>();
         for (int l = 1; l <= layers; l++) {

@@ -63,7 +63,7 @@ public final class ExplorationService implements AutoCloseable {
                 this::publish, () -> publish(true), this::closing);
         this.worker = new Worker("leafwalk-compute", () -> threadsFor(null), walking, e -> {
             stopMotion();
-            notices.accept(Notice.error(Workspace.describe(e)));
+            notices.accept(Notice.error(Workspace.describe(e), e));
             publish();
         });
         worker.onCancelled(() -> {

@@ -11,6 +11,7 @@ import org.leafwalk.geometry.DifferentiableMap;
 import org.leafwalk.geometry.OutputSpec;
 import org.leafwalk.geometry.WalkSettings;
 import org.leafwalk.geometry.Walker;
+import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.model.EmbeddingDecoding;
 import org.leafwalk.model.ImageInput;
 import org.leafwalk.model.InputSpace;
@@ -57,7 +58,7 @@ public final class Explorer implements AutoCloseable {
         return switch (precision) {
             case "float64" -> DataType.FLOAT64;
             case "float32" -> DataType.FLOAT32;
-            default -> throw new IllegalArgumentException("--precision is float64 or float32, not " + precision);
+            default -> throw new InvalidInputException("--precision is float64 or float32, not " + precision);
         };
     }
 
@@ -194,7 +195,7 @@ public final class Explorer implements AutoCloseable {
             return map(space);
         }
         if (layer > layers) {
-            throw new IllegalArgumentException("layer " + layer + ": the model has layers 1 to " + layers);
+            throw new InvalidInputException("layer " + layer + ": the model has layers 1 to " + layers);
         }
         DifferentiableMap full = map(space);
         // an inner block's representation is its raw [CLS] state, hidden-size wide
@@ -234,7 +235,7 @@ public final class Explorer implements AutoCloseable {
     public Walker walker(InputSpace space, int layer, WalkSettings settings, double[] start, boolean embeddingBounds,
             OutputSpec spec) {
         if (settings.tokenBlock() != 0 && space == InputSpace.PIXELS) {
-            throw new IllegalArgumentException(
+            throw new InvalidInputException(
                     "the per-token block variant works in embedding space (--space embeddings)");
         }
         // a negative block width means "the model's token width"
@@ -398,7 +399,7 @@ public final class Explorer implements AutoCloseable {
                 case "cpu" -> Device.cpu();
                 case "gpu" -> {
                     if (gpus == 0) {
-                        throw new IllegalArgumentException("--device gpu: no GPU is visible to the PyTorch engine ("
+                        throw new InvalidInputException("--device gpu: no GPU is visible to the PyTorch engine ("
                                 + (cudaLibraryBundled()
                                         ? "this GPU build found no NVIDIA GPU through the CUDA runtime: it needs an "
                                                 + "NVIDIA driver and libcudart 12 on the library path"
@@ -407,7 +408,7 @@ public final class Explorer implements AutoCloseable {
                     }
                     yield Device.gpu();
                 }
-                default -> throw new IllegalArgumentException("unknown device '" + choice + "' (auto, cpu, gpu)");
+                default -> throw new InvalidInputException("unknown device '" + choice + "' (auto, cpu, gpu)");
             };
         }
     }

@@ -1,5 +1,6 @@
 package org.leafwalk.explore;
 
+import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.model.TextTask;
 
 import java.awt.image.BufferedImage;
@@ -34,17 +35,17 @@ public final class Exports {
         public void validate() {
             // GIF keeps a frame's delay in hundredths of a second and the loop count in 16 bits each
             if (every < 1) {
-                throw new IllegalArgumentException("--frame-every " + every + ": a frame every N steps needs N ≥ 1");
+                throw new InvalidInputException("--frame-every " + every + ": a frame every N steps needs N ≥ 1");
             }
             if (delayMillis < 10 || delayMillis > MAX_DELAY_MS) {
-                throw new IllegalArgumentException("--gif-delay " + delayMillis + ": a GIF frame shows for 10 to "
+                throw new InvalidInputException("--gif-delay " + delayMillis + ": a GIF frame shows for 10 to "
                         + MAX_DELAY_MS + " ms");
             }
             if (loops < 0 || loops > 65_535) {
-                throw new IllegalArgumentException("--gif-loop " + loops + ": 0 (forever) to 65535 plays");
+                throw new InvalidInputException("--gif-loop " + loops + ": 0 (forever) to 65535 plays");
             }
             if (scale < 1 || scale > 64) {
-                throw new IllegalArgumentException("--gif-scale " + scale + ": 1 to 64 pixels per input pixel");
+                throw new InvalidInputException("--gif-scale " + scale + ": 1 to 64 pixels per input pixel");
             }
         }
     }
@@ -165,7 +166,7 @@ public final class Exports {
     /** The two pictures of {@link #png} as bytes, by file, for a caller that writes them when its run succeeded. */
     public static Map<Path, byte[]> pngBytes(Path file, Recording r, int step, Drawer drawer, int scale) {
         if (step < 0 || step >= r.trajectory().size()) {
-            throw new IllegalArgumentException("step " + step + ": the walk has steps 0 to "
+            throw new InvalidInputException("step " + step + ": the walk has steps 0 to "
                     + (r.trajectory().size() - 1));
         }
         double[] point = r.trajectory().get(step).point();

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.leafwalk.io.AtomicFiles;
+import org.leafwalk.io.InvalidInputException;
 
 /**
  * The window's plots as figures for papers and notebooks: the spectrum, the output distribution and the drift of a
@@ -31,7 +32,8 @@ public final class Figures {
             throw new IllegalArgumentException("the walk has no recorded step");
         }
         if (step < 0 || step >= r.trajectory().size()) {
-            throw new IllegalArgumentException("step " + step + ": the walk has steps 0 to " + (r.trajectory().size() - 1));
+            throw new InvalidInputException("step " + step + ": the walk has steps 0 to "
+                    + (r.trajectory().size() - 1));
         }
         TrajectoryEntry e = r.trajectory().get(step);
         List<Chart> out = new ArrayList<>();

@@ -30,7 +30,7 @@ public final class ImageSubject implements Subject {
     /** An image read for {@code model} from {@code file} (the file names it; a matched image has no file). */
     public static ImageSubject open(Explorer model, Path file, ImageInput image, Settings settings) {
         if (settings.layer() > model.config().numLayers()) {
-            throw new IllegalArgumentException("layer " + settings.layer() + ": the model has layers 1 to "
+            throw new org.leafwalk.io.InvalidInputException("layer " + settings.layer() + ": the model has layers 1 to "
                     + model.config().numLayers());
         }
         return new ImageSubject(model, file, image, settings.space(), settings.layer());
@@ -111,6 +111,11 @@ public final class ImageSubject implements Subject {
     @Override
     public Walker walker(Settings settings, double[] start, OutputSpec spec) {
         return model.walker(space.engine(), layer, settings.walkSettings(), start, settings.embeddingBounds(), spec);
+    }
+
+    @Override
+    public String firstNonFinite(double[] point) {
+        return model.model().firstNonFinite(point, space.engine());
     }
 
     @Override

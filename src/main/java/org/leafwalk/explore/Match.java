@@ -12,6 +12,7 @@ import org.leafwalk.geometry.Linearization;
 import org.leafwalk.geometry.RepresentationMatch;
 import org.leafwalk.geometry.Vectors;
 import org.leafwalk.io.Images;
+import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.model.ImageInput;
 import org.leafwalk.model.InputSpace;
 
@@ -64,7 +65,7 @@ public final class Match {
     public static Match open(Explorer model, Path modelDir, String source, String target, int layer, boolean keep,
             double stepSize, int budget) {
         if (model.isText()) {
-            throw new IllegalArgumentException("match works on image models");
+            throw new InvalidInputException("match works on image models");
         }
         ImageInput s = model.loadImage(References.input(source, modelDir));
         ImageInput t = model.loadImage(References.input(target, modelDir));

@@ -44,14 +44,14 @@ final class Matching {
         try {
             s.subject().asImage("representation matching");
             source = analyses.precise().asImage("representation matching");
-        } catch (IllegalArgumentException e) {
+        } catch (org.leafwalk.io.InvalidInputException e) {
             notices.accept(Notice.error(e.getMessage()));
             return null;
         }
         try {
             match = Match.from(source, target, keep, stepSize, budget);
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("cannot open the target: " + Workspace.describe(e)));
+            notices.accept(Notice.error("cannot open the target: " + Workspace.describe(e), e));
             return null;
         }
         running = true;

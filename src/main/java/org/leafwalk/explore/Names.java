@@ -3,6 +3,7 @@ package org.leafwalk.explore;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.leafwalk.io.InvalidInputException;
 
 /** The names explore's choices go by on the command line, in files and in the window: lower case, with dashes. */
 final class Names {
@@ -25,7 +26,7 @@ final class Names {
                 return v;
             }
         }
-        throw new IllegalArgumentException("unknown " + what + " '" + s + "' ("
+        throw new InvalidInputException("unknown " + what + " '" + s + "' ("
                 + Arrays.stream(values).map(Named::id).collect(Collectors.joining(", ")) + ")");
     }
 }

@@ -1,6 +1,7 @@
 package org.leafwalk.explore;
 
 import java.nio.file.Path;
+import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.model.VitCheckpoints;
 
 /** ViTs with random, seeded weights in the Hugging Face layout, for benchmarks and tests (never a default). */
@@ -10,6 +11,17 @@ public final class RandomModels {
     /** The families and variants {@link #write} writes. */
     public static java.util.List<String> families() {
         return org.leafwalk.model.VisionArch.VARIANTS;
+    }
+
+    /** Whether a family's checkpoint has a classifier whose classes {@link #write}'s {@code labels} counts. */
+    public static boolean sizedClassifier(String family) {
+        org.leafwalk.model.VisionArch a = org.leafwalk.model.VisionArch.variant(family, 1, 1);
+        return a.hasClassifier() && !a.zeroShot();
+    }
+
+    /** Whether a family's classes are zero-shot label prompts (a whole CLIPModel), given when it is walked. */
+    public static boolean zeroShot(String family) {
+        return org.leafwalk.model.VisionArch.variant(family, 1, 1).zeroShot();
     }
 
     /** Writes a ViT of this shape into {@code out}; returns its number of tokens (patches and [CLS]). */
@@ -39,7 +51,7 @@ public final class RandomModels {
     public static int write(Path out, String family, int imageSize, int patchSize, int channels, int hidden,
             int layers, int heads, int mlp, int labels, long seed) {
         if (imageSize % patchSize != 0 || hidden % heads != 0) {
-            throw new IllegalArgumentException("image size must be a multiple of patch size and hidden of heads");
+            throw new InvalidInputException("image size must be a multiple of patch size and hidden of heads");
         }
         org.leafwalk.model.VisionArch a = org.leafwalk.model.VisionArch.variant(family, imageSize / patchSize, hidden);
         VitCheckpoints.writeRandom(out, new VitCheckpoints.Shape(imageSize, patchSize, channels, hidden, layers,

@@ -35,11 +35,6 @@ public record Recording(
                 trajectory, null);
     }
 
-    /** Whether drawing the recorded points needs their model (a sentence, or embeddings to decode). */
-    public boolean needsModelToDraw() {
-        return isText() || settings.space() == Space.EMBEDDINGS;
-    }
-
     public boolean isText() {
         return text != null;
     }

@@ -219,7 +219,15 @@ public final class Session implements AutoCloseable {
         try {
             o = walker.step(algorithm.engine(), direction, sign, maxDelta);
         } catch (GeometryException e) {
-            throw new StepRefused(e.getMessage(), e);
+            String why = e.getMessage();
+            if (e instanceof GeometryException.NonFinite nf) {
+                String where = subject.firstNonFinite(nf.point());
+                if (where != null) {
+                    why += ": the forward pass first leaves the finite numbers in " + where + ", from finite inputs: "
+                            + "look at that stage's weights";
+                }
+            }
+            throw new StepRefused(why, e);
         }
         Readout r = subject.readout(o.state().output());
         return new Step(trajectory.record(o.direction(), o.delta(), o.state(), r), r, o.correction());

@@ -1,6 +1,7 @@
 package org.leafwalk.explore;
 
 import org.leafwalk.geometry.WalkSettings;
+import org.leafwalk.io.InvalidInputException;
 
 /**
  * Everything that decides a walk besides the model and the input, as one immutable value: what the window's
@@ -63,22 +64,39 @@ public record Settings(
         return tokenBlocks ? "token-blocks" : "global";
     }
 
-    /** Refuses what no walk can use, naming the setting. */
+    /** Refuses what no walk can use, naming the setting by its option. */
     public Settings validate() {
+        return validate(false);
+    }
+
+    /** The same checks for settings a session recorded, naming each by its field ({@code settings.eta}). */
+    public Settings validateRecorded() {
+        return validate(true);
+    }
+
+    private Settings validate(boolean recorded) {
         if (!(eta > 0) || !Double.isFinite(eta)) {
-            throw new IllegalArgumentException("--eta " + eta + ": the step scale must be a positive number");
+            throw new InvalidInputException(said(recorded, "eta", "--eta", eta)
+                    + ": the step scale η must be a positive number");
         }
         if (!(tau >= 0) || tau >= 1) {
-            throw new IllegalArgumentException("--tau " + tau + ": τ must be in [0, 1)");
+            throw new InvalidInputException(said(recorded, "tau", "--tau", tau) + ": τ must be in [0, 1)");
         }
         if (nullDirections < 1) {
-            throw new IllegalArgumentException("at least one null direction is needed, got " + nullDirections);
+            throw new InvalidInputException(recorded ? "settings.null_directions is " + nullDirections
+                    + ": at least one null direction is needed"
+                    : "at least one null direction is needed, got " + nullDirections);
         }
         if (tokenBlocks && space == Space.PIXELS) {
-            throw new IllegalArgumentException(
-                    "the per-token block variant works in embedding space (--space embeddings)");
+            throw new InvalidInputException(recorded ? "settings.token_blocks is true but settings.space is pixels: "
+                    + "the per-token block variant works in embedding space"
+                    : "the per-token block variant works in embedding space (--space embeddings)");
         }
         return this;
+    }
+
+    private static String said(boolean recorded, String field, String option, double value) {
+        return recorded ? "settings." + field + " is " + value : option + " " + value;
     }
 
     public Settings withSpace(Space s) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.leafwalk.geometry.DifferentiableMap;
 import org.leafwalk.geometry.OutputSpec;
 import org.leafwalk.geometry.Walker;
+import org.leafwalk.io.InvalidInputException;
 
 /**
  * What is explored: an input under an opened model, with everything that follows from its kind — the start point in
@@ -26,7 +27,7 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
     public static Subject open(Explorer model, Path modelDir, String ref, TextSetup text, Settings settings) {
         if (model.isText()) {
             if (settings.layer() > 0) {
-                throw new IllegalArgumentException("--layer applies to image models");
+                throw new InvalidInputException("--layer applies to image models");
             }
             String sentence = ref == null || ref.isBlank() || ref.startsWith("sample:")
                     ? TextSubject.defaultSentence(model) : References.text(ref);
@@ -62,33 +63,42 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
      */
     public static Subject read(Explorer model, Path modelDir, String ref, TextSetup text, Settings settings) {
         if (model.isText() && (ref == null || ref.startsWith("sample:"))) {
-            throw new IllegalArgumentException("a text model reads a sentence: --input text:\"...\" or a .txt file");
+            throw new InvalidInputException("a text model reads a sentence: --input text:\"...\" or a .txt file");
         }
         return open(model, modelDir, ref, text, settings);
     }
 
     /**
-     * The input a recording was made from, under an opened model; refused when the model is not of the recording's
-     * kind, or its points do not fit the model ({@code source} names the file in the message).
+     * The input a session was recorded from, under an opened model; refused, naming the session's field, when the
+     * model is not of the session's kind or shape, or the session does not fit it ({@link SessionFiles#requireFits}:
+     * with the weights it was recorded with, every step's probabilities are read again at its point). The one check
+     * of the window and of {@code export}; {@code source} names the file in the message.
      */
-    public static Subject fromRecording(Explorer model, Path modelDir, Recording r, String source) {
-        if (r.isText() != model.isText()) {
-            throw new org.leafwalk.io.InvalidInputException(source + ": it was recorded on " + (r.isText() ? "a text"
-                    : "an image") + " model, and " + modelDir + " is not one");
-        }
-        if (!r.isText() && model.zeroShotImage()) {
-            model.setZeroShotLabels(r.labels()); // the classes the walk was recorded over
-        }
-        Subject subject = r.isText() ? TextSubject.open(model, r.text(), r.settings())
-                : ImageSubject.open(model, Path.of(r.inputName()), org.leafwalk.model.ImageInput.fromImage(
-                        r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()), model.config()), r.settings());
+    public static Subject fromRecording(Explorer model, Path modelDir, SessionFiles.Loaded loaded, String source) {
+        Recording r = loaded.recording();
+        SessionFiles.requireModel(r, model, modelDir, source);
+        // a refused session leaves the model as it was: the window may be walking on it
+        List<String> labelsBefore = !r.isText() && model.zeroShotImage() ? model.config().labels() : null;
+        Subject subject = null;
         try {
-            SessionFiles.requireFits(r, subject.start().length, subject.start(), source);
+            if (labelsBefore != null) {
+                model.setZeroShotLabels(r.labels()); // the classes the walk was recorded over
+            }
+            subject = r.isText() ? TextSubject.open(model, r.text(), r.settings())
+                    : ImageSubject.open(model, Path.of(r.inputName()), org.leafwalk.model.ImageInput.fromImage(
+                            r.inputName(), org.leafwalk.io.Images.decodePng(r.inputPng()), model.config()),
+                            r.settings());
+            SessionFiles.requireFits(r, subject, !loaded.modelChanged(), source);
+            return subject;
         } catch (RuntimeException e) {
-            subject.close();
+            if (subject != null) {
+                subject.close();
+            }
+            if (labelsBefore != null && !labelsBefore.equals(model.config().labels())) {
+                model.setZeroShotLabels(labelsBefore);
+            }
             throw e;
         }
-        return subject;
     }
 
     /** The model the subject is read by. */
@@ -114,7 +124,7 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
     /**
      * This subject as an image, for what works on images only (representation matching).
      *
-     * @throws IllegalArgumentException naming {@code what} for a sentence
+     * @throws org.leafwalk.io.InvalidInputException naming {@code what} for a sentence
      */
     ImageSubject asImage(String what);
 
@@ -132,6 +142,14 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
 
     /** A walker from {@code start}; {@code spec}: the outputs and metric to keep (null: chosen at the start). */
     Walker walker(Settings settings, double[] start, OutputSpec spec);
+
+    /**
+     * Where the forward pass at {@code point} first leaves the finite numbers ("block 3's attention scores"), or null
+     * when it does not: the diagnosis of a step refused for a NaN or Inf output.
+     */
+    default String firstNonFinite(double[] point) {
+        return null;
+    }
 
     /** The output row read with the labels of what is explored. */
     Readout readout(double[] output);

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.leafwalk.geometry.DifferentiableMap;
 import org.leafwalk.geometry.OutputSpec;
 import org.leafwalk.geometry.Walker;
+import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.model.TextDecoding;
 import org.leafwalk.model.TextModel;
 import org.leafwalk.model.TextTask;
@@ -72,7 +73,7 @@ public final class TextSubject implements Subject {
 
     @Override
     public ImageSubject asImage(String what) {
-        throw new IllegalArgumentException(what + " works on an image input of an image model");
+        throw new InvalidInputException(what + " works on an image input of an image model");
     }
 
     @Override
@@ -98,6 +99,11 @@ public final class TextSubject implements Subject {
     @Override
     public Walker walker(Settings settings, double[] start, OutputSpec spec) {
         return model.walker(task, settings.walkSettings(), start, spec);
+    }
+
+    @Override
+    public String firstNonFinite(double[] point) {
+        return task.firstNonFinite(point);
     }
 
     @Override

@@ -109,13 +109,13 @@ public final class Training {
             labels.add(labelNames != null && i < labelNames.size() ? labelNames.get(i).trim() : Integer.toString(i));
         }
         if (labelNames != null && labelNames.size() != classes) {
-            throw new IllegalArgumentException("--labels names " + labelNames.size() + " classes, the data has "
+            throw new InvalidInputException("--labels names " + labelNames.size() + " classes, the data has "
                     + classes);
         }
         double[] stats = meanStd(train);
         var shape = new VitCheckpoints.Shape(train.rows(), patchSize, 1, hidden, layers, heads, mlp, classes);
         if (train.rows() != train.cols() || train.rows() % patchSize != 0 || hidden % heads != 0) {
-            throw new IllegalArgumentException("image " + train.rows() + "×" + train.cols() + ", patch " + patchSize
+            throw new InvalidInputException("image " + train.rows() + "×" + train.cols() + ", patch " + patchSize
                     + ", hidden " + hidden + ", heads " + heads + " do not fit together");
         }
         VitConfig config = VitConfig.of(shape, labels, new double[] {stats[0]}, new double[] {stats[1]});

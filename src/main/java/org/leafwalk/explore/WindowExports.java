@@ -59,7 +59,7 @@ final class WindowExports {
             plan(s).stageChecked("the export", files).commit();
             notices.accept(Notice.info("saved " + file));
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e)));
+            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e), e));
         }
     }
 
@@ -95,7 +95,7 @@ final class WindowExports {
             plan(s).stageChecked("the plots:", Figures.files(dir, charts)).commit();
             notices.accept(Notice.info("saved " + charts.size() + " plots as PNG and SVG in " + dir));
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("could not save the plots in " + dir + ": " + Workspace.describe(e)));
+            notices.accept(Notice.error("could not save the plots in " + dir + ": " + Workspace.describe(e), e));
         }
     }
 
@@ -106,7 +106,7 @@ final class WindowExports {
                     org.leafwalk.io.Images.encodePng(image))).commit();
             notices.accept(Notice.info("saved " + file));
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e)));
+            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e), e));
         }
     }
 }

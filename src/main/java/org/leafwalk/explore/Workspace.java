@@ -65,7 +65,7 @@ final class Workspace implements AutoCloseable {
             next = Explorer.open(dir, Explorer.Offline.device(device), DataType.FLOAT32);
         } catch (RuntimeException e) {
             String m = "cannot open model " + dir + ": " + describe(e);
-            notices.accept(Notice.error(m + still()));
+            notices.accept(Notice.error(m + still(), e));
             return m;
         }
         Subject subject;
@@ -75,7 +75,7 @@ final class Workspace implements AutoCloseable {
         } catch (RuntimeException e) {
             next.close();
             String m = "cannot open input " + inputRef + ": " + describe(e);
-            notices.accept(Notice.error(m + still()));
+            notices.accept(Notice.error(m + still(), e));
             return m;
         }
         adoptModel(dir, next);
@@ -90,7 +90,7 @@ final class Workspace implements AutoCloseable {
             next = Explorer.open(dir, Explorer.Offline.device(device), DataType.FLOAT32);
         } catch (RuntimeException e) {
             notices.accept(Notice.error("cannot open model: " + describe(e)
-                    + (model != null ? " (still using " + modelDir.getFileName() + ")" : "")));
+                    + (model != null ? " (still using " + modelDir.getFileName() + ")" : ""), e));
             return false;
         }
         Subject before = session != null ? session.subject() : null;
@@ -101,7 +101,7 @@ final class Workspace implements AutoCloseable {
                 adopt(shown);
             }
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("the input does not fit the new model: " + describe(e)));
+            notices.accept(Notice.error("the input does not fit the new model: " + describe(e), e));
         }
         return true;
     }
@@ -111,7 +111,7 @@ final class Workspace implements AutoCloseable {
         try {
             Explorer.Offline.device(choice);
         } catch (RuntimeException e) {
-            notices.accept(Notice.error(describe(e)));
+            notices.accept(Notice.error(describe(e), e));
             return;
         }
         String old = device;
@@ -134,7 +134,7 @@ final class Workspace implements AutoCloseable {
         try {
             img = model.loadImage(file);
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("cannot open image: " + describe(e)));
+            notices.accept(Notice.error("cannot open image: " + describe(e), e));
             return;
         }
         adopt(ImageSubject.open(model, file, img, settings()));
@@ -153,7 +153,7 @@ final class Workspace implements AutoCloseable {
         try {
             next = TextSubject.open(model, setup, settings());
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("cannot use the sentence: " + describe(e)));
+            notices.accept(Notice.error("cannot use the sentence: " + describe(e), e));
             return;
         }
         adopt(next);
@@ -214,7 +214,7 @@ final class Workspace implements AutoCloseable {
         try {
             return SessionFiles.load(file);
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("cannot open session: " + describe(e)));
+            notices.accept(Notice.error("cannot open session: " + describe(e), e));
             return null;
         }
     }
@@ -232,17 +232,17 @@ final class Workspace implements AutoCloseable {
         try {
             next = sameModel ? model : Explorer.open(dir, Explorer.Offline.device(device), DataType.FLOAT32);
         } catch (RuntimeException e) {
-            notices.accept(Notice.error("cannot open session " + name + ": its model: " + describe(e) + still()));
+            notices.accept(Notice.error("cannot open session " + name + ": its model: " + describe(e) + still(), e));
             return;
         }
         Subject subject;
         try {
-            subject = Subject.fromRecording(next, dir, r, name);
+            subject = Subject.fromRecording(next, dir, loaded, name);
         } catch (RuntimeException e) {
             if (!sameModel) {
                 next.close();
             }
-            notices.accept(Notice.error("cannot open session " + name + ": " + describe(e) + still()));
+            notices.accept(Notice.error("cannot open session " + name + ": " + describe(e) + still(), e));
             return;
         }
         if (!sameModel) {
@@ -313,12 +313,12 @@ final class Workspace implements AutoCloseable {
         open = false;
     }
 
+    /** What the user is told of a failure ({@link Errors#describe}: a bug says so, and where its trace is). */
     static String describe(Throwable e) {
         if (e instanceof org.leafwalk.geometry.Computation.Cancelled) {
             return "stopped (Esc)";
         }
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        return Errors.describe(e);
     }
 
     @Override

@@ -274,7 +274,7 @@ public final class Linearization {
     private static Linearization checked(double[] x, double[] output, OutputSpec spec, double[] jac, int n,
             double tau) {
         if (!Vectors.allFinite(output)) {
-            throw new GeometryException("the model's output is NaN or Inf at this point");
+            throw new GeometryException.NonFinite("the model's output is NaN or Inf at this point", x);
         }
         if (!Vectors.allFinite(jac)) {
             throw new GeometryException("the Jacobian contains NaN or Inf at this point");
@@ -325,7 +325,7 @@ public final class Linearization {
             NDArray x1 = m.create(x).reshape(1, x.length).toType(f.dataType(), false);
             double[] y = f.apply(x1).toType(DataType.FLOAT64, false).toDoubleArray();
             if (!Vectors.allFinite(y)) {
-                throw new GeometryException("the model's output is NaN or Inf at this point");
+                throw new GeometryException.NonFinite("the model's output is NaN or Inf at this point", x);
             }
             return y;
         }

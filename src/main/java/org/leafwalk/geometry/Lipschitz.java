@@ -109,8 +109,8 @@ public final class Lipschitz {
         return curves;
     }
 
-    /** Forward passes over many points, {@code batch} rows at a time. */
-    static double[][] evaluate(DifferentiableMap f, double[] points, int rows, int n, int batch) {
+    /** Forward passes over many points ({@code rows} of {@code n}, one after the other), {@code batch} at a time. */
+    public static double[][] evaluate(DifferentiableMap f, double[] points, int rows, int n, int batch) {
         double[][] out = new double[rows][];
         for (int start = 0; start < rows; start += batch) {
             int b = Math.min(batch, rows - start);

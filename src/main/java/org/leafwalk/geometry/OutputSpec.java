@@ -22,12 +22,12 @@ public record OutputSpec(OutputMetric metric, int[] columns, int logitCount) {
         if (metric == OutputMetric.REPRESENTATION) {
             int[] cols = IntStream.range(logitCount, startOutput.length).toArray();
             if (cols.length == 0) {
-                throw new IllegalArgumentException("this model exposes no representation output");
+                throw new GeometryException("this model exposes no representation output");
             }
             return new OutputSpec(metric, cols, logitCount);
         }
         if (logitCount <= 0) {
-            throw new IllegalArgumentException("the model has no class outputs for the " + metric.id()
+            throw new GeometryException("the model has no class outputs for the " + metric.id()
                     + " metric: use the representation metric");
         }
         int k = topK <= 0 ? Math.min(10, logitCount) : Math.min(topK, logitCount);

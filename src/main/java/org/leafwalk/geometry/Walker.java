@@ -259,7 +259,7 @@ public final class Walker {
                 label = "null:random";
             } else {
                 if (direction >= tracker.nullCount()) {
-                    throw new IllegalArgumentException("null direction " + direction + " of " + tracker.nullCount());
+                    throw new GeometryException("null direction " + direction + " of " + tracker.nullCount());
                 }
                 v = tracker.nullDirection(direction).clone();
                 label = "null:" + direction;
@@ -271,7 +271,7 @@ public final class Walker {
                 label = "eigen:" + j;
             } else {
                 if (direction >= tracker.eigendirectionCount()) {
-                    throw new IllegalArgumentException("eigendirection " + direction + " of " + tracker.eigendirectionCount());
+                    throw new GeometryException("eigendirection " + direction + " of " + tracker.eigendirectionCount());
                 }
                 double[] t = tracker.eigendirection(direction);
                 if (t == null) {

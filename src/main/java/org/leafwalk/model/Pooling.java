@@ -33,7 +33,7 @@ public enum Pooling {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown pooling '" + s + "' (cls, mean, max)");
+        throw new InvalidInputException("unknown pooling '" + s + "' (cls, mean, max)");
     }
 
     /** The pooled rows (B, d) of a hidden state (B, T, d) whose every token is real (no padding). */

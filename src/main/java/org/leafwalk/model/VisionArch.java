@@ -114,7 +114,7 @@ public record VisionArch(String family, String architecture, String prefix, bool
             case "clip-zero-shot" -> new VisionArch("clip", "CLIPModel", "vision_model.", false, 0, false, false,
                     RelativeBias.NONE, true, true, true, List.of(Feature.of(Pool.ZERO_SHOT)), 1, Feature.row(0),
                     hidden, grid);
-            default -> throw new IllegalArgumentException("--family " + name + " is not one of "
+            default -> throw new InvalidInputException("--family " + name + " is not one of "
                     + String.join(", ", VARIANTS));
         };
     }

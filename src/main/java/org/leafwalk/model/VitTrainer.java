@@ -202,7 +202,8 @@ public final class VitTrainer {
                 }
             }
             if (!Float.isFinite(loss)) {
-                throw new IllegalStateException("training diverged: the loss is " + loss + " at update " + updates);
+                throw new org.leafwalk.io.InvalidInputException("training diverged: the loss is " + loss
+                        + " at update " + updates + " (a lower --lr may train)");
             }
             return new double[] {loss, correct};
         }

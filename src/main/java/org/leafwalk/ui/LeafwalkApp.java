@@ -40,14 +40,21 @@ public final class LeafwalkApp extends Application {
     }
 
     private static volatile String failure;
+    private static volatile boolean failureIsBug;
 
     /** Why an automated run (screenshot, benchmark) could not do its work; null when it did. */
     public static String failure() {
         return failure;
     }
 
-    static void fail(String message) {
+    /** Whether the failure is a bug in Leafwalk (its message says where its stack trace was written). */
+    public static boolean failureIsBug() {
+        return failureIsBug;
+    }
+
+    static void fail(String message, boolean bug) {
         failure = message;
+        failureIsBug = bug;
     }
 
     static Options options() {

@@ -228,7 +228,8 @@ final class MainWindow {
                 Path p = References.model("minilm");
                 Platform.runLater(() -> openModelAndInput(p, null));
             } catch (RuntimeException e) {
-                Platform.runLater(() -> notify(Notice.error("cannot open MiniLM: " + e.getMessage())));
+                Platform.runLater(() -> notify(Notice.error("cannot open MiniLM: "
+                        + org.leafwalk.explore.Errors.describe(e), e)));
             }
         }, "leafwalk-unpack-minilm");
         t.setDaemon(true);
@@ -338,7 +339,7 @@ final class MainWindow {
         if (n.level() == Notice.Level.ERROR && automated() && renderer.firstDrawnMillis() == 0) {
             // nothing was drawn and nothing will be: the picture or figure asked for cannot be made
             notices.log().add(n);
-            LeafwalkApp.fail(n.message());
+            LeafwalkApp.fail(n.message(), n.bug());
             close();
             Platform.exit();
             return;

@@ -8,7 +8,10 @@ import javafx.util.Duration;
 import org.controlsfx.control.NotificationPane;
 import org.leafwalk.explore.Notice;
 
-/** The service's messages over the window: errors stay 8 s, the rest 4 s; every one is kept in a log. */
+/**
+ * The service's messages over the window: a bug's (which says where its stack trace was written) stays 20 s, other
+ * errors 8 s, the rest 4 s; every one is kept in a log.
+ */
 final class NoticeArea {
     private final NotificationPane pane;
     private final PauseTransition timer = new PauseTransition();
@@ -38,7 +41,7 @@ final class NoticeArea {
             pane.show();
         }
         timer.stop();
-        timer.setDuration(Duration.seconds(error ? 8 : 4));
+        timer.setDuration(Duration.seconds(n.bug() ? 20 : error ? 8 : 4));
         timer.setOnFinished(e -> pane.hide());
         timer.playFromStart();
     }

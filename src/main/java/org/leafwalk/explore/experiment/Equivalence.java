@@ -39,10 +39,10 @@ final class Equivalence implements Protocol {
 
     Equivalence(List<Inputs.Item> all, int pairs, int budget, long seed) {
         if (pairs < 1) {
-            throw new IllegalArgumentException("--pairs must be at least 1, got " + pairs);
+            throw new org.leafwalk.io.InvalidInputException("--pairs must be at least 1, got " + pairs);
         }
         if (budget < 1) {
-            throw new IllegalArgumentException("--iterations (the match's step budget) must be at least 1");
+            throw new org.leafwalk.io.InvalidInputException("--iterations (the match's step budget) must be at least 1");
         }
         this.inputs = List.copyOf(all);
         this.pairs = choose(all, pairs, seed);
@@ -55,7 +55,7 @@ final class Equivalence implements Protocol {
         Set<Integer> classes = new HashSet<>();
         all.forEach(i -> classes.add(i.label()));
         if (classes.size() < 2) {
-            throw new IllegalArgumentException("the equivalence protocol needs test images of at least two classes");
+            throw new org.leafwalk.io.InvalidInputException("the equivalence protocol needs test images of at least two classes");
         }
         long possible = 0;
         for (Inputs.Item a : all) {
@@ -64,7 +64,7 @@ final class Equivalence implements Protocol {
             }
         }
         if (count > possible) {
-            throw new IllegalArgumentException("--pairs " + count + ": the inputs make only " + possible
+            throw new org.leafwalk.io.InvalidInputException("--pairs " + count + ": the inputs make only " + possible
                     + " pairs of different classes");
         }
         Random rng = new Random(seed);

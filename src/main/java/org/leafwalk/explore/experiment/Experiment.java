@@ -82,7 +82,7 @@ public final class Experiment {
     /** Checks the protocol's name before anything opens. */
     public static String protocol(String name) {
         if (!PROTOCOLS.contains(name)) {
-            throw new IllegalArgumentException("unknown protocol '" + name + "' (" + String.join(", ", PROTOCOLS) + ")");
+            throw new InvalidInputException("unknown protocol '" + name + "' (" + String.join(", ", PROTOCOLS) + ")");
         }
         return name;
     }
@@ -93,7 +93,7 @@ public final class Experiment {
         Protocol protocol;
         try (Explorer first = Explorer.open(o.modelDir(), o.device(), precision(o.protocol()))) {
             if (first.isText()) {
-                throw new IllegalArgumentException("the " + o.protocol() + " protocol works on image models; "
+                throw new InvalidInputException("the " + o.protocol() + " protocol works on image models; "
                         + o.modelRef() + " is a text model");
             }
             protocol = create(o, first);
@@ -238,10 +238,10 @@ public final class Experiment {
         if (o.protocol().equals(SimecTable.ID)) {
             int n = o.inputs() != null ? o.inputs() : o.quick() ? 4 : 16;
             if (n < 2 || n % 2 != 0) {
-                throw new IllegalArgumentException("--inputs must be an even number ≥ 2 (two per class), got " + n);
+                throw new InvalidInputException("--inputs must be an even number ≥ 2 (two per class), got " + n);
             }
             if (classes < n / 2) {
-                throw new IllegalArgumentException("the simec-table protocol with " + n + " inputs (two per class) "
+                throw new InvalidInputException("the simec-table protocol with " + n + " inputs (two per class) "
                         + "needs a model with at least " + n / 2 + " classes; this one has " + classes);
             }
             List<Inputs.Item> all = Inputs.all(model, o.modelDir(), o.data());
@@ -250,7 +250,7 @@ public final class Experiment {
                     o.iterations() != null ? o.iterations() : o.quick() ? 100 : 1000, o.seed());
         }
         if (classes < 2) {
-            throw new IllegalArgumentException("the equivalence protocol needs a model with at least 2 classes; this "
+            throw new InvalidInputException("the equivalence protocol needs a model with at least 2 classes; this "
                     + "one has " + classes);
         }
         return new Equivalence(Inputs.all(model, o.modelDir(), o.data()), o.pairs() != null ? o.pairs() : o.quick() ? 4 : 20,

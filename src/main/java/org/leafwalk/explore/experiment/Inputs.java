@@ -57,7 +57,7 @@ final class Inputs {
      */
     static List<Item> perClass(List<Item> all, int classes, int perClass, int modelClasses, String protocol) {
         if (modelClasses < classes) {
-            throw new IllegalArgumentException("the " + protocol + " protocol needs a model with at least " + classes
+            throw new InvalidInputException("the " + protocol + " protocol needs a model with at least " + classes
                     + " classes; this one has " + modelClasses);
         }
         List<Item> out = new ArrayList<>();
@@ -70,7 +70,7 @@ final class Inputs {
                 }
             }
             if (taken < perClass) {
-                throw new IllegalArgumentException("the " + protocol + " protocol needs " + perClass
+                throw new InvalidInputException("the " + protocol + " protocol needs " + perClass
                         + " test images of class " + c + "; the inputs hold " + taken);
             }
         }

@@ -45,11 +45,11 @@ final class SimecTable implements Protocol {
 
     SimecTable(List<Inputs.Item> inputs, int repeats, int iterations, long seed) {
         if (iterations < SNAPSHOT_EVERY) {
-            throw new IllegalArgumentException("--iterations must be at least " + SNAPSHOT_EVERY + " (one snapshot), got "
+            throw new org.leafwalk.io.InvalidInputException("--iterations must be at least " + SNAPSHOT_EVERY + " (one snapshot), got "
                     + iterations);
         }
         if (repeats < 1) {
-            throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
+            throw new org.leafwalk.io.InvalidInputException("--repeats must be at least 1, got " + repeats);
         }
         this.inputs = List.copyOf(inputs);
         this.repeats = repeats;
