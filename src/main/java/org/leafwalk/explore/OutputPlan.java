@@ -97,8 +97,8 @@ public final class OutputPlan {
                 }
                 if (in.folder() && e.getKey().startsWith(in.real())) {
                     throw new InvalidInputException(o.option() + " " + o.requested() + " is inside the run's "
-                            + in.what() + " (" + in.real() + "): everything a model folder holds is its input; choose "
-                            + "a file outside it");
+                            + in.what() + " (" + in.real() + "): everything a model folder holds is its input, and "
+                            + "writing there would destroy it; choose a file outside it");
                 }
             }
             Path existing = o.target().getParent();

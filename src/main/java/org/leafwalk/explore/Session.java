@@ -83,6 +83,7 @@ public final class Session implements AutoCloseable {
         o.put("carried_steps", carriedSteps);
         o.put("refreshes", walker.jacobianRefreshes());
         o.put("trust_refusals", walker.trustRefusals());
+        o.put("chord_corrections", walker.chordCorrections());
         if (carriesJacobian() && walker.trustRefusals() > 0 && walker.trustedSteps() == 0) {
             o.put("note", "the trust test failed on every carried step: each was redone with an exact Jacobian, so "
                     + "the walk took exact steps only");
