@@ -165,13 +165,16 @@ public final class Linearization {
 
     /** J·dx over the selected outputs: the first-order change of {@link #selected} along dx. */
     public double[] predictedChange(double[] dx) {
-        int n = point.length;
-        int k = selected.length;
-        double[] out = new double[k];
-        for (int i = 0; i < k; i++) {
+        return times(jacobian, selected.length, point.length, dx);
+    }
+
+    /** a·v for a (rows × n, row-major). */
+    private static double[] times(double[] a, int rows, int n, double[] v) {
+        double[] out = new double[rows];
+        for (int i = 0; i < rows; i++) {
             double s = 0;
             for (int j = 0; j < n; j++) {
-                s += jacobian[i * n + j] * dx[j];
+                s += a[i * n + j] * v[j];
             }
             out[i] = s;
         }
@@ -444,14 +447,7 @@ public final class Linearization {
                 w[i] = 0;
             }
         }
-        double[] av = new double[weightedRows];
-        for (int r = 0; r < weightedRows; r++) {
-            double t = 0;
-            for (int c = 0; c < n; c++) {
-                t += weighted[r * n + c] * w[c];
-            }
-            av[r] = t;
-        }
+        double[] av = times(weighted, weightedRows, n, w);
         double[] dx = MinimumNorm.holding(weighted, weightedRows, n, held, weighted == jacobian ? jjt : null)
                 .solve(av, 0);
         for (int i = 0; i < n; i++) {
