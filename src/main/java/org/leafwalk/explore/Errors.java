@@ -83,12 +83,13 @@ public final class Errors {
         }
         Path dir = stateFolder().resolve("errors");
         String name = STAMP.format(Instant.now()) + "-" + ProcessHandle.current().pid();
-        Path file = dir.resolve(name + ".log");
-        for (int i = 2; Files.exists(file); i++) {
-            file = dir.resolve(name + "-" + i + ".log");
+        String file = name + ".log";
+        for (int i = 2; Files.exists(dir.resolve(file), java.nio.file.LinkOption.NOFOLLOW_LINKS); i++) {
+            file = name + "-" + i + ".log";
         }
-        AtomicFiles.writeString(file, trace.toString());
-        return file;
+        // Leafwalk's own file: written through no link
+        AtomicFiles.writeOwned(dir, file, trace.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return dir.resolve(file);
     }
 
     /**

@@ -115,7 +115,7 @@ public final class OutputPlan {
             }
             if (!force && AtomicFiles.readOnly(o.target())) {
                 throw new InvalidInputException(o.option() + " " + o.requested() + " is read-only: Leafwalk does not "
-                        + "replace a read-only file (as the shell's > does not); make it writable, or give --force");
+                        + "replace a read-only file (as the shell's > does not); make it writable (on the command line, --force replaces it)");
             }
         }
         return this;

@@ -28,6 +28,7 @@ public final class Walker {
     private int trusted; // carried steps the trust test accepted
     private int chordCorrections; // forward passes spent bringing carried SiMEC steps back onto the level set
     private double kappa = Double.NaN; // ‖e‖/‖Δ‖² of the first step after the last exact J (its second-order error)
+    private Algorithm kappaAlgorithm; // the algorithm of that step
 
     public Walker(DifferentiableMap f, WalkSettings settings, double[] start, Bounds bounds) {
         this(f, settings, start, bounds, null);
@@ -74,7 +75,9 @@ public final class Walker {
             tracker.update(current.spectrum());
         }
         this.anchor = from.anchor;
-        this.last = from.last;
+        // switching the correction on in an uncorrected stretch starts a new stretch where the walk stands (else the
+        // next step would pull back everything the uncorrected steps drifted)
+        this.last = next.corrected() && !had.corrected() ? null : from.last;
         this.steps = from.steps;
         this.reuse = from.reuse;
         this.carried = from.carried;
@@ -84,6 +87,7 @@ public final class Walker {
         this.trusted = from.trusted;
         this.chordCorrections = from.chordCorrections;
         this.kappa = from.kappa;
+        this.kappaAlgorithm = from.kappaAlgorithm;
     }
 
     /**
@@ -122,6 +126,9 @@ public final class Walker {
     /** Trust-region steps that carry J between linearisations (null: exact steps, the default). */
     public void reuseJacobian(JacobianReuse policy) {
         this.reuse = policy;
+        if (policy == null && !current.fresh()) {
+            refresh(); // exact steps from here: none is taken with the J carried so far
+        }
     }
 
     public JacobianReuse jacobianReuse() {
@@ -181,8 +188,10 @@ public final class Walker {
             anchorHere();
         }
         this.maxDelta = maxDelta;
-        if (reuse != null && carried >= reuse.maxSteps() && !current.fresh()) {
-            refresh(); // J carried as far as it may be: this step starts from an exact one
+        if (reuse != null && !current.fresh() && (carried >= reuse.maxSteps() || kappaAlgorithm != algorithm)) {
+            // J carried as far as it may be, or its κ measured along the other algorithm's direction: this step
+            // starts from an exact J, and measures κ for what follows
+            refresh();
         }
         // a step the trust test refuses is undone and taken again with J computed where it starts, with the same
         // random draws (the random stream is put back to where it was before the refused step)
@@ -324,7 +333,7 @@ public final class Walker {
         Spectrum s = current.spectrum();
         boolean[] held = new boolean[x.length];
         int count = 0;
-        for (int pass = 0; pass < 8; pass++) {
+        for (int pass = 0; pass < 64; pass++) {
             if (!Vectors.normalize(v)) {
                 return count;
             }
@@ -455,9 +464,15 @@ public final class Walker {
         if (reuse == null) {
             return null;
         }
-        double[] y = Linearization.evaluate(f, xn);
-        if (!Vectors.allFinite(y)) {
-            return null; // the exact linearisation reports it
+        boolean fresh = current.fresh();
+        double[] y;
+        try {
+            y = Linearization.evaluate(f, xn);
+        } catch (GeometryException.NonFinite e) {
+            if (fresh) {
+                throw e; // the exact walk's step lands there too
+            }
+            throw distrusted(); // taken again with an exact J, which may step elsewhere
         }
         double[] x = current.point();
         double[] dx = Vectors.difference(xn, x);
@@ -466,19 +481,23 @@ public final class Walker {
         double err = JacobianReuse.error(current.selected(), predicted, z);
         double len = Vectors.norm(dx);
         double chord = 0;
-        boolean fresh = current.fresh();
         boolean retracted = algorithm == Algorithm.SIMEC && settings.corrected();
-        if (fresh) {
-            kappa = len > 0 ? err / (len * len) : 0;
-        }
         double epsilon = f.dataType() == ai.djl.ndarray.types.DataType.FLOAT64 ? Math.ulp(1.0) : Math.ulp(1f);
-        if (retracted) {
+        double size = Vectors.norm(current.selected());
+        if (fresh) {
+            // the exact step's second-order change, less the model's rounding (a short step in float32 errs by its
+            // rounding alone, which is no curvature); measured per algorithm, since SiMExp's direction curves the
+            // output otherwise than a null direction does
+            double rounding = reuse.roundoff() * epsilon * (1 + size);
+            kappa = len > 0 ? Math.max(err - rounding, 0) / (len * len) : 0;
+            kappaAlgorithm = algorithm;
+        } else if (retracted) {
             // what counts for SiMEC is where the step lands: within c times what an exact step of this length
             // leaves off the level set (its second-order change, κ‖Δ‖²); when it landed farther, chord corrections
             // with the same J (a retraction and one forward pass each) bring it there, as Gauss-Newton with a
-            // slightly stale J converges, only more slowly. A step from an exact J that the chords cannot bring
-            // closer is taken as it is (it is the exact walk's step); one from a carried J is refused.
-            double tol = reuse.levelSetTolerance(len, kappa, epsilon, Vectors.norm(current.selected()));
+            // slightly stale J converges, only more slowly; a step they cannot bring there is refused. A step from
+            // an exact J is the exact walk's step and is taken as it is.
+            double tol = reuse.levelSetTolerance(len, kappa, epsilon, size);
             double[] r = residual(z);
             for (int pass = 0; pass < reuse.chords() && Vectors.norm(r) > tol; pass++) {
                 double[] c = retraction(r, xn);
@@ -489,11 +508,16 @@ public final class Walker {
                 if (bounds != null) {
                     bounds.clamp(moved);
                 }
-                double[] ym = Linearization.evaluate(f, moved);
                 chordCorrections++;
+                double[] ym;
+                try {
+                    ym = Linearization.evaluate(f, moved);
+                } catch (GeometryException.NonFinite e) {
+                    break;
+                }
                 double[] zm = spec.select(ym);
                 double[] rm = residual(zm);
-                if (!Vectors.allFinite(ym) || !(Vectors.norm(rm) < Vectors.norm(r))) {
+                if (!(Vectors.norm(rm) < Vectors.norm(r))) {
                     break;
                 }
                 chord += Vectors.distance(moved, xn);
@@ -502,12 +526,12 @@ public final class Walker {
                 z = zm;
                 r = rm;
             }
-            if (!fresh && !(Vectors.norm(r) <= tol)) {
+            if (!(Vectors.norm(r) <= tol)) {
                 throw distrusted();
             }
             dx = Vectors.difference(xn, x);
             predicted = current.predictedChange(dx);
-        } else if (!fresh && !(err <= reuse.tolerance(current.selected(), predicted, len, kappa, epsilon))) {
+        } else if (!(err <= reuse.tolerance(current.selected(), predicted, len, kappa, epsilon))) {
             throw distrusted();
         }
         if (!fresh) {

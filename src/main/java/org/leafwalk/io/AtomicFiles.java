@@ -25,10 +25,16 @@ import java.util.stream.Stream;
 public final class AtomicFiles {
     private static final int MAX_LINKS = 40;
 
-    /** Temporary names: short (an output's own name may be 255 bytes long) and marked with the writing process. */
+    /**
+     * Temporary names: short (an output's own name may be 255 bytes long) and marked with the host and the process
+     * that writes them: {@code .leafwalk-HOST-PID-RANDOM.SUFFIX}.
+     */
     static final String TEMP_PREFIX = ".leafwalk-";
 
-    private static final Pattern TEMP = Pattern.compile("\\.leafwalk-(\\d+)-[0-9a-f]+\\.(tmp|dir|old)");
+    private static final Pattern TEMP = Pattern.compile("\\.leafwalk-([A-Za-z0-9]{1,16})-(\\d+)-[0-9a-f]+\\."
+            + "(tmp|bak|dir|old)");
+
+    static final String HOST = host();
 
     private AtomicFiles() {}
 
@@ -60,6 +66,10 @@ public final class AtomicFiles {
                     throw new InvalidInputException(requested + ": " + at + " does not exist, so " + at
                             + "/.. names nothing");
                 }
+                if (!Files.isDirectory(at)) {
+                    throw new InvalidInputException(requested + ": " + at + " is not a folder, so " + at
+                            + "/.. names nothing");
+                }
                 at = at.getParent() == null ? at : at.getParent();
                 continue;
             }
@@ -68,6 +78,7 @@ public final class AtomicFiles {
                 if (++hops > MAX_LINKS) {
                     throw new InvalidInputException(requested + ": too many levels of symbolic links");
                 }
+                requireFollowable(next, requested);
                 Path link;
                 try {
                     link = Files.readSymbolicLink(next);
@@ -99,19 +110,7 @@ public final class AtomicFiles {
      * or a place for a new one.
      */
     public static Path target(Path requested) {
-        Path p = resolve(requested);
-        for (int hops = 0; Files.isSymbolicLink(p); hops++) {
-            if (hops == MAX_LINKS) {
-                throw new InvalidInputException(requested + ": too many levels of symbolic links");
-            }
-            try {
-                Path link = Files.readSymbolicLink(p);
-                p = resolve(p.getParent() == null ? link : p.getParent().resolve(link));
-            } catch (IOException e) {
-                throw new InvalidInputException(requested + ": cannot follow the symbolic link (" + describe(e) + ")",
-                        e);
-            }
-        }
+        Path p = followLinks(resolve(requested), requested);
         String kind = kindOf(p);
         if (kind != null) {
             throw new InvalidInputException(requested + (p.equals(requested.toAbsolutePath().normalize()) ? ""
@@ -126,6 +125,61 @@ public final class AtomicFiles {
             throw new InvalidInputException(requested + ": " + parent + " is not a folder");
         }
         return p;
+    }
+
+    /** {@code p} with a symlink at its end followed to what it names (a dangling one to what it would name). */
+    static Path followLinks(Path p, Path requested) {
+        for (int hops = 0; Files.isSymbolicLink(p); hops++) {
+            if (hops == MAX_LINKS) {
+                throw new InvalidInputException(requested + ": too many levels of symbolic links");
+            }
+            requireFollowable(p, requested);
+            try {
+                Path link = Files.readSymbolicLink(p);
+                p = resolve(p.getParent() == null ? link : p.getParent().resolve(link));
+            } catch (IOException e) {
+                throw new InvalidInputException(requested + ": cannot follow the symbolic link (" + describe(e) + ")",
+                        e);
+            }
+        }
+        return p;
+    }
+
+    /**
+     * The system's rule for links in shared folders (Linux's protected_symlinks), applied where Leafwalk follows a
+     * link itself: a link in a sticky, world-writable folder (/tmp) is followed only when it belongs to the user
+     * running Leafwalk or to the folder's owner, so a link another user planted there cannot send a write anywhere.
+     */
+    private static void requireFollowable(Path link, Path requested) {
+        Path dir = link.getParent();
+        if (dir == null) {
+            return;
+        }
+        try {
+            int mode = (Integer) Files.getAttribute(dir, "unix:mode");
+            if ((mode & 01000) == 0 || (mode & 0002) == 0) {
+                return;
+            }
+            int owner = (Integer) Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int dirOwner = (Integer) Files.getAttribute(dir, "unix:uid");
+            Integer me = currentUid();
+            if (me != null && owner != me && owner != dirOwner) {
+                throw new InvalidInputException(requested + ": " + link + " is a symbolic link another user made in "
+                        + "the shared folder " + dir + " (sticky and writable by all): Leafwalk does not follow it, as "
+                        + "the system does not");
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            // not a POSIX file system: no such rule there
+        }
+    }
+
+    /** The user this process runs as (the owner of /proc/self), or null where that cannot be read. */
+    private static Integer currentUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return null;
+        }
     }
 
     /** What a path is when it exists and is not a regular file ("a folder", "a FIFO", ...); null otherwise. */
@@ -193,7 +247,7 @@ public final class AtomicFiles {
     }
 
     /** The path of an owned file, refused when anything on the way from {@code folder} is a link. */
-    static Path owned(Path folder, String name) {
+    public static Path owned(Path folder, String name) {
         Path base = resolve(folder);
         if (Files.isSymbolicLink(base)) {
             throw new InvalidInputException(folder + " is a symbolic link: Leafwalk keeps its own files there and "
@@ -223,30 +277,58 @@ public final class AtomicFiles {
         return p;
     }
 
-    /** A fresh temporary name in {@code dir} for this process: {@code .leafwalk-PID-RANDOM.SUFFIX}. */
+    /** A fresh temporary name in {@code dir} for this process: {@code .leafwalk-HOST-PID-RANDOM.SUFFIX}. */
     static Path tempIn(Path dir, String suffix) {
         long r = java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
-        return dir.resolve(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + Long.toHexString(r) + "." + suffix);
+        return dir.resolve(TEMP_PREFIX + HOST + "-" + ProcessHandle.current().pid() + "-" + Long.toHexString(r) + "."
+                + suffix);
+    }
+
+    /** Whether a file name is one of Leafwalk's temporary names (this process's or another's). */
+    static boolean isOwnTemporary(String name) {
+        return TEMP.matcher(name).matches();
+    }
+
+    /** This machine's name in a temporary name: letters and digits only, at most 16. */
+    private static String host() {
+        String h;
+        try {
+            h = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            h = System.getenv().getOrDefault("HOSTNAME", "host");
+        }
+        h = h.replaceAll("[^A-Za-z0-9]", "");
+        return h.isEmpty() ? "host" : h.substring(0, Math.min(16, h.length()));
     }
 
     /**
-     * Removes what a killed Leafwalk process left in {@code dir}: its temporary files and staging folders (named by
-     * {@link #tempIn}, whose process is no longer running). A folder Leafwalk cannot list is left alone.
+     * Removes what a killed Leafwalk process left in {@code dir}: its temporary files and staging folders, when they
+     * were made on this machine by a process that is no longer running and belong to this user (a process of another
+     * machine sharing the folder, or of another user, is never taken for a dead one). Backups ({@code .bak}) and
+     * folders put aside ({@code .old}) of a replaced file or model are left: they may be a user's only copy.
      */
     static void removeStale(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
         }
+        Integer me = currentUid();
         List<Path> stale = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.forEach(p -> {
                 Matcher m = TEMP.matcher(p.getFileName().toString());
-                // a .old folder is the model a folder replacement was putting aside: it is left for the user
-                if (m.matches() && !m.group(2).equals("old")) {
-                    long pid = Long.parseLong(m.group(1));
-                    if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty()) {
+                if (!m.matches() || !m.group(1).equals(HOST) || m.group(3).equals("bak") || m.group(3).equals("old")) {
+                    return;
+                }
+                long pid = Long.parseLong(m.group(2));
+                if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).isPresent()) {
+                    return;
+                }
+                try {
+                    if (me == null || me.equals(Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
                         stale.add(p);
                     }
+                } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                    // cannot tell whose it is: it stays
                 }
             });
         } catch (IOException | RuntimeException e) {
@@ -257,19 +339,54 @@ public final class AtomicFiles {
         }
     }
 
-    /** Deletes a file or a folder Leafwalk made, with what it holds; links inside are removed, never followed. */
+    /**
+     * Deletes a file or a folder Leafwalk made, with what it holds. Inside it nothing is followed: entries are
+     * removed relative to their open folder (a folder swapped for a link meanwhile is removed as a link, never
+     * descended into).
+     */
     static void deleteTree(Path p) {
         try {
-            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            Path parent = p.toAbsolutePath().getParent();
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && parent != null) {
+                try (java.nio.file.DirectoryStream<Path> up = Files.newDirectoryStream(parent)) {
+                    if (up instanceof java.nio.file.SecureDirectoryStream<Path> sup) {
+                        try (java.nio.file.SecureDirectoryStream<Path> here = sup.newDirectoryStream(p.getFileName(),
+                                LinkOption.NOFOLLOW_LINKS)) {
+                            deleteInside(here);
+                        }
+                        sup.deleteDirectory(p.getFileName());
+                        return;
+                    }
+                }
                 try (Stream<Path> s = Files.list(p)) {
-                    for (Path c : (Iterable<Path>) s::iterator) {
+                    for (Path c : s.toList()) {
                         deleteTree(c);
                     }
                 }
             }
             Files.deleteIfExists(p);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // what is left is named as Leafwalk's own temporary file, and a later run removes it
+        }
+    }
+
+    private static void deleteInside(java.nio.file.SecureDirectoryStream<Path> dir) throws IOException {
+        List<Path> names = new ArrayList<>();
+        for (Path e : dir) {
+            names.add(e.getFileName());
+        }
+        for (Path n : names) {
+            boolean folder = dir.getFileAttributeView(n, java.nio.file.attribute.BasicFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).readAttributes().isDirectory();
+            if (folder) {
+                try (java.nio.file.SecureDirectoryStream<Path> sub = dir.newDirectoryStream(n,
+                        LinkOption.NOFOLLOW_LINKS)) {
+                    deleteInside(sub);
+                }
+                dir.deleteDirectory(n);
+            } else {
+                dir.deleteFile(n);
+            }
         }
     }
 

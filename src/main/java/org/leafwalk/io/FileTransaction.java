@@ -53,7 +53,8 @@ public final class FileTransaction {
     private FileTransaction put(Path requested, Path target, byte[] bytes) {
         Entry before = entries.put(target, new Entry(requested, target, bytes));
         if (before != null) {
-            throw new IllegalArgumentException(requested + " and " + before.requested() + " are the same file");
+            throw new InvalidInputException(requested + " and " + before.requested() + " are the same file (one is a "
+                    + "link to the other): give each output its own file");
         }
         return this;
     }
@@ -74,8 +75,8 @@ public final class FileTransaction {
             if (!force && AtomicFiles.readOnly(e.target())) {
                 throw new InvalidInputException(e.requested() + " is read-only"
                         + (e.target().equals(e.requested().toAbsolutePath().normalize()) ? "" : " (" + e.target() + ")")
-                        + ": Leafwalk does not replace a read-only file (as the shell's > does not); make it writable, or "
-                        + "give --force");
+                        + ": Leafwalk does not replace a read-only file (as the shell's > does not); make it writable (on "
+                        + "the command line, --force replaces it)");
             }
         }
         Map<Entry, Path> staged = new LinkedHashMap<>();
@@ -103,10 +104,14 @@ public final class FileTransaction {
                 if (backup != null) {
                     AtomicFiles.deleteTree(backup);
                 }
-                List<Path> back = rollBack(replaced);
+                List<Path> kept = new ArrayList<>();
+                List<Path> back = rollBack(replaced, kept);
                 staged.values().forEach(AtomicFiles::deleteTree);
+                removeFolders(madeFolders);
                 throw new InvalidInputException("cannot write " + e.requested() + ": " + AtomicFiles.describe(failure)
-                        + (back.isEmpty() ? "" : "; the files it had replaced were put back: " + back), failure);
+                        + (back.isEmpty() ? "" : "; the files it had replaced were put back: " + back)
+                        + (kept.isEmpty() ? "" : "; these could not be put back, their old contents are in " + kept),
+                        failure);
             }
         }
         Set<Path> folders = new LinkedHashSet<>();
@@ -134,8 +139,10 @@ public final class FileTransaction {
             makeFolders(dir, madeFolders);
             AtomicFiles.removeStale(dir);
             tmp = AtomicFiles.tempIn(dir, "tmp");
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
+            // owner-only while it is written: the contents of a private file are never readable by others
+            createOwnerOnly(tmp);
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
                 out.write(e.bytes());
             }
             AtomicFiles.sync(tmp, false);
@@ -172,9 +179,9 @@ public final class FileTransaction {
         }
     }
 
-    /** A second name for the file about to be replaced, so it can be put back. */
+    /** A second name for the file about to be replaced, so it can be put back (kept if the process dies). */
     private static Path keep(Path target) throws IOException {
-        Path backup = AtomicFiles.tempIn(target.getParent(), "tmp");
+        Path backup = AtomicFiles.tempIn(target.getParent(), "bak");
         try {
             Files.createLink(backup, target);
         } catch (UnsupportedOperationException | FileSystemException e) {
@@ -182,6 +189,14 @@ public final class FileTransaction {
             Files.copy(target, backup, StandardCopyOption.COPY_ATTRIBUTES);
         }
         return backup;
+    }
+
+    private static void createOwnerOnly(Path tmp) throws IOException {
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp);
+        }
     }
 
     private static void move(Path from, Path to) throws IOException {
@@ -192,8 +207,11 @@ public final class FileTransaction {
         }
     }
 
-    /** Puts back what a failed commit replaced, newest first; returns the files put back or removed. */
-    private static List<Path> rollBack(List<Path[]> replaced) {
+    /**
+     * Puts back what a failed commit replaced, newest first; returns the files put back or removed, and adds to
+     * {@code kept} the backups that could not be put back (they stay, under their name, for the user).
+     */
+    private static List<Path> rollBack(List<Path[]> replaced, List<Path> kept) {
         List<Path> back = new ArrayList<>();
         for (int i = replaced.size() - 1; i >= 0; i--) {
             Path target = replaced.get(i)[0];
@@ -206,24 +224,47 @@ public final class FileTransaction {
                 }
                 back.add(target);
             } catch (IOException e) {
-                // the backup stays beside the file under its temporary name
+                if (backup != null) {
+                    kept.add(backup);
+                }
             }
         }
         return back;
     }
 
     /**
-     * Temporary files are created owner-only: a replaced file keeps the permissions it had, and a new one reads like
-     * any file the user saves.
+     * Temporary files are created owner-only: a replaced file keeps the permissions it had, and a new one gets what
+     * the user's umask gives a new file.
      */
     private static void keepPermissions(Path target, Path tmp) throws IOException {
         try {
             Set<PosixFilePermission> perms = Files.exists(target, LinkOption.NOFOLLOW_LINKS)
                     ? Files.readAttributes(target, PosixFileAttributes.class).permissions()
-                    : PosixFilePermissions.fromString("rw-r--r--");
+                    : PosixFilePermissions.fromString(newFileMode());
             Files.setPosixFilePermissions(tmp, perms);
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: its defaults apply
         }
+    }
+
+    /** rw-rw-rw- less this process's umask (read from /proc/self/status; 022 where it cannot be). */
+    private static String newFileMode() {
+        int umask = 022;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Umask:")) {
+                    umask = Integer.parseInt(line.substring(6).trim(), 8);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // keep the usual 022
+        }
+        int mode = 0666 & ~umask;
+        StringBuilder b = new StringBuilder();
+        String rwx = "rwxrwxrwx";
+        for (int i = 0; i < 9; i++) {
+            b.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
+        }
+        return b.toString();
     }
 }

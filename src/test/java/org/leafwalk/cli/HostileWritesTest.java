@@ -152,8 +152,16 @@ class HostileWritesTest {
         }
         Path notes = Files.createDirectories(tmp.resolve("notes"));
         Files.writeString(notes.resolve("thesis.tex"), "mine");
-        Cli.assertRefused(Cli.run("init-vit", "--out", notes.toString(), "--force"), "not a model's", "thesis.tex");
+        Cli.assertRefused(Cli.run("init-vit", "--out", notes.toString(), "--force"), "does not write", "thesis.tex");
         assertEquals("mine", Files.readString(notes.resolve("thesis.tex")));
+        // a model folder that also holds the user's own files (a clone's README, a data set): never replaced
+        Path clone = copyModel("clone");
+        Files.writeString(clone.resolve("README.md"), "my notes");
+        Files.createDirectories(clone.resolve("mnist"));
+        Cli.assertRefused(Cli.run("init-vit", "--out", clone.toString(), "--force"), "does not write", "README.md",
+                "mnist/");
+        assertEquals("my notes", Files.readString(clone.resolve("README.md")));
+        assertTrue(Files.isDirectory(clone.resolve("mnist")));
     }
 
     /** config.json decides what a folder is: a ViT folder with an old export beside it opens as the ViT. */

@@ -132,4 +132,16 @@ class SimecAnchorTest {
             }
         }
     }
+
+    /** Switching the correction on in an uncorrected stretch keeps where the walk stands, not where it began. */
+    @Test
+    void theCorrectionSwitchedOnKeepsWhereTheWalkStands() {
+        try (Explorer ex = Explorer.open(model, Device.cpu(), DataType.FLOAT64); Session s = session(ex)) {
+            s.apply(s.settings().withCorrected(false));
+            walk(s, WalkAlgorithm.SIMEC, 20); // drifts: nothing pulls it back
+            s.apply(s.settings().withCorrected(true));
+            double drift = settledDrift(s, 5);
+            assertTrue(drift < 1e-6, "the corrected stretch settled " + drift + " from where it began");
+        }
+    }
 }

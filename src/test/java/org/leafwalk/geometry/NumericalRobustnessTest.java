@@ -184,8 +184,8 @@ class NumericalRobustnessTest {
      */
     @Test
     void aRefusedStepIsUndoneAndRedoneExactly() {
-        // f(x) = (W x)² + W x: curved, so a carried J never predicts the next output exactly
-        DifferentiableMap curved = curved(17, 1, 0);
+        // f(x) = (W x)² + W x + 0.3‖x‖²: curved along its level sets too, so a carried J never predicts exactly
+        DifferentiableMap curved = curved(17, 1, 0.3);
         for (boolean random : new boolean[] {false, true}) {
             for (Algorithm a : new Algorithm[] {Algorithm.SIMEXP, Algorithm.SIMEC}) {
                 WalkSettings s = Settings.DEFAULTS.walkSettings().withMetric(OutputMetric.LOGITS)
@@ -193,14 +193,15 @@ class NumericalRobustnessTest {
                 double[] start = new double[N];
                 java.util.Arrays.fill(start, 0.3);
                 Walker carried = new Walker(curved, s, start, null);
-                carried.reuseJacobian(new JacobianReuse(0, 0, 0, 0, 50));
+                // no tolerance at all, but chords allowed: a carried SiMEC step tries them and is still refused
+                carried.reuseJacobian(new JacobianReuse(0, 0, 0, 2, 50));
                 Walker exact = new Walker(curved, s, start, null);
                 for (int i = 0; i < 8; i++) {
                     StepOutcome x = carried.step(a, 0, 1);
                     StepOutcome y = exact.step(a, 0, 1);
                     assertEquals(0, Vectors.distance(x.point(), y.point()), 1e-12, a + " step " + i + " (random "
                             + random + "): the same walk as an exact one");
-                    assertEquals(i, carried.trustRefusalsInARow(), "the first step from an exact J is exact");
+                    assertEquals(i, carried.trustRefusalsInARow(), a + " (random " + random + "): the first step from an exact J is exact");
                 }
                 assertEquals(7, carried.trustRefusals());
                 assertEquals(7, carried.jacobianRefreshes(), "one exact J where each refused step began");
@@ -238,6 +239,31 @@ class NumericalRobustnessTest {
         // here: 6.5e-5 against 2.8e-4, with 3 exact Jacobians (at 50, 100 and 150 steps) against 200
         assertTrue(worst[1] <= worst[0], "carried " + worst[1] + " against exact " + worst[0]);
         assertTrue(exactJ[1] < exactJ[0] / 4, "exact Jacobians: " + exactJ[1] + " of " + exactJ[0]);
+    }
+
+    /** Leaving reuse for exact steps computes J where the walk stands: no step is taken with the carried one. */
+    @Test
+    void exactStepsAfterCarriedOnesStartFromAnExactJ() {
+        DifferentiableMap curved = curved(29, 0.2, 0.3);
+        WalkSettings s = Settings.DEFAULTS.walkSettings().withMetric(OutputMetric.LOGITS)
+                .withPolicy(StepPolicy.FIXED, 0.02).withSeed(5);
+        double[] start = new double[N];
+        java.util.Arrays.fill(start, 0.2);
+        Walker w = new Walker(curved, s, start, null);
+        w.reuseJacobian(JacobianReuse.DEFAULT);
+        for (int i = 0; i < 5; i++) {
+            w.step(Algorithm.SIMEC, 0, 1);
+        }
+        assertTrue(!w.current().fresh(), "the walk carries J");
+        w.reuseJacobian(null);
+        assertTrue(w.current().fresh(), "exact steps from a carried J");
+        // and SiMExp after a SiMEC stretch does not use κ measured along null directions: J is computed first
+        w.reuseJacobian(JacobianReuse.DEFAULT);
+        w.step(Algorithm.SIMEC, 0, 1);
+        w.step(Algorithm.SIMEC, 0, 1);
+        int before = w.jacobianRefreshes();
+        w.step(Algorithm.SIMEXP, 0, 1);
+        assertEquals(before + 1, w.jacobianRefreshes(), "another algorithm's step starts from an exact J");
     }
 
     /** A zero pullback metric makes every direction null: SiMEC refuses to step, as SiMExp does, and says why. */

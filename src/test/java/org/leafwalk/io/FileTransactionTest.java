@@ -99,11 +99,17 @@ class FileTransactionTest {
         Process p = new ProcessBuilder("true").start();
         p.waitFor();
         long dead = p.pid();
-        Path stale = Files.write(tmp.resolve(".leafwalk-" + dead + "-1f2e.tmp"), new byte[1 << 20]);
-        Path staging = Files.createDirectories(tmp.resolve(".leafwalk-" + dead + "-3a.dir"));
+        String host = AtomicFiles.HOST;
+        Path stale = Files.write(tmp.resolve(".leafwalk-" + host + "-" + dead + "-1f2e.tmp"), new byte[1 << 20]);
+        Path staging = Files.createDirectories(tmp.resolve(".leafwalk-" + host + "-" + dead + "-3a.dir"));
         Files.write(staging.resolve("model.safetensors"), new byte[1 << 20]);
-        Path ours = Files.write(tmp.resolve(".leafwalk-" + ProcessHandle.current().pid() + "-9.tmp"), new byte[1]);
+        Path ours = Files.write(tmp.resolve(".leafwalk-" + host + "-" + ProcessHandle.current().pid() + "-9.tmp"),
+                new byte[1]);
+        Path otherHost = Files.write(tmp.resolve(".leafwalk-elsewhere-" + dead + "-5.tmp"), new byte[1]);
+        Path backup = Files.write(tmp.resolve(".leafwalk-" + host + "-" + dead + "-6.bak"), new byte[1]);
         AtomicFiles.writeString(tmp.resolve("next.csv"), "x\n");
+        assertTrue(Files.exists(otherHost), "another machine's file, whose process cannot be seen from here, was removed");
+        assertTrue(Files.exists(backup), "a backup, perhaps a user's only copy, was removed");
         assertFalse(Files.exists(stale), "a killed run's temporary file stays");
         assertFalse(Files.exists(staging), "a killed run's staging folder stays");
         assertTrue(Files.exists(ours), "a running process's file was removed");
@@ -162,7 +168,53 @@ class FileTransactionTest {
         Path notes = Files.createDirectories(tmp.resolve("notes"));
         Files.writeString(notes.resolve("thesis.tex"), "mine");
         e = assertThrows(InvalidInputException.class, () -> StagedFolder.begin(notes, "--out", true));
-        assertTrue(e.getMessage().contains("not a model's") && e.getMessage().contains("thesis.tex"), e.getMessage());
+        assertTrue(e.getMessage().contains("does not write") && e.getMessage().contains("thesis.tex"), e.getMessage());
         assertEquals("mine", Files.readString(notes.resolve("thesis.tex")));
+        // a model's files beside a user's own: refused, nothing deleted
+        Files.writeString(notes.resolve("config.json"), "{}");
+        e = assertThrows(InvalidInputException.class, () -> StagedFolder.begin(notes, "--out", true));
+        assertTrue(e.getMessage().contains("besides a model's") && e.getMessage().contains("thesis.tex"),
+                e.getMessage());
+        assertEquals("mine", Files.readString(notes.resolve("thesis.tex")));
+    }
+
+    /** A link another user planted in a shared folder (/tmp) is not followed, as the system does not follow it. */
+    @Test
+    void aLinkAnotherUserMadeInASharedFolderIsNotFollowed() throws Exception {
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 01777);
+        Path victim = Files.writeString(tmp.resolve("victim.conf"), "system\n");
+        Path planted = Files.createSymbolicLink(shared.resolve("walk.csv"), victim);
+        try {
+            Files.setAttribute(planted, "unix:uid", 54321, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("changing a link's owner needs root: " + e.getMessage());
+        }
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> AtomicFiles.writeString(planted, "walk\n"));
+        assertTrue(e.getMessage().contains("another user") && e.getMessage().contains("walk.csv"), e.getMessage());
+        assertEquals("system\n", Files.readString(victim));
+        Path mine = Files.createSymbolicLink(shared.resolve("mine.csv"), tmp.resolve("mine-target.csv"));
+        AtomicFiles.writeString(mine, "ok\n");
+        assertEquals("ok\n", Files.readString(tmp.resolve("mine-target.csv")), "the user's own link is followed");
+    }
+
+    /** {@code file/../x} names nothing, as the system says (ENOTDIR), not the file beside it. */
+    @Test
+    void dotDotAfterAFileIsRefused() throws Exception {
+        Path f = Files.writeString(tmp.resolve("afile"), "x");
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> AtomicFiles.writeString(f.resolve("../y.csv"), "y"));
+        assertTrue(e.getMessage().contains("not a folder"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("y.csv")));
+    }
+
+    @Test
+    void theSameFileTwiceIsTheUsersError() throws Exception {
+        Path a = tmp.resolve("a.png");
+        Path link = Files.createSymbolicLink(tmp.resolve("a-x10.png"), a.getFileName());
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> new FileTransaction().add(a, utf8("1")).add(link, utf8("2")));
+        assertTrue(e.getMessage().contains("same file"), e.getMessage());
     }
 }

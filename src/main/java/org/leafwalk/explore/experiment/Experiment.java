@@ -40,6 +40,12 @@ public final class Experiment {
     private static final String MANIFEST = "experiment.json";
 
     /**
+     * The folder's format: 2 since records carry their run, their experiment and a checksum, and since the image
+     * processors' fields are read as transformers reads them (a folder of format 1 is another experiment).
+     */
+    private static final int FORMAT = 2;
+
+    /**
      * @param modelRef how the user named the model (recorded); {@code modelDir} its folder
      * @param data an IDX data folder whose test split gives the inputs, or null for the model's samples
      * @param inputs, repeats, iterations, pairs: null for the protocol's (or {@code quick}'s) values
@@ -99,7 +105,7 @@ public final class Experiment {
             protocol = create(o, first);
         }
         Path out = o.out();
-        Map<String, Object> manifest = Json.of("leafwalk_experiment", 1, "protocol", protocol.id(), "model",
+        Map<String, Object> manifest = Json.of("leafwalk_experiment", FORMAT, "protocol", protocol.id(), "model",
                 o.modelRef(), "model_folder", o.modelDir().toAbsolutePath().normalize().toString(),
                 "model_weights_sha256", weightsHash(o.modelDir()), "data", o.data() == null ? "the model's samples"
                         : o.data().toAbsolutePath().normalize().toString(), "inputs_sha256",
@@ -298,8 +304,13 @@ public final class Experiment {
 
     /** Which recorded field differs between two manifests, or null when they describe the same experiment. */
     private static String difference(JsonObject had, JsonObject now) {
-        for (String key : new String[] {"protocol", "model_weights_sha256", "inputs_sha256", "quick"}) {
+        for (String key : new String[] {"leafwalk_experiment", "protocol", "model_weights_sha256", "inputs_sha256",
+            "quick"}) {
             if (!String.valueOf(had.get(key)).equals(String.valueOf(now.get(key)))) {
+                if (key.equals("leafwalk_experiment")) {
+                    return "it was made by an earlier Leafwalk (folder format " + had.get(key) + ", this one writes "
+                            + now.get(key) + "), whose records cannot be checked";
+                }
                 if (key.equals("inputs_sha256")) {
                     return "its inputs, read from " + had.get("data") + ", are not this run's, read from "
                             + now.get("data") + " (the names may be the same: the pixels differ)";

@@ -25,7 +25,8 @@ import org.leafwalk.io.JsonFiles;
  * planted where a record belongs is refused by name), and read back only when the record is this run's. A record
  * names its run and the experiment it belongs to (the hash of what identifies it: protocol, weights, inputs,
  * settings), and carries the SHA-256 of its contents, so a record edited by hand, made by another experiment, copied
- * or linked from another run's file, or left empty, is refused by name instead of being counted.
+ * or linked from another run's file, or left empty, is refused by name instead of being counted. The checksum is
+ * not keyed: it catches a record changed by accident or by hand, not one forged on purpose.
  */
 final class Records {
     static final String FOLDER = "runs";
@@ -72,12 +73,13 @@ final class Records {
      */
     Map<String, Object> read(Protocol.Run run) {
         Path f = file(run);
-        if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
-            return null;
-        }
         String name = FOLDER + "/" + run.id() + ".json";
         if (Files.isSymbolicLink(f)) {
             throw refused(f, "is a symbolic link; a run's record is a file of its own");
+        }
+        AtomicFiles.owned(out, name); // no link on the way to it either (runs/ itself a link to elsewhere)
+        if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
         }
         if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
             throw refused(f, "is " + AtomicFiles.kindOf(f) + ", not a run's record");
