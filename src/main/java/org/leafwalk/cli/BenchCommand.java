@@ -1,13 +1,19 @@
 package org.leafwalk.cli;
 
-import org.leafwalk.explore.Json;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.leafwalk.explore.Benchmarks;
-import org.leafwalk.explore.Metric;
-import org.leafwalk.explore.Space;
-import org.leafwalk.explore.InvalidOption;
+import org.leafwalk.explore.analysis.Benchmarks;
+import org.leafwalk.explore.failure.InvalidOption;
+import org.leafwalk.explore.service.ExplorationService;
+import org.leafwalk.explore.service.Notice;
+import org.leafwalk.explore.service.SliderKind;
+import org.leafwalk.explore.service.Snapshot;
+import org.leafwalk.explore.walk.JacobianMode;
+import org.leafwalk.explore.walk.Json;
+import org.leafwalk.explore.walk.Metric;
+import org.leafwalk.explore.walk.Space;
+import org.leafwalk.explore.walk.WalkAlgorithm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,18 +89,18 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> runSoak() throws InterruptedException {
-        java.util.concurrent.atomic.AtomicReference<org.leafwalk.explore.Snapshot> last =
+        java.util.concurrent.atomic.AtomicReference<org.leafwalk.explore.service.Snapshot> last =
                 new java.util.concurrent.atomic.AtomicReference<>();
         java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.List<Map<String, Object>> samples = new java.util.ArrayList<>();
         Path model = modelOption.path();
         long t0 = System.nanoTime();
-        try (var svc = new org.leafwalk.explore.ExplorationService(common.device, 0, s -> {
+        try (var svc = new org.leafwalk.explore.service.ExplorationService(common.device, 0, s -> {
             if (s != null) {
                 last.set(s);
             }
         }, n -> {
-            if (n.level() == org.leafwalk.explore.Notice.Level.ERROR) {
+            if (n.level() == org.leafwalk.explore.service.Notice.Level.ERROR) {
                 errors.add(n.message());
             }
         })) {
@@ -105,8 +111,8 @@ final class BenchCommand implements Callable<Integer> {
             Progress progress = Progress.start("soak", soak, "steps");
             while (done < soak) {
                 // 25 steps along one slider, then 25 back (a reversal); SiMExp and SiMEC sliders alternate
-                var kind = block % 2 == 0 ? org.leafwalk.explore.SliderKind.EIGEN
-                        : org.leafwalk.explore.SliderKind.NULL;
+                var kind = block % 2 == 0 ? org.leafwalk.explore.service.SliderKind.EIGEN
+                        : org.leafwalk.explore.service.SliderKind.NULL;
                 int before = last.get().walk().length();
                 double reach = 25 * 0.05;
                 svc.drag(kind, 0, reach);
@@ -199,19 +205,19 @@ final class BenchCommand implements Callable<Integer> {
         Metric.parse(metric);
         if (drag > 0) {
             java.util.List<String> modes = jacobian == null ? java.util.List.of("exact", "reuse")
-                    : java.util.List.of(org.leafwalk.explore.JacobianMode.parse(jacobian).id());
+                    : java.util.List.of(org.leafwalk.explore.walk.JacobianMode.parse(jacobian).id());
             if (modes.contains("auto")) {
                 throw new InvalidOption("bench --drag --jacobian takes exact or reuse");
             }
-            java.util.List<org.leafwalk.explore.WalkAlgorithm> algorithms = algo == null
-                    ? java.util.List.of(org.leafwalk.explore.WalkAlgorithm.values())
-                    : java.util.List.of(org.leafwalk.explore.WalkAlgorithm.parse(algo));
+            java.util.List<org.leafwalk.explore.walk.WalkAlgorithm> algorithms = algo == null
+                    ? java.util.List.of(org.leafwalk.explore.walk.WalkAlgorithm.values())
+                    : java.util.List.of(org.leafwalk.explore.walk.WalkAlgorithm.parse(algo));
             System.out.println(Json.text(Benchmarks.drag(modelOption.path(), common.device, inputRef, drag, modes,
                     algorithms)));
             return 0;
         }
         if (families) {
-            System.out.println(Json.text(org.leafwalk.explore.Benchmarks.families(common.device, steps)));
+            System.out.println(Json.text(org.leafwalk.explore.analysis.Benchmarks.families(common.device, steps)));
             return 0;
         }
         if (suite) {

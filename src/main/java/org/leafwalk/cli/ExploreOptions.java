@@ -1,9 +1,10 @@
 package org.leafwalk.cli;
 
 import java.nio.file.Path;
-import org.leafwalk.explore.Metric;
-import org.leafwalk.explore.Settings;
-import org.leafwalk.explore.Space;
+import org.leafwalk.explore.subject.KindOptions;
+import org.leafwalk.explore.walk.Metric;
+import org.leafwalk.explore.walk.Settings;
+import org.leafwalk.explore.walk.Space;
 import picocli.CommandLine.Option;
 
 /** The model, the input space and the metric: what inspect, walk and bench share; defaults from {@link Settings}. */
@@ -38,7 +39,7 @@ final class ExploreOptions {
     /** A text model walks its token embeddings: --space pixels would be read as something it is not. */
     void refuseOnText(Path modelDir) {
         if (space != null) {
-            org.leafwalk.explore.KindOptions.textSpace(modelDir, inputSpace());
+            org.leafwalk.explore.subject.KindOptions.textSpace(modelDir, inputSpace());
         }
     }
 

@@ -1,21 +1,21 @@
 package org.leafwalk.cli;
 
-import org.leafwalk.explore.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.leafwalk.explore.Explorer;
-import org.leafwalk.explore.Exports;
-import org.leafwalk.explore.Figures;
-import org.leafwalk.explore.Recording;
-import org.leafwalk.explore.SessionFiles;
-import org.leafwalk.explore.TrajectoryExport;
-import org.leafwalk.explore.OutputPlan;
-import org.leafwalk.explore.Subject;
-import org.leafwalk.explore.InvalidOption;
+import org.leafwalk.explore.export.Exports;
+import org.leafwalk.explore.export.Figures;
+import org.leafwalk.explore.export.OutputPlan;
+import org.leafwalk.explore.export.TrajectoryExport;
+import org.leafwalk.explore.failure.InvalidOption;
+import org.leafwalk.explore.session.SessionChecks;
+import org.leafwalk.explore.session.SessionFiles;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.walk.Json;
+import org.leafwalk.explore.walk.Recording;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,7 +77,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         // the session is checked against its model as the window checks it, drawn with it or not
         try (Explorer ex = Explorer.open(Path.of(r.modelPath()), common.device)) {
-            Subject.fromRecording(ex, Path.of(r.modelPath()), loaded, session.toString()).close();
+            SessionChecks.reopen(ex, Path.of(r.modelPath()), loaded, session.toString()).close();
             if (loaded.modelChanged()) {
                 System.err.println("leafwalk: warning: the model's weights changed since the session was saved "
                         + "(exporting the recorded values; reopen it in the window to recompute)");

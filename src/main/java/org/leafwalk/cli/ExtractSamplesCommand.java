@@ -1,11 +1,11 @@
 package org.leafwalk.cli;
 
-import org.leafwalk.explore.Datasets;
-import org.leafwalk.explore.Json;
-import org.leafwalk.explore.InvalidOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.leafwalk.explore.failure.InvalidOption;
+import org.leafwalk.explore.training.Datasets;
+import org.leafwalk.explore.walk.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package org.leafwalk.cli;
 
-import org.leafwalk.explore.Exports;
+import org.leafwalk.explore.export.Exports;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

@@ -1,11 +1,11 @@
 package org.leafwalk.cli;
 
-import org.leafwalk.explore.Json;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.leafwalk.explore.RandomModels;
-import org.leafwalk.explore.InvalidOption;
+import org.leafwalk.explore.failure.InvalidOption;
+import org.leafwalk.explore.subject.RandomModels;
+import org.leafwalk.explore.walk.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

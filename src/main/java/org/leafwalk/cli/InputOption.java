@@ -1,7 +1,7 @@
 package org.leafwalk.cli;
 
 import java.nio.file.Path;
-import org.leafwalk.explore.References;
+import org.leafwalk.explore.subject.References;
 import picocli.CommandLine.Option;
 
 /** The --input option of the commands that read one input: an image, or a sentence for a text model. */

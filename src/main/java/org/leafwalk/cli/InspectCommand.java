@@ -4,12 +4,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.leafwalk.explore.Explorer;
-import org.leafwalk.explore.Json;
-import org.leafwalk.explore.Readout;
-import org.leafwalk.explore.Session;
-import org.leafwalk.explore.Settings;
-import org.leafwalk.explore.SpectrumSummary;
+import org.leafwalk.explore.session.Session;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.walk.Json;
+import org.leafwalk.explore.walk.Readout;
+import org.leafwalk.explore.walk.Settings;
+import org.leafwalk.explore.walk.SpectrumSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

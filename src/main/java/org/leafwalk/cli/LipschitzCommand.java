@@ -5,16 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.leafwalk.explore.Analysis;
-import org.leafwalk.explore.Estimates;
-import org.leafwalk.explore.Figures;
-import org.leafwalk.explore.Explorer;
-import org.leafwalk.explore.Json;
-import org.leafwalk.explore.LipschitzExport;
-import org.leafwalk.explore.OutputPlan;
-import org.leafwalk.explore.Settings;
-import org.leafwalk.explore.Subject;
-import org.leafwalk.explore.InvalidOption;
+import org.leafwalk.explore.analysis.Analysis;
+import org.leafwalk.explore.analysis.Estimates;
+import org.leafwalk.explore.export.Chart;
+import org.leafwalk.explore.export.Figures;
+import org.leafwalk.explore.export.LipschitzExport;
+import org.leafwalk.explore.export.OutputPlan;
+import org.leafwalk.explore.failure.InvalidOption;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.subject.Subject;
+import org.leafwalk.explore.walk.Json;
+import org.leafwalk.explore.walk.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,7 +73,7 @@ final class LipschitzCommand implements Callable<Integer> {
                 plan.stage(csv, LipschitzExport.csv(est.curves()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             if (plots != null) {
-                List<org.leafwalk.explore.Chart> charts = new ArrayList<>(List.of(Figures.lipschitz(est)));
+                List<org.leafwalk.explore.export.Chart> charts = new ArrayList<>(List.of(Figures.lipschitz(est)));
                 if (subject.layers() > 0) {
                     charts.add(Figures.layers(Estimates.layerSpectra(subject, settings, subject.start(), 0)));
                 }

@@ -1,10 +1,10 @@
 package org.leafwalk.cli;
 
 import java.io.PrintWriter;
-import org.leafwalk.explore.Errors;
-import org.leafwalk.explore.Explorer;
-import picocli.CommandLine;
+import org.leafwalk.explore.failure.Errors;
+import org.leafwalk.explore.subject.EngineSetup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The command line: the same engine as the window, so every figure the UI shows can be produced headless. */
 @Command(name = "leafwalk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -31,7 +31,7 @@ public final class Main implements Runnable {
      * Leafwalk (one line saying so and where its stack trace was written), 130 for a run stopped by Ctrl-C.
      */
     public static int run(String... args) {
-        Explorer.Offline.ensure();
+        EngineSetup.ensure();
         debug = java.util.Arrays.asList(args).contains("--debug");
         CommandLine cl = new CommandLine(new Main());
         cl.registerConverter(java.nio.file.Path.class, new OutputFile.AnyPath());

@@ -5,13 +5,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.leafwalk.explore.Analysis;
-import org.leafwalk.explore.Explorer;
-import org.leafwalk.explore.Json;
-import org.leafwalk.explore.Match;
-import org.leafwalk.explore.OutputPlan;
-import org.leafwalk.explore.References;
-import org.leafwalk.explore.InvalidOption;
+import org.leafwalk.explore.analysis.Analysis;
+import org.leafwalk.explore.analysis.Match;
+import org.leafwalk.explore.analysis.MatchReport;
+import org.leafwalk.explore.export.MatchPictures;
+import org.leafwalk.explore.export.OutputPlan;
+import org.leafwalk.explore.failure.InvalidOption;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.subject.References;
+import org.leafwalk.explore.walk.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -95,12 +97,12 @@ final class MatchCommand implements Callable<Integer> {
                 }
             }
             plan.stage(out.resolve("path.csv"), m.csv().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            plan.stage(out.resolve("result.png"), m.resultPng(1));
-            plan.stage(out.resolve("result-x10.png"), m.resultPng(10));
-            plan.stage(out.resolve("comparison.png"), m.comparisonPng());
+            plan.stage(out.resolve("result.png"), MatchPictures.result(m, 1));
+            plan.stage(out.resolve("result-x10.png"), MatchPictures.result(m, 10));
+            plan.stage(out.resolve("comparison.png"), MatchPictures.comparison(m));
             Map<String, Object> o = Json.object();
             o.put("model", model.toString());
-            m.describe(o, layerOption.layer, source, target);
+            MatchReport.describe(m, o, layerOption.layer, source, target);
             o.put("files", names);
             o.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
             plan.stage(out.resolve("match.json"), (Json.text(o) + "\n").getBytes(
@@ -109,7 +111,7 @@ final class MatchCommand implements Callable<Integer> {
             if (common.json) {
                 System.out.println(Json.text(o));
             } else {
-                System.out.println(m.summary(out));
+                System.out.println(MatchReport.summary(m, out));
             }
         }
         return 0;

@@ -1,7 +1,7 @@
 package org.leafwalk.cli;
 
 import java.nio.file.Path;
-import org.leafwalk.explore.References;
+import org.leafwalk.explore.subject.References;
 import picocli.CommandLine.Option;
 
 /** The --model option every command that loads a model takes. */

@@ -1,8 +1,8 @@
 package org.leafwalk.cli;
 
-import org.leafwalk.explore.InvalidOption;
-import picocli.CommandLine;
+import org.leafwalk.explore.failure.InvalidOption;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /**
  * Which options the user gave (not their defaults), so that an option given where it does nothing (another mode of

@@ -1,6 +1,6 @@
 package org.leafwalk.cli;
 
-import org.leafwalk.explore.Explorer;
+import org.leafwalk.explore.subject.Explorer;
 import picocli.CommandLine.Option;
 
 /** --precision for the estimates whose small differences float32 would round away (match, lipschitz). */

@@ -2,11 +2,12 @@ package org.leafwalk.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.leafwalk.explore.Explorer;
-import org.leafwalk.explore.OutputPlan;
-import org.leafwalk.explore.References;
-import org.leafwalk.explore.Settings;
-import org.leafwalk.explore.Subject;
+import org.leafwalk.explore.export.OutputPlan;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.subject.KindOptions;
+import org.leafwalk.explore.subject.References;
+import org.leafwalk.explore.subject.Subject;
+import org.leafwalk.explore.walk.Settings;
 import picocli.CommandLine.Mixin;
 
 /** What inspect, walk and lipschitz read to open their {@link Subject}: model and metric, input, text, layer. */
@@ -39,7 +40,7 @@ final class SubjectOptions {
     Subject open(Explorer model, Settings settings) {
         if (model.isText()) {
             explore.refuseOnText(explore.model());
-            org.leafwalk.explore.KindOptions.textSettings(explore.model(), settings);
+            org.leafwalk.explore.subject.KindOptions.textSettings(explore.model(), settings);
             return Subject.read(model, explore.model(), input.ref, text.setup(), settings);
         }
         List<String> labels = text.imageLabels(model, explore.model());

@@ -3,9 +3,9 @@ package org.leafwalk.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.leafwalk.explore.Explorer;
-import org.leafwalk.explore.KindOptions;
-import org.leafwalk.explore.TextSetup;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.subject.KindOptions;
+import org.leafwalk.explore.walk.TextSetup;
 import picocli.CommandLine.Option;
 
 /** What a text model's walk needs beyond the sentence: the explored tokens and the zero-shot labels. */

@@ -2,6 +2,9 @@ package org.leafwalk.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.leafwalk.explore.export.OutputPlan;
+import org.leafwalk.explore.failure.Errors;
+import org.leafwalk.explore.walk.Space;
 import org.leafwalk.ui.LeafwalkApp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,7 +56,7 @@ final class UiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        org.leafwalk.explore.OutputPlan plan = new org.leafwalk.explore.OutputPlan().input("model", model.path())
+        org.leafwalk.explore.export.OutputPlan plan = new org.leafwalk.explore.export.OutputPlan().input("model", model.path())
                 .input("session", session);
         if (input != null && !input.startsWith("text:") && !input.startsWith("sample:")) {
             plan.input("input", Path.of(input));
@@ -61,12 +64,12 @@ final class UiCommand implements Callable<Integer> {
         plan.output("--screenshot", screenshot).output("--classroom-screenshot", classroomScreenshot)
                 .output("--match-screenshot", matchScreenshot).output("--benchmark", benchmark).check();
         LeafwalkApp.launch(new LeafwalkApp.Options(model.path(), input, device, screenshot,
-                classroomScreenshot, demoDistance, org.leafwalk.explore.Space.parse(space).id(), matchScreenshot,
+                classroomScreenshot, demoDistance, org.leafwalk.explore.walk.Space.parse(space).id(), matchScreenshot,
                 benchmark, session, Math.max(0, threads)));
         if (LeafwalkApp.failure() != null) {
             boolean bug = LeafwalkApp.failureIsBug();
             System.err.println("leafwalk: " + (bug ? "" : "error: ") + LeafwalkApp.failure());
-            return bug ? org.leafwalk.explore.Errors.BUG : org.leafwalk.explore.Errors.USER_ERROR;
+            return bug ? org.leafwalk.explore.failure.Errors.BUG : org.leafwalk.explore.failure.Errors.USER_ERROR;
         }
         return 0;
     }

@@ -6,21 +6,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.leafwalk.explore.Explorer;
-import org.leafwalk.explore.Exports;
-import org.leafwalk.explore.Json;
-import org.leafwalk.explore.OutputPlan;
-import org.leafwalk.explore.Readout;
-import org.leafwalk.explore.Recording;
-import org.leafwalk.explore.Session;
-import org.leafwalk.explore.SessionFiles;
-import org.leafwalk.explore.Settings;
-import org.leafwalk.explore.StepLength;
-import org.leafwalk.explore.Subject;
-import org.leafwalk.explore.TrajectoryEntry;
-import org.leafwalk.explore.TrajectoryExport;
-import org.leafwalk.explore.WalkAlgorithm;
-import org.leafwalk.explore.InvalidOption;
+import org.leafwalk.explore.export.Exports;
+import org.leafwalk.explore.export.OutputPlan;
+import org.leafwalk.explore.export.TrajectoryExport;
+import org.leafwalk.explore.failure.InvalidOption;
+import org.leafwalk.explore.failure.StepRefused;
+import org.leafwalk.explore.session.Session;
+import org.leafwalk.explore.session.SessionFiles;
+import org.leafwalk.explore.session.WalkReport;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.subject.Subject;
+import org.leafwalk.explore.walk.JacobianMode;
+import org.leafwalk.explore.walk.Json;
+import org.leafwalk.explore.walk.Readout;
+import org.leafwalk.explore.walk.Recording;
+import org.leafwalk.explore.walk.Settings;
+import org.leafwalk.explore.walk.StepLength;
+import org.leafwalk.explore.walk.TrajectoryEntry;
+import org.leafwalk.explore.walk.WalkAlgorithm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -143,8 +146,8 @@ final class WalkCommand implements Callable<Integer> {
                 Session walk = new Session(options.explore.modelOption.ref, modelDir, options.open(ex, settings),
                         settings);
                 Interrupts interrupts = Interrupts.install()) {
-            walk.jacobian(org.leafwalk.explore.JacobianMode.parse(jacobian));
-            int directions = algorithm.directions(walk);
+            walk.jacobian(org.leafwalk.explore.walk.JacobianMode.parse(jacobian));
+            int directions = walk.directions(algorithm);
             if (!random && slider >= directions) {
                 throw new InvalidOption("--direction " + slider + ": " + algorithm.id() + " has " + directions
                         + (algorithm == WalkAlgorithm.SIMEC ? " null directions" : " eigendirections") + " here (0 to "
@@ -192,7 +195,7 @@ final class WalkCommand implements Callable<Integer> {
                 Session.Step s;
                 try {
                     s = walk.step(algorithm, slider, 1, Double.POSITIVE_INFINITY);
-                } catch (Session.StepRefused e) {
+                } catch (StepRefused e) {
                     failed = "step " + (i + 1) + " refused: " + e.getMessage();
                     break;
                 }
@@ -256,7 +259,7 @@ final class WalkCommand implements Callable<Integer> {
                 "distance", finalDistance));
         o.put("prediction_changes", walked.changes());
         int carried = (int) rows.stream().filter(r -> "carried".equals(r.get("jacobian"))).count();
-        o.put("jacobian", walk.jacobianReport(rows.size(), carried));
+        o.put("jacobian", WalkReport.jacobian(walk, rows.size(), carried));
         o.put("steps", rows);
         o.put("ms_per_step", rows.isEmpty() ? 0 : walked.walkMs() / rows.size());
         o.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
@@ -301,7 +304,7 @@ final class WalkCommand implements Callable<Integer> {
             plan.stage(session, SessionFiles.encode(rec, why).getBytes(StandardCharsets.UTF_8));
         }
         if (gif != null) {
-            try (var drawer = walk.subject().drawer(rec)) {
+            try (var drawer = Exports.drawer(walk.subject(), rec)) {
                 plan.stage(gif, Exports.gifBytes(rec, drawer, gifOpts));
             }
         }

@@ -2,7 +2,7 @@ package org.leafwalk.geometry;
 
 /**
  * Everything that decides a walk besides the model and the start point, in the engine's terms. Its defaults are
- * those of the settings users edit ({@code org.leafwalk.explore.Settings.DEFAULTS}); it has none of its own.
+ * those of the settings users edit ({@code org.leafwalk.explore.walk.Settings.DEFAULTS}); it has none of its own.
  *
  * @param topK how many classes the class metrics see (≤ 0: all up to 10)
  * @param tau relative null threshold: λ ≤ τ·λ_max counts as zero

@@ -1,7 +1,5 @@
 package org.leafwalk.geometry;
 
-import java.util.Random;
-
 /**
  * Walks input space along eigendirections of the pullback metric: SiMEC along null directions (stay in the
  * equivalence class, optionally retracted back onto the level set), SiMExp along non-null ones (leave it).

@@ -9,7 +9,6 @@ import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /** The ICC profile an image file carries, applied where ImageIO's reader leaves it out (a PNG's iCCP chunk). */
 final class ColorProfiles {

@@ -8,20 +8,21 @@ import javafx.scene.control.Slider;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
-import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.explore.SliderKind;
-import org.leafwalk.explore.Snapshot;
+import org.leafwalk.explore.service.Exploration;
+import org.leafwalk.explore.service.SliderKind;
+import org.leafwalk.explore.service.Snapshot;
+import org.leafwalk.explore.subject.TextView;
 
 /** For a projector: only the image, one pair of sliders and the output bars, in large type. Esc leaves. */
 final class ClassroomView extends BorderPane {
     private final Canvas image = new Canvas(420, 420);
     private final Label headline = new Label();
     private final OutputBars bars = new OutputBars(340, "What the model sees");
-    private final ExplorationService service;
+    private final Exploration service;
     private Snapshot current;
     private SliderPanel.Held held; // the slider a hand holds, for the first-order preview
 
-    ClassroomView(ExplorationService service, double range) {
+    ClassroomView(Exploration service, double range) {
         this.service = service;
         getStyleClass().add("classroom");
         headline.getStyleClass().add("classroom-headline");
@@ -69,7 +70,7 @@ final class ClassroomView extends BorderPane {
     }
 
     /** The decoded tokens in large type, changed ones in red, wrapped to the canvas. */
-    private void drawTokens(org.leafwalk.explore.TextView t) {
+    private void drawTokens(org.leafwalk.explore.subject.TextView t) {
         var g = image.getGraphicsContext2D();
         g.setFont(javafx.scene.text.Font.font("System", javafx.scene.text.FontWeight.BOLD, 30));
         double x = 10;

@@ -5,7 +5,7 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Label;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
-import org.leafwalk.explore.Snapshot;
+import org.leafwalk.explore.service.Snapshot;
 
 /** Output change (KL divergence from the start distribution) against distance walked. */
 final class DriftPlot extends VBox {

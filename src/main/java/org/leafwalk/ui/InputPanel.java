@@ -6,7 +6,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
-import org.leafwalk.explore.Snapshot;
+import org.leafwalk.explore.service.Snapshot;
 
 /**
  * The input as the model sees it now, with crisp pixels; optionally its difference from the start (diverging heat

@@ -33,7 +33,7 @@ public final class LeafwalkApp extends Application {
         options = o;
         // load the model engine's native library while JavaFX starts its toolkit: the two are independent, and
         // together they are most of the time to a usable window
-        Thread warm = new Thread(org.leafwalk.explore.Explorer.Offline::warmUp, "leafwalk-engine-warm-up");
+        Thread warm = new Thread(org.leafwalk.explore.subject.EngineSetup::warmUp, "leafwalk-engine-warm-up");
         warm.setDaemon(true);
         warm.start();
         Application.launch(LeafwalkApp.class);

@@ -11,17 +11,20 @@ import javafx.scene.control.TabPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
-import org.leafwalk.explore.Analysis;
-import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.explore.ExportKind;
-import org.leafwalk.explore.Exports;
-import org.leafwalk.explore.LatestValue;
-import org.leafwalk.explore.Notice;
-import org.leafwalk.explore.References;
-import org.leafwalk.explore.Settings;
-import org.leafwalk.explore.Snapshot;
-import org.leafwalk.explore.Space;
-import org.leafwalk.explore.WalkAlgorithm;
+import org.leafwalk.explore.analysis.Analysis;
+import org.leafwalk.explore.analysis.Match;
+import org.leafwalk.explore.export.Exports;
+import org.leafwalk.explore.failure.Errors;
+import org.leafwalk.explore.service.Exploration;
+import org.leafwalk.explore.service.ExplorationService;
+import org.leafwalk.explore.service.ExportKind;
+import org.leafwalk.explore.service.LatestValue;
+import org.leafwalk.explore.service.Notice;
+import org.leafwalk.explore.service.Snapshot;
+import org.leafwalk.explore.subject.References;
+import org.leafwalk.explore.walk.Settings;
+import org.leafwalk.explore.walk.Space;
+import org.leafwalk.explore.walk.WalkAlgorithm;
 
 /**
  * The main window, as a composition root: it makes the views (input, sliders, output bars, spectrum, drift, the
@@ -32,7 +35,7 @@ import org.leafwalk.explore.WalkAlgorithm;
 final class MainWindow {
     private final Stage stage;
     private final LeafwalkApp.Options options;
-    private final ExplorationService service;
+    private final Exploration service;
     private final InputPanel input = new InputPanel(300);
     private final TextPanel textPanel;
     private final RepresentationPanel representation;
@@ -229,7 +232,7 @@ final class MainWindow {
                 Platform.runLater(() -> openModelAndInput(p, null));
             } catch (RuntimeException e) {
                 Platform.runLater(() -> notify(Notice.error("cannot open MiniLM: "
-                        + org.leafwalk.explore.Errors.describe(e), e)));
+                        + org.leafwalk.explore.failure.Errors.describe(e), e)));
             }
         }, "leafwalk-unpack-minilm");
         t.setDaemon(true);
@@ -368,7 +371,7 @@ final class MainWindow {
 
     // ---- for screenshots, the benchmark and tests ----
 
-    ExplorationService service() {
+    Exploration service() {
         return service;
     }
 

@@ -18,9 +18,11 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.stage.Window;
-import org.leafwalk.explore.Analysis;
-import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.explore.References;
+import org.leafwalk.explore.analysis.Analysis;
+import org.leafwalk.explore.analysis.Match;
+import org.leafwalk.explore.service.Exploration;
+import org.leafwalk.explore.subject.References;
+import org.leafwalk.explore.walk.Readout;
 
 /**
  * Representation matching beside the main window: the source (the walk's current input), the point the match has
@@ -29,7 +31,7 @@ import org.leafwalk.explore.References;
  */
 final class MatchWindow {
     private final Stage stage = new Stage();
-    private final ExplorationService service;
+    private final Exploration service;
     private final Canvas source = new Canvas(196, 196);
     private final Canvas current = new Canvas(196, 196);
     private final Canvas target = new Canvas(196, 196);
@@ -44,7 +46,7 @@ final class MatchWindow {
     private final TextField stepSize = new TextField("0.5");
     private Analysis.Match last;
 
-    MatchWindow(Window owner, ExplorationService service, List<Path> samples, String css) {
+    MatchWindow(Window owner, Exploration service, List<Path> samples, String css) {
         this.service = service;
         stage.initOwner(owner);
         stage.setTitle("Leafwalk — representation matching");
@@ -156,8 +158,8 @@ final class MatchWindow {
         Painter.fill(target, Painter.intensities(m.target(), m.channels(), m.size()));
         sourceCaption.setText("Source: " + m.labels().get(m.sourcePrediction()));
         targetCaption.setText("Target: " + m.labels().get(m.targetPrediction()));
-        currentCaption.setText(String.format("Step %d: %s (p = %.3f)", m.step(), org.leafwalk.explore.Readout.labelOf(m.labels(), m.prediction()),
-                org.leafwalk.explore.Readout.probabilityOf(m.probabilities(), m.prediction())));
+        currentCaption.setText(String.format("Step %d: %s (p = %.3f)", m.step(), org.leafwalk.explore.walk.Readout.labelOf(m.labels(), m.prediction()),
+                org.leafwalk.explore.walk.Readout.probabilityOf(m.probabilities(), m.prediction())));
         status.setText(m.keep()
                 ? String.format("Step %d of %d: the representation drifted %.3g from the source's; pixel distance to "
                         + "the target %.3g.%s", m.step(), m.budget(), m.distance(), m.pixelDistance(),

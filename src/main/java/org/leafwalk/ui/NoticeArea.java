@@ -6,7 +6,7 @@ import javafx.animation.PauseTransition;
 import javafx.scene.Node;
 import javafx.util.Duration;
 import org.controlsfx.control.NotificationPane;
-import org.leafwalk.explore.Notice;
+import org.leafwalk.explore.service.Notice;
 
 /**
  * The service's messages over the window: a bug's (which says where its stack trace was written) stays 20 s, other

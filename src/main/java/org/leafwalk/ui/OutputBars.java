@@ -11,7 +11,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import org.leafwalk.explore.Snapshot;
+import org.leafwalk.explore.service.Snapshot;
 
 /**
  * The output distribution: one bar per class, the start prediction marked, the current one highlighted. With more

@@ -4,6 +4,7 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.image.PixelWriter;
 import javafx.scene.image.WritableImage;
+import org.leafwalk.explore.export.Frames;
 
 /** Turns plain (C, H, W) arrays into pixels: intensities as they are, signed fields as a diverging heat map. */
 final class Painter {
@@ -109,7 +110,7 @@ final class Painter {
 
     /** t in [-1, 1] to a blue-white-red colour (the RdBu scheme's ends), the same map GIF exports use. */
     static int divergingArgb(double t) {
-        return org.leafwalk.explore.Frames.diverging(t);
+        return org.leafwalk.explore.export.Frames.diverging(t);
     }
 
     /** Draws an image onto a canvas filling it, with crisp (nearest-neighbour) pixels. */

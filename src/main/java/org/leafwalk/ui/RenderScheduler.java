@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import org.leafwalk.explore.Snapshot;
+import org.leafwalk.explore.service.Snapshot;
 
 /**
  * Draws each snapshot on the JavaFX thread. The main panels follow every state; the secondary panels follow a few

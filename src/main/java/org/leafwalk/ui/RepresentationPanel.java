@@ -7,8 +7,8 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
-import org.leafwalk.explore.Analysis;
-import org.leafwalk.explore.ExplorationService;
+import org.leafwalk.explore.analysis.Analysis;
+import org.leafwalk.explore.service.Exploration;
 
 /**
  * The representation geometry at the current step: directional Lipschitz ratios (log-log over ε, top
@@ -27,7 +27,7 @@ final class RepresentationPanel {
     private final VBox lipschitzView;
     private final VBox layersView;
 
-    RepresentationPanel(ExplorationService service) {
+    RepresentationPanel(Exploration service) {
         Label t1 = new Label("Lipschitz ratios along directions");
         t1.getStyleClass().add("panel-title");
         Button estimate = new Button("Estimate");

@@ -9,7 +9,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.FlowPane;
-import org.leafwalk.explore.References;
+import org.leafwalk.explore.subject.References;
 
 /** The shipped samples of the open model, one click each: images for an image model, sentences for a text model. */
 final class SampleGallery extends FlowPane {

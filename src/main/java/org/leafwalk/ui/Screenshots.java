@@ -1,15 +1,15 @@
 package org.leafwalk.ui;
 
-import java.util.List;
-
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.image.WritableImage;
-import org.leafwalk.explore.SliderKind;
+import org.leafwalk.explore.export.Exports;
+import org.leafwalk.explore.service.SliderKind;
 
 /**
  * Saves pictures of the window for the README and the Xvfb check: walks a little first (along a null direction,
@@ -93,7 +93,7 @@ final class Screenshots {
     static void save(Scene scene, Path file) throws InterruptedException {
         WritableImage[] img = new WritableImage[1];
         onFx(() -> img[0] = scene.snapshot(null));
-        org.leafwalk.explore.Exports.savePicture(file, SwingFXUtils.fromFXImage(img[0], null));
+        org.leafwalk.explore.export.Exports.savePicture(file, SwingFXUtils.fromFXImage(img[0], null));
         System.out.println("saved " + file);
     }
 

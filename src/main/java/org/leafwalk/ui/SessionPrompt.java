@@ -5,7 +5,7 @@ import javafx.application.Platform;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonType;
 import javafx.stage.Stage;
-import org.leafwalk.explore.SessionFiles;
+import org.leafwalk.explore.session.SessionFiles;
 
 /**
  * Asks, when a session's model changed since it was saved, whether to recompute its recorded outputs. The question

@@ -9,11 +9,12 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.scene.layout.VBox;
 import org.controlsfx.control.PropertySheet;
-import org.leafwalk.explore.Settings;
-import org.leafwalk.explore.WalkAlgorithm;
-import org.leafwalk.explore.Metric;
-import org.leafwalk.explore.StepLength;
-import org.leafwalk.explore.Space;
+import org.leafwalk.explore.walk.JacobianMode;
+import org.leafwalk.explore.walk.Metric;
+import org.leafwalk.explore.walk.Settings;
+import org.leafwalk.explore.walk.Space;
+import org.leafwalk.explore.walk.StepLength;
+import org.leafwalk.explore.walk.WalkAlgorithm;
 
 /** The exploration settings as a ControlsFX property sheet; every edit becomes one new {@link Settings}. */
 final class SettingsPanel extends VBox {
@@ -55,7 +56,7 @@ final class SettingsPanel extends VBox {
                         Settings::withCorrected),
                 new Item<>("Jacobian", "exact: J at every step; reuse: carry J while a step's measured output "
                         + "agrees with the one J predicts (one forward pass a step); auto: reuse where an exact step "
-                        + "is long (ViT-Base)", org.leafwalk.explore.JacobianMode.class, Settings::jacobian,
+                        + "is long (ViT-Base)", org.leafwalk.explore.walk.JacobianMode.class, Settings::jacobian,
                         Settings::withJacobian),
                 new Item<>("Seed", "seed of the null directions and every random choice", Long.class,
                         Settings::seed, Settings::withSeed),

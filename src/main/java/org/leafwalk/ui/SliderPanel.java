@@ -11,9 +11,11 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.explore.SliderKind;
-import org.leafwalk.explore.Snapshot;
+import org.leafwalk.explore.service.Activity;
+import org.leafwalk.explore.service.Exploration;
+import org.leafwalk.explore.service.Preview;
+import org.leafwalk.explore.service.SliderKind;
+import org.leafwalk.explore.service.Snapshot;
 
 /**
  * One slider per eigendirection, in two groups: those that change the prediction (non-zero eigenvalues, SiMExp)
@@ -21,7 +23,7 @@ import org.leafwalk.explore.Snapshot;
  * slider, whose position always means "distance walked along this direction since it was pressed".
  */
 final class SliderPanel extends VBox {
-    private final ExplorationService service;
+    private final Exploration service;
     private final VBox changes = new VBox(4);
     private final VBox keeps = new VBox(4);
     private final List<Row> eigenRows = new ArrayList<>();
@@ -32,7 +34,7 @@ final class SliderPanel extends VBox {
     /** The slider a hand holds: which, the drag's id, and the distance it asks for (a preview's input). */
     record Held(SliderKind kind, int index, long dragId, double target) {}
 
-    SliderPanel(ExplorationService service) {
+    SliderPanel(Exploration service) {
         this.service = service;
         getStyleClass().add("slider-panel");
         Label t1 = new Label("Changes the prediction");
@@ -56,16 +58,16 @@ final class SliderPanel extends VBox {
      * within a few frames, and previewing it too would only redraw the panels twice as often while the model
      * computes (the main window and classroom mode both ask here).
      */
-    static Snapshot preview(ExplorationService service, Snapshot s, Held h) {
+    static Snapshot preview(Exploration service, Snapshot s, Held h) {
         if (s == null || h == null) {
             return null;
         }
         boolean slow = s.timing().longSteps() || s.timing().stepMillis() > 100;
         if (!slow) {
-            ExplorationService.Activity a = service.activity();
+            Activity a = service.activity();
             slow = a != null && a.seconds() > 0.1;
         }
-        return slow ? org.leafwalk.explore.Preview.of(s, h.kind(), h.index(), h.dragId(), h.target()) : null;
+        return slow ? org.leafwalk.explore.service.Preview.of(s, h.kind(), h.index(), h.dragId(), h.target()) : null;
     }
 
     /** Told on the JavaFX thread whenever a held slider moves, and with null when it is let go. */

@@ -3,7 +3,7 @@ package org.leafwalk.ui;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
-import org.leafwalk.explore.Snapshot;
+import org.leafwalk.explore.service.Snapshot;
 
 /** The status bar: what is open, where it runs, how fast a step is, the rank of G, and whether a walk runs. */
 final class StatusBar extends HBox {
@@ -44,13 +44,12 @@ final class StatusBar extends HBox {
 
     private boolean walking; // what the last state said
 
-
     /**
      * What the worker is doing now, polled a few times a second (never waiting on it): while it computes, the bar
      * says so, never "ready"; past 200 ms it shows the stage (forward pass, Jacobian rows done of k, spectrum) with
      * a progress bar, the time taken, and that Esc stops it.
      */
-    void poll(org.leafwalk.explore.ExplorationService.Activity a) {
+    void poll(org.leafwalk.explore.service.Activity a) {
         boolean longWork = a != null && a.seconds() >= 0.2;
         if (progress.isVisible() != longWork) {
             progress.setVisible(longWork);

@@ -18,10 +18,10 @@ import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import org.leafwalk.explore.TextSetup;
-import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.explore.Snapshot;
-import org.leafwalk.explore.TextView;
+import org.leafwalk.explore.service.Exploration;
+import org.leafwalk.explore.service.Snapshot;
+import org.leafwalk.explore.subject.TextView;
+import org.leafwalk.explore.walk.TextSetup;
 
 /**
  * A text walk's input: the sentence field, the token strip (per token the original, the nearest vocabulary token
@@ -32,7 +32,7 @@ import org.leafwalk.explore.TextView;
 final class TextPanel extends VBox {
     private static final PseudoClass CHANGED = PseudoClass.getPseudoClass("changed");
     private static final PseudoClass SELECTED = PseudoClass.getPseudoClass("selected");
-    private final ExplorationService service;
+    private final Exploration service;
     private final TextField sentence = new TextField();
     private final FlowPane strip = new FlowPane(4, 4);
     private final Label stripCaption = new Label();
@@ -45,7 +45,7 @@ final class TextPanel extends VBox {
     private String shownSentence;
     private List<String> shownLabels;
 
-    TextPanel(ExplorationService service) {
+    TextPanel(Exploration service) {
         this.service = service;
         getStyleClass().add("text-panel");
         Label title = new Label("Sentence");

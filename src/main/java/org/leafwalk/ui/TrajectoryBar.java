@@ -7,7 +7,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import org.leafwalk.explore.Snapshot;
+import org.leafwalk.explore.service.Snapshot;
 
 /** The trajectory bar: a timeline over the recorded steps; moving it scrubs the walk to a step. */
 final class TrajectoryBar extends HBox {

@@ -1,16 +1,16 @@
 package org.leafwalk.ui;
 
 import javafx.application.Platform;
-import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.explore.ExportKind;
-import org.leafwalk.explore.WalkAlgorithm;
+import org.leafwalk.explore.service.Exploration;
+import org.leafwalk.explore.service.ExportKind;
+import org.leafwalk.explore.walk.WalkAlgorithm;
 
 /** The main window's table of actions: every command with its text, accelerator, tooltip and handler. */
 final class WindowActions {
     private WindowActions() {}
 
     /** Every command of the window, once: the menus, the toolbar and the shortcuts are built from this table. */
-    static Actions of(MainWindow w, ExplorationService service, InputPanel input, FileDialogs dialogs) {
+    static Actions of(MainWindow w, Exploration service, InputPanel input, FileDialogs dialogs) {
         return new Actions().add("open-model", "Open model…", "Shortcut+O", "Open a Hugging Face ViT or BERT folder, or an ONNX "
                         + "BERT export (Ctrl+O)", "Open model", () -> chosen(dialogs.modelFolder(), w::openModel))
                 .add("open-image", "Open image…", "Shortcut+I", "Open a PNG, JPEG or BMP image (Ctrl+I)", "Open image",

@@ -4,9 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javafx.application.Platform;
-import org.leafwalk.explore.SliderKind;
-import org.leafwalk.explore.Snapshot;
-import org.leafwalk.explore.Json;
+import org.leafwalk.explore.export.JsonOutput;
+import org.leafwalk.explore.service.Snapshot;
+import org.leafwalk.explore.walk.Json;
 
 /**
  * The window's own figures: the time from the JVM's start to the first drawn walk state (a usable window), and,
@@ -139,7 +139,7 @@ final class WindowBenchmark {
             // what the window said meanwhile (a refused step would explain a drag that did not move)
             r.put("notices", w.notices().subList(noticesBefore, w.notices().size()).stream()
                     .map(n -> n.level() + ": " + n.message()).toList());
-            Json.write(o.benchmark(), r);
+            JsonOutput.write(o.benchmark(), r);
             System.out.println(Json.text(r));
         } catch (Exception e) {
             System.err.println("leafwalk: benchmark failed: " + e);

@@ -17,14 +17,14 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import org.leafwalk.explore.ExplorationService;
+import org.leafwalk.explore.service.Exploration;
 
 /** How the main window's parts are laid out: menus, toolbar, the left and right columns. */
 final class WindowLayout {
     private WindowLayout() {}
 
     /** The menus, built from the action table (with the recent models and the device choice). */
-    static MenuBar menuBar(Actions actions, RecentModels recent, String device, ExplorationService service) {
+    static MenuBar menuBar(Actions actions, RecentModels recent, String device, Exploration service) {
         Menu export = actions.menu("Export", "export-png", "export-dashboard", "export-gif", "export-csv",
                 "export-json", "export-safetensors", "export-npz", "export-plots", "export-lipschitz");
         Menu file = actions.menu("File", "open-model", recent.menu(), "open-image", "open-minilm", "-",
@@ -36,7 +36,7 @@ final class WindowLayout {
         return new MenuBar(file, walk, view, tools);
     }
 
-    private static Menu deviceMenu(String device, ExplorationService service) {
+    private static Menu deviceMenu(String device, Exploration service) {
         Menu m = new Menu("Device");
         ToggleGroup devices = new ToggleGroup();
         for (String d : new String[] {"auto", "cpu", "gpu"}) {

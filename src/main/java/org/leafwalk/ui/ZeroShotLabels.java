@@ -6,8 +6,8 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.VBox;
-import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.explore.Snapshot;
+import org.leafwalk.explore.service.Exploration;
+import org.leafwalk.explore.service.Snapshot;
 
 /**
  * A CLIPModel's classes, one per line, each read as "a photo of a {label}" by the text tower; Apply restarts the
@@ -17,7 +17,7 @@ final class ZeroShotLabels extends VBox {
     private final TextArea labels = new TextArea();
     private List<String> shown;
 
-    ZeroShotLabels(ExplorationService service) {
+    ZeroShotLabels(Exploration service) {
         super(6);
         Label title = new Label("Zero-shot classes (one per line, read as \"a photo of a …\")");
         title.getStyleClass().add("panel-title");

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.explore.session.SessionFiles;
 import org.leafwalk.testing.Cli;
 import org.leafwalk.testing.TinyVit;
 
@@ -256,7 +257,7 @@ class CommandLineTest {
                 "2", "--session", session.toString(), "--json");
         assertEquals(0, walk.code(), walk.err());
         assertEquals(1, JsonParser.parseString(walk.out()).getAsJsonObject().get("layer").getAsInt());
-        assertEquals(1, org.leafwalk.explore.SessionFiles.load(session).recording().settings().layer());
+        assertEquals(1, org.leafwalk.explore.session.SessionFiles.load(session).recording().settings().layer());
         Cli.Result text = run("inspect", "--model", "minilm", "--input", "text:It was good.", "--layer", "1");
         assertEquals(2, text.code());
         assertTrue(text.err().contains("--layer"), text.err());

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.leafwalk.explore.References;
+import org.leafwalk.explore.subject.References;
 import org.leafwalk.testing.Cli;
 import org.leafwalk.testing.TinyVit;
 

@@ -8,15 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.explore.Notice;
-import org.leafwalk.explore.References;
-import org.leafwalk.explore.Settings;
-import org.leafwalk.explore.StepLength;
-import org.leafwalk.explore.WalkAlgorithm;
-import org.leafwalk.testing.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.explore.service.ExplorationService;
+import org.leafwalk.explore.service.ExportKind;
+import org.leafwalk.explore.service.Notice;
+import org.leafwalk.explore.subject.References;
+import org.leafwalk.explore.walk.Settings;
+import org.leafwalk.explore.walk.StepLength;
+import org.leafwalk.explore.walk.WalkAlgorithm;
+import org.leafwalk.testing.Cli;
 
 /**
  * The window and the command line record a walk through one path: the same walk (model, input, settings, seed,
@@ -42,8 +43,8 @@ class OneRecordingPathTest {
             for (int i = 0; i < steps; i++) {
                 svc.stepOnce(algorithm);
             }
-            svc.export(org.leafwalk.explore.ExportKind.CSV, csv, null);
-            svc.export(org.leafwalk.explore.ExportKind.JSON, json, null);
+            svc.export(org.leafwalk.explore.service.ExportKind.CSV, csv, null);
+            svc.export(org.leafwalk.explore.service.ExportKind.JSON, json, null);
             svc.awaitIdle(120_000);
         }
         assertEquals(List.of(), errors);

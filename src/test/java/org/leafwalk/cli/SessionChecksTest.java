@@ -21,14 +21,15 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
-import org.leafwalk.explore.ExplorationService;
-import org.leafwalk.explore.Notice;
-import org.leafwalk.explore.References;
-import org.leafwalk.explore.Snapshot;
+import org.leafwalk.explore.service.ExplorationService;
+import org.leafwalk.explore.service.Notice;
+import org.leafwalk.explore.service.Snapshot;
+import org.leafwalk.explore.subject.References;
+import org.leafwalk.explore.walk.WalkAlgorithm;
 import org.leafwalk.io.Images;
 import org.leafwalk.model.ImageInput;
 import org.leafwalk.testing.Cli;
@@ -194,7 +195,7 @@ class SessionChecksTest {
             w.awaitIdle(60_000);
             assertTrue(said.stream().anyMatch(n -> n.level() == Notice.Level.ERROR
                     && n.message().contains("steps[1].probabilities")), said.toString());
-            w.stepOnce(org.leafwalk.explore.WalkAlgorithm.SIMEC);
+            w.stepOnce(org.leafwalk.explore.walk.WalkAlgorithm.SIMEC);
             w.awaitIdle(60_000);
             assertEquals(labels, clipShown.get(clipShown.size() - 1).outputs().labels(),
                     "the walk shown keeps its classes");

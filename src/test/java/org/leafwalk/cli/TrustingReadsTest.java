@@ -19,6 +19,9 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.explore.service.ExplorationService;
+import org.leafwalk.explore.service.Notice;
+import org.leafwalk.explore.service.Snapshot;
 import org.leafwalk.io.Idx;
 import org.leafwalk.io.SafeTensors;
 import org.leafwalk.io.Tensor;
@@ -210,9 +213,9 @@ class TrustingReadsTest {
                 "edited.leafwalk.json", "input.text.sentence", "the dog sat on the mat .");
         assertFalse(Files.exists(tmp.resolve("t.png")));
         // the window's service refuses it too, and keeps the walk it had
-        var said = new java.util.concurrent.CopyOnWriteArrayList<org.leafwalk.explore.Notice>();
-        var shown = new java.util.concurrent.CopyOnWriteArrayList<org.leafwalk.explore.Snapshot>();
-        try (var svc = new org.leafwalk.explore.ExplorationService("cpu", x -> {
+        var said = new java.util.concurrent.CopyOnWriteArrayList<org.leafwalk.explore.service.Notice>();
+        var shown = new java.util.concurrent.CopyOnWriteArrayList<org.leafwalk.explore.service.Snapshot>();
+        try (var svc = new org.leafwalk.explore.service.ExplorationService("cpu", x -> {
             if (x != null) {
                 shown.add(x);
             }
@@ -222,7 +225,7 @@ class TrustingReadsTest {
             String before = shown.get(shown.size() - 1).source().input();
             svc.openSession(edited, false);
             svc.awaitIdle(60_000);
-            assertTrue(said.stream().anyMatch(n -> n.level() == org.leafwalk.explore.Notice.Level.ERROR
+            assertTrue(said.stream().anyMatch(n -> n.level() == org.leafwalk.explore.service.Notice.Level.ERROR
                     && n.message().contains("input.text.sentence")), said.toString());
             assertEquals(before, shown.get(shown.size() - 1).source().input());
         }

@@ -18,7 +18,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leafwalk.explore.SliderKind;
+import org.leafwalk.explore.export.Exports;
+import org.leafwalk.explore.service.ExplorationService;
+import org.leafwalk.explore.service.ExportKind;
+import org.leafwalk.explore.service.Notice;
+import org.leafwalk.explore.service.SliderKind;
+import org.leafwalk.explore.service.Snapshot;
+import org.leafwalk.explore.subject.EngineSetup;
+import org.leafwalk.explore.subject.References;
+import org.leafwalk.explore.walk.Settings;
+import org.leafwalk.explore.walk.Space;
+import org.leafwalk.explore.walk.StepLength;
+import org.leafwalk.explore.walk.WalkAlgorithm;
 import org.leafwalk.io.Images;
 import org.leafwalk.model.VitCheckpoints;
 import org.leafwalk.testing.TinyVit;
@@ -141,7 +152,7 @@ class BadInputTest {
 
     @Test
     void aDeviceThatIsNotThereIsRefused() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Explorer.Offline.gpuAvailable(), "a GPU is present");
+        org.junit.jupiter.api.Assumptions.assumeFalse(EngineSetup.gpuAvailable(), "a GPU is present");
         svc.setDevice("gpu");
         refusedAndIntact(m -> m.contains("no GPU"), "the GPU device on a machine without one");
         svc.setDevice("cpu"); // and a device that is there reopens the model

@@ -15,7 +15,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leafwalk.explore.SliderKind;
+import org.leafwalk.explore.export.Exports;
+import org.leafwalk.explore.service.ExplorationService;
+import org.leafwalk.explore.service.ExportKind;
+import org.leafwalk.explore.service.Notice;
+import org.leafwalk.explore.service.Preview;
+import org.leafwalk.explore.service.SliderKind;
+import org.leafwalk.explore.service.Snapshot;
+import org.leafwalk.explore.walk.TrajectoryEntry;
 import org.leafwalk.testing.TinyVit;
 
 /** The compute service: drags walk, latest target wins, failures leave the state alone. */

@@ -17,6 +17,17 @@ import javax.imageio.metadata.IIOMetadataNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.explore.export.Exports;
+import org.leafwalk.explore.export.TrajectoryExport;
+import org.leafwalk.explore.session.Session;
+import org.leafwalk.explore.session.SessionFiles;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.subject.ImageSubject;
+import org.leafwalk.explore.subject.Weights;
+import org.leafwalk.explore.walk.Recording;
+import org.leafwalk.explore.walk.Settings;
+import org.leafwalk.explore.walk.StepLength;
+import org.leafwalk.explore.walk.WalkAlgorithm;
 import org.leafwalk.io.Images;
 import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.model.ImageInput;
@@ -146,13 +157,13 @@ class ExportAndSessionTest {
                     r.weightsSha256(), r.inputName(), r.inputPng(), r.settings(), r.labels(), 1, 12, r.cursor(),
                     r.trajectory()));
         }
-        long hashed = SessionFiles.filesHashed();
-        String before = SessionFiles.weightsSha256(copy);
-        assertEquals(before, SessionFiles.weightsSha256(copy));
-        assertEquals(hashed + 1, SessionFiles.filesHashed(), "the second call is answered from the cache");
+        long hashed = Weights.filesHashed();
+        String before = Weights.sha256(copy);
+        assertEquals(before, Weights.sha256(copy));
+        assertEquals(hashed + 1, Weights.filesHashed(), "the second call is answered from the cache");
         TinyVit.write(tmp, "copy", TinyVit.small(), 10); // the weights change under the session (same size)
-        assertFalse(before.equals(SessionFiles.weightsSha256(copy)), "a rewritten file is hashed again");
-        assertEquals(hashed + 2, SessionFiles.filesHashed(), "the rewritten file was read again, not the cache");
+        assertFalse(before.equals(Weights.sha256(copy)), "a rewritten file is hashed again");
+        assertEquals(hashed + 2, Weights.filesHashed(), "the rewritten file was read again, not the cache");
         assertTrue(SessionFiles.load(file).modelChanged());
 
         String text = Files.readString(file);

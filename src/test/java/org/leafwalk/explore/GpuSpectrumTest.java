@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import org.junit.jupiter.api.Test;
+import org.leafwalk.explore.subject.EngineSetup;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.subject.References;
 import org.leafwalk.geometry.Linearization;
 import org.leafwalk.geometry.OutputMetric;
 import org.leafwalk.geometry.OutputSpec;
@@ -18,7 +21,7 @@ import org.leafwalk.model.InputSpace;
 class GpuSpectrumTest {
     @Test
     void theGpuSpectrumMatchesTheCpuSpectrum() {
-        assumeTrue(Explorer.Offline.gpuAvailable(), "no GPU visible to the engine");
+        assumeTrue(EngineSetup.gpuAvailable(), "no GPU visible to the engine");
         var model = References.model("default");
         try (Explorer cpu = Explorer.open(model, Device.cpu(), DataType.FLOAT32);
                 Explorer gpu = Explorer.open(model, Device.gpu(), DataType.FLOAT32)) {

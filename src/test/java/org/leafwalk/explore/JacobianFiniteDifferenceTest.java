@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.subject.RandomModels;
 import org.leafwalk.geometry.DifferentiableMap;
 import org.leafwalk.geometry.Linearization;
 import org.leafwalk.geometry.OutputMetric;

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.walk.Settings;
 import org.leafwalk.geometry.Linearization;
 import org.leafwalk.geometry.OutputMetric;
 import org.leafwalk.geometry.Spectrum;

@@ -8,10 +8,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.leafwalk.testing.SevenToOne;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leafwalk.geometry.Lipschitz;
+import org.leafwalk.explore.analysis.Analysis;
+import org.leafwalk.explore.analysis.Match;
+import org.leafwalk.explore.service.ExplorationService;
+import org.leafwalk.explore.service.ExportKind;
+import org.leafwalk.explore.service.Notice;
+import org.leafwalk.explore.service.Snapshot;
+import org.leafwalk.explore.subject.References;
+import org.leafwalk.explore.walk.Metric;
+import org.leafwalk.explore.walk.Settings;
+import org.leafwalk.explore.walk.WalkAlgorithm;
+import org.leafwalk.testing.SevenToOne;
 
 /** The representation tools through the compute service: match, Lipschitz curves and CSV, per-layer spectra. */
 class RepresentationServiceTest {

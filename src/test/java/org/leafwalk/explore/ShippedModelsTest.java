@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.subject.References;
+import org.leafwalk.explore.training.Evaluation;
+import org.leafwalk.explore.walk.Settings;
 import org.leafwalk.io.JsonFiles;
 import org.leafwalk.model.InputSpace;
 

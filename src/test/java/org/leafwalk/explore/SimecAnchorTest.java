@@ -9,6 +9,13 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.explore.session.Session;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.subject.ImageSubject;
+import org.leafwalk.explore.walk.Recording;
+import org.leafwalk.explore.walk.Settings;
+import org.leafwalk.explore.walk.StepLength;
+import org.leafwalk.explore.walk.WalkAlgorithm;
 import org.leafwalk.model.ImageInput;
 import org.leafwalk.testing.TinyVit;
 

@@ -12,6 +12,14 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.explore.session.Session;
+import org.leafwalk.explore.session.WalkReport;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.subject.ImageSubject;
+import org.leafwalk.explore.walk.JacobianMode;
+import org.leafwalk.explore.walk.Readout;
+import org.leafwalk.explore.walk.Settings;
+import org.leafwalk.explore.walk.WalkAlgorithm;
 import org.leafwalk.geometry.Algorithm;
 import org.leafwalk.geometry.OutputMetric;
 import org.leafwalk.geometry.StepOutcome;
@@ -200,7 +208,7 @@ class WalkTest {
                 carried += walk.step(WalkAlgorithm.SIMEC, 0, 1, Double.POSITIVE_INFINITY).entry().carried() ? 1 : 0;
             }
             assertTrue(carried > 0, "the trajectory records the carried steps");
-            assertEquals(carried, walk.jacobianReport(20, carried).get("carried_steps"));
+            assertEquals(carried, WalkReport.jacobian(walk, 20, carried).get("carried_steps"));
         }
     }
 }

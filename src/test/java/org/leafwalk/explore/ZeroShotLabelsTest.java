@@ -9,6 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.leafwalk.explore.service.ExplorationService;
+import org.leafwalk.explore.service.Notice;
+import org.leafwalk.explore.service.Snapshot;
 
 /**
  * The window's class list of a CLIPModel is checked as --label is: a class of unknown words or two that read alike

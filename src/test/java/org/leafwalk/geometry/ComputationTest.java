@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.leafwalk.explore.Settings;
+import org.leafwalk.explore.walk.Settings;
 
 /**
  * A long Jacobian reports its stages (forward pass, rows done of k, spectrum) and stops at the next one when asked;

@@ -1,6 +1,5 @@
 package org.leafwalk.geometry;
 
-import org.leafwalk.explore.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.leafwalk.explore.walk.Settings;
 
 /**
  * Degenerate geometry on linear maps with known spectra: repeated eigenvalues, near-zero ones, a rank-deficient J

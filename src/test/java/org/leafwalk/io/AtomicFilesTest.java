@@ -1,7 +1,5 @@
 package org.leafwalk.io;
 
-import org.leafwalk.explore.OutputPlan;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.leafwalk.explore.export.OutputPlan;
 
 /** Writing one file: through symlinks onto the file they name, keeping what the user set on it. */
 class AtomicFilesTest {

@@ -1,27 +1,26 @@
 package org.leafwalk.ui;
 
-import org.leafwalk.explore.WalkAlgorithm;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.animation.AnimationTimer;
+import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.leafwalk.explore.Notice;
-import org.leafwalk.explore.References;
-import org.leafwalk.explore.Snapshot;
+import org.leafwalk.explore.service.Notice;
+import org.leafwalk.explore.service.Snapshot;
+import org.leafwalk.explore.subject.References;
+import org.leafwalk.explore.walk.WalkAlgorithm;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import javafx.scene.input.KeyCode;
-import java.util.List;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The window in headless Monocle, driven by TestFX's robot as a user would. */

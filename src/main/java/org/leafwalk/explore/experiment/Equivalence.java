@@ -1,17 +1,19 @@
 package org.leafwalk.explore.experiment;
 
 import java.util.ArrayList;
-import org.leafwalk.explore.Chart;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.leafwalk.explore.Analysis;
-import org.leafwalk.explore.Explorer;
-import org.leafwalk.explore.Json;
-import org.leafwalk.explore.Match;
+import org.leafwalk.explore.analysis.Analysis;
+import org.leafwalk.explore.analysis.Match;
+import org.leafwalk.explore.analysis.MatchReport;
+import org.leafwalk.explore.export.Chart;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.walk.Json;
+import org.leafwalk.explore.walk.Numbers;
 import org.leafwalk.geometry.DifferentiableMap;
 import org.leafwalk.geometry.Linearization;
 import org.leafwalk.geometry.Lipschitz;
@@ -154,7 +156,7 @@ final class Equivalence implements Protocol {
         }
         work.done(budget - steps);
         Map<String, Object> o = Json.object();
-        m.describe(o, 0, src.name(), tgt.name());
+        MatchReport.describe(m, o, 0, src.name(), tgt.name());
         return o;
     }
 
@@ -267,7 +269,7 @@ final class Equivalence implements Protocol {
         t.append("Lipschitz ratios (median [q1, q3]):\n");
         t.append(String.format(Locale.ROOT, "  %-8s", "ε"));
         for (double e : Lipschitz.DEFAULT_EPSILONS) {
-            t.append(String.format(Locale.ROOT, " %-24s", Chart.format(e)));
+            t.append(String.format(Locale.ROOT, " %-24s", Numbers.brief(e)));
         }
         t.append('\n');
         for (Lipschitz.Kind kind : Lipschitz.Kind.values()) {
@@ -284,16 +286,16 @@ final class Equivalence implements Protocol {
         findings.add(String.format(Locale.ROOT, "Different images, one representation: walking the source image "
                 + "toward the target's representation shrinks the distance by a median factor of %s while the "
                 + "image stays %s from the target in pixels; %d of %d end in the target's class.",
-                Chart.format(num(quartiles(factors), "median")), Chart.format(num(quartiles(matchPixels), "median")),
+                Numbers.brief(num(quartiles(factors), "median")), Numbers.brief(num(quartiles(matchPixels), "median")),
                 reached, n));
         findings.add(String.format(Locale.ROOT, "One representation, images that move toward another class: with "
                 + "the representation held, the pixel distance to the target falls from a median %s to %s while "
                 + "the representation drifts %s; %d of %d keep the source's class.",
-                Chart.format(num(quartiles(startPixels), "median")), Chart.format(num(quartiles(keepPixels), "median")),
-                Chart.format(num(quartiles(drifts), "median")), kept, n));
+                Numbers.brief(num(quartiles(startPixels), "median")), Numbers.brief(num(quartiles(keepPixels), "median")),
+                Numbers.brief(num(quartiles(drifts), "median")), kept, n));
         List<String> lipHeader = new ArrayList<>(List.of("direction"));
         for (double e : Lipschitz.DEFAULT_EPSILONS) {
-            lipHeader.add("ε = " + Chart.format(e));
+            lipHeader.add("ε = " + Numbers.brief(e));
         }
         List<List<Object>> lipRows = new ArrayList<>();
         for (Lipschitz.Kind kind : Lipschitz.Kind.values()) {

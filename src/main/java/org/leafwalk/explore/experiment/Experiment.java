@@ -2,7 +2,6 @@ package org.leafwalk.explore.experiment;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
-import com.google.gson.reflect.TypeToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,11 +19,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.leafwalk.explore.Explorer;
-import org.leafwalk.explore.Json;
+import org.leafwalk.explore.subject.EngineSetup;
+import org.leafwalk.explore.subject.Explorer;
+import org.leafwalk.explore.walk.Json;
 import org.leafwalk.io.AtomicFiles;
 import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.io.JsonFiles;
+import org.leafwalk.io.Sha256;
 
 /**
  * Runs a batch protocol over many inputs into an output folder: every core busy (one model per worker thread, each
@@ -153,7 +154,7 @@ public final class Experiment {
                         Explorer model = models.get();
                         if (model == null) {
                             // one core per worker: the engine's threads are set per calling thread
-                            Explorer.Offline.limitComputeThreads(1);
+                            EngineSetup.limitComputeThreads(1);
                             model = Explorer.open(o.modelDir(), o.device(), protocol.precision());
                             models.set(model);
                             opened.add(model);
@@ -339,14 +340,9 @@ public final class Experiment {
         if (!Files.isRegularFile(w)) {
             return null;
         }
-        try (var in = Files.newInputStream(w)) {
-            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int k; (k = in.read(buf)) > 0;) {
-                d.update(buf, 0, k);
-            }
-            return java.util.HexFormat.of().formatHex(d.digest());
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+        try {
+            return Sha256.of(w);
+        } catch (IOException e) {
             throw new InvalidInputException("cannot read " + w + ": " + e.getMessage(), e);
         }
     }

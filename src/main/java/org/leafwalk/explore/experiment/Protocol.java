@@ -1,9 +1,9 @@
 package org.leafwalk.explore.experiment;
 
 import java.util.List;
-import org.leafwalk.explore.Chart;
 import java.util.Map;
-import org.leafwalk.explore.Explorer;
+import org.leafwalk.explore.export.Chart;
+import org.leafwalk.explore.subject.Explorer;
 
 /**
  * A batch protocol: the runs it is made of (each independent, seeded by its own id, written to its own file as

@@ -12,13 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.leafwalk.io.AtomicFiles;
 import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.io.JsonFiles;
+import org.leafwalk.io.Sha256;
 
 /**
  * The finished runs of an experiment, one record each in {@code runs/ID.json}: written through no link (a link
@@ -43,7 +42,7 @@ final class Records {
         id.remove("model_folder");
         id.remove("data");
         id.remove("model");
-        this.experiment = sha256(GSON.toJson(id));
+        this.experiment = Sha256.of(GSON.toJson(id));
     }
 
     private Path file(Protocol.Run run) {
@@ -126,12 +125,12 @@ final class Records {
 
     /** The SHA-256 of a record's contents in a form reading keeps (Gson keeps numbers as written, and key order). */
     private static String checksum(JsonObject body) {
-        return sha256(GSON.toJson(body));
+        return Sha256.of(GSON.toJson(body));
     }
 
     /** What the inputs are: every name, label and pixel, in order. */
     static String inputsHash(List<Inputs.Item> inputs) {
-        MessageDigest d = digest();
+        MessageDigest d = Sha256.digest();
         for (Inputs.Item it : inputs) {
             d.update(it.name().getBytes(StandardCharsets.UTF_8));
             ByteBuffer b = ByteBuffer.allocate(4 + 8 * it.pixels().length);
@@ -141,18 +140,6 @@ final class Records {
             }
             d.update(b.array());
         }
-        return HexFormat.of().formatHex(d.digest());
-    }
-
-    private static String sha256(String text) {
-        return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(d);
     }
 }

@@ -2,9 +2,9 @@ package org.leafwalk.explore.experiment;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.leafwalk.explore.Chart;
 import java.util.Locale;
 import java.util.Map;
+import org.leafwalk.explore.export.Chart;
 import org.leafwalk.io.FileTransaction;
 import org.leafwalk.io.JsonFiles;
 

@@ -1,0 +1,242 @@
+package org.leafwalk.explore.subject;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.leafwalk.explore.walk.Json;
+import org.leafwalk.explore.walk.Readout;
+import org.leafwalk.explore.walk.Recording;
+import org.leafwalk.explore.walk.Settings;
+import org.leafwalk.explore.walk.Space;
+import org.leafwalk.explore.walk.TrajectoryEntry;
+import org.leafwalk.geometry.DifferentiableMap;
+import org.leafwalk.geometry.OutputSpec;
+import org.leafwalk.geometry.Walker;
+import org.leafwalk.io.Images;
+import org.leafwalk.model.EmbeddingDecoding;
+import org.leafwalk.model.ImageInput;
+
+/** An image under a Vision Transformer, walked in pixel or embedding space. */
+public final class ImageSubject implements Subject {
+    private final Explorer model;
+    private final Path file;
+    private final ImageInput image;
+    private final Space space;
+    private final int layer;
+
+    private ImageSubject(Explorer model, Path file, ImageInput image, Space space, int layer) {
+        this.model = model;
+        this.file = file;
+        this.image = image;
+        this.space = space;
+        this.layer = layer;
+    }
+
+    /** An image read for {@code model} from {@code file} (the file names it; a matched image has no file). */
+    public static ImageSubject open(Explorer model, Path file, ImageInput image, Settings settings) {
+        if (settings.layer() > model.config().numLayers()) {
+            throw new org.leafwalk.io.InvalidInputException("layer " + settings.layer() + ": the model has layers 1 to "
+                    + model.config().numLayers());
+        }
+        return new ImageSubject(model, file, image, settings.space(), settings.layer());
+    }
+
+    /** The image read (pixels in [0,1], the model's channels and size). */
+    public ImageInput image() {
+        return image;
+    }
+
+    /** The image file read, or the name given to an image the walk made (a matched image). */
+    public Path file() {
+        return file;
+    }
+
+    /** Another image under the same model and settings (a representation match's result). */
+    public ImageSubject withImage(Path name, double[] pixels) {
+        var cfg = model.config();
+        return new ImageSubject(model, name, new ImageInput(name.getFileName().toString(), pixels.clone(),
+                cfg.numChannels(), cfg.imageSize(), List.of()), space, layer);
+    }
+
+    @Override
+    public Explorer model() {
+        return model;
+    }
+
+    @Override
+    public double exactStepFlops(int outputs) {
+        var m = model.model();
+        return m.forwardFlops(space.engine()) + outputs * m.pullbackFlops(space.engine());
+    }
+
+    @Override
+    public Subject with(Settings s) {
+        return s.space() == space && s.layer() == layer ? this : open(model, file, image, s);
+    }
+
+    @Override
+    public Subject precise(java.util.function.Supplier<Explorer> twin) {
+        Explorer t = twin.get();
+        if (t.zeroShotImage() && !t.config().labels().equals(labels())) {
+            t.setZeroShotLabels(labels()); // the twin reads the same prompts
+        }
+        return new ImageSubject(t, file, image, space, layer);
+    }
+
+    @Override
+    public int layers() {
+        return model.config().numLayers();
+    }
+
+    @Override
+    public ImageSubject asImage(String what) {
+        return this;
+    }
+
+    @Override
+    public Space space() {
+        return space;
+    }
+
+    @Override
+    public int layer() {
+        return layer;
+    }
+
+    @Override
+    public double[] start() {
+        return model.startPoint(image, space.engine());
+    }
+
+    @Override
+    public DifferentiableMap map() {
+        return model.map(space.engine(), layer);
+    }
+
+    @Override
+    public Walker walker(Settings settings, double[] start, OutputSpec spec) {
+        return model.walker(space.engine(), layer, settings.walkSettings(), start, settings.embeddingBounds(), spec);
+    }
+
+    @Override
+    public String firstNonFinite(double[] point) {
+        return model.model().firstNonFinite(point, space.engine());
+    }
+
+    @Override
+    public Readout readout(double[] output) {
+        return model.readout(output);
+    }
+
+    @Override
+    public List<String> labels() {
+        return model.config().labels();
+    }
+
+    @Override
+    public String inputName() {
+        return file.getFileName().toString();
+    }
+
+    @Override
+    public Path inputFile() {
+        return file;
+    }
+
+    @Override
+    public String inputReference() {
+        return file.toString();
+    }
+
+    @Override
+    public List<String> notes() {
+        List<String> all = new ArrayList<>(model.notes());
+        all.addAll(image.notes());
+        return all;
+    }
+
+    @Override
+    public List<String> inputNotes() {
+        return image.notes().stream().map(n -> inputName() + ": " + n).toList();
+    }
+
+    @Override
+    public InputView view(double[] point) {
+        var cfg = model.config();
+        if (space == Space.EMBEDDINGS) {
+            EmbeddingDecoding dec = model.decode(point);
+            return new InputView.Image(dec.image(), cfg.numChannels(), cfg.imageSize(), dec.patchResidual(),
+                    dec.relativeResidual());
+        }
+        return new InputView.Image(point.clone(), cfg.numChannels(), cfg.imageSize(), null, 0);
+    }
+
+    @Override
+    public boolean viewIsCostly() {
+        return false;
+    }
+
+    @Override
+    public double[] directionPicture(double[] direction) {
+        if (direction == null) {
+            var cfg = model.config();
+            return new double[cfg.numChannels() * cfg.imageSize() * cfg.imageSize()];
+        }
+        return model.directionAsImage(direction, space.engine());
+    }
+
+    @Override
+    public Recording recording(String modelReference, Path modelDir, Settings settings, List<TrajectoryEntry> entries,
+            int cursor) {
+        var cfg = model.config();
+        byte[] png = Images.encodePng(ImageInput.toImage(image.pixels(), cfg.numChannels(), cfg.imageSize()));
+        return new Recording(modelReference, modelDir.toAbsolutePath().toString(), Weights.sha256(modelDir),
+                inputName(), png, settings, cfg.labels(), cfg.numChannels(), cfg.imageSize(), cursor, entries);
+    }
+
+    @Override
+    public void describe(Map<String, Object> document, boolean architecture) {
+        var c = model.config();
+        document.put("family", c.family());
+        if (architecture) {
+            var a = c.arch();
+            document.put("architecture", Json.of("family", c.family(), "class", a.architecture(), "layers",
+                    c.numLayers(), "hidden_size", c.hiddenSize(), "heads", c.numHeads(), "intermediate_size",
+                    c.intermediateSize(), "feed_forward", a.swiglu() ? "swiglu" : c.hiddenAct(), "tokens",
+                    c.numTokens(), "prefix_tokens", c.prefixTokens(), "image_size", c.imageSize(), "patch_size",
+                    c.patchSize(), "channels", c.numChannels(), "classes", c.numLabels(), "representation_size",
+                    c.representationSize()));
+        }
+    }
+
+    @Override
+    public void describeDecoding(Map<String, Object> document, double[] point, String key, boolean full) {
+        if (full || space != Space.EMBEDDINGS) {
+            return; // a walk's images are in its exports
+        }
+        EmbeddingDecoding dec = model.decode(point);
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("relative_residual", dec.relativeResidual());
+        d.put("residual_norm", dec.residualNorm());
+        d.put("cls_deviation", dec.clsDeviation());
+        document.put(key, d);
+    }
+
+    @Override
+    public String facts(int dimension) {
+        var c = model.config();
+        return model.facts() + " · " + c.numTokens() + " tokens · " + c.imageSize() + "×" + c.imageSize() + "×"
+                + c.numChannels() + " · " + space.id() + " n = " + String.format(java.util.Locale.ROOT, "%,d", dimension);
+    }
+
+    @Override
+    public java.util.Optional<String> describeLine() {
+        return java.util.Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        // the image holds no native memory
+    }
+}
