@@ -1,9 +1,5 @@
 package org.leafwalk.geometry;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -189,22 +185,22 @@ public final class Linearization {
         return at(f, spec, x, tau, false);
     }
 
-    /**
-     * @param autograd force DJL's autograd on the replicated batch even where the map offers a batched
-     *     vector-Jacobian product (the reference the fast path is tested against)
-     */
     /** How many input numbers the autograd path replicates at once (k rows of n, chunked below this). */
     static final long AUTOGRAD_NUMBERS = 1_000_000;
 
     /** How many input numbers' rows the batched pullback takes at once (image-sized inputs: a few rows). */
     static final long PULLBACK_NUMBERS = 400_000;
 
+    /**
+     * @param autograd force DJL's autograd on the replicated batch even where the map offers a batched
+     *     vector-Jacobian product (the reference the fast path is tested against)
+     */
     public static Linearization at(DifferentiableMap f, OutputSpec spec, double[] x, double tau, boolean autograd) {
         return at(f, spec, x, tau, autograd, AUTOGRAD_NUMBERS);
     }
 
     /** As {@link #at(DifferentiableMap, OutputSpec, double[], double, boolean)}, replicating at most this many
-     * input numbers per autograd pass. */
+     * input numbers per autograd pass ({@link ModelPasses} makes the passes). */
     public static Linearization at(DifferentiableMap f, OutputSpec spec, double[] x, double tau, boolean autograd,
             long autogradNumbers) {
         int n = f.inputDimension();
@@ -219,59 +215,8 @@ public final class Linearization {
             throw new IllegalArgumentException("the map has no outputs: there is no metric to pull back (a model "
                     + "without a head needs the representation metric)");
         }
-        double[] output;
-        double[] jac;
-        try (NDManager m = f.manager().newSubManager()) {
-            NDArray x1 = m.create(x).reshape(1, n).toType(f.dataType(), false);
-            Computation.report("forward pass");
-            DifferentiableMap.Vjp vjp = autograd ? null : f.vjp(x1);
-            if (vjp != null) {
-                output = vjp.output().toType(DataType.FLOAT64, false).toDoubleArray();
-                NDArray cot = m.create(spec.cotangents(output)).reshape(k, output.length).toType(f.dataType(), false);
-                // image-sized inputs pull their rows back a few at a time, so a long Jacobian reports how far it
-                // is and can be stopped between pieces; small inputs take every row in one batch
-                int rowsAtOnce = (int) Math.max(1, Math.min(k, PULLBACK_NUMBERS / n));
-                jac = new double[k * n];
-                for (int from = 0; from < k; from += rowsAtOnce) {
-                    int to = Math.min(k, from + rowsAtOnce);
-                    Computation.report("Jacobian rows", from, k);
-                    try (NDManager piece = m.newSubManager()) {
-                        NDArray c = rowsAtOnce == k ? cot : cot.get(from + ":" + to);
-                        c.attach(piece);
-                        double[] rows = vjp.pullback(c).toType(DataType.FLOAT64, false).toDoubleArray();
-                        System.arraycopy(rows, 0, jac, from * n, rows.length);
-                    }
-                }
-                Computation.report("Jacobian rows", k, k);
-                return checked(x, output, spec, jac, n, tau);
-            }
-            // the replicated batch in chunks: k copies of an image-sized input through every layer's activations
-            // would not fit in memory (768 rows of a ViT-B), so at most AUTOGRAD_NUMBERS input numbers at a time
-            int chunk = (int) Math.max(1, Math.min(k, autogradNumbers / n));
-            jac = new double[k * n];
-            output = null;
-            NDArray eye = m.eye(k).toType(f.dataType(), false);
-            for (int from = 0; from < k; from += chunk) {
-                int to = Math.min(k, from + chunk);
-                Computation.report("Jacobian rows", from, k);
-                try (NDManager step = m.newSubManager()) {
-                    NDArray xb = x1.repeat(0, to - from);
-                    xb.attach(step);
-                    xb.setRequiresGradient(true);
-                    try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-                        NDArray y = f.apply(xb);
-                        NDArray z = select(step, y, spec, f);
-                        gc.backward(z.mul(eye.get(from + ":" + to)).sum());
-                        if (output == null) {
-                            output = y.get(0).toType(DataType.FLOAT64, false).toDoubleArray();
-                        }
-                        double[] rows = xb.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
-                        System.arraycopy(rows, 0, jac, from * n, rows.length);
-                    }
-                }
-            }
-        }
-        return checked(x, output, spec, jac, n, tau);
+        ModelPasses.Measured measured = ModelPasses.jacobian(f, spec, x, autograd, autogradNumbers, PULLBACK_NUMBERS);
+        return checked(x, measured.output(), spec, measured.jacobian(), n, tau);
     }
 
     private static Linearization checked(double[] x, double[] output, OutputSpec spec, double[] jac, int n,
@@ -292,66 +237,19 @@ public final class Linearization {
         int k = spec.size();
         double[] metric = spec.metricMatrix(output);
         double[] jjt = gram(jac, k, n);
-        double[] weighted;
-        int rows;
-        double[] gramA;
-        if (spec.metric() == OutputMetric.FISHER) {
-            // M = Q D Qᵀ = L Lᵀ with L = Q √D (columns of positive D only): A = Lᵀ J
-            Eigen me = Eigen.symmetric(metric, k);
-            double floor = 1e-12 * Math.max(me.values[0], 0);
-            rows = 0;
-            while (rows < k && me.values[rows] > floor && me.values[rows] > 0) {
-                rows++;
-            }
-            double[] lt = new double[rows * k];
-            for (int r = 0; r < rows; r++) {
-                double s = Math.sqrt(me.values[r]);
-                for (int i = 0; i < k; i++) {
-                    lt[r * k + i] = s * me.vectors[i * k + r];
-                }
-            }
-            weighted = Dense.multiply(lt, rows, k, jac, n);
-            gramA = gram(weighted, rows, n);
-        } else {
-            weighted = jac;
-            rows = k;
-            gramA = jjt;
-        }
-        Spectrum spectrum = Factor.spectrum(weighted, rows, n, gramA, tau);
-        return new Linearization(x, output, spec.select(output), jac, weighted, rows, jjt, metric, spectrum);
+        WeightedJacobian a = WeightedJacobian.of(spec, metric, jac, k, n, jjt);
+        Spectrum spectrum = Factor.spectrum(a.weighted(), a.rows(), n, a.gram(), tau);
+        return new Linearization(x, output, spec.select(output), jac, a.weighted(), a.rows(), jjt, metric, spectrum);
     }
 
     /** One forward pass at batch 1, outside autograd: the full output row at x. */
     public static double[] evaluate(DifferentiableMap f, double[] x) {
-        Computation.report("forward pass");
-        try (NDManager m = f.manager().newSubManager()) {
-            NDArray x1 = m.create(x).reshape(1, x.length).toType(f.dataType(), false);
-            double[] y = f.apply(x1).toType(DataType.FLOAT64, false).toDoubleArray();
-            if (!Vectors.allFinite(y)) {
-                throw new GeometryException.NonFinite("the model's output is NaN or Inf at this point", x);
-            }
-            return y;
-        }
-    }
-
-    private static NDArray select(NDManager m, NDArray y, OutputSpec spec, DifferentiableMap f) {
-        int k = spec.size();
-        int cols = spec.metric() == OutputMetric.PROBS ? spec.logitCount() : f.outputDimension();
-        double[] s = new double[cols * k];
-        for (int i = 0; i < k; i++) {
-            s[spec.columns()[i] * k + i] = 1;
-        }
-        NDArray sel = m.create(s).reshape(cols, k).toType(f.dataType(), false);
-        NDArray src = spec.metric() == OutputMetric.PROBS
-                ? y.get(":, 0:" + spec.logitCount()).softmax(1)
-                : y;
-        return src.matMul(sel);
+        return ModelPasses.evaluate(f, x);
     }
 
     static double[] gram(double[] a, int rows, int n) {
         return Dense.gram(a, rows, n);
     }
-
 
     /** Symmetric eigendecomposition, eigenvalues descending, eigenvectors as columns (row-major k×k). */
     static final class Eigen {

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.leafwalk.io.InvalidInputException;
@@ -33,90 +32,27 @@ public final class BertModel implements AutoCloseable {
     private final NDArray embLnB;
     private final NDArray projectW; // (E, d) when the embeddings are narrower than the hidden states, else null
     private final NDArray projectB;
-    private final List<Layer> layers = new ArrayList<>();
+    private final List<BertWeights.Layer> layers;
     private final BertHeads.MaskedLmHead mlm; // null when the checkpoint has none
     private final BertHeads.ClassifierHead classifier; // null when the checkpoint has none
     private final long parameterCount;
-
-    /** BertForMaskedLM's head: dense, activation, LayerNorm, then the (tied) decoder onto the vocabulary. */
-    private record Layer(NDArray qkvW, NDArray qkvB, NDArray outW, NDArray outB, NDArray ln1G, NDArray ln1B,
-            NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B, NDArray ln2G, NDArray ln2B) {}
 
     private BertModel(BertConfig c, Path file, Map<String, Tensor> w, NDManager m, DataType dtype) {
         this.config = c;
         this.parameterCount = Tensor.count(w);
         this.manager = m;
         this.dtype = dtype;
-        String base = c.roberta() ? "roberta." : c.distil() ? "distilbert." : c.electra() ? "electra."
-                : c.albert() ? "albert." : "bert.";
-        String prefix = w.containsKey(base + "embeddings.word_embeddings.weight") ? base : "";
-        if (!w.containsKey(prefix + "embeddings.word_embeddings.weight")) {
-            throw new InvalidInputException(file + ": model_type " + c.family() + " reads " + base
-                    + "embeddings.word_embeddings.weight (or the name without '" + base + "'), which the file does not "
-                    + "hold; it holds " + w.keySet().stream().sorted().limit(3).toList() + (w.size() > 3 ? "…" : "")
-                    + " (the checkpoint is of another family than config.json says)");
-        }
-        int d = c.hiddenSize();
-        int e = c.embeddingSize();
-        int inter = c.intermediateSize();
-        BertHeads.Take t = new BertHeads.Take(file, w, prefix);
-        wordEmbeddings = array(t.get("embeddings.word_embeddings.weight", c.vocabSize(), e), c.vocabSize(), e);
-        // the table from the first token's row on: RoBERTa's positions start after the padding id
-        float[] positions = t.get("embeddings.position_embeddings.weight", c.maxPositions(), e);
-        positionEmbeddings = array(Arrays.copyOfRange(positions, c.positionOffset() * e, positions.length),
-                c.maxTokens(), e);
-        // DistilBERT has no token types: one row of zeros adds nothing
-        typeEmbeddings = c.typeVocabSize() == 0 ? array(new float[e], 1, e)
-                : array(t.get("embeddings.token_type_embeddings.weight", c.typeVocabSize(), e), c.typeVocabSize(), e);
-        embLnG = array(t.norm("embeddings.LayerNorm", "weight", "gamma", e), e);
-        embLnB = array(t.norm("embeddings.LayerNorm", "bias", "beta", e), e);
-        // ELECTRA's embeddings_project maps narrower embeddings to the hidden size before the encoder
-        String projection = c.albert() ? "encoder.embedding_hidden_mapping_in" : "embeddings_project";
-        if (e != d || c.albert()) {
-            projectW = array(BertHeads.transpose(t.get(projection + ".weight", d, e), d, e), e, d);
-            projectB = array(t.get(projection + ".bias", d), d);
-        } else {
-            projectW = null;
-            projectB = null;
-        }
-        double scale = 1 / Math.sqrt((double) d / c.numHeads());
-        BertHeads.LayerNames n = c.distil() ? BertHeads.LayerNames.DISTILBERT : c.albert() ? BertHeads.LayerNames.ALBERT : BertHeads.LayerNames.BERT;
-        for (String p : BertHeads.layerPrefixes(c, n, file)) {
-            float[] q = t.get(p + n.query() + ".weight", d, d);
-            float[] k = t.get(p + n.key() + ".weight", d, d);
-            float[] v = t.get(p + n.value() + ".weight", d, d);
-            float[] qb = t.get(p + n.query() + ".bias", d);
-            float[] kb = t.get(p + n.key() + ".bias", d);
-            float[] vb = t.get(p + n.value() + ".bias", d);
-            float[] qkv = new float[d * 3 * d];
-            float[] qkvB = new float[3 * d];
-            for (int o = 0; o < d; o++) {
-                for (int i = 0; i < d; i++) {
-                    qkv[i * 3 * d + o] = (float) (q[o * d + i] * scale);
-                    qkv[i * 3 * d + d + o] = k[o * d + i];
-                    qkv[i * 3 * d + 2 * d + o] = v[o * d + i];
-                }
-                qkvB[o] = (float) (qb[o] * scale);
-                qkvB[d + o] = kb[o];
-                qkvB[2 * d + o] = vb[o];
-            }
-            layers.add(new Layer(array(qkv, d, 3 * d), array(qkvB, 3 * d),
-                    array(BertHeads.transpose(t.get(p + n.attentionOut() + ".weight", d, d), d, d), d, d),
-                    array(t.get(p + n.attentionOut() + ".bias", d), d),
-                    array(t.norm(p + n.attentionNorm(), "weight", "gamma", d), d),
-                    array(t.norm(p + n.attentionNorm(), "bias", "beta", d), d),
-                    array(BertHeads.transpose(t.get(p + n.up() + ".weight", inter, d), inter, d), d, inter),
-                    array(t.get(p + n.up() + ".bias", inter), inter),
-                    array(BertHeads.transpose(t.get(p + n.down() + ".weight", d, inter), d, inter), inter, d),
-                    array(t.get(p + n.down() + ".bias", d), d),
-                    array(t.norm(p + n.outputNorm(), "weight", "gamma", d), d),
-                    array(t.norm(p + n.outputNorm(), "bias", "beta", d), d)));
-        }
-        mlm = BertHeads.maskedLmHead(t, c, this::array);
-        classifier = c.distil() ? (w.containsKey("pre_classifier.weight") ? BertHeads.distilClassifierHead(t, w, c, this::array) : null)
-                : w.containsKey("classifier.weight") ? BertHeads.classifierHead(t, w, c, this::array)
-                : w.containsKey("classifier.out_proj.weight") ? BertHeads.robertaClassifierHead(t, w, c, c.electra() ? "gelu" : "tanh", this::array)
-                : null;
+        BertWeights read = BertWeights.read(c, file, w, this::array);
+        wordEmbeddings = read.wordEmbeddings();
+        positionEmbeddings = read.positionEmbeddings();
+        typeEmbeddings = read.typeEmbeddings();
+        embLnG = read.embLnG();
+        embLnB = read.embLnB();
+        projectW = read.projectW();
+        projectB = read.projectB();
+        layers = read.layers();
+        mlm = read.mlm();
+        classifier = read.classifier();
     }
 
     /** Loads a Hugging Face BERT folder (config.json, model.safetensors). */
@@ -199,19 +135,19 @@ public final class BertModel implements AutoCloseable {
         NDArray bias = mask.toType(emb.getDataType(), false).sub(1).mul(1e4).reshape(b, 1, 1, t);
         NDArray h = seen("the input embeddings", projectW == null ? emb : emb.matMul(projectW).add(projectB));
         for (int l = 0; l < layers.size(); l++) {
-            Layer w = layers.get(l);
+            BertWeights.Layer w = layers.get(l);
             String at = probe == null ? null : "layer " + (l + 1) + "'s ";
-            NDArray qkv = seen(at, "query, key and value projections", h.matMul(w.qkvW).add(w.qkvB))
+            NDArray qkv = seen(at, "query, key and value projections", h.matMul(w.qkvW()).add(w.qkvB()))
                     .reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
             NDArray scores = seen(at, "attention scores", qkv.get(0).matMul(qkv.get(1).transpose(0, 1, 3, 2)));
             NDArray att = seen(at, "attention softmax", scores.add(bias).softmax(-1));
             NDArray ctx = att.matMul(qkv.get(2)).transpose(0, 2, 1, 3).reshape(b, t, d);
             NDArray h1 = seen(at, "attention's layer norm", layerNorm(seen(at, "attention output",
-                    ctx.matMul(w.outW).add(w.outB).add(h)), w.ln1G, w.ln1B));
+                    ctx.matMul(w.outW()).add(w.outB()).add(h)), w.ln1G(), w.ln1B()));
             NDArray u = seen(at, "feed-forward activation", activation(seen(at, "feed-forward's first linear layer",
-                    h1.matMul(w.fc1W).add(w.fc1B))));
+                    h1.matMul(w.fc1W()).add(w.fc1B()))));
             h = seen(at, "output layer norm", layerNorm(seen(at, "feed-forward's second linear layer",
-                    u.matMul(w.fc2W).add(w.fc2B).add(h1)), w.ln2G, w.ln2B));
+                    u.matMul(w.fc2W()).add(w.fc2B()).add(h1)), w.ln2G(), w.ln2B()));
         }
         return h;
     }
@@ -263,17 +199,17 @@ public final class BertModel implements AutoCloseable {
             long t = emb.getShape().get(1);
             double eps = config.layerNormEps();
             NDArray h = projectW == null ? emb : emb.matMul(projectW).add(projectB);
-            for (Layer w : layers) {
-                NDArray qkv = h.matMul(w.qkvW).add(w.qkvB).reshape(1, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+            for (BertWeights.Layer w : layers) {
+                NDArray qkv = h.matMul(w.qkvW()).add(w.qkvB()).reshape(1, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
                 NDArray q = qkv.get(0);
                 NDArray k = qkv.get(1);
                 NDArray v = qkv.get(2);
                 NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
                 NDArray ctx = att.matMul(v);
-                NDArray a = ctx.transpose(0, 2, 1, 3).reshape(1, t, d).matMul(w.outW).add(w.outB).add(h);
-                NDArray[] n1 = VitNetwork.norm(a, w.ln1G, w.ln1B, eps);
-                NDArray[] act = VitNetwork.activationWithGrad(n1[0].matMul(w.fc1W).add(w.fc1B), config.hiddenAct());
-                NDArray[] n2 = VitNetwork.norm(act[0].matMul(w.fc2W).add(w.fc2B).add(n1[0]), w.ln2G, w.ln2B, eps);
+                NDArray a = ctx.transpose(0, 2, 1, 3).reshape(1, t, d).matMul(w.outW()).add(w.outB()).add(h);
+                NDArray[] n1 = VitNetwork.norm(a, w.ln1G(), w.ln1B(), eps);
+                NDArray[] act = VitNetwork.activationWithGrad(n1[0].matMul(w.fc1W()).add(w.fc1B()), config.hiddenAct());
+                NDArray[] n2 = VitNetwork.norm(act[0].matMul(w.fc2W()).add(w.fc2B()).add(n1[0]), w.ln2G(), w.ln2B(), eps);
                 saved.add(new Saved(q, k, v, att, ctx.reshape(heads, t, 1, hd), n1[1], n1[2], act[1], n2[1], n2[2]));
                 h = n2[0];
             }
@@ -294,18 +230,18 @@ public final class BertModel implements AutoCloseable {
             long t = dHidden.getShape().get(1);
             NDArray dh = dHidden;
             for (int l = layers.size() - 1; l >= 0; l--) {
-                Layer w = layers.get(l);
+                BertWeights.Layer w = layers.get(l);
                 Saved s = saved.get(l);
                 // h2 = LN(act(h1 W1 + b1) W2 + b2 + h1)
-                NDArray dOut = VitTape.normBackward(dh, s.xhat2(), s.rstd2(), w.ln2G);
-                NDArray dh1 = dOut.matMul(transposed(w.fc2W, m)).mul(s.actGrad()).matMul(transposed(w.fc1W, m))
+                NDArray dOut = VitTape.normBackward(dh, s.xhat2(), s.rstd2(), w.ln2G());
+                NDArray dh1 = dOut.matMul(transposed(w.fc2W(), m)).mul(s.actGrad()).matMul(transposed(w.fc1W(), m))
                         .add(dOut);
                 // h1 = LN(attention(h) Wo + bo + h)
-                NDArray dA = VitTape.normBackward(dh1, s.xhat1(), s.rstd1(), w.ln1G);
-                NDArray[] dqkv = VitTape.attentionBackward(dA.matMul(transposed(w.outW, m)), s.q(), s.k(), s.v(),
+                NDArray dA = VitTape.normBackward(dh1, s.xhat1(), s.rstd1(), w.ln1G());
+                NDArray[] dqkv = VitTape.attentionBackward(dA.matMul(transposed(w.outW(), m)), s.q(), s.k(), s.v(),
                         s.att(), s.ctx(), heads);
                 dh = NDArrays.stack(new NDList(dqkv[0], dqkv[1], dqkv[2]), 2).reshape(kRows, t, 3L * d)
-                        .matMul(transposed(w.qkvW, m)).add(dA);
+                        .matMul(transposed(w.qkvW(), m)).add(dA);
             }
             return projectW == null ? dh : dh.matMul(transposed(projectW, m));
         }

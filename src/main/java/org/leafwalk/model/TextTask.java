@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.leafwalk.io.InvalidInputException;
@@ -108,31 +107,11 @@ public final class TextTask implements AutoCloseable {
                         + "the tokens' last hidden states (sentence-transformers' default); --pooling cls, mean or "
                         + "max chooses");
             }
-            if (k == Kind.ZERO_SHOT) {
-                if (zeroShotLabels == null || zeroShotLabels.size() < 2) {
-                    throw new InvalidInputException("zero-shot needs at least two label sentences");
-                }
-                LabelNames.check(zeroShotLabels, model.tokenizer(), l -> model.tokenize(l).ids(), notes);
-                labelDirections = labelDirections(zeroShotLabels);
-                labels = shortNames(zeroShotLabels);
-                vocabColumns = null;
-            } else if (k == Kind.MASKED_LM) {
-                labelDirections = null;
-                int kk = topK <= 0 ? 10 : Math.min(topK, model.config().vocabSize());
-                int[] top = topTokens(full, kk);
-                float[] oneHot = new float[model.config().vocabSize() * kk];
-                List<String> l = new ArrayList<>();
-                for (int j = 0; j < kk; j++) {
-                    oneHot[top[j] * kk + j] = 1;
-                    l.add(model.tokenizer().token(top[j]));
-                }
-                vocabColumns = cast(manager.create(oneHot, new Shape(model.config().vocabSize(), kk)), dt);
-                labels = List.copyOf(l);
-            } else {
-                labelDirections = null;
-                vocabColumns = null;
-                labels = model.classLabels();
-            }
+            TextLabels made = TextLabels.of(k, model, input, manager, this.pooling, mask, full, zeroShotLabels, topK,
+                    notes);
+            labelDirections = made.directions();
+            vocabColumns = made.vocabColumns();
+            labels = made.names();
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -181,51 +160,10 @@ public final class TextTask implements AutoCloseable {
         return LabelNames.of(sentences);
     }
 
-    private static NDArray cast(NDArray a, DataType dt) {
+    static NDArray cast(NDArray a, DataType dt) {
         return a.getDataType() == dt ? a : a.toType(dt, false);
     }
 
-    private NDArray labelDirections(List<String> sentences) {
-        int d = model.config().hiddenSize();
-        float[] dirs = new float[d * sentences.size()];
-        for (int j = 0; j < sentences.size(); j++) {
-            TextInput in = model.tokenize(sentences.get(j));
-            double[] e = sentenceEmbedding(in.ids(), in.types());
-            double norm = 0;
-            for (double v : e) {
-                norm += v * v;
-            }
-            norm = Math.sqrt(Math.max(norm, 1e-30));
-            for (int i = 0; i < d; i++) {
-                dirs[i * sentences.size() + j] = (float) (e[i] / norm);
-            }
-        }
-        return cast(manager.create(dirs, new Shape(d, sentences.size())), model.bert().dataType());
-    }
-
-    /** The pooled last hidden state of a token sequence. */
-    private double[] sentenceEmbedding(long[] ids, long[] types) {
-        try (NDManager m = manager.newSubManager()) {
-            NDArray emb = model.bert().embed(m.create(ids, new Shape(1, ids.length)),
-                    m.create(types, new Shape(1, types.length)));
-            NDArray h = model.bert().encode(emb, m.ones(new Shape(1, ids.length)));
-            return TextModel.toDoubles(pooling.apply(h));
-        }
-    }
-
-    private int[] topTokens(double[] full, int k) {
-        try (NDManager m = manager.newSubManager()) {
-            int t = input.length();
-            int d = model.config().embeddingSize();
-            NDArray emb = cast(m.create(full, new Shape(1, t, d)), model.bert().dataType());
-            NDArray h = model.bert().encode(emb, m.ones(new Shape(1, t)));
-            NDArray at = h.get(":, " + maskPosition + ":" + (maskPosition + 1) + ", :");
-            double[] logits = TextModel.toDoubles(model.bert().maskedLmLogits(at));
-            return IntStream.range(0, logits.length).boxed()
-                    .sorted(Comparator.comparingDouble((Integer i) -> -logits[i]).thenComparingInt(i -> i)).limit(k)
-                    .mapToInt(Integer::intValue).toArray();
-        }
-    }
 
     private final List<String> notes = new ArrayList<>();
 
@@ -312,7 +250,7 @@ public final class TextTask implements AutoCloseable {
         }
     }
 
-    private NDArray readoutOfSequence(NDArray emb) {
+    NDArray readoutOfSequence(NDArray emb) {
         long b = emb.getShape().get(0);
         long t = emb.getShape().get(1);
         NDArray mask = emb.getManager().ones(new Shape(b, t));
@@ -339,130 +277,58 @@ public final class TextTask implements AutoCloseable {
     /**
      * One forward pass at batch 1 at point x1 (1, S·d) kept for the batched pullback: the readout's rows of J come
      * from k cotangents pulled back together through the head, the encoder ({@link BertModel.Tape}) and the
-     * placement of the selected rows, instead of autograd on k copies of the sentence.
+     * placement of the selected rows, instead of autograd on k copies of the sentence ({@link TextTape}).
      */
     public Tape tape(NDArray x1) {
-        return new Tape(x1);
+        return new TextTape(this, x1);
+    }
+
+    /** A forward pass of the task kept for the batched pullback. */
+    public interface Tape {
+        /** The readout at the point, (1, L + d). */
+        NDArray output();
+
+        /** Cotangent rows on the readout (k, L + d) to rows of J on the point (k, S·d). */
+        NDArray pullback(NDArray cot);
     }
 
     /** The vocabulary decoder restricted to the chosen tokens, (d, k), made once (masked-LM). */
     private NDArray decoderColumns;
 
-    /** A forward pass of the task kept for the batched pullback. */
-    public final class Tape {
-        private final BertModel.Tape encoder;
-        private final NDArray output;
-        private final long tokens;
-        // zero-shot: the pooled embedding's unit vector and norm, and for max pooling where each maximum sits
-        private NDArray unit;
-        private NDArray norm;
-        private NDArray maxAt;
-        // masked-LM: the head's activation derivative and layer norm
-        private NDArray actGrad;
-        private NDArray xhat;
-        private NDArray rstd;
-        // classifier: the pooler's activation derivative
-        private NDArray poolerGrad;
-
-        private Tape(NDArray x1) {
-            NDArray emb = sequence(x1);
-            encoder = model.bert().tape(emb);
-            NDArray h = encoder.hidden();
-            tokens = h.getShape().get(1);
-            BertModel bert = model.bert();
-            output = switch (kind) {
-                case ZERO_SHOT -> {
-                    NDArray pooled = pooling.apply(h);
-                    if (pooling == Pooling.MAX) {
-                        // the maxima's places (ties share the cotangent, as a subgradient may)
-                        NDArray hit = h.eq(pooled.expandDims(1)).toType(h.getDataType(), false);
-                        maxAt = hit.div(hit.sum(new int[] {1}, true));
-                    }
-                    norm = pooled.square().sum(new int[] {1}, true).add(1e-12).sqrt();
-                    unit = pooled.div(norm);
-                    yield NDArrays.concat(new ai.djl.ndarray.NDList(unit.matMul(labelDirections).mul(ZERO_SHOT_SCALE),
-                            pooled), 1);
-                }
-                case MASKED_LM -> {
-                    BertHeads.MaskedLmHead head = bert.maskedLmHead();
-                    NDArray at = h.get(":, " + maskPosition + ", :");
-                    NDArray[] act = VitNetwork.activationWithGrad(at.matMul(head.denseW()).add(head.denseB()),
-                            model.config().hiddenAct());
-                    NDArray[] n = VitNetwork.norm(act[0], head.lnG(), head.lnB(), model.config().layerNormEps());
-                    actGrad = act[1];
-                    xhat = n[1];
-                    rstd = n[2];
-                    NDArray logits = n[0].matMul(head.decoderW()).add(head.decoderB()).matMul(vocabColumns);
-                    yield NDArrays.concat(new ai.djl.ndarray.NDList(logits, h.mean(new int[] {1})), 1);
-                }
-                case CLASSIFIER -> {
-                    BertHeads.ClassifierHead head = bert.classifierHead();
-                    NDArray cls = h.get(":, 0, :");
-                    NDArray[] act = VitNetwork.activationWithGrad(cls.matMul(head.poolerW()).add(head.poolerB()),
-                            head.activation());
-                    poolerGrad = act[1];
-                    yield NDArrays.concat(new ai.djl.ndarray.NDList(act[0].matMul(head.w()).add(head.b()), act[0]),
-                            1);
-                }
-            };
+    /** The masked-LM head's decoder restricted to the chosen tokens, made on the task's first pullback. */
+    NDArray decoderColumns(BertHeads.MaskedLmHead head) {
+        if (decoderColumns == null) {
+            decoderColumns = head.decoderW().matMul(vocabColumns); // (d, k) once for the task
+            decoderColumns.attach(manager);
         }
+        return decoderColumns;
+    }
 
-        /** The readout at the point, (1, L + d). */
-        public NDArray output() {
-            return output;
-        }
+    // what the tape reads of the task
+    NDArray labelDirections() {
+        return labelDirections;
+    }
 
-        /** Cotangent rows on the readout (k, L + d) to rows of J on the point (k, S·d). */
-        public NDArray pullback(NDArray cot) {
-            long kRows = cot.getShape().get(0);
-            int labelCount = labels.size();
-            int d = model.config().hiddenSize();
-            NDArray cLogits = cot.get(":, 0:" + labelCount);
-            NDArray cRep = cot.get(":, " + labelCount + ":");
-            NDManager m = cot.getManager();
-            NDArray dh = switch (kind) {
-                case ZERO_SHOT -> {
-                    NDArray dUnit = cLogits.matMul(BertModel.transposed(labelDirections, m)).mul(ZERO_SHOT_SCALE);
-                    NDArray along = dUnit.matMul(unit.transpose()); // (k, 1)
-                    NDArray dPooled = cRep.add(dUnit.sub(along.mul(unit)).div(norm)); // (k, d)
-                    NDArray rows = dPooled.expandDims(1); // (k, 1, d)
-                    yield switch (pooling) {
-                        case CLS -> rows.mul(row(m, 0));
-                        case MEAN -> rows.broadcast(kRows, tokens, d).div(tokens);
-                        case MAX -> rows.mul(maxAt);
-                    };
-                }
-                case MASKED_LM -> {
-                    BertHeads.MaskedLmHead head = model.bert().maskedLmHead();
-                    if (decoderColumns == null) {
-                        decoderColumns = head.decoderW().matMul(vocabColumns); // (d, k) once for the task
-                        decoderColumns.attach(manager);
-                    }
-                    NDArray dz = cLogits.matMul(BertModel.transposed(decoderColumns, m));
-                    NDArray du = VitTape.normBackward(dz, xhat, rstd, head.lnG()).mul(actGrad);
-                    NDArray atMask = du.matMul(BertModel.transposed(head.denseW(), m)).expandDims(1)
-                            .mul(row(m, maskPosition));
-                    yield atMask.add(cRep.expandDims(1).div(tokens));
-                }
-                case CLASSIFIER -> {
-                    BertHeads.ClassifierHead head = model.bert().classifierHead();
-                    NDArray dz = cLogits.matMul(BertModel.transposed(head.w(), m)).add(cRep).mul(poolerGrad);
-                    yield dz.matMul(BertModel.transposed(head.poolerW(), m)).expandDims(1).mul(row(m, 0));
-                }
-            };
-            NDArray dEmb = encoder.pullback(dh); // (k, T, E)
-            // only the selected rows are the point's: scatter (S, T) picks them
-            NDArray pick = scatter.duplicate(); // an operation's result joins its first operand's manager
-            pick.attach(m);
-            return pick.matMul(dEmb).reshape(kRows, (long) selected.length * model.config().embeddingSize());
-        }
+    NDArray vocabColumns() {
+        return vocabColumns;
+    }
 
-        /** (1, T, 1): one at token {@code p}, zero elsewhere. */
-        private NDArray row(NDManager m, int p) {
-            float[] e = new float[(int) tokens];
-            e[p] = 1;
-            return cast(m.create(e, new Shape(1, tokens, 1)), output.getDataType());
-        }
+    int maskPosition() {
+        return maskPosition;
+    }
+
+    NDArray scatter() {
+        return scatter;
+    }
+
+    /** The explored positions themselves (not a copy). */
+    int[] selectedRows() {
+        return selected;
+    }
+
+    /** The task's own manager (under the model's): its arrays, and its passes' temporaries in sub-managers of it. */
+    NDManager scope() {
+        return manager;
     }
 
     /** The full embedding sequence of a point, flattened (T·d). */
@@ -480,56 +346,13 @@ public final class TextTask implements AutoCloseable {
      * Reads a point back as tokens: the nearest vocabulary token at every position (with its residual), the
      * masked-LM head's token at every explored position where the model has one, and the decoded token sequence
      * run through the model again (the seed paper's consistency check; through the head's tokens when there is a
-     * head, as the paper decodes).
+     * head, as the paper decodes; see {@link TextPointDecoder}).
      */
     public TextDecoding decode(double[] point) {
-        double[] full = fullSequence(point);
-        int t = input.length();
-        // only the selected rows move; the others sit exactly on their own tokens' embeddings
-        TextModel.NearestTokens near = model.nearest(full, input.types(), selected, input.ids());
-        long[] decoded = near.ids().clone();
-        String[] viaHead = null;
-        if (model.bert().hasMaskedLmHead()) {
-            viaHead = input.tokens().clone();
-            long[] headIds = input.ids().clone();
-            try (NDManager m = manager.newSubManager()) {
-                int d = model.config().embeddingSize();
-                NDArray emb = cast(m.create(full, new Shape(1, t, d)), model.bert().dataType());
-                NDArray h = model.bert().encode(emb, m.ones(new Shape(1, t)));
-                long[] arg = model.bert().maskedLmLogits(h).argMax(2).toLongArray();
-                for (int p : selected) {
-                    headIds[p] = arg[p];
-                    viaHead[p] = model.tokenizer().token(arg[p]);
-                }
-            }
-            decoded = headIds;
-        }
-        // the decoded tokens change seldom along a walk: their forward pass is run once per new sequence
-        Rerun last = lastRerun;
-        double[] reOutput;
-        if (last != null && Arrays.equals(last.ids(), decoded)) {
-            reOutput = last.output();
-        } else {
-            try (NDManager m = manager.newSubManager()) {
-                double[] e = model.embeddingsOf(decoded, input.types());
-                NDArray emb = cast(m.create(e, new Shape(1, t, model.config().embeddingSize())), model.bert().dataType());
-                reOutput = TextModel.toDoubles(readoutOfSequence(emb));
-            }
-            lastRerun = new Rerun(decoded.clone(), reOutput);
-        }
-        reOutput = reOutput.clone();
-        String[] nearest = model.tokenizer().tokens(near.ids());
-        boolean[] changed = new boolean[t];
-        for (int i = 0; i < t; i++) {
-            changed[i] = near.ids()[i] != input.ids()[i];
-        }
-        return new TextDecoding(input.tokens().clone(), nearest, near.distances(), near.norms(), changed, viaHead,
-                model.tokenizer().decode(decoded), reOutput);
+        return decoder.decode(point);
     }
 
-    private record Rerun(long[] ids, double[] output) {}
-
-    private volatile Rerun lastRerun;
+    private final TextPointDecoder decoder = new TextPointDecoder(this);
 
     /** Per position, the length of a direction's part in that token's embedding (unselected positions: 0). */
     public double[] tokenEnergy(double[] direction) {

@@ -187,71 +187,8 @@ public record VitConfig(
                     + ClipTextTower.PROMPT + "'; the labels are CIFAR-10's until others are given (--label, or the "
                     + "window's label list)");
         }
-        double[] mean = new double[channels];
-        double[] std = new double[channels];
-        java.util.Arrays.fill(mean, 0.5);
-        java.util.Arrays.fill(std, 0.5);
-        Path pre = dir.resolve("preprocessor_config.json");
-        double[] background = DEFAULT_BACKGROUND.clone();
-        Preprocessing preprocessing = Preprocessing.exact(image);
-        if (Files.exists(pre)) {
-            JsonObject p = JsonFiles.readObject(pre);
-            if (p.has("background_color")) {
-                // as Pillow fills: 0-255 per channel, one number for grey
-                if (p.get("background_color").isJsonArray() && p.getAsJsonArray("background_color").size() != 3) {
-                    throw new InvalidInputException(pre + ": background_color must be one number or three (RGB)");
-                }
-                double[] bg = floats(p, pre, "background_color", 3, background);
-                for (int i = 0; i < 3; i++) {
-                    if (!(bg[i] >= 0 && bg[i] <= 255)) {
-                        throw new InvalidInputException(pre + ": background_color values lie in 0 to 255");
-                    }
-                    background[i] = bg[i] / 255;
-                }
-            }
-            Preprocessing.Kind kind = Preprocessing.kind(p, pre, type);
-            boolean normalize = !p.has("do_normalize") || bool(p.get("do_normalize"), pre, "do_normalize");
-            if (normalize) {
-                mean = Preprocessing.present(p, "image_mean") ? floats(p, pre, "image_mean", channels, mean)
-                        : Preprocessing.defaultNormalisation(kind, true, channels, pre);
-                std = Preprocessing.present(p, "image_std") ? floats(p, pre, "image_std", channels, std)
-                        : Preprocessing.defaultNormalisation(kind, false, channels, pre);
-            } else {
-                java.util.Arrays.fill(mean, 0);
-                java.util.Arrays.fill(std, 1);
-            }
-            for (int i = 0; i < channels; i++) {
-                if (!(std[i] > 0)) {
-                    throw new InvalidInputException(pre + ": image_std must be positive, got " + std[i]
-                            + (channels > 1 ? " (channel " + i + ")" : ""));
-                }
-            }
-            // DINOv2 interpolates its position embeddings to the processor's crop; the other families need the size
-            preprocessing = Preprocessing.read(p, pre, dino ? 0 : image, kind, notes);
-            // the model reads (s·x − mean) / std of an intensity x in [0,1]: (x − mean/s) / (std/s), so the walk's
-            // pixels, their bounds [0,1] and the images written stay intensities whatever the processor's scale
-            for (int i = 0; i < channels; i++) {
-                mean[i] /= preprocessing.pixelScale();
-                std[i] /= preprocessing.pixelScale();
-            }
-            if (dino) {
-                int given = preprocessing.givenSize();
-                if (given <= 0 || given % patch != 0) {
-                    throw new InvalidInputException(pre + ": the image processor gives the model "
-                            + (given <= 0 ? "a non-square image" : given + "×" + given + ", not a multiple of patch_size "
-                            + patch));
-                }
-                if (given != image) {
-                    notes.add("position embeddings interpolated bicubically from a " + image / patch + "×"
-                            + image / patch + " to a " + given / patch + "×" + given / patch
-                            + " patch grid (the processor's " + given + "×" + given + " input), as transformers does");
-                }
-                image = given;
-            }
-        } else {
-            notes.add("no preprocessor_config.json: the pixels are normalised with mean 0.5 and std 0.5, "
-                    + "transformers' ViT default");
-        }
+        PreprocessorConfig.Pixels pixels = PreprocessorConfig.pixels(dir, type, dino, channels, image, patch, notes);
+        image = pixels.imageSize();
         if (arch.family().equals("beit") && arch.relativeBias() != VisionArch.RelativeBias.NONE
                 && image != arch.positionGrid() * patch) {
             throw new InvalidInputException(configFile + ": BEiT's relative position bias is for a "
@@ -260,8 +197,8 @@ public record VitConfig(
         if (!arch.hasClassifier()) {
             notes.add("no classifier (" + arch.architecture() + "): the representation metric only");
         }
-        return new VitConfig(hidden, layers, heads, inter, act, eps, image, patch, channels, labels, mean, std,
-                background, notes, preprocessing, arch);
+        return new VitConfig(hidden, layers, heads, inter, act, eps, image, patch, channels, labels, pixels.mean(),
+                pixels.std(), pixels.background(), notes, pixels.preprocessing(), arch);
     }
 
     static boolean bool(JsonElement e, Path file, String name) {
@@ -373,29 +310,5 @@ public record VitConfig(
             throw new InvalidInputException(file + ": " + name + " must be a string, got " + e);
         }
         return e.getAsString();
-    }
-
-    private static double[] floats(JsonObject p, Path file, String name, int channels, double[] dflt) {
-        if (!p.has(name)) {
-            return dflt;
-        }
-        JsonElement e = p.get(name);
-        double[] out = new double[channels];
-        if (e.isJsonPrimitive()) {
-            java.util.Arrays.fill(out, number(e, file, name));
-            return out;
-        }
-        if (!e.isJsonArray()) {
-            throw new InvalidInputException(file + ": " + name + " must be a number or a list of numbers, got " + e);
-        }
-        var arr = e.getAsJsonArray();
-        if (arr.size() != channels) {
-            throw new InvalidInputException(file + ": " + name + " has " + arr.size() + " values but the model has "
-                    + channels + " channels");
-        }
-        for (int i = 0; i < channels; i++) {
-            out[i] = number(arr.get(i), file, name + "[" + i + "]");
-        }
-        return out;
     }
 }
