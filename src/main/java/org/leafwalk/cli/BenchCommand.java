@@ -89,18 +89,18 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> runSoak() throws InterruptedException {
-        java.util.concurrent.atomic.AtomicReference<org.leafwalk.explore.service.Snapshot> last =
+        java.util.concurrent.atomic.AtomicReference<Snapshot> last =
                 new java.util.concurrent.atomic.AtomicReference<>();
         java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.List<Map<String, Object>> samples = new java.util.ArrayList<>();
         Path model = modelOption.path();
         long t0 = System.nanoTime();
-        try (var svc = new org.leafwalk.explore.service.ExplorationService(common.device, 0, s -> {
+        try (var svc = new ExplorationService(common.device, s -> {
             if (s != null) {
                 last.set(s);
             }
         }, n -> {
-            if (n.level() == org.leafwalk.explore.service.Notice.Level.ERROR) {
+            if (n.level() == Notice.Level.ERROR) {
                 errors.add(n.message());
             }
         })) {
@@ -111,8 +111,8 @@ final class BenchCommand implements Callable<Integer> {
             Progress progress = Progress.start("soak", soak, "steps");
             while (done < soak) {
                 // 25 steps along one slider, then 25 back (a reversal); SiMExp and SiMEC sliders alternate
-                var kind = block % 2 == 0 ? org.leafwalk.explore.service.SliderKind.EIGEN
-                        : org.leafwalk.explore.service.SliderKind.NULL;
+                var kind = block % 2 == 0 ? SliderKind.EIGEN
+                        : SliderKind.NULL;
                 int before = last.get().walk().length();
                 double reach = 25 * 0.05;
                 svc.drag(kind, 0, reach);

@@ -61,10 +61,7 @@ final class MainWindow {
     private final Actions actions;
     private final Scene scene;
     private final Parent mainRoot;
-    private Snapshot current;
-    private Snapshot shown; // current, or its preview while a held slider is ahead of the walk
-    private SliderPanel.Held held;
-    private final java.util.List<Long> previewNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ShownState shownState;
     private Path modelDir;
 
     MainWindow(Stage stage, LeafwalkApp.Options options) {
@@ -96,6 +93,7 @@ final class MainWindow {
         this.prompt = new SessionPrompt(stage);
         this.actions = WindowActions.of(this, service, input, dialogs);
         this.leftColumn = WindowLayout.leftColumn(input, textPanel, gallery);
+        this.shownState = new ShownState(service, input, textPanel, leftColumn, bars);
         ZeroShotLabels classes = new ZeroShotLabels(service);
         leftColumn.getChildren().add(1, classes); // under the image, for a CLIPModel only
 
@@ -125,8 +123,8 @@ final class MainWindow {
         busyPoll.setCycleCount(javafx.animation.Animation.INDEFINITE);
         busyPoll.play();
 
-        sliders.onHeld(this::held);
-        renderer.every(this::showInput).every(classes::show).every(s -> bars.show(shown)).every(s -> settings.show(s.settings()))
+        sliders.onHeld(shownState::held);
+        renderer.every(shownState::computed).every(classes::show).every(s -> bars.show(shownState.shown())).every(s -> settings.show(s.settings()))
                 .every(s -> {
                     if (scene.getRoot() == classroom) {
                         classroom.show(s);
@@ -207,6 +205,7 @@ final class MainWindow {
     }
 
     void exportTo(ExportKind kind, String what, String pattern) {
+        Snapshot current = shownState.current();
         String base = current == null ? "leafwalk" : current.source().input().replaceAll("\\.[A-Za-z]+$", "");
         Path p = dialogs.save(what, pattern, base + "-walk");
         if (p != null) {
@@ -247,8 +246,8 @@ final class MainWindow {
             scene.setRoot(classroom);
             stage.setFullScreenExitHint("");
             stage.setFullScreen(true);
-            if (current != null) {
-                classroom.show(current);
+            if (shownState.current() != null) {
+                classroom.show(shownState.current());
             }
         }
     }
@@ -275,68 +274,6 @@ final class MainWindow {
     }
 
     // ---- what the service says (JavaFX thread) ----
-
-    /**
-     * A held slider moved or was let go (JavaFX thread): while the walk is behind the hand, the input and output
-     * panels show the first-order preview from the last computed state at once; the computed state replaces it as
-     * it arrives (and is previewed on from, while the hand is still ahead).
-     */
-    private void held(SliderPanel.Held h) {
-        held = h;
-        if (current == null) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        Snapshot p = h == null ? null : preview(current, h);
-        if (p == null && shown == current) {
-            return; // the computed state is what is shown
-        }
-        shown = p == null ? current : p;
-        drawInput(shown);
-        bars.show(shown);
-        if (p != null) {
-            previewNanos.add(System.nanoTime() - t0);
-        }
-    }
-
-    /** How long each preview took to make and draw on the JavaFX thread, in ns (the benchmark reads it). */
-    java.util.List<Long> previewNanos() {
-        return previewNanos;
-    }
-
-    /** The input panel for an image, the token strip for a sentence (a preview of it while a hand is ahead). */
-    private void showInput(Snapshot s) {
-        current = s;
-        SliderPanel.Held h = held;
-        Snapshot p = h == null ? null : preview(s, h);
-        shown = p == null ? s : p;
-        drawInput(shown);
-    }
-
-    /**
-     * The preview of held slider {@code h} from state {@code s}, where it helps: where steps are long, or when the
-     * step under way has taken more than 100 ms. A step of tens of milliseconds arrives within a few frames, and
-     * previewing it too would only redraw the panels twice as often while the model computes.
-     */
-    private Snapshot preview(Snapshot s, SliderPanel.Held h) {
-        return SliderPanel.preview(service, s, h);
-    }
-
-    private void drawInput(Snapshot s) {
-        boolean text = s.text() != null;
-        if (text && !leftColumn.getChildren().contains(textPanel)) {
-            leftColumn.getChildren().add(1, textPanel);
-        }
-        if (input.isVisible() == text) {
-            input.setVisible(!text);
-            textPanel.setVisible(text);
-        }
-        if (text) {
-            textPanel.show(s);
-        } else {
-            input.show(s);
-        }
-    }
 
     private void notify(Notice n) {
         if (n.level() == Notice.Level.ERROR && automated() && renderer.firstDrawnMillis() == 0) {
@@ -398,8 +335,13 @@ final class MainWindow {
         return notices.log();
     }
 
+    /** How long each preview took to make and draw on the JavaFX thread, in ns (the benchmark reads it). */
+    List<Long> previewNanos() {
+        return shownState.previewNanos();
+    }
+
     Snapshot current() {
-        return current;
+        return shownState.current();
     }
 
     SliderPanel sliders() {

@@ -38,17 +38,9 @@ public final class ExplorationService implements Exploration {
     private final Walking walking;
     private final ComputeThreads threads;
 
+    /** A service whose model keeps the engine's default threads. */
     public ExplorationService(String device, Consumer<Snapshot> snapshots, Consumer<Notice> notices) {
-        this(device, 0, snapshots, notices);
-    }
-
-    /**
-     * @param computeThreads intra-op threads for the model (0: the engine's default); a window passes one fewer
-     *     than the cores so the JavaFX thread always has one
-     */
-    public ExplorationService(String device, int computeThreads, Consumer<Snapshot> snapshots,
-            Consumer<Notice> notices) {
-        this(device, computeThreads, computeThreads, snapshots, notices);
+        this(device, 0, 0, snapshots, notices);
     }
 
     /**
@@ -271,7 +263,7 @@ public final class ExplorationService implements Exploration {
     @Override
     public void reset() {
         stopMotion();
-        request(() -> scrub(0, true));
+        request(() -> walking.scrub(0, true));
     }
 
     @Override
@@ -279,7 +271,7 @@ public final class ExplorationService implements Exploration {
         stopMotion();
         request(() -> {
             if (workspace.isOpen()) {
-                scrub(workspace.session().trajectory().cursor() - 1, false);
+                walking.scrub(workspace.session().trajectory().cursor() - 1, false);
             }
         });
     }
@@ -287,17 +279,9 @@ public final class ExplorationService implements Exploration {
     @Override
     public void scrubTo(int step) {
         stopMotion();
-        request(() -> scrub(step, false));
+        request(() -> walking.scrub(step, false));
     }
 
-    private void scrub(int step, boolean truncate) {
-        if (workspace.isOpen()) {
-            workspace.session().scrub(step, truncate);
-            if (truncate) {
-                assembler.restarted();
-            }
-        }
-    }
 
     @Override
     public void redrawNullDirections() {

@@ -143,4 +143,14 @@ final class Walking implements Worker.Motion {
             publish.run();
         }
     }
+
+    /** Moves the walk to a recorded step; {@code truncate} drops the steps after it (a reset). */
+    void scrub(int step, boolean truncate) {
+        if (workspace.isOpen()) {
+            workspace.session().scrub(step, truncate);
+            if (truncate) {
+                assembler.restarted();
+            }
+        }
+    }
 }
