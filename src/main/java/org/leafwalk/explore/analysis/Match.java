@@ -1,18 +1,18 @@
 package org.leafwalk.explore.analysis;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.leafwalk.explore.subject.Explorer;
 import org.leafwalk.explore.subject.ImageSubject;
 import org.leafwalk.explore.subject.References;
-import org.leafwalk.explore.walk.Json;
 import org.leafwalk.explore.walk.Readout;
 import org.leafwalk.geometry.Bounds;
 import org.leafwalk.geometry.DifferentiableMap;
 import org.leafwalk.geometry.Linearization;
 import org.leafwalk.geometry.RepresentationMatch;
 import org.leafwalk.geometry.Vectors;
+import org.leafwalk.io.Csv;
 import org.leafwalk.io.InvalidInputException;
 import org.leafwalk.model.ImageInput;
 import org.leafwalk.model.InputSpace;
@@ -32,8 +32,8 @@ public final class Match {
     final Bounds box;
     final Readout sourceRead;
     final Readout targetRead;
-    private final StringBuilder csv = new StringBuilder(
-            "step,representation_distance,pixel_distance_to_target,prediction,probability\n");
+    private final Csv csv = new Csv(
+            List.of("step", "representation_distance", "pixel_distance_to_target", "prediction", "probability"));
     RepresentationMatch.Progress last;
 
     private Match(Explorer model, double[] source, double[] target, int layer, boolean keep, double stepSize,
@@ -49,7 +49,7 @@ public final class Match {
                 : RepresentationMatch.toRepresentation(f, this.source, this.target, box);
         this.sourceRead = model.readout(Linearization.evaluate(f, this.source));
         this.targetRead = model.readout(Linearization.evaluate(f, this.target));
-        csv.append(row(0, m.initialDistance(), Vectors.distance(this.source, this.target), sourceRead));
+        csv.row(row(0, m.initialDistance(), Vectors.distance(this.source, this.target), sourceRead));
     }
 
     /** A match from the image of {@code source} toward the image file {@code target}, on the model it was read by. */
@@ -83,7 +83,7 @@ public final class Match {
     public Analysis.Match step(double tolerance) {
         last = m.step(tolerance * m.initialDistance());
         Readout r = model.readout(last.state().output());
-        csv.append(row(last.step(), last.distance(), Vectors.distance(last.state().point(), target), r));
+        csv.row(row(last.step(), last.distance(), Vectors.distance(last.state().point(), target), r));
         boolean done = last.done() || last.step() >= budget;
         return progress(last.step(), last.distance(), done,
                 last.done() ? last.reason() : done ? "the step budget is spent" : "");
@@ -128,8 +128,9 @@ public final class Match {
         return model;
     }
 
-    private static String row(int step, double dist, double pixels, Readout r) {
-        return String.format(Locale.ROOT, "%d,%.9g,%.9g,%s,%.9g%n", step, dist, pixels, r.label(),
-                r.confidence());
+    private static List<String> row(int step, double dist, double pixels, Readout r) {
+        return List.of(Integer.toString(step), String.format(Locale.ROOT, "%.9g", dist),
+                String.format(Locale.ROOT, "%.9g", pixels), r.label(), String.format(Locale.ROOT, "%.9g",
+                        r.confidence()));
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.leafwalk.explore.export.Chart;
+import org.leafwalk.io.Csv;
 import org.leafwalk.io.FileTransaction;
 import org.leafwalk.io.JsonFiles;
 
@@ -37,17 +38,11 @@ final class Report {
     }
 
     static String csv(Protocol.Summary s) {
-        StringBuilder b = new StringBuilder(String.join(",", s.csvHeader())).append('\n');
+        Csv csv = new Csv(s.csvHeader());
         for (List<Object> row : s.csvRows()) {
-            for (int i = 0; i < row.size(); i++) {
-                if (i > 0) {
-                    b.append(',');
-                }
-                b.append(cell(row.get(i)));
-            }
-            b.append('\n');
+            csv.row(row.stream().map(Report::cell).toList());
         }
-        return b.toString();
+        return csv.toString();
     }
 
     private static String cell(Object v) {
@@ -61,8 +56,7 @@ final class Report {
         if (v instanceof Map<?, ?> m && m.containsKey("index")) {
             return String.valueOf(m.get("index"));
         }
-        String t = String.valueOf(v);
-        return t.contains(",") || t.contains("\"") || t.contains("\n") ? "\"" + t.replace("\"", "\"\"") + "\"" : t;
+        return String.valueOf(v);
     }
 
     static String html(Map<String, Object> doc, Protocol.Summary s, String model) {

@@ -11,6 +11,7 @@ import org.leafwalk.explore.walk.Readout;
 import org.leafwalk.explore.walk.Recording;
 import org.leafwalk.explore.walk.TrajectoryEntry;
 import org.leafwalk.io.AtomicFiles;
+import org.leafwalk.io.Csv;
 import org.leafwalk.io.JsonFiles;
 
 /**
@@ -35,25 +36,20 @@ public final class TrajectoryExport {
     }
 
     public static String csv(Recording r) {
-        StringBuilder sb = new StringBuilder();
-        List<String> cols = columns(r.labels());
-        for (int i = 0; i < cols.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(quote(cols.get(i)));
-        }
-        sb.append('\n');
+        Csv csv = new Csv(columns(r.labels()));
         for (TrajectoryEntry e : r.trajectory()) {
-            sb.append(e.step()).append(',').append(quote(e.direction())).append(',').append(num(e.delta()))
-                    .append(',').append(num(e.distance())).append(',').append(e.prediction()).append(',')
-                    .append(quote(Readout.labelOf(r.labels(), e.prediction())));
+            List<String> row = new ArrayList<>(List.of(Integer.toString(e.step()), e.direction(), num(e.delta()),
+                    num(e.distance()), Integer.toString(e.prediction()), Readout.labelOf(r.labels(), e.prediction())));
             for (double p : e.probabilities()) {
-                sb.append(',').append(num(p));
+                row.add(num(p));
             }
             for (int i = 0; i < TrajectoryEntry.EIGENVALUES; i++) {
-                sb.append(',').append(i < e.topEigenvalues().length ? num(e.topEigenvalues()[i]) : "");
+                row.add(i < e.topEigenvalues().length ? num(e.topEigenvalues()[i]) : "");
             }
-            sb.append(',').append(num(e.kl())).append('\n');
+            row.add(num(e.kl()));
+            csv.row(row);
         }
-        return sb.toString();
+        return csv.toString();
     }
 
     public static List<Map<String, Object>> rows(Recording r) {
@@ -192,9 +188,5 @@ public final class TrajectoryExport {
 
     private static String num(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.9g", v) : "";
-    }
-
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }
