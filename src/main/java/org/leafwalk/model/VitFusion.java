@@ -63,10 +63,11 @@ final class VitFusion {
         List<VitNetwork.Layer> layers = new ArrayList<>();
         for (int l = 0; l < c.numLayers(); l++) {
             String pre = "encoder.layer." + l + ".";
-            NDArray q = p.get(pre + "attention.attention.query.weight").mul(scale);
+            NDArray q = Scalars.times(p.get(pre + "attention.attention.query.weight"), scale);
             NDArray qkvWT = NDArrays.concat(new NDList(q, p.get(pre + "attention.attention.key.weight"),
                     p.get(pre + "attention.attention.value.weight")), 0); // (3d, d)
-            NDArray qkvB = NDArrays.concat(new NDList(p.get(pre + "attention.attention.query.bias").mul(scale),
+            NDArray qkvB = NDArrays.concat(new NDList(
+                    Scalars.times(p.get(pre + "attention.attention.query.bias"), scale),
                     p.get(pre + "attention.attention.key.bias"), p.get(pre + "attention.attention.value.bias")), 0);
             NDArray outWT = p.get(pre + "attention.output.dense.weight");
             NDArray outB = p.get(pre + "attention.output.dense.bias");
@@ -98,8 +99,9 @@ final class VitFusion {
             cw = p.get("classifier.weight");
             cb = p.get("classifier.bias");
             if (a.logitScale() != 1) { // DeiT's teacher model: the mean of the [CLS] and distillation heads
-                cw = NDArrays.concat(new NDList(cw, p.get("distillation_classifier.weight")), 1).mul(a.logitScale());
-                cb = cb.add(p.get("distillation_classifier.bias")).mul(a.logitScale());
+                cw = Scalars.times(NDArrays.concat(new NDList(cw, p.get("distillation_classifier.weight")), 1),
+                        a.logitScale());
+                cb = Scalars.times(cb.add(p.get("distillation_classifier.bias")), a.logitScale());
             }
         }
         NDArray pw = a.projection() > 0 ? p.get("projection.weight") : null;

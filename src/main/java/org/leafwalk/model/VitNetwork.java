@@ -268,9 +268,10 @@ public final class VitNetwork {
         return switch (name) {
             case "gelu" -> x.getNDArrayInternal().gelu();
             case "relu" -> x.getNDArrayInternal().relu();
-            case "quick_gelu" -> x.mul(x.mul(1.702).getNDArrayInternal().sigmoid());
-            default -> x.mul(x).mul(0.044715).add(1.0).mul(x).mul(Math.sqrt(2.0 / Math.PI)).tanh().add(1.0).mul(x)
-                    .mul(0.5);
+            // the constants as engine-owned tensors: autograd keeps them for the backward pass (see Scalars)
+            case "quick_gelu" -> x.mul(Scalars.times(x, 1.702).getNDArrayInternal().sigmoid());
+            default -> Scalars.times(Scalars.times(Scalars.times(x.mul(x), 0.044715).add(1.0).mul(x),
+                    Math.sqrt(2.0 / Math.PI)).tanh().add(1.0).mul(x), 0.5);
         };
     }
 

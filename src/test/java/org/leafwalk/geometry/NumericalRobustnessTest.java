@@ -170,10 +170,14 @@ class NumericalRobustnessTest {
     /** f(x) = a (W x)² + W x + b ‖x‖², three outputs, W with singular values 3, 2, 1 (seeded). */
     static DifferentiableMap curved(long seed, double a, double b) {
         NDArray wt = manager.create(withSingularValues(new double[] {3, 2, 1}, seed)).reshape(3, N).transpose();
+        // a and b as tensors the map holds: DJL's mul(number) frees the number's buffer while autograd still needs
+        // it (see model's Scalars), which made this map's Jacobian come out as W's now and then
+        NDArray at = manager.create(a);
+        NDArray bt = manager.create(b);
         return DifferentiableMap.of(x -> {
             NDArray z = x.matMul(wt);
-            NDArray f = z.mul(z).mul(a).add(z);
-            return b == 0 ? f : f.add(x.square().sum(new int[] {1}, true).mul(b));
+            NDArray f = z.mul(z).mul(at).add(z);
+            return b == 0 ? f : f.add(x.square().sum(new int[] {1}, true).mul(bt));
         }, N, 3, 3, DataType.FLOAT64, manager, null);
     }
 
