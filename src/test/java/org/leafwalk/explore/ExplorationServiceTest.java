@@ -1,5 +1,6 @@
 package org.leafwalk.explore;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -47,7 +48,7 @@ class ExplorationServiceTest {
         }, notices::add);
         service.openModel(model);
         service.openImage(img);
-        service.awaitIdle(20_000);
+        HangGuard.awaitIdle(service);
         assertNotNull(last.get(), "a snapshot after opening");
     }
 
@@ -60,7 +61,7 @@ class ExplorationServiceTest {
     void keepsSliderWalksWithoutChangingTheClassAndChangesSliderMovesProbabilities() throws Exception {
         Snapshot start = last.get();
         service.drag(SliderKind.NULL, 0, 1.0);
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         Snapshot after = last.get();
         assertTrue(after.walk().step() > 5, "steps performed: " + after.walk().step());
         assertEquals(start.outputs().startPrediction(), after.outputs().prediction());
@@ -69,7 +70,7 @@ class ExplorationServiceTest {
         assertTrue(drift < 1e-2, "keeps slider moved the probabilities by " + drift);
         service.release();
         service.drag(SliderKind.EIGEN, 0, 2.0);
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         double moved = maxDiff(start.outputs().probabilities(), last.get().outputs().probabilities());
         assertTrue(moved > 10 * drift && moved > 0.02, "changes slider moved the probabilities by " + moved);
     }
@@ -87,7 +88,7 @@ class ExplorationServiceTest {
             Snapshot p = Preview.of(start, SliderKind.EIGEN, 0, -2, t);
             assertTrue(p.preview());
             long id = service.drag(SliderKind.EIGEN, 0, t);
-            service.awaitIdle(30_000);
+            HangGuard.awaitIdle(service);
             Snapshot walked = last.get();
             assertEquals(id, walked.walk().dragId(), "the state names the drag it walked");
             assertEquals(t, walked.walk().dragWalked(), 1e-9, "and how far");
@@ -102,9 +103,9 @@ class ExplorationServiceTest {
             assertTrue(change > 0 && error < 0.25 * change, "outputs: change " + change + ", preview error " + error);
             assertTrue(moved > 0 && off < 0.25 * moved, "input: change " + moved + ", preview error " + off);
             service.release();
-            service.awaitIdle(30_000);
+            HangGuard.awaitIdle(service);
             service.reset();
-            service.awaitIdle(30_000);
+            HangGuard.awaitIdle(service);
         }
     }
 
@@ -126,7 +127,7 @@ class ExplorationServiceTest {
         assertTrue(afterAll <= afterOne && afterAll >= 1, "pending after one target " + afterOne + ", after 1,000 "
                 + afterAll + ": the targets queued up instead of replacing each other");
         gate.countDown();
-        service.awaitIdle(60_000);
+        HangGuard.awaitIdle(service);
         List<TrajectoryEntry> stormed = service.trajectory();
         double walked = 0;
         for (TrajectoryEntry e : stormed.subList(1, stormed.size())) {
@@ -135,9 +136,9 @@ class ExplorationServiceTest {
         assertEquals(1.0, walked, 1e-9, "the walk ends exactly at the last target");
         service.release();
         service.reset();
-        service.awaitIdle(60_000);
+        HangGuard.awaitIdle(service);
         service.drag(SliderKind.NULL, 0, 1.0);
-        service.awaitIdle(60_000);
+        HangGuard.awaitIdle(service);
         List<TrajectoryEntry> direct = service.trajectory();
         assertEquals(direct.size(), stormed.size(), "the storm walked other steps than a single drag to its end");
         assertArrayEquals(direct.get(direct.size() - 1).point(), stormed.get(stormed.size() - 1).point(), 1e-12);
@@ -146,14 +147,14 @@ class ExplorationServiceTest {
     @Test
     void undoAndResetReturnAlongTheTrajectory() throws Exception {
         service.drag(SliderKind.EIGEN, 0, 0.5);
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         Snapshot moved = last.get();
         assertTrue(moved.walk().step() >= 1);
         service.undo();
-        service.awaitIdle(10_000);
+        HangGuard.awaitIdle(service);
         assertEquals(moved.walk().step() - 1, last.get().walk().step());
         service.reset();
-        service.awaitIdle(10_000);
+        HangGuard.awaitIdle(service);
         assertEquals(0, last.get().walk().step());
         assertEquals(0, last.get().walk().distance(), 1e-12);
     }
@@ -165,44 +166,44 @@ class ExplorationServiceTest {
         Files.write(bad.resolve("model.safetensors"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
         long before = last.get().version();
         service.openModel(bad);
-        service.awaitIdle(10_000);
+        HangGuard.awaitIdle(service);
         assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR
                 && n.message().contains("model.safetensors")), notices.toString());
         assertEquals("m", last.get().source().model());
         service.drag(SliderKind.NULL, 0, 0.2);
-        service.awaitIdle(10_000);
+        HangGuard.awaitIdle(service);
         assertNotEquals(before, last.get().version(), "the previous model still walks");
     }
 
     @Test
     void theWindowsExportsAndSessionsRoundTrip() throws Exception {
         service.drag(SliderKind.EIGEN, 0, 0.4);
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         service.release();
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         Snapshot walked = last.get();
         service.estimateLipschitz(); // what the Lipschitz CSV export writes
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         Path session = tmp.resolve("w.leafwalk.json");
         for (var kind : ExportKind.values()) {
             Path f = kind == ExportKind.SESSION ? session : tmp.resolve("w." + kind.name().toLowerCase());
             service.export(kind, f, Exports.GifOptions.defaults());
-            service.awaitIdle(30_000);
+            HangGuard.awaitIdle(service);
             assertTrue(Files.size(f) > 0, kind + " written");
         }
         // every plot the window shows, with the Lipschitz curves estimated above, as PNG and SVG
         Path plots = tmp.resolve("plots");
         service.exportPlots(plots);
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         for (String name : new String[] {"spectrum", "outputs", "drift", "lipschitz"}) {
             assertTrue(Files.size(plots.resolve(name + ".png")) > 0, name);
             assertTrue(Files.readString(plots.resolve(name + ".svg")).contains("<svg"), name);
         }
         service.reset();
-        service.awaitIdle(10_000);
+        HangGuard.awaitIdle(service);
         assertEquals(0, last.get().walk().step());
         service.openSession(session, false);
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         Snapshot reopened = last.get();
         assertEquals(walked.walk().step(), reopened.walk().step(), "reopened at the step it was saved");
         assertEquals(walked.walk().length(), reopened.walk().length());
