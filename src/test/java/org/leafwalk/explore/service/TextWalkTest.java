@@ -236,6 +236,19 @@ class TextWalkTest {
             assertEquals(6, s1.walk().step());
             assertEquals(2 * 384, s1.input().dimension());
             assertTrue(s1.text().selected()[2] && s1.text().selected()[9] && !s1.text().selected()[1]);
+            // the decoded tokens shown are those the point of step 6 decodes to (decoded here on its own), and only
+            // the explored positions can differ from the sentence's own tokens
+            double[] at6 = svc.trajectory().get(6).point();
+            try (TextTask task = ex.textTask(TextSetup.of(SENTENCE).withSelected(new int[] {2, 9}), 0)) {
+                TextDecoding dec = task.decode(at6);
+                assertEquals(List.of(dec.nearest()), s1.text().nearest(), "the decoded tokens shown");
+                assertArrayEquals(dec.residual(), s1.text().residual(), 1e-4);
+                for (int t = 0; t < s0.text().original().size(); t++) {
+                    if (t != 2 && t != 9) {
+                        assertEquals(s0.text().original().get(t), s1.text().nearest().get(t), "token " + t);
+                    }
+                }
+            }
             // bad input leaves the walk as it was
             svc.openText("word ".repeat(80));
             HangGuard.awaitIdle(svc);
@@ -253,11 +266,21 @@ class TextWalkTest {
         reader.setInput(ImageIO.createImageInputStream(Files.newInputStream(gif)));
         assertEquals(4, reader.getNumImages(true), "frames at steps 0, 2, 4, 6");
         assertNotNull(ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(png))));
-        assertEquals(8, Files.readAllLines(csv).size(), "header and 7 steps");
+        SessionFiles.Loaded loaded = SessionFiles.load(session);
+        // the CSV and the JSON hold the recorded walk's numbers (the session keeps the recording)
+        List<TrajectoryEntry> recorded = loaded.recording().trajectory();
+        assertEquals(7, recorded.size(), "the start and 6 steps");
+        org.leafwalk.testing.TrajectoryCsv.assertHolds(csv, recorded, loaded.recording().labels());
         var exported = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         assertEquals(SENTENCE, exported.get("sentence").getAsString());
-        assertEquals(7, exported.getAsJsonArray("steps").size());
-        SessionFiles.Loaded loaded = SessionFiles.load(session);
+        var steps = exported.getAsJsonArray("steps");
+        assertEquals(7, steps.size());
+        for (int i = 0; i < 7; i++) {
+            var p = steps.get(i).getAsJsonObject().getAsJsonObject("probabilities");
+            assertEquals(recorded.get(i).probabilities()[0], p.get("good").getAsDouble(), 0, "p(good) of step " + i);
+            assertEquals(recorded.get(i).probabilities()[1], p.get("bad").getAsDouble(), 0, "p(bad) of step " + i);
+            assertEquals(1, recorded.get(i).probabilities()[0] + recorded.get(i).probabilities()[1], 1e-9);
+        }
         assertTrue(loaded.recording().isText());
         assertEquals(SENTENCE, loaded.recording().text().sentence());
         assertArrayEquals(new int[] {2, 9}, loaded.recording().text().selected());
