@@ -53,13 +53,53 @@ class MainWindowTest {
         return window.current();
     }
 
+    /**
+     * What the window shows is the snapshot's: every class's bar names the class (▶ marks the start's) and shows
+     * its probability, and the caption gives the step, the prediction and its probability. The expectation is
+     * formatted here from the snapshot's numbers.
+     */
+    private void assertShows(FxRobot robot, Snapshot s) throws Exception {
+        List<String> labels = s.outputs().labels();
+        double[] p = s.outputs().probabilities();
+        java.util.Map<String, String> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            expected.put((i == s.outputs().startPrediction() ? "▶ " : "") + labels.get(i),
+                    String.format("%5.1f%%", 100 * p[i]));
+        }
+        java.util.Map<String, String> shown = WaitForAsyncUtils.asyncFx(() -> {
+            java.util.Map<Integer, String> names = new java.util.HashMap<>();
+            java.util.Map<Integer, String> values = new java.util.HashMap<>();
+            for (var l : robot.lookup(".bar-name").queryAllAs(javafx.scene.control.Label.class)) {
+                names.put(javafx.scene.layout.GridPane.getRowIndex(l), l.getText());
+            }
+            for (var l : robot.lookup(".bar-value").queryAllAs(javafx.scene.control.Label.class)) {
+                values.put(javafx.scene.layout.GridPane.getRowIndex(l), l.getText());
+            }
+            java.util.Map<String, String> m = new java.util.TreeMap<>();
+            names.forEach((row, name) -> m.put(name, values.get(row)));
+            return m;
+        }).get(HangGuard.SECONDS, TimeUnit.SECONDS);
+        assertEquals(expected, shown, "the output bars show the snapshot's classes and probabilities");
+        String caption = WaitForAsyncUtils.asyncFx(() -> robot.lookup("#input-caption")
+                .queryAs(javafx.scene.control.Label.class).getText()).get(HangGuard.SECONDS, TimeUnit.SECONDS);
+        assertEquals(String.format("Step %d: %s (p = %.3f)", s.walk().step(), labels.get(s.outputs().prediction()),
+                p[s.outputs().prediction()]), caption, "the caption shows the snapshot's step and prediction");
+    }
+
     @Test
-    void opensOnTheDefaultModel() throws Exception {
+    void opensOnTheDefaultModel(FxRobot robot) throws Exception {
         Snapshot s = awaitFirst();
         assertEquals("mnist-vit", s.source().model());
         assertEquals(7, s.outputs().startPrediction(), "sample:14 is a seven");
         assertTrue(s.spectrum().rank() >= 1);
         assertTrue(window.sliders().nullRows().size() >= 1 && window.sliders().eigenRows().size() >= 1);
+        // the snapshot is the model's at sample 14 (read by the model opened on its own), and the window shows it
+        var expected = org.leafwalk.testing.ModelAt.readout(References.model("default"),
+                org.leafwalk.model.InputSpace.PIXELS, window.service().trajectory().get(0).point());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected.probabilities(), s.outputs().probabilities(), 1e-6);
+        assertEquals(1, java.util.Arrays.stream(s.outputs().probabilities()).sum(), 1e-9);
+        assertEquals(expected.prediction(), s.outputs().prediction());
+        assertShows(robot, s);
     }
 
     @Test
@@ -70,6 +110,7 @@ class MainWindowTest {
         assertTrue(after.walk().length() > 3, "steps performed: " + after.walk().length());
         assertTrue(after.walk().distance() > 0.1, "walked " + after.walk().distance());
         assertEquals(start.outputs().startPrediction(), after.outputs().prediction(), "the top class stays");
+        assertShows(robot, after);
     }
 
     @Test
@@ -82,6 +123,7 @@ class MainWindowTest {
             moved = Math.max(moved, Math.abs(after.outputs().probabilities()[i] - start.outputs().probabilities()[i]));
         }
         assertTrue(moved > 0.05, "probabilities moved by " + moved);
+        assertShows(robot, after);
     }
 
     /**
