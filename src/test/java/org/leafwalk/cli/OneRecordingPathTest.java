@@ -1,5 +1,6 @@
 package org.leafwalk.cli;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +46,7 @@ class OneRecordingPathTest {
             }
             svc.export(org.leafwalk.explore.service.ExportKind.CSV, csv, null);
             svc.export(org.leafwalk.explore.service.ExportKind.JSON, json, null);
-            svc.awaitIdle(120_000);
+            HangGuard.awaitIdle(svc);
         }
         assertEquals(List.of(), errors);
         List<String> args = new java.util.ArrayList<>(List.of("walk", "--device", "cpu", "--model", dir.toString(),

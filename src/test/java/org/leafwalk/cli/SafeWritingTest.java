@@ -1,5 +1,6 @@
 package org.leafwalk.cli;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +14,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +78,7 @@ class SafeWritingTest {
         Path fifo = tmp.resolve("pipe");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         // opening a FIFO blocks until someone writes to it: the refusal must come before any open
-        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+        assertTimeoutPreemptively(HangGuard.HANG_GUARD, () -> {
             refused(walk("--gif", fifo.toString()), "FIFO");
             refused(Cli.run("walk", "--model", model.toString(), "--input", fifo.toString(), "--steps", "1"), "FIFO");
             refused(Cli.run("walk", "--model", "minilm", "--input", fifo.toString(), "--steps", "1"), "FIFO");
@@ -176,7 +176,7 @@ class SafeWritingTest {
         StringBuilder seen = new StringBuilder();
         try {
             // a walk that shows no progress, or ignores the signal, fails here instead of running forever
-            assertTimeoutPreemptively(Duration.ofMinutes(5), () -> {
+            assertTimeoutPreemptively(HangGuard.HANG_GUARD, () -> {
                 // the progress line appears once the model is open and the walk has begun
                 for (String line; (line = lines.readLine()) != null; ) {
                     seen.append(line).append('\n');
@@ -188,7 +188,7 @@ class SafeWritingTest {
                 for (String line; (line = lines.readLine()) != null; ) {
                     seen.append(line).append('\n');
                 }
-                assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+                assertTrue(p.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS));
             }, () -> "the walk did not end: " + seen);
         } finally {
             p.destroyForcibly();

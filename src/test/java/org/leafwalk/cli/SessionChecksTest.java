@@ -1,5 +1,6 @@
 package org.leafwalk.cli;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,7 +80,7 @@ class SessionChecksTest {
             }
         }, notices::add);
         window.open(model, image.toString());
-        window.awaitIdle(60_000);
+        HangGuard.awaitIdle(window);
     }
 
     @AfterAll
@@ -163,7 +164,7 @@ class SessionChecksTest {
         String before = shown.get(shown.size() - 1).source().input();
         notices.clear();
         window.openSession(file, false);
-        window.awaitIdle(60_000);
+        HangGuard.awaitIdle(window);
         assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR
                 && Stream.of(words).allMatch(n.message()::contains)), name + ": " + notices);
         assertEquals(before, shown.get(shown.size() - 1).source().input(), "the window keeps its walk");
@@ -189,14 +190,14 @@ class SessionChecksTest {
             }
         }, said::add)) {
             w.open(clip, image.toString());
-            w.awaitIdle(60_000);
+            HangGuard.awaitIdle(w);
             List<String> labels = clipShown.get(clipShown.size() - 1).outputs().labels();
             w.openSession(s, false);
-            w.awaitIdle(60_000);
+            HangGuard.awaitIdle(w);
             assertTrue(said.stream().anyMatch(n -> n.level() == Notice.Level.ERROR
                     && n.message().contains("steps[1].probabilities")), said.toString());
             w.stepOnce(org.leafwalk.explore.walk.WalkAlgorithm.SIMEC);
-            w.awaitIdle(60_000);
+            HangGuard.awaitIdle(w);
             assertEquals(labels, clipShown.get(clipShown.size() - 1).outputs().labels(),
                     "the walk shown keeps its classes");
         }

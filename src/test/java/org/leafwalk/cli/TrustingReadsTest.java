@@ -1,5 +1,6 @@
 package org.leafwalk.cli;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -221,10 +222,10 @@ class TrustingReadsTest {
             }
         }, said::add)) {
             svc.open(bert, "text:the cat sat on the mat .");
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             String before = shown.get(shown.size() - 1).source().input();
             svc.openSession(edited, false);
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             assertTrue(said.stream().anyMatch(n -> n.level() == org.leafwalk.explore.service.Notice.Level.ERROR
                     && n.message().contains("input.text.sentence")), said.toString());
             assertEquals(before, shown.get(shown.size() - 1).source().input());

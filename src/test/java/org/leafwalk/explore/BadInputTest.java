@@ -1,5 +1,6 @@
 package org.leafwalk.explore;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,11 +61,11 @@ class BadInputTest {
             }
         }, notices::add);
         svc.open(model, image.toString());
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         svc.drag(SliderKind.EIGEN, 0, 0.3);
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         svc.release();
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         walked = last();
         assertTrue(walked.walk().step() > 0);
         notices.clear();
@@ -81,7 +82,7 @@ class BadInputTest {
 
     /** The error notice names the problem, and the walk is where it was and still walks. */
     private void refusedAndIntact(Predicate<String> names, String what) throws Exception {
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR && names.test(n.message())),
                 what + ": " + notices);
         Snapshot now = last();
@@ -91,10 +92,10 @@ class BadInputTest {
         assertEquals(walked.walk().length(), now.walk().length(), what + ": the trajectory changed");
         assertArrayEquals(walked.picture().pixels(), now.picture().pixels(), 0, what + ": the point changed");
         svc.stepOnce(WalkAlgorithm.SIMEXP);
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         assertEquals(walked.walk().step() + 1, last().walk().step(), what + ": the walk no longer steps");
         svc.undo();
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         walked = last(); // undo keeps the undone step for scrubbing: the next check starts from here
         notices.clear();
     }
@@ -156,7 +157,7 @@ class BadInputTest {
         svc.setDevice("gpu");
         refusedAndIntact(m -> m.contains("no GPU"), "the GPU device on a machine without one");
         svc.setDevice("cpu"); // and a device that is there reopens the model
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         assertEquals("CPU", last().source().device());
     }
 
@@ -164,7 +165,7 @@ class BadInputTest {
     void aSessionFromTheFutureIsRefused() throws Exception {
         Path session = tmp.resolve("s.leafwalk.json");
         svc.export(ExportKind.SESSION, session, null);
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         Files.writeString(session, Files.readString(session).replace("\"format_version\": 1", "\"format_version\": 9"));
         notices.clear();
         svc.openSession(session, false);
@@ -184,11 +185,11 @@ class BadInputTest {
     void aStepWhoseMetricTurnsInfiniteIsRefusedAndTheWalkStops() throws Exception {
         // an absurd step length in embedding space: the next point is beyond float32, which the model computes in
         svc.applySettings(Settings.defaults().withSpace(Space.EMBEDDINGS).withStep(StepLength.FIXED, 1e300));
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         walked = last();
         notices.clear();
         svc.play(WalkAlgorithm.SIMEXP);
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         assertTrue(!svc.isPlaying(), "the walk stopped");
         assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR && n.message().startsWith(
                 "step refused") && n.message().contains("float32 range")), notices.toString());
@@ -201,7 +202,7 @@ class BadInputTest {
         // with a sane step length the same walk goes on
         svc.applySettings(now.settings().withStep(StepLength.FIXED, 0.05));
         svc.stepOnce(WalkAlgorithm.SIMEXP);
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         assertEquals(walked.walk().step() + 1, last().walk().step());
     }
 
@@ -213,13 +214,13 @@ class BadInputTest {
         Path colourPng = tmp.resolve("colour.png");
         Images.writePng(colourPng, colour);
         svc.openImage(colourPng); // into the grayscale model
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         assertTrue(notices.stream().anyMatch(n -> n.message().contains("colour.png")
                 && n.message().contains("converted colour to grayscale")), notices.toString());
         assertEquals("colour.png", last().source().input());
         notices.clear();
         svc.open(rgbModel, image.toString()); // a grayscale image into the RGB model
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         assertTrue(notices.stream().anyMatch(n -> n.message().contains("blob.png")
                 && n.message().contains("replicated grayscale into 3 channels")), notices.toString());
         assertEquals(3, last().picture().channels());
@@ -245,7 +246,7 @@ class BadInputTest {
             }
         }, said::add)) {
             other.open(broken, "sample:3", true);
-            other.awaitIdle(60_000);
+            HangGuard.awaitIdle(other);
             assertTrue(said.stream().anyMatch(n -> n.level() == Notice.Level.BANNER && n.message().contains(
                     "broken-start") && n.message().contains("default model")), said.toString());
             assertEquals(References.model(References.DEFAULT_MODEL).getFileName().toString(),
@@ -276,7 +277,7 @@ class BadInputTest {
             Predicate<String> names) throws Exception {
         Path session = tmp.resolve(name + ".leafwalk.json");
         svc.export(ExportKind.SESSION, session, null);
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         var o = org.leafwalk.io.JsonFiles.readObject(session);
         edit.accept(o);
         Files.writeString(session, o.toString());
@@ -296,7 +297,7 @@ class BadInputTest {
         // the same walk recorded on another model: its points are of another dimension
         Path wide = TinyVit.write(tmp, "wide", new VitCheckpoints.Shape(12, 3, 1, 24, 2, 2, 32, 5), 8);
         svc.applySettings(last().settings().withSpace(Space.EMBEDDINGS));
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         walked = last();
         editedSessionRefused("other-model", o -> o.getAsJsonObject("model").addProperty("path", wide.toString()),
                 m -> m.contains("dimension"));

@@ -1,5 +1,6 @@
 package org.leafwalk.explore;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -47,7 +48,7 @@ class ExplorationServiceTest {
         }, notices::add);
         service.openModel(model);
         service.openImage(img);
-        service.awaitIdle(20_000);
+        HangGuard.awaitIdle(service);
         assertNotNull(last.get(), "a snapshot after opening");
     }
 
@@ -60,16 +61,17 @@ class ExplorationServiceTest {
     void keepsSliderWalksWithoutChangingTheClassAndChangesSliderMovesProbabilities() throws Exception {
         Snapshot start = last.get();
         service.drag(SliderKind.NULL, 0, 1.0);
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         Snapshot after = last.get();
         assertTrue(after.walk().step() > 5, "steps performed: " + after.walk().step());
+        assertShowsTheModelAtItsPoint(after);
         assertEquals(start.outputs().startPrediction(), after.outputs().prediction());
         assertTrue(after.walk().distance() > 0.5, "moved " + after.walk().distance());
         double drift = maxDiff(start.outputs().probabilities(), after.outputs().probabilities());
         assertTrue(drift < 1e-2, "keeps slider moved the probabilities by " + drift);
         service.release();
         service.drag(SliderKind.EIGEN, 0, 2.0);
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         double moved = maxDiff(start.outputs().probabilities(), last.get().outputs().probabilities());
         assertTrue(moved > 10 * drift && moved > 0.02, "changes slider moved the probabilities by " + moved);
     }
@@ -87,7 +89,7 @@ class ExplorationServiceTest {
             Snapshot p = Preview.of(start, SliderKind.EIGEN, 0, -2, t);
             assertTrue(p.preview());
             long id = service.drag(SliderKind.EIGEN, 0, t);
-            service.awaitIdle(30_000);
+            HangGuard.awaitIdle(service);
             Snapshot walked = last.get();
             assertEquals(id, walked.walk().dragId(), "the state names the drag it walked");
             assertEquals(t, walked.walk().dragWalked(), 1e-9, "and how far");
@@ -102,9 +104,9 @@ class ExplorationServiceTest {
             assertTrue(change > 0 && error < 0.25 * change, "outputs: change " + change + ", preview error " + error);
             assertTrue(moved > 0 && off < 0.25 * moved, "input: change " + moved + ", preview error " + off);
             service.release();
-            service.awaitIdle(30_000);
+            HangGuard.awaitIdle(service);
             service.reset();
-            service.awaitIdle(30_000);
+            HangGuard.awaitIdle(service);
         }
     }
 
@@ -126,7 +128,7 @@ class ExplorationServiceTest {
         assertTrue(afterAll <= afterOne && afterAll >= 1, "pending after one target " + afterOne + ", after 1,000 "
                 + afterAll + ": the targets queued up instead of replacing each other");
         gate.countDown();
-        service.awaitIdle(60_000);
+        HangGuard.awaitIdle(service);
         List<TrajectoryEntry> stormed = service.trajectory();
         double walked = 0;
         for (TrajectoryEntry e : stormed.subList(1, stormed.size())) {
@@ -135,9 +137,9 @@ class ExplorationServiceTest {
         assertEquals(1.0, walked, 1e-9, "the walk ends exactly at the last target");
         service.release();
         service.reset();
-        service.awaitIdle(60_000);
+        HangGuard.awaitIdle(service);
         service.drag(SliderKind.NULL, 0, 1.0);
-        service.awaitIdle(60_000);
+        HangGuard.awaitIdle(service);
         List<TrajectoryEntry> direct = service.trajectory();
         assertEquals(direct.size(), stormed.size(), "the storm walked other steps than a single drag to its end");
         assertArrayEquals(direct.get(direct.size() - 1).point(), stormed.get(stormed.size() - 1).point(), 1e-12);
@@ -145,17 +147,23 @@ class ExplorationServiceTest {
 
     @Test
     void undoAndResetReturnAlongTheTrajectory() throws Exception {
+        Snapshot start = last.get();
         service.drag(SliderKind.EIGEN, 0, 0.5);
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         Snapshot moved = last.get();
         assertTrue(moved.walk().step() >= 1);
         service.undo();
-        service.awaitIdle(10_000);
+        HangGuard.awaitIdle(service);
         assertEquals(moved.walk().step() - 1, last.get().walk().step());
+        assertShowsTheModelAtItsPoint(last.get()); // the state of the step before, not the undone one's
         service.reset();
-        service.awaitIdle(10_000);
+        HangGuard.awaitIdle(service);
         assertEquals(0, last.get().walk().step());
         assertEquals(0, last.get().walk().distance(), 1e-12);
+        assertArrayEquals(start.picture().pixels(), last.get().picture().pixels(), 0, "back at the start point");
+        assertArrayEquals(start.outputs().probabilities(), last.get().outputs().probabilities(), 0,
+                "with the start's outputs");
+        assertShowsTheModelAtItsPoint(last.get());
     }
 
     @Test
@@ -165,49 +173,126 @@ class ExplorationServiceTest {
         Files.write(bad.resolve("model.safetensors"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
         long before = last.get().version();
         service.openModel(bad);
-        service.awaitIdle(10_000);
+        HangGuard.awaitIdle(service);
         assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR
                 && n.message().contains("model.safetensors")), notices.toString());
         assertEquals("m", last.get().source().model());
         service.drag(SliderKind.NULL, 0, 0.2);
-        service.awaitIdle(10_000);
+        HangGuard.awaitIdle(service);
         assertNotEquals(before, last.get().version(), "the previous model still walks");
     }
 
     @Test
     void theWindowsExportsAndSessionsRoundTrip() throws Exception {
         service.drag(SliderKind.EIGEN, 0, 0.4);
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         service.release();
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         Snapshot walked = last.get();
         service.estimateLipschitz(); // what the Lipschitz CSV export writes
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         Path session = tmp.resolve("w.leafwalk.json");
         for (var kind : ExportKind.values()) {
             Path f = kind == ExportKind.SESSION ? session : tmp.resolve("w." + kind.name().toLowerCase());
             service.export(kind, f, Exports.GifOptions.defaults());
-            service.awaitIdle(30_000);
+            HangGuard.awaitIdle(service);
             assertTrue(Files.size(f) > 0, kind + " written");
+        }
+        // each export holds the walk the service recorded, value for value
+        List<TrajectoryEntry> recorded = service.trajectory();
+        assertEquals(walked.walk().length(), recorded.size());
+        org.leafwalk.testing.TrajectoryCsv.assertHolds(tmp.resolve("w.csv"), recorded, walked.outputs().labels());
+        var json = com.google.gson.JsonParser.parseString(Files.readString(tmp.resolve("w.json"))).getAsJsonObject();
+        var steps = json.getAsJsonArray("steps");
+        assertEquals(recorded.size(), steps.size(), "a JSON step per recorded step");
+        for (int i = 0; i < recorded.size(); i++) {
+            var step = steps.get(i).getAsJsonObject();
+            assertEquals(recorded.get(i).step(), step.get("step").getAsInt());
+            assertEquals(recorded.get(i).distance(), step.get("distance").getAsDouble(), 0, "JSON distance " + i);
+            var p = step.getAsJsonObject("probabilities");
+            for (int c = 0; c < walked.outputs().labels().size(); c++) {
+                assertEquals(recorded.get(i).probabilities()[c],
+                        p.get(walked.outputs().labels().get(c)).getAsDouble(), 0, "JSON p of step " + i);
+            }
+        }
+        float[][] points = safetensorsPoints(tmp.resolve("w.safetensors"), recorded.size());
+        for (int i = 0; i < recorded.size(); i++) {
+            float[] expected = new float[recorded.get(i).point().length];
+            for (int j = 0; j < expected.length; j++) {
+                expected[j] = (float) recorded.get(i).point()[j];
+            }
+            assertArrayEquals(expected, points[i], "safetensors point of step " + i);
+        }
+        var gif = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+        gif.setInput(javax.imageio.ImageIO.createImageInputStream(Files.newInputStream(tmp.resolve("w.gif"))));
+        assertEquals(recorded.size(), gif.getNumImages(true), "a GIF frame per recorded step (every 1)");
+        // the PNG is the image at the cursor, one pixel per input pixel, each the grey its intensity is
+        var png = javax.imageio.ImageIO.read(tmp.resolve("w.png").toFile());
+        double[] at = recorded.get(walked.walk().step()).point();
+        assertEquals(12, png.getWidth());
+        assertEquals(12, png.getHeight());
+        for (int y = 0; y < 12; y++) {
+            for (int x = 0; x < 12; x++) {
+                assertEquals(at[y * 12 + x] * 255, png.getRaster().getSample(x, y, 0), 0.5 + 1e-9,
+                        "PNG pixel " + x + "," + y);
+            }
         }
         // every plot the window shows, with the Lipschitz curves estimated above, as PNG and SVG
         Path plots = tmp.resolve("plots");
         service.exportPlots(plots);
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         for (String name : new String[] {"spectrum", "outputs", "drift", "lipschitz"}) {
             assertTrue(Files.size(plots.resolve(name + ".png")) > 0, name);
             assertTrue(Files.readString(plots.resolve(name + ".svg")).contains("<svg"), name);
         }
         service.reset();
-        service.awaitIdle(10_000);
+        HangGuard.awaitIdle(service);
         assertEquals(0, last.get().walk().step());
         service.openSession(session, false);
-        service.awaitIdle(30_000);
+        HangGuard.awaitIdle(service);
         Snapshot reopened = last.get();
         assertEquals(walked.walk().step(), reopened.walk().step(), "reopened at the step it was saved");
         assertEquals(walked.walk().length(), reopened.walk().length());
         assertArrayEquals(walked.outputs().probabilities(), reopened.outputs().probabilities(), 1e-5);
         assertTrue(notices.stream().anyMatch(n -> n.message().contains("opened session")), notices.toString());
+    }
+
+    /**
+     * A snapshot's outputs are the model's at the point its step recorded, read by the same model opened here on
+     * its own; its probabilities sum to 1 and its prediction is their largest.
+     */
+    private void assertShowsTheModelAtItsPoint(Snapshot s) throws Exception {
+        assertEquals(org.leafwalk.explore.walk.Space.PIXELS, s.source().space());
+        double[] point = service.trajectory().get(s.walk().step()).point();
+        org.leafwalk.explore.walk.Readout expected = org.leafwalk.testing.ModelAt.readout(model,
+                org.leafwalk.model.InputSpace.PIXELS, point);
+        assertArrayEquals(expected.probabilities(), s.outputs().probabilities(), 1e-6,
+                "the snapshot shows the model's probabilities at its point");
+        assertEquals(1, java.util.Arrays.stream(s.outputs().probabilities()).sum(), 1e-9);
+        assertEquals(expected.prediction(), s.outputs().prediction());
+        double[] shown = s.picture().pixels();
+        assertArrayEquals(point, shown, 1e-12, "the picture is the point (pixel space)");
+    }
+
+    /** The points [steps, n] of a safetensors file, read by the format's specification (not Leafwalk's reader). */
+    private static float[][] safetensorsPoints(Path file, int steps) throws Exception {
+        byte[] b = Files.readAllBytes(file);
+        var buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int n = (int) buf.getLong(0);
+        var entry = com.google.gson.JsonParser.parseString(new String(b, 8, n,
+                java.nio.charset.StandardCharsets.UTF_8).strip()).getAsJsonObject().getAsJsonObject("points");
+        assertEquals("F32", entry.get("dtype").getAsString());
+        var shape = entry.getAsJsonArray("shape");
+        assertEquals(steps, shape.get(0).getAsInt());
+        int dim = shape.get(1).getAsInt();
+        int from = 8 + n + entry.getAsJsonArray("data_offsets").get(0).getAsInt();
+        float[][] points = new float[steps][dim];
+        for (int i = 0; i < steps; i++) {
+            for (int j = 0; j < dim; j++) {
+                points[i][j] = buf.getFloat(from + 4 * (i * dim + j));
+            }
+        }
+        return points;
     }
 
     private static double maxDiff(double[] a, double[] b) {

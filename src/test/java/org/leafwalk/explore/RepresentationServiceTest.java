@@ -1,5 +1,6 @@
 package org.leafwalk.explore;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,10 +37,10 @@ class RepresentationServiceTest {
         try (ExplorationService svc = new ExplorationService("cpu", snaps::add, notices::add)) {
             svc.setAnalysisListener(results::add);
             svc.open(model, SevenToOne.SOURCE);
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             // per-layer spectra of the [CLS] state (4 blocks)
             svc.estimateLayerSpectra();
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             Analysis.LayerSpectra layers = (Analysis.LayerSpectra) results.stream()
                     .filter(a -> a instanceof Analysis.LayerSpectra).findFirst().orElseThrow();
             assertEquals(4, layers.layers().size());
@@ -51,9 +52,9 @@ class RepresentationServiceTest {
             }
             // Lipschitz curves in the representation metric, and their CSV
             svc.applySettings(Settings.defaults().withMetric(Metric.REPRESENTATION));
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             svc.estimateLipschitz();
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             Analysis.LipschitzCurves curves = (Analysis.LipschitzCurves) results.stream()
                     .filter(a -> a instanceof Analysis.LipschitzCurves).findFirst().orElseThrow();
             assertEquals("float64", curves.precision());
@@ -66,23 +67,23 @@ class RepresentationServiceTest {
             }
             Path csv = tmp.resolve("lipschitz.csv");
             svc.export(ExportKind.LIPSCHITZ_CSV, csv, null);
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             assertEquals(1 + 9 * 9, Files.readAllLines(csv).size());
             // walking with the representation of block 2 (autograd through the truncated network)
             svc.applySettings(Settings.defaults().withMetric(Metric.REPRESENTATION).withLayer(2));
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             svc.stepOnce(WalkAlgorithm.SIMEC);
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             Snapshot layered = snaps.get(snaps.size() - 1);
             assertEquals(2, layered.settings().layer());
             assertEquals(1, layered.walk().step());
             assertEquals(layers.layers().get(1).rank(), layered.spectrum().rank(), "the walk's G is block 2's");
             // a match to sample 2 (a one) on the model's own representation, then walking from its result
             svc.applySettings(Settings.defaults().withMetric(Metric.REPRESENTATION));
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             svc.startMatch(References.input(SevenToOne.TARGET, model), false, SevenToOne.STEPS,
                     SevenToOne.STEP_SIZE);
-            svc.awaitIdle(120_000); // idle includes the match: it has run to its end
+            HangGuard.awaitIdle(svc); // idle includes the match: it has run to its end
             Analysis.Match done = (Analysis.Match) results.stream()
                     .filter(a -> a instanceof Analysis.Match m && m.done()).findFirst().orElseThrow();
             assertTrue(done.distance() * 10 <= done.initialDistance(), done.initialDistance() + " -> "
@@ -95,7 +96,7 @@ class RepresentationServiceTest {
             assertEquals(cli.get("final_distance").getAsDouble(), done.distance(),
                     1e-12 * done.initialDistance());
             svc.adoptMatch();
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             Snapshot s = snaps.get(snaps.size() - 1);
             assertEquals("matched.png", s.source().input());
             assertEquals(1, s.outputs().startPrediction(), "the matched image reads as a one");

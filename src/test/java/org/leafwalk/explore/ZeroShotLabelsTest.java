@@ -1,5 +1,6 @@
 package org.leafwalk.explore;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,7 @@ class ZeroShotLabelsTest {
             }
         }, notices::add);
         svc.open(Path.of("src/test/resources/fixtures/family-clip-zero-shot"), "src/test/resources/fixtures/rgb12.png");
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         notices.clear();
     }
 
@@ -48,11 +49,11 @@ class ZeroShotLabelsTest {
         List<String> before = labels();
         assertEquals(List.of("bird", "cat", "dog"), before, "the CIFAR-10 classes its tokenizer knows");
         svc.setZeroShotLabels(List.of("zebra", "cat"));
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR
                 && n.message().contains("label 'zebra'")), notices.toString());
         svc.setZeroShotLabels(List.of("zebra cat", "giraffe cat"));
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR
                 && n.message().contains("same prompt")), notices.toString());
         assertEquals(before, labels());
@@ -61,7 +62,7 @@ class ZeroShotLabelsTest {
     @Test
     void aClassWithSomeUnknownWordsIsNotedAndTaken() throws Exception {
         svc.setZeroShotLabels(List.of("zebra cat", "dog"));
-        svc.awaitIdle(30_000);
+        HangGuard.awaitIdle(svc);
         assertTrue(notices.stream().anyMatch(n -> n.level() == Notice.Level.INFO && n.message().contains("'zebra'")),
                 notices.toString());
         assertEquals(List.of("zebra cat", "dog"), labels());

@@ -1,7 +1,7 @@
 package org.leafwalk.geometry;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,12 +27,13 @@ class ComputationTest {
     static final int K = 3;
     static NDManager manager;
     static NDArray w;
+    static double[] a; // W, K × N, row-major: the expectations are computed from it here, not by the code under test
 
     @BeforeAll
     static void setUp() {
         manager = NDManager.newBaseManager();
         Random rng = new Random(5);
-        double[] a = new double[K * N];
+        a = new double[K * N];
         for (int i = 0; i < a.length; i++) {
             a[i] = rng.nextGaussian() / Math.sqrt(N);
         }
@@ -79,6 +80,20 @@ class ComputationTest {
             OutputSpec spec = OutputSpec.choose(OutputMetric.LOGITS, new double[K], K, K);
             Linearization whole = Linearization.at(f, spec, x, 1e-3);
             assertEquals(K, whole.spectrum().rank());
+            // G's non-zero spectrum is that of W Wᵀ (3 × 3): its trace, principal minors and determinant
+            double[] g = gram();
+            double[] ev = whole.spectrum().nonzeroEigenvalues();
+            assertEquals(K, ev.length);
+            double e1 = ev[0] + ev[1] + ev[2];
+            double e2 = ev[0] * ev[1] + ev[0] * ev[2] + ev[1] * ev[2];
+            double e3 = ev[0] * ev[1] * ev[2];
+            double trace = g[0] + g[4] + g[8];
+            double minors = g[0] * g[4] - g[1] * g[3] + g[0] * g[8] - g[2] * g[6] + g[4] * g[8] - g[5] * g[7];
+            double det = g[0] * (g[4] * g[8] - g[5] * g[7]) - g[1] * (g[3] * g[8] - g[5] * g[6])
+                    + g[2] * (g[3] * g[7] - g[4] * g[6]);
+            assertEquals(trace, e1, 1e-9 * trace, "the eigenvalues of W Wᵀ: their sum");
+            assertEquals(minors, e2, 1e-9 * minors, "their pairwise products");
+            assertEquals(det, e3, 1e-9 * det, "their product");
             assertEquals(List.of("Jacobian rows 0/3", "Jacobian rows 1/3", "Jacobian rows 2/3"), seen,
                     "the rows were pulled back one at a time, each reported before it ran");
             assertEquals("spectrum", c.stage().what(), "the last stage is the spectrum");
@@ -99,12 +114,32 @@ class ComputationTest {
             armed.set(true);
             assertThrows(Computation.Cancelled.class, () -> walker.step(Algorithm.SIMEXP, 0, 1));
             assertEquals(1, stepPieces.get(), "it stopped before the second row, not after the Jacobian");
+            Computation.Stage stopped = c.stage();
+            assertEquals("Jacobian rows 0/3", stopped.what() + " " + stopped.done() + "/" + stopped.total(),
+                    "the stage shown is the one it stopped in, the last reported before the stop");
             assertTrue(walker.current() == before, "the walk keeps its last computed state");
+            assertArrayEquals(x, walker.current().point(), 0, "at the point it was at");
+            assertArrayEquals(times(x), java.util.Arrays.copyOf(walker.current().output(), K), 1e-12,
+                    "with the outputs W x there");
             c.end();
             c.begin();
             StepOutcome o = walker.step(Algorithm.SIMEXP, 0, 1);
             assertEquals(1, o.step(), "and goes on: the next step is its first");
             assertTrue(o.state().fresh());
+            // from that point: a step of the fixed length 0.05 along the top eigendirection, whose outputs are W x'
+            double[] x1 = o.state().point();
+            double[] dx = new double[N];
+            double len = 0;
+            for (int i = 0; i < N; i++) {
+                dx[i] = x1[i] - x[i];
+                len += dx[i] * dx[i];
+            }
+            assertEquals(0.05, Math.sqrt(len), 1e-9, "the step's length");
+            double[] wdx = times(dx);
+            double moved = wdx[0] * wdx[0] + wdx[1] * wdx[1] + wdx[2] * wdx[2];
+            assertEquals(ev[0] * len, moved, 1e-6 * moved, "along the top eigendirection: |W dx|² = λmax |dx|²");
+            assertArrayEquals(times(x1), java.util.Arrays.copyOf(o.state().output(), K), 1e-12,
+                    "the outputs at the new point are W x'");
             c.end();
             assertEquals(null, c.stage(), "nothing is reported once the work ended");
         });
@@ -115,7 +150,35 @@ class ComputationTest {
         if (failure[0] != null) {
             throw new AssertionError(failure[0]);
         }
-        assertNotNull(seen);
+        assertEquals(K, pieces.get(), "the Jacobian's three rows were pulled back, each once");
+    }
+
+    /** W v. */
+    static double[] times(double[] v) {
+        double[] y = new double[K];
+        for (int r = 0; r < K; r++) {
+            double sum = 0;
+            for (int i = 0; i < N; i++) {
+                sum += a[r * N + i] * v[i];
+            }
+            y[r] = sum;
+        }
+        return y;
+    }
+
+    /** W Wᵀ, 3 × 3 row-major. */
+    static double[] gram() {
+        double[] g = new double[K * K];
+        for (int r = 0; r < K; r++) {
+            for (int q = 0; q < K; q++) {
+                double sum = 0;
+                for (int i = 0; i < N; i++) {
+                    sum += a[r * N + i] * a[q * N + i];
+                }
+                g[r * K + q] = sum;
+            }
+        }
+        return g;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.leafwalk.model;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +39,7 @@ class ImageConversionTest {
         cmd.add(ICC.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "pillow_images.py did not finish");
+        assertTrue(p.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS), "pillow_images.py did not finish");
         assertEquals(0, p.exitValue(), "pillow_images.py failed (python3-pil is installed by "
                 + "src/scripts/prepare-tests.sh): " + out);
         reference = JsonFiles.readObject(dir.resolve("reference.json"));

@@ -1,5 +1,6 @@
 package org.leafwalk.model;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +32,7 @@ class ResizeTest {
         Process p = new ProcessBuilder(python, "src/test/python/pillow_resize.py", dir.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "pillow_resize.py did not finish");
+        assertTrue(p.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS), "pillow_resize.py did not finish");
         assertEquals(0, p.exitValue(), "pillow_resize.py failed (python3-pil is installed by "
                 + "src/scripts/prepare-tests.sh): " + out);
         reference = JsonFiles.readObject(dir.resolve("reference.json"));

@@ -1,5 +1,6 @@
 package org.leafwalk.ui;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,18 +48,58 @@ class MainWindowTest {
 
     /** The worker idle and its last state drawn: every published state reaches the JavaFX queue before idle. */
     private Snapshot settle() throws Exception {
-        window.service().awaitIdle(60_000);
+        HangGuard.awaitIdle(window.service());
         WaitForAsyncUtils.waitForFxEvents();
         return window.current();
     }
 
+    /**
+     * What the window shows is the snapshot's: every class's bar names the class (▶ marks the start's) and shows
+     * its probability, and the caption gives the step, the prediction and its probability. The expectation is
+     * formatted here from the snapshot's numbers.
+     */
+    private void assertShows(FxRobot robot, Snapshot s) throws Exception {
+        List<String> labels = s.outputs().labels();
+        double[] p = s.outputs().probabilities();
+        java.util.Map<String, String> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            expected.put((i == s.outputs().startPrediction() ? "▶ " : "") + labels.get(i),
+                    String.format("%5.1f%%", 100 * p[i]));
+        }
+        java.util.Map<String, String> shown = WaitForAsyncUtils.asyncFx(() -> {
+            java.util.Map<Integer, String> names = new java.util.HashMap<>();
+            java.util.Map<Integer, String> values = new java.util.HashMap<>();
+            for (var l : robot.lookup(".bar-name").queryAllAs(javafx.scene.control.Label.class)) {
+                names.put(javafx.scene.layout.GridPane.getRowIndex(l), l.getText());
+            }
+            for (var l : robot.lookup(".bar-value").queryAllAs(javafx.scene.control.Label.class)) {
+                values.put(javafx.scene.layout.GridPane.getRowIndex(l), l.getText());
+            }
+            java.util.Map<String, String> m = new java.util.TreeMap<>();
+            names.forEach((row, name) -> m.put(name, values.get(row)));
+            return m;
+        }).get(HangGuard.SECONDS, TimeUnit.SECONDS);
+        assertEquals(expected, shown, "the output bars show the snapshot's classes and probabilities");
+        String caption = WaitForAsyncUtils.asyncFx(() -> robot.lookup("#input-caption")
+                .queryAs(javafx.scene.control.Label.class).getText()).get(HangGuard.SECONDS, TimeUnit.SECONDS);
+        assertEquals(String.format("Step %d: %s (p = %.3f)", s.walk().step(), labels.get(s.outputs().prediction()),
+                p[s.outputs().prediction()]), caption, "the caption shows the snapshot's step and prediction");
+    }
+
     @Test
-    void opensOnTheDefaultModel() throws Exception {
+    void opensOnTheDefaultModel(FxRobot robot) throws Exception {
         Snapshot s = awaitFirst();
         assertEquals("mnist-vit", s.source().model());
         assertEquals(7, s.outputs().startPrediction(), "sample:14 is a seven");
         assertTrue(s.spectrum().rank() >= 1);
         assertTrue(window.sliders().nullRows().size() >= 1 && window.sliders().eigenRows().size() >= 1);
+        // the snapshot is the model's at sample 14 (read by the model opened on its own), and the window shows it
+        var expected = org.leafwalk.testing.ModelAt.readout(References.model("default"),
+                org.leafwalk.model.InputSpace.PIXELS, window.service().trajectory().get(0).point());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected.probabilities(), s.outputs().probabilities(), 1e-6);
+        assertEquals(1, java.util.Arrays.stream(s.outputs().probabilities()).sum(), 1e-9);
+        assertEquals(expected.prediction(), s.outputs().prediction());
+        assertShows(robot, s);
     }
 
     @Test
@@ -69,6 +110,7 @@ class MainWindowTest {
         assertTrue(after.walk().length() > 3, "steps performed: " + after.walk().length());
         assertTrue(after.walk().distance() > 0.1, "walked " + after.walk().distance());
         assertEquals(start.outputs().startPrediction(), after.outputs().prediction(), "the top class stays");
+        assertShows(robot, after);
     }
 
     @Test
@@ -81,6 +123,7 @@ class MainWindowTest {
             moved = Math.max(moved, Math.abs(after.outputs().probabilities()[i] - start.outputs().probabilities()[i]));
         }
         assertTrue(moved > 0.05, "probabilities moved by " + moved);
+        assertShows(robot, after);
     }
 
     /**
@@ -102,9 +145,9 @@ class MainWindowTest {
                 pulses.incrementAndGet();
             }
         };
-        WaitForAsyncUtils.asyncFx(timer::start).get(60, TimeUnit.SECONDS);
+        WaitForAsyncUtils.asyncFx(timer::start).get(HangGuard.SECONDS, TimeUnit.SECONDS);
         try {
-            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(120), () -> {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(HangGuard.HANG_GUARD, () -> {
                 robot.drag("#eigen-slider-0").moveBy(60, 0).release(javafx.scene.input.MouseButton.PRIMARY);
                 robot.drag("#null-slider-0").moveBy(40, 0).release(javafx.scene.input.MouseButton.PRIMARY);
                 robot.type(KeyCode.SPACE); // play
@@ -115,20 +158,20 @@ class MainWindowTest {
                     window.showTab("Drift");
                 }).get();
                 int seen = pulses.get();
-                WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> pulses.get() >= seen + 30);
+                WaitForAsyncUtils.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS, () -> pulses.get() >= seen + 30);
             }, "the JavaFX thread stopped while the model was busy");
             assertTrue(window.service().pendingComputations() > 0, "the gate held the worker the whole time");
             var busy = robot.lookup("#status-busy").queryAs(javafx.scene.control.Label.class);
             var stage = robot.lookup("#status-stage").queryAs(javafx.scene.control.Label.class);
             var bar = robot.lookup("#status-progress").queryAs(javafx.scene.control.ProgressBar.class);
-            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> stage.isVisible() && bar.isVisible());
+            WaitForAsyncUtils.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS, () -> stage.isVisible() && bar.isVisible());
             assertEquals("computing…", busy.getText(), "never ready while the worker computes");
             assertTrue(stage.getText().matches("held computation · \\d+\\.\\d s · Esc stops"),
                     "the status shows what is computed, for how long, and how to stop it: " + stage.getText());
             assertEquals(start.walk().length(), window.current().walk().length(), "nothing was computed yet");
         } finally {
             gate.countDown();
-            WaitForAsyncUtils.asyncFx(timer::stop).get(60, TimeUnit.SECONDS);
+            WaitForAsyncUtils.asyncFx(timer::stop).get(HangGuard.SECONDS, TimeUnit.SECONDS);
         }
         // once the model is free, what the user asked for is done
         Snapshot after = settle();
@@ -144,7 +187,7 @@ class MainWindowTest {
         window.service().holdWorkerUntil(gate); // the step cannot compute: only the preview can follow the hand
         // the default model's steps are short: the preview shows once the work under way has taken 100 ms
         var busyStage = robot.lookup("#status-stage").queryAs(javafx.scene.control.Label.class);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, busyStage::isVisible);
+        WaitForAsyncUtils.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS, busyStage::isVisible);
         var drag = robot.drag("#eigen-slider-0").moveBy(60, 0);
         try {
             WaitForAsyncUtils.waitForFxEvents();
@@ -167,12 +210,12 @@ class MainWindowTest {
     @Test
     void classroomModePreviewsTheHeldSliderToo(FxRobot robot) throws Exception {
         awaitFirst();
-        WaitForAsyncUtils.asyncFx(window::toggleClassroom).get(60, TimeUnit.SECONDS);
+        WaitForAsyncUtils.asyncFx(window::toggleClassroom).get(HangGuard.SECONDS, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
         var headline = robot.lookup(".classroom-headline").queryAs(javafx.scene.control.Label.class);
         window.service().holdWorkerUntil(gate);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> {
+        WaitForAsyncUtils.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS, () -> {
             var a = window.service().activity();
             return a != null && a.seconds() > 0.2; // past the 100 ms after which a short step is previewed
         });
@@ -186,7 +229,7 @@ class MainWindowTest {
         }
         settle();
         assertTrue(headline.getText().startsWith("The model says"), headline.getText());
-        WaitForAsyncUtils.asyncFx(window::toggleClassroom).get(60, TimeUnit.SECONDS);
+        WaitForAsyncUtils.asyncFx(window::toggleClassroom).get(HangGuard.SECONDS, TimeUnit.SECONDS);
     }
 
     @Test
@@ -197,13 +240,13 @@ class MainWindowTest {
             window.service().holdWorkerUntil(gate); // a computation that would never end by itself
             robot.drag("#null-slider-0").moveBy(40, 0).release(javafx.scene.input.MouseButton.PRIMARY);
             var stage = robot.lookup("#status-stage").queryAs(javafx.scene.control.Label.class);
-            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, stage::isVisible);
+            WaitForAsyncUtils.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS, stage::isVisible);
             robot.type(KeyCode.ESCAPE);
             Snapshot after = settle(); // the worker is free again without the gate opening
             assertEquals(start.walk().length(), after.walk().length(), "the stop kept the last computed state");
             assertTrue(window.notices().stream().anyMatch(n -> n.message().startsWith("Stopped")),
                     window.notices().toString());
-            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !stage.isVisible());
+            WaitForAsyncUtils.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS, () -> !stage.isVisible());
             assertEquals("ready", robot.lookup("#status-busy").queryAs(javafx.scene.control.Label.class).getText());
         } finally {
             gate.countDown();
@@ -290,7 +333,10 @@ class MainWindowTest {
         assertTrue(area.isVisible(), "the class list is shown for a CLIPModel");
         WaitForAsyncUtils.asyncFx(() -> area.setText("cat\ndog\nbird")).get();
         robot.clickOn("#apply-image-labels");
-        for (int i = 0; i < 100 && !settle().outputs().labels().equals(java.util.List.of("cat", "dog", "bird")); i++) {
+        // the click posts the classes from the JavaFX thread: wait until they reach the window (a hang guard only)
+        long deadline = System.nanoTime() + HangGuard.HANG_GUARD.toNanos();
+        while (!settle().outputs().labels().equals(java.util.List.of("cat", "dog", "bird"))) {
+            assertTrue(System.nanoTime() < deadline, "hung: the applied classes never reached the window");
             Thread.sleep(50);
         }
         Snapshot after = settle();
@@ -307,7 +353,7 @@ class MainWindowTest {
     void aSentenceOnMiniLmShowsItsTokensAndClickingATokenPicksIt(FxRobot robot) throws Exception {
         awaitFirst();
         WaitForAsyncUtils.asyncFx(() -> window.openModel(References.model("minilm"))).get();
-        WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> window.current() != null
+        WaitForAsyncUtils.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS, () -> window.current() != null
                 && window.current().text() != null);
         Snapshot s = settle();
         assertTrue(window.textPanel().isVisible() && !window.input().isVisible(), "the sentence replaces the image");

@@ -1,5 +1,6 @@
 package org.leafwalk.explore.service;
 
+import org.leafwalk.testing.HangGuard;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -168,18 +169,18 @@ class TextWalkTest {
             stepsSeen.get().countDown();
         }, n -> { })) {
             svc.open(References.model("minilm"), "text:" + SENTENCE);
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             svc.applySettings(Settings.defaults().withMetric(Metric.PROBS).withStep(StepLength.FIXED, 0.5));
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             svc.setTextViewInterval(java.time.Duration.ofSeconds(30)); // every moving step reuses the first
             int from = snaps.size();
             // a walk of a dozen moving steps: counted as they are published, not timed
             java.util.concurrent.CountDownLatch moving = new java.util.concurrent.CountDownLatch(12);
             stepsSeen.set(moving);
             svc.play(WalkAlgorithm.SIMEXP);
-            assertTrue(moving.await(120, java.util.concurrent.TimeUnit.SECONDS), "the walk did not move");
+            assertTrue(moving.await(HangGuard.SECONDS, java.util.concurrent.TimeUnit.SECONDS), "hung: the walk did not publish 12 steps within the hang guard");
             svc.pause();
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             List<Snapshot> run = snaps.subList(from, snaps.size());
             boolean reused = false;
             for (int i = 1; i < run.size(); i++) {
@@ -196,14 +197,14 @@ class TextWalkTest {
                 assertArrayEquals(fresh.residual(), last.text().residual(), 1e-4);
                 // a slider held still after its drag: the worker redoes the decoding once the walk rests
                 svc.drag(SliderKind.EIGEN, 0, 1.5);
-                svc.awaitIdle(60_000); // idle includes the decoding's catch-up
+                HangGuard.awaitIdle(svc); // idle includes the decoding's catch-up
                 Snapshot held = snaps.get(snaps.size() - 1);
                 double[] heldPoint = svc.trajectory().get(held.walk().step()).point();
                 assertTrue(held.walk().step() > last.walk().step(), "the drag walked");
                 assertArrayEquals(task.decode(heldPoint).residual(), held.text().residual(), 1e-4,
                         "the held slider's decoding was not brought up to date");
                 svc.release();
-                svc.awaitIdle(60_000);
+                HangGuard.awaitIdle(svc);
             }
         }
     }
@@ -219,32 +220,45 @@ class TextWalkTest {
         Path json = tmp.resolve("walk.json");
         try (ExplorationService svc = new ExplorationService("cpu", snaps::add, notices::add)) {
             svc.open(References.model("minilm"), "text:" + SENTENCE);
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             Snapshot s0 = snaps.get(snaps.size() - 1);
             assertNotNull(s0.text());
             assertEquals("zero-shot", s0.text().kind());
             assertEquals(12, s0.text().original().size());
             svc.selectTokens(new int[] {2, 9});
             svc.applySettings(Settings.defaults().withMetric(Metric.PROBS).withStep(StepLength.FIXED, 0.5));
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             for (int i = 0; i < 6; i++) {
                 svc.stepOnce(WalkAlgorithm.SIMEXP);
             }
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             Snapshot s1 = snaps.get(snaps.size() - 1);
             assertEquals(6, s1.walk().step());
             assertEquals(2 * 384, s1.input().dimension());
             assertTrue(s1.text().selected()[2] && s1.text().selected()[9] && !s1.text().selected()[1]);
+            // the decoded tokens shown are those the point of step 6 decodes to (decoded here on its own), and only
+            // the explored positions can differ from the sentence's own tokens
+            double[] at6 = svc.trajectory().get(6).point();
+            try (TextTask task = ex.textTask(TextSetup.of(SENTENCE).withSelected(new int[] {2, 9}), 0)) {
+                TextDecoding dec = task.decode(at6);
+                assertEquals(List.of(dec.nearest()), s1.text().nearest(), "the decoded tokens shown");
+                assertArrayEquals(dec.residual(), s1.text().residual(), 1e-4);
+                for (int t = 0; t < s0.text().original().size(); t++) {
+                    if (t != 2 && t != 9) {
+                        assertEquals(s0.text().original().get(t), s1.text().nearest().get(t), "token " + t);
+                    }
+                }
+            }
             // bad input leaves the walk as it was
             svc.openText("word ".repeat(80));
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             assertTrue(notices.stream().anyMatch(n -> n.message().contains("tokens")), notices.toString());
             svc.export(ExportKind.SESSION, session, null);
             svc.export(ExportKind.GIF, gif, new Exports.GifOptions(2, 100, 0, 8, true));
             svc.export(ExportKind.PNG, png, null);
             svc.export(ExportKind.CSV, csv, null);
             svc.export(ExportKind.JSON, json, null);
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             assertEquals(6, snaps.get(snaps.size() - 1).walk().step(), "the refused sentence changed the walk");
         }
         assertTrue(notices.stream().noneMatch(n -> n.message().startsWith("could not")), notices.toString());
@@ -252,11 +266,21 @@ class TextWalkTest {
         reader.setInput(ImageIO.createImageInputStream(Files.newInputStream(gif)));
         assertEquals(4, reader.getNumImages(true), "frames at steps 0, 2, 4, 6");
         assertNotNull(ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(png))));
-        assertEquals(8, Files.readAllLines(csv).size(), "header and 7 steps");
+        SessionFiles.Loaded loaded = SessionFiles.load(session);
+        // the CSV and the JSON hold the recorded walk's numbers (the session keeps the recording)
+        List<TrajectoryEntry> recorded = loaded.recording().trajectory();
+        assertEquals(7, recorded.size(), "the start and 6 steps");
+        org.leafwalk.testing.TrajectoryCsv.assertHolds(csv, recorded, loaded.recording().labels());
         var exported = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         assertEquals(SENTENCE, exported.get("sentence").getAsString());
-        assertEquals(7, exported.getAsJsonArray("steps").size());
-        SessionFiles.Loaded loaded = SessionFiles.load(session);
+        var steps = exported.getAsJsonArray("steps");
+        assertEquals(7, steps.size());
+        for (int i = 0; i < 7; i++) {
+            var p = steps.get(i).getAsJsonObject().getAsJsonObject("probabilities");
+            assertEquals(recorded.get(i).probabilities()[0], p.get("good").getAsDouble(), 0, "p(good) of step " + i);
+            assertEquals(recorded.get(i).probabilities()[1], p.get("bad").getAsDouble(), 0, "p(bad) of step " + i);
+            assertEquals(1, recorded.get(i).probabilities()[0] + recorded.get(i).probabilities()[1], 1e-9);
+        }
         assertTrue(loaded.recording().isText());
         assertEquals(SENTENCE, loaded.recording().text().sentence());
         assertArrayEquals(new int[] {2, 9}, loaded.recording().text().selected());
@@ -265,7 +289,7 @@ class TextWalkTest {
         List<Snapshot> again = new CopyOnWriteArrayList<>();
         try (ExplorationService svc = new ExplorationService("cpu", again::add, n -> { })) {
             svc.openSession(session, false);
-            svc.awaitIdle(60_000);
+            HangGuard.awaitIdle(svc);
             Snapshot s = again.get(again.size() - 1);
             assertEquals(6, s.walk().step());
             assertEquals(SENTENCE, s.text().sentence());
