@@ -105,13 +105,41 @@ final class Catalogue {
         return f.get();
     }
 
-    /** A model folder put into one of the served folders of models since the server started. */
+    /** Serves a model folder more, by its folder's name (the server's own process adds it, never a client). */
+    synchronized void add(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        if (!isModel(d)) {
+            throw new InvalidInputException(dir + ": not a model folder (no config.json or .onnx export)");
+        }
+        String name = d.getFileName().toString();
+        if (models.putIfAbsent(name, () -> d) == null) {
+            order.add(name);
+        }
+    }
+
+    /**
+     * A model folder put into one of the served folders of models since the server started, or a shipped model
+     * named by its folder's name (mnist-vit for default).
+     */
     private synchronized Supplier<Path> added(String name) {
         if (models.containsKey(name)) {
             return models.get(name);
         }
         if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
             return null;
+        }
+        for (String shipped : List.of(References.DEFAULT_MODEL, "fashion-mnist", "mnist-paper",
+                org.leafwalk.model.EmbeddedTextModel.REFERENCE)) {
+            if (models.containsKey(shipped)) {
+                try {
+                    Path p = models.get(shipped).get();
+                    if (p.getFileName().toString().equals(name)) {
+                        return models.get(shipped);
+                    }
+                } catch (RuntimeException e) {
+                    // a shipped model that is not here
+                }
+            }
         }
         for (Path parent : parents) {
             Path p = parent.resolve(name);

@@ -164,6 +164,11 @@ public final class ComputeServer implements AutoCloseable {
         return server.getPort();
     }
 
+    /** Serves one more model folder, by its folder's name (this process adds it; a client never can). */
+    public void addModel(Path dir) {
+        catalogue.add(dir);
+    }
+
     /** What it serves, in a line: its device and models. */
     public String describe() {
         return "computing on " + EngineSetup.deviceName(device) + (deviceNote.isEmpty() ? "" : " (" + deviceNote + ")")
