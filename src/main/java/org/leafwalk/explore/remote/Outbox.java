@@ -110,6 +110,10 @@ final class Outbox {
                 }
             } catch (IllegalStateException | io.grpc.StatusRuntimeException e) {
                 return; // the call ended meanwhile (closed here, or the client went away)
+            } catch (RuntimeException e) {
+                close(io.grpc.Status.INTERNAL.withDescription("the server could not send a message: " + e)
+                        .asRuntimeException());
+                throw e;
             }
         }
         synchronized (this) {

@@ -76,10 +76,13 @@ public final class RemoteExploration implements Exploration {
     private final Chunks.Joiner joiner = new Chunks.Joiner(Long.MAX_VALUE);
     private final CompletableFuture<Hello> hello = new CompletableFuture<>();
     private final String address;
+    private final io.grpc.CallCredentials token;
     private volatile org.leafwalk.explore.remote.wire.Status status =
             org.leafwalk.explore.remote.wire.Status.getDefaultInstance();
     private volatile long sent;
     private volatile double roundTripMillis = Double.NaN;
+    private final AtomicLong snapshotBytes = new AtomicLong();
+    private final AtomicLong snapshotCount = new AtomicLong();
     private volatile String gone;
     private volatile Path inputFile; // the image file opened here, which exports must not replace
     private volatile boolean playing;
@@ -96,6 +99,7 @@ public final class RemoteExploration implements Exploration {
     public RemoteExploration(ManagedChannel channel, io.grpc.CallCredentials token, String address,
             Consumer<Snapshot> snapshots, Consumer<Notice> notices) {
         this.channel = channel;
+        this.token = token;
         this.address = address;
         this.snapshots = snapshots;
         this.notices = notices;
@@ -122,6 +126,18 @@ public final class RemoteExploration implements Exploration {
         String rtt = Double.isNaN(roundTripMillis) ? "" : String.format(java.util.Locale.ROOT, ", %.1f ms round trip",
                 roundTripMillis);
         return h == null ? "connecting to " + address : "server " + address + " (" + h.getDevice() + ")" + rtt;
+    }
+
+    /** Snapshots received so far and their bytes on the wire: {count, bytes}. */
+    public long[] snapshotsReceived() {
+        return new long[] {snapshotCount.get(), snapshotBytes.get()};
+    }
+
+    /** The server's catalogue, memory and sessions now (a unary call, bounded by {@code millis}). */
+    public org.leafwalk.explore.remote.wire.CatalogueReply catalogue(long millis) {
+        return ExploreGrpc.newBlockingStub(channel).withCallCredentials(token)
+                .withDeadlineAfter(millis, TimeUnit.MILLISECONDS)
+                .catalogue(org.leafwalk.explore.remote.wire.CatalogueRequest.getDefaultInstance());
     }
 
     /** The server's greeting (its host, device and models), waiting at most {@code millis} for it. */
@@ -588,7 +604,11 @@ public final class RemoteExploration implements Exploration {
     private void receive(ServerMessage m) {
         switch (m.getKindCase()) {
             case HELLO -> hello.complete(m.getHello());
-            case SNAPSHOT -> snapshots.accept(Wire.snapshot(m.getSnapshot()));
+            case SNAPSHOT -> {
+                snapshotBytes.addAndGet(m.getSerializedSize());
+                snapshotCount.incrementAndGet();
+                snapshots.accept(Wire.snapshot(m.getSnapshot()));
+            }
             case NOTICE -> notices.accept(Wire.notice(m.getNotice()));
             case ANALYSIS -> analyses.accept(Wire.analysis(m.getAnalysis()));
             case STATUS -> {

@@ -214,28 +214,18 @@ final class ServerSession implements StreamObserver<ClientMessage> {
             }
             case TRAJECTORY -> {
                 long seq = m.getSeq();
-                waits.submit(() -> {
-                    try {
-                        var r = Reply.newBuilder().setSeq(seq);
-                        service.trajectory().forEach(t -> r.addTrajectory(Wire.entry(t)));
-                        reply(r);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                waits.execute(answering(seq, () -> {
+                    var r = Reply.newBuilder().setSeq(seq);
+                    service.trajectory().forEach(t -> r.addTrajectory(Wire.entry(t)));
+                    reply(r);
+                }));
             }
             case SYNC -> {
                 long seq = m.getSeq();
-                waits.submit(() -> {
-                    try {
-                        service.awaitIdle(TimeUnit.DAYS.toMillis(1));
-                        reply(Reply.newBuilder().setSeq(seq));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (IllegalStateException e) {
-                        reply(Reply.newBuilder().setSeq(seq).setError(e.getMessage()));
-                    }
-                });
+                waits.execute(answering(seq, () -> {
+                    service.awaitIdle(TimeUnit.DAYS.toMillis(1));
+                    reply(Reply.newBuilder().setSeq(seq));
+                }));
             }
             case ANSWER -> {
                 var answer = asks.remove(m.getAnswer().getAsk());
@@ -267,6 +257,24 @@ final class ServerSession implements StreamObserver<ClientMessage> {
             }
             case CHUNK, KIND_NOT_SET -> throw new InvalidInputException("a message of no kind");
         }
+    }
+
+    private interface Answer {
+        void run() throws InterruptedException;
+    }
+
+    /** A wait for an answer, off the reader's thread: whatever it ends in, the client gets a reply. */
+    private Runnable answering(long seq, Answer a) {
+        return () -> {
+            try {
+                a.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                server.log(peer + ": an answer failed: " + e);
+                reply(Reply.newBuilder().setSeq(seq).setError(e.getMessage() == null ? e.toString() : e.getMessage()));
+            }
+        };
     }
 
     private void replyFiles(long seq, Map<String, byte[]> files) {

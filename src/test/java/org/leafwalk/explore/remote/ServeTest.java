@@ -268,6 +268,49 @@ class ServeTest {
         }
     }
 
+    /** Clients walking at once on their own sessions: every step of every walk recorded, nothing refused. */
+    @Test
+    void clientsWalkingAtOnceEachGetTheirWholeWalk() throws Exception {
+        String token = Tokens.generate();
+        try (ComputeServer server = start(token, null, null, Limits.DEFAULTS)) {
+            Connection c = new Connection("127.0.0.1", server.port(), token, false, null, false);
+            int clients = 3;
+            int steps = 25;
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+            List<java.util.concurrent.Future<List<TrajectoryEntry>>> walks = new java.util.ArrayList<>();
+            List<Notice> errors = new CopyOnWriteArrayList<>();
+            for (int k = 0; k < clients; k++) {
+                int sample = k;
+                walks.add(pool.submit(() -> {
+                    try (RemoteExploration client = c.open(x -> { }, n -> {
+                        if (n.level() != Notice.Level.INFO) {
+                            errors.add(n);
+                        }
+                    })) {
+                        client.open(Path.of("m"), "sample:" + sample);
+                        HangGuard.awaitIdle(client);
+                        for (int i = 0; i < steps; i++) {
+                            client.stepOnce(i % 2 == 0 ? org.leafwalk.explore.walk.WalkAlgorithm.SIMEC
+                                    : org.leafwalk.explore.walk.WalkAlgorithm.SIMEXP);
+                        }
+                        HangGuard.awaitIdle(client);
+                        return client.trajectory();
+                    }
+                }));
+            }
+            for (var w : walks) {
+                List<TrajectoryEntry> t = w.get(HangGuard.SECONDS, TimeUnit.SECONDS);
+                assertEquals(steps + 1, t.size(), "every step recorded");
+                for (int i = 0; i < t.size(); i++) {
+                    assertEquals(i, t.get(i).step());
+                }
+            }
+            pool.shutdown();
+            assertEquals(List.of(), errors);
+            until(() -> server.sessions() == 0, "the sessions were never freed");
+        }
+    }
+
     @Test
     void theServerTakesNoMoreSessionsThanItsLimit() throws Exception {
         String token = Tokens.generate();
