@@ -36,11 +36,12 @@ final class StatusBar extends HBox {
         stage.setManaged(false);
         getChildren().setAll(server, model, device, latency, rate, rank, busy, progress, stage, facts);
         // when the bar is full (a progress shown), the line of facts gives way first, never the figures
-        for (Label l : new Label[] {server, model, device, latency, rate, rank, busy, stage}) {
+        for (Label l : new Label[] {model, device, latency, rate, rank, busy, stage}) {
             l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         }
         progress.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         facts.setMinWidth(0);
+        server.setMinWidth(0); // a long server name gives way (ellipsis) before the figures and the window's width
         javafx.scene.layout.HBox.setHgrow(facts, javafx.scene.layout.Priority.SOMETIMES);
         getStyleClass().add("status-bar");
         setPadding(new Insets(4, 12, 4, 12));

@@ -33,6 +33,7 @@ final class Chunks {
     static final class Joiner {
         private final long limit;
         private ByteString.Output buffer;
+        private boolean discarding; // the rest of a message refused for its size
 
         Joiner(long limit) {
             this.limit = limit;
@@ -40,11 +41,16 @@ final class Chunks {
 
         /** Adds a piece: the whole message's bytes when it was the last, else null. */
         ByteString add(Chunk c) {
+            if (discarding) {
+                discarding = !c.getLast();
+                return null;
+            }
             if (buffer == null) {
                 buffer = ByteString.newOutput();
             }
             if ((long) buffer.size() + c.getData().size() > limit) {
                 buffer = null;
+                discarding = !c.getLast();
                 throw new InvalidInputException("a message larger than " + limit / (1 << 20) + " MiB");
             }
             try {

@@ -45,7 +45,14 @@ import org.leafwalk.io.InvalidInputException;
 public final class ComputeServer implements AutoCloseable {
     /** How a server is started. */
     public record Config(String host, int port, List<Path> models, String device, String token, Path tlsCert,
-            Path tlsKey, boolean insecure, Limits limits, PrintStream log) {}
+            Path tlsKey, boolean insecure, Limits limits, PrintStream log) {
+        /** Never the token. */
+        @Override
+        public String toString() {
+            return "Config[" + host + ":" + port + ", models " + models + ", device " + device + ", TLS "
+                    + (tlsCert != null) + ", insecure " + insecure + ", " + limits + "]";
+        }
+    }
 
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of(Tokens.HEADER, Metadata.ASCII_STRING_MARSHALLER);
@@ -61,6 +68,7 @@ public final class ComputeServer implements AutoCloseable {
         return t;
     });
     private Server server;
+    private boolean testHooks; // an unbound server (tests) takes a hold on its workers
 
     private ComputeServer(Config config) {
         this.config = config;
@@ -120,6 +128,7 @@ public final class ComputeServer implements AutoCloseable {
     /** A server whose service is bound elsewhere (an in-process channel, in tests): {@link #definition()}. */
     public static ComputeServer unbound(Config config) {
         ComputeServer s = new ComputeServer(config);
+        s.testHooks = true;
         s.startTicker();
         return s;
     }
@@ -128,17 +137,36 @@ public final class ComputeServer implements AutoCloseable {
         ticker.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
     }
 
-    /** Statuses for busy sessions (what they compute, how far), and the end of idle ones. */
+    /**
+     * Statuses for busy sessions (what they compute, how far) and for those whose state changed (gone idle), and
+     * the end of idle ones; one session's failure ends that session, never the ticker.
+     */
     private void tick() {
         for (ServerSession s : sessions) {
-            if (s.busy()) {
-                s.status();
-            } else if (s.idleNanos() > TimeUnit.MILLISECONDS.toNanos(config.limits().idleMillis())) {
-                log(s.peer() + ": session closed after " + config.limits().idleMillis() / 1000 + " s idle");
-                s.end(Status.DEADLINE_EXCEEDED.withDescription("the session was idle for longer than the server "
-                        + "keeps one (" + config.limits().idleMillis() / 1000 + " s): it was closed"));
+            try {
+                if (s.busy()) {
+                    s.status();
+                } else if (s.idleNanos() > TimeUnit.MILLISECONDS.toNanos(config.limits().idleMillis())) {
+                    log(s.peer() + ": session closed after " + config.limits().idleMillis() / 1000 + " s idle");
+                    s.end(Status.DEADLINE_EXCEEDED.withDescription("the session was idle for longer than the server "
+                            + "keeps one (" + config.limits().idleMillis() / 1000 + " s): it was closed"));
+                } else {
+                    s.statusIfChanged();
+                }
+            } catch (RuntimeException e) {
+                log(s.peer() + ": session ended by a failure: " + e);
+                s.end(Status.INTERNAL.withDescription("the server failed on this session"));
             }
         }
+    }
+
+    boolean testHooks() {
+        return testHooks;
+    }
+
+    /** A session may move to the CPU always, and to another device only where the server was started on one. */
+    boolean allowsDevice(String choice) {
+        return choice.equals("cpu") || !device.equals("cpu");
     }
 
     /** This process's resident memory in MiB (Linux /proc; -1 elsewhere). */

@@ -19,9 +19,13 @@ final class Outbox {
     private final ServerCallStreamObserver<ServerMessage> call;
     private final Object wire = new Object(); // one thread at a time on the call
     /** A message to send, made when it is sent (a snapshot replaced before it goes is never encoded). */
-    record Item(ServerMessage.KindCase kind, java.util.function.Supplier<ServerMessage> make) {
+    record Item(ServerMessage.KindCase kind, java.util.function.Supplier<ServerMessage> make, long bytes) {
+        Item(ServerMessage.KindCase kind, java.util.function.Supplier<ServerMessage> make) {
+            this(kind, make, 0);
+        }
+
         static Item of(ServerMessage m) {
-            return new Item(m.getKindCase(), () -> m);
+            return new Item(m.getKindCase(), () -> m, m.getSerializedSize());
         }
     }
 
@@ -31,8 +35,16 @@ final class Outbox {
     private long sentBytes; // guarded by this
     private long sentSnapshots; // guarded by this
 
-    Outbox(ServerCallStreamObserver<ServerMessage> call) {
+    /** The bytes of messages that must all arrive that may wait for a client: beyond them it is not reading. */
+    static final long MAX_QUEUED_BYTES = 512L << 20;
+
+    private final Runnable onClosed;
+    private long queuedBytes; // guarded by this
+
+    /** @param closed told when the outbox ends the call itself (a client that reads nothing) */
+    Outbox(ServerCallStreamObserver<ServerMessage> call, Runnable closed) {
         this.call = call;
+        this.onClosed = closed;
         call.setOnReadyHandler(this::drain);
     }
 
@@ -59,8 +71,9 @@ final class Outbox {
                     }
                 }
             }
-            if (queue.size() < MAX_QUEUED) {
+            if (queue.size() < MAX_QUEUED && queuedBytes + m.bytes() <= MAX_QUEUED_BYTES) {
                 queue.addLast(m);
+                queuedBytes += m.bytes();
                 m = null;
             }
         }
@@ -86,9 +99,18 @@ final class Outbox {
                 }
                 sending = true;
                 m = queue.pollFirst();
+                queuedBytes -= m.bytes();
             }
             try {
-                send(m.make().get());
+                ServerMessage made;
+                try {
+                    made = m.make().get();
+                } catch (RuntimeException e) {
+                    close(io.grpc.Status.INTERNAL.withDescription("the server could not make a message: " + e)
+                            .asRuntimeException());
+                    return;
+                }
+                send(made);
             } finally {
                 synchronized (this) {
                     sending = false;
@@ -113,7 +135,7 @@ final class Outbox {
             } catch (RuntimeException e) {
                 close(io.grpc.Status.INTERNAL.withDescription("the server could not send a message: " + e)
                         .asRuntimeException());
-                throw e;
+                return;
             }
         }
         synchronized (this) {
@@ -130,6 +152,7 @@ final class Outbox {
             }
             closed = true;
             queue.clear();
+            queuedBytes = 0;
         }
         try {
             synchronized (wire) {
@@ -142,6 +165,7 @@ final class Outbox {
         } catch (IllegalStateException e) {
             // the call is over already (the client went away)
         }
+        onClosed.run();
     }
 
     synchronized long sentBytes() {

@@ -71,9 +71,13 @@ public final class RemoteExploration implements Exploration {
     private final AtomicLong seq = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong dragIds = new AtomicLong();
+
+    private record Held(SliderKind kind, int index, long id) {}
+
+    private Held held; // guarded by dragIds
     private final Map<Long, CompletableFuture<Reply>> replies = new ConcurrentHashMap<>();
     private final Map<Long, Long> sentAt = new ConcurrentHashMap<>();
-    private final Chunks.Joiner joiner = new Chunks.Joiner(Long.MAX_VALUE);
+    private final Chunks.Joiner joiner = new Chunks.Joiner(2L << 30) /* a ViT-Large snapshot is about 40 MB */;
     private final CompletableFuture<Hello> hello = new CompletableFuture<>();
     private final String address;
     private final io.grpc.CallCredentials token;
@@ -125,7 +129,7 @@ public final class RemoteExploration implements Exploration {
         Hello h = hello.getNow(null);
         String rtt = Double.isNaN(roundTripMillis) ? "" : String.format(java.util.Locale.ROOT, ", %.1f ms round trip",
                 roundTripMillis);
-        return h == null ? "connecting to " + address : "server " + address + " (" + h.getDevice() + ")" + rtt;
+        return h == null ? "connecting to " + address : "Server: " + address + " (" + h.getDevice() + ")" + rtt;
     }
 
     /** Snapshots received so far and their bytes on the wire: {count, bytes}. */
@@ -153,27 +157,31 @@ public final class RemoteExploration implements Exploration {
     // ---- sending ----
 
     private long send(ClientMessage.Builder m) {
-        long n = seq.incrementAndGet();
-        m.setSeq(n);
-        sent = n;
-        run(() -> write(m.build()));
-        return n;
+        synchronized (seq) { // numbered in the order they are queued, so the server takes them in that order
+            long n = seq.incrementAndGet();
+            m.setSeq(n);
+            sent = n;
+            run(() -> write(m.build()));
+            return n;
+        }
     }
 
     /** Reads a file here and sends the message it makes, in order with every other request. */
     private void sendWith(java.util.function.Supplier<ClientMessage.Builder> make) {
-        long n = seq.incrementAndGet();
-        sent = n;
-        run(() -> {
-            ClientMessage.Builder m;
-            try {
-                m = make.get();
-            } catch (RuntimeException e) {
-                notices.accept(Notice.error(e.getMessage() == null ? e.toString() : e.getMessage()));
-                m = ClientMessage.newBuilder().setSync(Empty.getDefaultInstance()); // keeps the count of requests
-            }
-            write(m.setSeq(n).build());
-        });
+        synchronized (seq) {
+            long n = seq.incrementAndGet();
+            sent = n;
+            run(() -> {
+                ClientMessage.Builder m;
+                try {
+                    m = make.get();
+                } catch (RuntimeException e) {
+                    notices.accept(Notice.error(e.getMessage() == null ? e.toString() : e.getMessage()));
+                    m = ClientMessage.newBuilder().setSync(Empty.getDefaultInstance()); // changes nothing; keeps the count
+                }
+                write(m.setSeq(n).build());
+            });
+        }
     }
 
     private void write(ClientMessage m) {
@@ -192,15 +200,17 @@ public final class RemoteExploration implements Exploration {
 
     private CompletableFuture<Reply> ask(ClientMessage.Builder m) {
         CompletableFuture<Reply> f = new CompletableFuture<>();
-        long n = seq.incrementAndGet();
-        replies.put(n, f);
-        m.setSeq(n);
-        sent = n;
-        if (gone != null) {
-            f.completeExceptionally(new IllegalStateException(gone));
-            return f;
+        synchronized (seq) {
+            long n = seq.incrementAndGet();
+            m.setSeq(n);
+            sent = n;
+            if (gone != null || closed.get()) {
+                f.completeExceptionally(new IllegalStateException(gone != null ? gone : "this client is closed"));
+                return f;
+            }
+            replies.put(n, f);
+            run(() -> write(m.build()));
         }
-        run(() -> write(m.build()));
         return f;
     }
 
@@ -358,7 +368,13 @@ public final class RemoteExploration implements Exploration {
 
     @Override
     public long drag(SliderKind kind, int index, double target) {
-        long id = dragIds.incrementAndGet();
+        long id;
+        synchronized (dragIds) { // one id while one slider is held, as the service in process gives
+            if (held == null || held.kind() != kind || held.index() != index) {
+                held = new Held(kind, index, dragIds.incrementAndGet());
+            }
+            id = held.id();
+        }
         send(msg().setDrag(Drag.newBuilder().setKind(kind.name()).setIndex(index).setTarget(target).setId(id)));
         return id;
     }
@@ -371,6 +387,9 @@ public final class RemoteExploration implements Exploration {
 
     @Override
     public void release() {
+        synchronized (dragIds) {
+            held = null;
+        }
         send(msg().setRelease(empty()));
     }
 
@@ -424,19 +443,22 @@ public final class RemoteExploration implements Exploration {
                 .setGif(GifOptions.newBuilder().setEvery(g.every()).setDelayMillis(g.delayMillis()).setLoops(g.loops())
                         .setScale(g.scale()).setWithBars(g.withBars()))))
                 .whenCompleteAsync((r, e) -> write(r, e, file, file.getFileName().toString(), n -> file.resolveSibling(n),
-                        "saved " + file), this::run);
+                        n -> n.equals(file.getFileName().toString()) || siblingPng(file, n), "saved " + file),
+                        this::run);
     }
 
     @Override
     public void exportPlots(Path dir) {
         ask(msg().setExportPlots(Export.getDefaultInstance()))
                 .whenCompleteAsync((r, e) -> write(r, e, dir, "the plots in " + dir, dir::resolve,
-                        null), this::run);
+                        n -> n.matches("[a-z0-9][a-z0-9-]*\\.(png|svg)"), null), this::run);
     }
 
     /** Writes what an export sent back, here, through the checks of every export (never over the input image). */
+    private static final int MAX_EXPORT_FILES = 64;
+
     private void write(Reply r, Throwable e, Path target, String what, java.util.function.Function<String, Path> at,
-            String saved) {
+            java.util.function.Predicate<String> expected, String saved) {
         if (e != null || !r.getError().isEmpty()) {
             if (e != null) {
                 notices.accept(Notice.error("could not save " + what + ": " + e.getMessage()));
@@ -445,9 +467,13 @@ public final class RemoteExploration implements Exploration {
         }
         try {
             Map<Path, byte[]> files = new LinkedHashMap<>();
+            if (r.getFilesCount() > MAX_EXPORT_FILES) {
+                throw new InvalidInputException("the server sent " + r.getFilesCount() + " files for one export");
+            }
             for (var f : r.getFilesList()) {
-                if (!Path.of(f.getName()).getFileName().toString().equals(f.getName()) || f.getName().equals("..")) {
-                    throw new InvalidInputException("the server sent a file named '" + f.getName() + "', not a name");
+                if (!expected.test(f.getName())) {
+                    throw new InvalidInputException("the server sent a file named '" + f.getName()
+                            + "', which this export does not make");
                 }
                 files.put(at.apply(f.getName()), f.getData().toByteArray());
             }
@@ -457,6 +483,13 @@ public final class RemoteExploration implements Exploration {
         } catch (RuntimeException ex) {
             notices.accept(Notice.error("could not save " + what + ": " + ex.getMessage()));
         }
+    }
+
+    /** A PNG export's scaled picture beside it: NAME-xSCALE.png, as {@link Exports#scaledPng} names it. */
+    private static boolean siblingPng(Path file, String name) {
+        String f = file.getFileName().toString();
+        String base = f.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? f.substring(0, f.length() - 4) : f;
+        return name.matches(java.util.regex.Pattern.quote(base) + "-x[0-9]{1,3}\\.png");
     }
 
     @Override
@@ -525,6 +558,14 @@ public final class RemoteExploration implements Exploration {
 
     private Reply await(CompletableFuture<Reply> f, long millis) throws InterruptedException {
         try {
+            return awaited(f, millis);
+        } finally {
+            replies.values().remove(f);
+        }
+    }
+
+    private Reply awaited(CompletableFuture<Reply> f, long millis) throws InterruptedException {
+        try {
             Reply r = f.get(millis, TimeUnit.MILLISECONDS);
             if (!r.getError().isEmpty()) {
                 throw new IllegalStateException(r.getError());
@@ -542,6 +583,8 @@ public final class RemoteExploration implements Exploration {
         if (closed.getAndSet(true)) {
             return;
         }
+        replies.values().forEach(f -> f.completeExceptionally(new IllegalStateException("this client is closed")));
+        replies.clear();
         run(() -> {
             if (gone == null) {
                 try {
@@ -586,6 +629,9 @@ public final class RemoteExploration implements Exploration {
             } catch (InvalidProtocolBufferException | InvalidInputException e) {
                 notices.accept(Notice.error("the server at " + address + " sent what this client cannot read: "
                         + e.getMessage()));
+            } catch (RuntimeException e) {
+                // a message this client cannot take ends nothing: the session goes on, the user is told
+                notices.accept(Notice.error("a message from the server at " + address + " could not be shown: " + e));
             }
         }
 

@@ -40,7 +40,8 @@ final class ServerSession implements StreamObserver<ClientMessage> {
     private final ExplorationService service;
     private final ServedSession served;
     private final Chunks.Joiner joiner;
-    private final ExecutorService waits;
+    private final ExecutorService syncs;
+    private final ExecutorService answers;
     private final Map<Long, Long> clientDrags = new ConcurrentHashMap<>();
     private final Map<Long, java.util.function.Consumer<Boolean>> asks = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -52,14 +53,12 @@ final class ServerSession implements StreamObserver<ClientMessage> {
     ServerSession(ComputeServer server, ServerCallStreamObserver<ServerMessage> call, String peer) {
         this.server = server;
         this.peer = peer;
-        this.out = new Outbox(call);
+        this.out = new Outbox(call, this::close);
         this.joiner = new Chunks.Joiner(server.limits().maxMessageBytes());
-        this.waits = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "leafwalk-serve-wait");
-            t.setDaemon(true);
-            return t;
-        });
+        this.syncs = waiting("leafwalk-serve-sync");
+        this.answers = waiting("leafwalk-serve-answer");
         call.setOnCancelHandler(this::close);
+        call.setOnCloseHandler(this::close);
         this.service = new ExplorationService(server.device(), 0, 0, this::snapshot,
                 n -> out.offer(ServerMessage.newBuilder().setNotice(Wire.notice(n)).build()));
         this.served = new ServedSession(service, server.catalogue()::nameOf);
@@ -71,18 +70,55 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         }
     }
 
+    /** The most answers a session may have waiting: beyond them a request is refused, never a thread more. */
+    static final int MAX_WAITING = 64;
+
+    private static ExecutorService waiting(String name) {
+        return new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(MAX_WAITING), r -> {
+                    Thread t = new Thread(r, name);
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    private void waitOn(ExecutorService pool, Runnable r) {
+        try {
+            pool.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new InvalidInputException("more than " + MAX_WAITING + " requests wait for an answer: the session "
+                    + "takes no more until they are answered");
+        }
+    }
+
     private void snapshot(Snapshot s) {
         if (s == null) {
             return;
         }
-        long dragId = s.walk() == null ? -1 : clientDrags.getOrDefault(s.walk().dragId(), -1L);
+        long dragId;
+        synchronized (clientDrags) { // a drag's id is mapped before any state walked for it is published
+            dragId = s.walk() == null ? -1 : clientDrags.getOrDefault(s.walk().dragId(), -1L);
+        }
         out.offer(new Outbox.Item(ServerMessage.KindCase.SNAPSHOT,
                 () -> ServerMessage.newBuilder().setSnapshot(Wire.snapshot(s, dragId)).build()));
         status();
     }
 
+    private volatile String lastState = "";
+
+    /** A status when what the session does changed since the last one (the worker went idle, a walk stopped). */
+    void statusIfChanged() {
+        String now = service.busy() + " " + service.isPlaying() + " " + (service.activity() != null) + " "
+                + service.pendingComputations();
+        if (!now.equals(lastState)) {
+            status();
+        }
+    }
+
     /** Sends where the session stands: the last request taken, whether it computes, what. */
     void status() {
+        lastState = service.busy() + " " + service.isPlaying() + " " + (service.activity() != null) + " "
+                + service.pendingComputations();
         var b = org.leafwalk.explore.remote.wire.Status.newBuilder().setTaken(taken).setBusy(service.busy())
                 .setPlaying(service.isPlaying()).setPending(service.pendingComputations())
                 .setComputeThreads(service.computeThreads());
@@ -173,9 +209,13 @@ final class ServerSession implements StreamObserver<ClientMessage> {
             case SETTINGS -> service.applySettings(Wire.settings(m.getSettings()).validate());
             case DRAG -> {
                 var d = m.getDrag();
-                long id = service.drag(Wire.name(SliderKind.class, d.getKind()), d.getIndex(), Limits.finite(d.getTarget()));
-                clientDrags.keySet().removeIf(k -> k < id - 64);
-                clientDrags.put(id, d.getId());
+                SliderKind kind = Wire.name(SliderKind.class, d.getKind());
+                double target = Limits.finite(d.getTarget());
+                synchronized (clientDrags) {
+                    long id = service.drag(kind, d.getIndex(), target);
+                    clientDrags.keySet().removeIf(k -> k < id - 64);
+                    clientDrags.put(id, d.getId());
+                }
             }
             case RELEASE -> service.release();
             case RESET -> service.reset();
@@ -188,7 +228,13 @@ final class ServerSession implements StreamObserver<ClientMessage> {
             case CANCEL -> service.cancel();
             case PACE -> service.paceWithDisplay(m.getPace());
             case DRAWN -> service.drawn(m.getDrawn());
-            case DEVICE -> service.setDevice(m.getDevice());
+            case DEVICE -> {
+                if (!server.allowsDevice(m.getDevice())) {
+                    throw new InvalidInputException("this server computes on " + server.device() + ": it was started "
+                            + "so, and a session cannot move to '" + Catalogue.abbreviated(m.getDevice()) + "'");
+                }
+                service.setDevice(m.getDevice());
+            }
             case LIPSCHITZ -> service.estimateLipschitz();
             case LAYER_SPECTRA -> service.estimateLayerSpectra();
             case START_MATCH -> {
@@ -214,7 +260,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
             }
             case TRAJECTORY -> {
                 long seq = m.getSeq();
-                waits.execute(answering(seq, () -> {
+                waitOn(answers, answering(seq, () -> {
                     var r = Reply.newBuilder().setSeq(seq);
                     service.trajectory().forEach(t -> r.addTrajectory(Wire.entry(t)));
                     reply(r);
@@ -222,8 +268,9 @@ final class ServerSession implements StreamObserver<ClientMessage> {
             }
             case SYNC -> {
                 long seq = m.getSeq();
-                waits.execute(answering(seq, () -> {
+                waitOn(syncs, answering(seq, () -> {
                     service.awaitIdle(TimeUnit.DAYS.toMillis(1));
+                    status(); // where it stands now (idle), before the answer
                     reply(Reply.newBuilder().setSeq(seq));
                 }));
             }
@@ -234,6 +281,9 @@ final class ServerSession implements StreamObserver<ClientMessage> {
                 }
             }
             case HOLD -> {
+                if (!server.testHooks()) {
+                    throw new InvalidInputException("this server takes no hold (a test's request)");
+                }
                 if (m.getHold() && hold == null) {
                     hold = new CountDownLatch(1);
                     service.holdWorkerUntil(hold);
@@ -295,14 +345,12 @@ final class ServerSession implements StreamObserver<ClientMessage> {
 
     @Override
     public void onCompleted() {
-        close();
-        out.close(null);
+        out.close(null); // and the session closes with it
     }
 
     /** Ends the session with a status for the client (the server stops, the session was idle too long). */
     void end(Status status) {
-        close();
-        out.close(status.asRuntimeException());
+        out.close(status.asRuntimeException()); // and the session closes with it
     }
 
     /** Frees the session: its model and worker, on a thread of their own (closing waits for the worker). */
@@ -313,7 +361,9 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         if (hold != null) {
             hold.countDown();
         }
-        waits.shutdownNow();
+        syncs.shutdownNow();
+        answers.shutdownNow();
+        out.close(io.grpc.Status.CANCELLED.withDescription("the session ended").asRuntimeException());
         server.closed(this);
         Thread t = new Thread(service::close, "leafwalk-serve-close");
         t.setDaemon(true);

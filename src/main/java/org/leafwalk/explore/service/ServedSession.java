@@ -23,7 +23,7 @@ public final class ServedSession {
     public ServedSession(ExplorationService service, java.util.function.Function<Path, String> names) {
         this.service = service;
         this.parts = service.parts();
-        parts.workspace().nameModelsBy(names);
+        parts.workspace().serve(names);
     }
 
     /**
@@ -62,7 +62,8 @@ public final class ServedSession {
             parts.stopMotion().run();
             Workspace w = parts.workspace();
             String failure = image != null ? w.open(modelDir, imageName, image)
-                    : w.open(modelDir, sentence != null ? "text:" + sentence : sample.isEmpty() ? "sample:14" : sample);
+                    : sentence != null ? w.openSentence(modelDir, sentence)
+                    : w.open(modelDir, sample.isEmpty() ? "sample:14" : sample);
             if (failure != null && w.model() == null && fallBackToDefault) {
                 Path def = References.model(References.DEFAULT_MODEL);
                 if (w.open(def, "sample:14") == null) {

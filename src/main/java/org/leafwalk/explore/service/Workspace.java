@@ -35,6 +35,7 @@ final class Workspace implements AutoCloseable {
     private TextSetup text; // the last sentence's set-up: its labels carry over to the next model
     /** What a recording names its model by: the folder here, a server's catalogue name there. */
     private java.util.function.Function<Path, String> references = Path::toString;
+    private boolean served;
 
     Workspace(String device, Consumer<Notice> notices) {
         this.device = device;
@@ -46,8 +47,13 @@ final class Workspace implements AutoCloseable {
         modelChanges.add(r);
     }
 
-    void nameModelsBy(java.util.function.Function<Path, String> names) {
+    /**
+     * A server's workspace: recordings name models by {@code names} (the catalogue's), and every image it holds
+     * carries its bytes, so nothing is ever read from a path a client named (a session's input name).
+     */
+    void serve(java.util.function.Function<Path, String> names) {
         this.references = names;
+        this.served = true;
     }
 
     Consumer<Notice> notices() {
@@ -93,6 +99,17 @@ final class Workspace implements AutoCloseable {
                 throw new org.leafwalk.io.InvalidInputException("this is a text model: send a sentence");
             }
             return ImageSubject.open(next, name, image, settings().withLayer(settings().layer()));
+        });
+    }
+
+    /** Opens a text model on a sentence sent as text (an image model refuses it: a sentence names no file). */
+    String openSentence(Path dir, String sentence) {
+        return open(dir, "a sentence", next -> {
+            if (!next.isText()) {
+                throw new org.leafwalk.io.InvalidInputException("this is an image model: send an image, not a sentence");
+            }
+            return Subject.open(next, dir, "text:" + sentence, text == null ? null : text.withSelected(new int[0]),
+                    settings().withLayer(0));
         });
     }
 
@@ -331,6 +348,9 @@ final class Workspace implements AutoCloseable {
 
     /** Makes a subject the walk's, saying what was converted or filled in to read it. */
     private void adopt(Subject subject) {
+        if (served && subject instanceof ImageSubject image) {
+            subject = image.carryingPixels();
+        }
         Session next;
         try {
             next = new Session(references.apply(modelDir), modelDir, subject, settings());

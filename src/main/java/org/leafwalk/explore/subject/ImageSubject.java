@@ -62,6 +62,24 @@ public final class ImageSubject implements Subject {
         return new ImageSubject(model, s.file, data.clone(), s.image, s.space, s.layer);
     }
 
+    /** Whether the image came as bytes, not from a file (see {@link #carryingPixels}). */
+    public boolean carriesData() {
+        return data != null;
+    }
+
+    /**
+     * The same subject carrying its image as PNG bytes (the pixels the model read), so that another model reads it
+     * from them, never from a file of its name: what a server holds of a client's image.
+     */
+    public ImageSubject carryingPixels() {
+        if (data != null) {
+            return this;
+        }
+        var cfg = model.config();
+        byte[] png = Images.encodePng(ImageInput.toImage(image.pixels(), cfg.numChannels(), cfg.imageSize()));
+        return new ImageSubject(model, file, png, image, space, layer);
+    }
+
     /** The same image read again by another model (from its file, or from the bytes it came as). */
     public ImageSubject on(Explorer next, Settings settings) {
         return data != null ? open(next, file.toString(), data, settings)

@@ -38,12 +38,18 @@ class RemoteExportsTest {
         s.drag(SliderKind.NULL, 0, 0.4);
         HangGuard.awaitIdle(s);
         s.release();
+        HangGuard.awaitIdle(s); // a step stops the motion at once: let the release settle first, as a user would
         s.stepOnce(WalkAlgorithm.SIMEXP);
+        HangGuard.awaitIdle(s);
         s.stepOnce(WalkAlgorithm.SIMEC);
         HangGuard.awaitIdle(s);
     }
 
+    private final java.util.Map<String, List<org.leafwalk.explore.walk.TrajectoryEntry>> walks =
+            new java.util.HashMap<>();
+
     private void export(Exploration s, Path dir) throws Exception {
+        walks.put(dir.getFileName().toString(), s.trajectory());
         Files.createDirectories(dir);
         for (ExportKind k : ExportKind.values()) {
             if (k != ExportKind.LIPSCHITZ_CSV) {
@@ -80,6 +86,13 @@ class RemoteExportsTest {
             assertEquals(names, s.map(p -> p.getFileName().toString()).sorted().toList());
         }
         assertTrue(names.size() >= 8, names.toString());
+        var here = walks.get("here");
+        var there = walks.get("there");
+        assertEquals(here.size(), there.size(), "steps");
+        for (int i = 0; i < here.size(); i++) {
+            assertArrayEquals(here.get(i).point(), there.get(i).point(), 0, "the point of step " + i);
+            assertArrayEquals(here.get(i).probabilities(), there.get(i).probabilities(), 0, "step " + i);
+        }
         for (String n : names) {
             byte[] a = Files.readAllBytes(tmp.resolve("here").resolve(n));
             byte[] b = Files.readAllBytes(tmp.resolve("there").resolve(n));
