@@ -83,6 +83,7 @@ final class StatusBar extends HBox {
         }
         if (remote && !where.equals(server.getText())) {
             server.setText(where);
+            server.setTooltip(new javafx.scene.control.Tooltip(where)); // the whole line where the bar cuts it
         }
     }
 
