@@ -29,6 +29,14 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOption modelOption;
 
+    @Mixin
+    ConnectOptions remote;
+
+    @Option(names = "--clients", paramLabel = "N", defaultValue = "0",
+            description = "With --connect: a load of N clients walking --steps SiMEC steps each at once, on sessions "
+                    + "of their own (default: the paired benchmark, one client against the same walk in this process).")
+    int clients;
+
     @Option(names = "--input", paramLabel = "INPUT", description = "Start image or sample:N (default: seeded noise).")
     String inputRef;
 
@@ -158,6 +166,32 @@ final class BenchCommand implements Callable<Integer> {
     /** The benchmarks besides the single-step one: at most one a run. */
     private static final String[] MODES = {"--drag", "--families", "--suite", "--soak"};
 
+    /**
+     * bench --connect: the step latency a client of the server sees against the same walk in this process, paired
+     * (default model, sample:14 unless --model and --input say), or a load of --clients clients.
+     */
+    private int connected(org.leafwalk.explore.remote.Connection server) {
+        if (steps < 1 || warmup < 0 || clients < 0) {
+            throw new InvalidOption("--steps must be ≥ 1, --warmup and --clients ≥ 0");
+        }
+        new OptionScope(spec).refuse("bench --connect", "to the benchmarks in this process", "--drag", "--soak",
+                "--suite", "--families", "--metric", "--space", "--jacobian", "--algo");
+        String input = inputRef == null ? "sample:14" : inputRef;
+        try {
+            var o = clients > 0
+                    ? org.leafwalk.explore.remote.RemoteBench.load(server, modelOption.ref, input, clients, steps)
+                    : org.leafwalk.explore.remote.RemoteBench.paired(server, modelOption.ref, modelOption.path(),
+                            input, warmup, steps, common.device);
+            System.out.println(Json.text(o));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+        return 0;
+    }
+
     /** Refuses an option that the benchmark asked for ignores, and two benchmarks at once. */
     private void refuseIgnored() {
         OptionScope given = new OptionScope(spec);
@@ -195,6 +229,13 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         refuseIgnored();
+        var server = remote.connection();
+        if (server != null) {
+            return connected(server);
+        }
+        if (clients != 0) {
+            throw new InvalidOption("--clients goes with --connect");
+        }
         if (steps < 1 || warmup < 0 || soak < 0) {
             throw new InvalidOption("--steps must be ≥ 1, --warmup and --soak ≥ 0 (got " + steps + ", "
                     + warmup + ", " + soak + ")");

@@ -11,7 +11,7 @@ import picocli.CommandLine;
         description = "Walk the input space of a Transformer along the eigendirections of its pullback metric.",
         subcommands = {InspectCommand.class, WalkCommand.class, BenchCommand.class, TrainVitCommand.class,
                 EvalCommand.class, ExportCommand.class, ExtractSamplesCommand.class, InitVitCommand.class,
-                UiCommand.class, MatchCommand.class, LipschitzCommand.class, ExperimentCommand.class,
+                UiCommand.class, ServeCommand.class, MatchCommand.class, LipschitzCommand.class, ExperimentCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static volatile boolean debug;

@@ -15,6 +15,9 @@ final class UiCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ModelOption model;
 
+    @picocli.CommandLine.Mixin
+    ConnectOptions remote;
+
     @Option(names = "--input", defaultValue = "sample:14", paramLabel = "INPUT",
             description = "An image file or sample:N (default: ${DEFAULT-VALUE}).")
     String input;
@@ -56,16 +59,17 @@ final class UiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        org.leafwalk.explore.export.OutputPlan plan = new org.leafwalk.explore.export.OutputPlan().input("model", model.path())
-                .input("session", session);
+        var server = remote.connection();
+        Path modelPath = server == null ? model.path() : Path.of(model.ref); // a server's catalogue name
+        OutputPlan plan = new OutputPlan().input("model", server == null ? modelPath : null).input("session", session);
         if (input != null && !input.startsWith("text:") && !input.startsWith("sample:")) {
             plan.input("input", Path.of(input));
         }
         plan.output("--screenshot", screenshot).output("--classroom-screenshot", classroomScreenshot)
                 .output("--match-screenshot", matchScreenshot).output("--benchmark", benchmark).check();
-        LeafwalkApp.launch(new LeafwalkApp.Options(model.path(), input, device, screenshot,
-                classroomScreenshot, demoDistance, org.leafwalk.explore.walk.Space.parse(space).id(), matchScreenshot,
-                benchmark, session, Math.max(0, threads)));
+        LeafwalkApp.launch(new LeafwalkApp.Options(modelPath, input, device, screenshot,
+                classroomScreenshot, demoDistance, Space.parse(space).id(), matchScreenshot,
+                benchmark, session, Math.max(0, threads), server == null ? null : server.opener()));
         if (LeafwalkApp.failure() != null) {
             boolean bug = LeafwalkApp.failureIsBug();
             System.err.println("leafwalk: " + (bug ? "" : "error: ") + LeafwalkApp.failure());

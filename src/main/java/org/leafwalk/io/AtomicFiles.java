@@ -136,6 +136,11 @@ public final class AtomicFiles {
         new FileTransaction().addOwned(folder, name, bytes).commit();
     }
 
+    /** {@link #writeOwned}, readable and writable by its owner only (a secret). */
+    public static void writeOwnedPrivate(Path folder, String name, byte[] bytes) {
+        new FileTransaction().ownerOnly().addOwned(folder, name, bytes).commit();
+    }
+
     /** The path of an owned file, refused when anything on the way from {@code folder} is a link. */
     public static Path owned(Path folder, String name) {
         Path base = resolve(folder);

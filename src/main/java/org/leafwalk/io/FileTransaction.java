@@ -31,10 +31,17 @@ public final class FileTransaction {
 
     private final Map<Path, Entry> entries = new LinkedHashMap<>();
     private boolean force;
+    private boolean ownerOnly;
 
     /** Replace read-only files too (a command's {@code --force}). */
     public FileTransaction force(boolean replaceReadOnly) {
         this.force = replaceReadOnly;
+        return this;
+    }
+
+    /** New and replaced files readable and writable by their owner only (a secret: a server's token). */
+    public FileTransaction ownerOnly() {
+        this.ownerOnly = true;
         return this;
     }
 
@@ -132,7 +139,7 @@ public final class FileTransaction {
     }
 
     /** Writes one file's bytes to a temporary sibling of its target, flushed to the disk. */
-    private static Path stage(Entry e, Set<Path> madeFolders) {
+    private Path stage(Entry e, Set<Path> madeFolders) {
         Path dir = e.target().getParent();
         Path tmp = null;
         try {
@@ -236,7 +243,10 @@ public final class FileTransaction {
      * Temporary files are created owner-only: a replaced file keeps the permissions it had, and a new one gets what
      * the user's umask gives a new file.
      */
-    private static void keepPermissions(Path target, Path tmp) throws IOException {
+    private void keepPermissions(Path target, Path tmp) throws IOException {
+        if (ownerOnly) {
+            return; // the temporary is owner-only already, and the file stays so
+        }
         try {
             Set<PosixFilePermission> perms = Files.exists(target, LinkOption.NOFOLLOW_LINKS)
                     ? Files.readAttributes(target, PosixFileAttributes.class).permissions()

@@ -34,9 +34,33 @@ public final class Images {
         return decode(img, background, notes);
     }
 
+    /**
+     * An image file's bytes received from elsewhere (a client of {@code leafwalk serve}), read as {@link
+     * #decode(Path, double[])} reads a file; {@code name} names it in messages.
+     */
+    public static DecodedImage decode(String name, byte[] data, double[] background) {
+        List<String> notes = new ArrayList<>();
+        try (var in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(data))) {
+            return decode(readFirstFrame(name, in, notes), background, notes);
+        } catch (IOException e) {
+            throw new InvalidInputException(name + ": not a readable image (" + e.getMessage() + ")", e);
+        }
+    }
+
     private static BufferedImage readFirstFrame(Path file, List<String> notes) {
         InputFiles.requireRegular(file, "image");
         try (var in = ImageIO.createImageInputStream(file.toFile())) {
+            return readFirstFrame(file.toString(), in, notes);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(file + ": file not found", e);
+        } catch (IOException e) {
+            throw new InvalidInputException(file + ": not a readable image (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static BufferedImage readFirstFrame(String file, javax.imageio.stream.ImageInputStream in,
+            List<String> notes) {
+        try {
             if (in == null) {
                 throw new InvalidInputException(file + ": cannot open");
             }
@@ -70,8 +94,6 @@ public final class Images {
             } finally {
                 reader.dispose();
             }
-        } catch (NoSuchFileException e) {
-            throw new InvalidInputException(file + ": file not found", e);
         } catch (IOException | RuntimeException e) {
             if (e instanceof InvalidInputException iie) {
                 throw iie;

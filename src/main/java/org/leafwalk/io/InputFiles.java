@@ -64,6 +64,21 @@ public final class InputFiles {
         return file;
     }
 
+    /** A file's bytes, refused by name when it is not a regular file or is larger than {@code maxBytes}. */
+    public static byte[] readBytes(Path file, String what, long maxBytes) {
+        requireRegular(file, what);
+        try {
+            long size = Files.size(file);
+            if (size > maxBytes) {
+                throw new InvalidInputException(file + ": " + what + " is " + human(size) + "; Leafwalk sends at most "
+                        + human(maxBytes));
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new InvalidInputException(file + ": cannot read " + what + " (" + AtomicFiles.describe(e) + ")", e);
+        }
+    }
+
     /** A text file as UTF-8, refused by name when it is too large or not UTF-8 (a Latin-1 file, a binary). */
     public static String readUtf8(Path file, String what, long maxBytes) {
         requireRegular(file, what);

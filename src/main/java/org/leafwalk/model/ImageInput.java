@@ -18,6 +18,11 @@ public record ImageInput(String source, double[] pixels, int channels, int size,
         return fromImage(file.toString(), Images.decode(file, config.imageBackground()), config);
     }
 
+    /** An image file's bytes that came without a file (a client of {@code leafwalk serve} sent them). */
+    public static ImageInput load(String name, byte[] data, VitConfig config) {
+        return fromImage(name, Images.decode(name, data, config.imageBackground()), config);
+    }
+
     public static ImageInput fromImage(String source, BufferedImage img, VitConfig config) {
         return fromImage(source, Images.decode(img, config.imageBackground(), new ArrayList<>()), config);
     }

@@ -1,5 +1,7 @@
 package org.leafwalk.ui;
 
+import org.leafwalk.explore.service.Exploration;
+
 import java.nio.file.Path;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -18,11 +20,23 @@ public final class LeafwalkApp extends Application {
      *     here as JSON and quits
      */
     /** @param computeThreads the model's threads where steps are long (0: every core) */
+    /** @param services the compute service: this process's own, or a server's ({@code --connect}) */
     public record Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
-            double demoSteps, String space, Path matchScreenshot, Path benchmark, Path session, int computeThreads) {
+            double demoSteps, String space, Path matchScreenshot, Path benchmark, Path session, int computeThreads,
+            Exploration.Opener services) {
+        public Options {
+            services = services == null ? Exploration.Opener.local() : services;
+        }
+
         public Options(Path model, String input, String device, Path screenshot, Path classroomScreenshot,
                 double demoSteps, String space) {
-            this(model, input, device, screenshot, classroomScreenshot, demoSteps, space, null, null, null, 0);
+            this(model, input, device, screenshot, classroomScreenshot, demoSteps, space, null, null, null, 0, null);
+        }
+
+        /** The same window on another compute service. */
+        public Options withServices(Exploration.Opener s) {
+            return new Options(model, input, device, screenshot, classroomScreenshot, demoSteps, space,
+                    matchScreenshot, benchmark, session, computeThreads, s);
         }
     }
 

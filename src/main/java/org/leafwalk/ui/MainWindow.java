@@ -16,7 +16,6 @@ import org.leafwalk.explore.analysis.Match;
 import org.leafwalk.explore.export.Exports;
 import org.leafwalk.explore.failure.Errors;
 import org.leafwalk.explore.service.Exploration;
-import org.leafwalk.explore.service.ExplorationService;
 import org.leafwalk.explore.service.ExportKind;
 import org.leafwalk.explore.service.LatestValue;
 import org.leafwalk.explore.service.Notice;
@@ -30,7 +29,8 @@ import org.leafwalk.explore.walk.WalkAlgorithm;
  * The main window, as a composition root: it makes the views (input, sliders, output bars, spectrum, drift, the
  * analyses, settings, the trajectory and status bars), builds the menus, the toolbar and the shortcuts from one
  * table of {@link Actions}, and hands each snapshot to the {@link RenderScheduler}. It only posts requests to the
- * {@link ExplorationService}; the JavaFX thread never waits for the model, and at most one redraw is pending.
+ * {@link Exploration} (in this process or on a server); the JavaFX thread never waits for the model, and at most
+ * one redraw is pending.
  */
 final class MainWindow {
     private final Stage stage;
@@ -73,7 +73,7 @@ final class MainWindow {
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = Math.max(1, cores - 1);
         int longThreads = options.computeThreads() > 0 ? options.computeThreads() : cores;
-        this.service = new ExplorationService(options.device(), threads, longThreads, s -> {
+        this.service = options.services().open(options.device(), threads, longThreads, s -> {
             if (s != null) {
                 updates.offer(s);
             }
@@ -119,7 +119,10 @@ final class MainWindow {
         stage.setOnCloseRequest(e -> close());
         // the status says what the worker is doing between states (a long step, an estimate): polled, never awaited
         busyPoll.getKeyFrames().add(new javafx.animation.KeyFrame(javafx.util.Duration.millis(150),
-                e -> status.poll(service.activity())));
+                e -> {
+                    status.poll(service.activity());
+                    status.connection(service.connection());
+                }));
         busyPoll.setCycleCount(javafx.animation.Animation.INDEFINITE);
         busyPoll.play();
 
@@ -168,14 +171,26 @@ final class MainWindow {
         modelDir = model;
         service.open(model, inputRef, !automated());
         recent.remember(model);
-        gallery.fill(model);
+        gallery.fill(local(model));
+    }
+
+    /** The folder the gallery's samples come from: a server's catalogue name stands for the shipped model here. */
+    private static Path local(Path model) {
+        if (model.getNameCount() == 1 && !java.nio.file.Files.exists(model)) {
+            try {
+                return References.model(model.toString());
+            } catch (RuntimeException e) {
+                return model;
+            }
+        }
+        return model;
     }
 
     void openModel(Path dir) {
         modelDir = dir;
         service.openModel(dir);
         recent.remember(dir);
-        gallery.fill(dir);
+        gallery.fill(local(dir));
     }
 
     /**

@@ -5,7 +5,6 @@ import javafx.application.Platform;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonType;
 import javafx.stage.Stage;
-import org.leafwalk.explore.session.SessionFiles;
 
 /**
  * Asks, when a session's model changed since it was saved, whether to recompute its recorded outputs. The question
@@ -19,7 +18,7 @@ final class SessionPrompt {
     }
 
     /** The service's question (any thread): shown on the JavaFX thread, answered through {@code answer}. */
-    void ask(SessionFiles.Loaded loaded, Consumer<Boolean> answer) {
+    void ask(Consumer<Boolean> answer) {
         Platform.runLater(() -> {
             Alert alert = new Alert(Alert.AlertType.CONFIRMATION,
                     "The model's weights changed since this session was saved. Recompute the recorded outputs "

@@ -16,6 +16,7 @@ final class StatusBar extends HBox {
     private final Label facts = new Label();
     private final javafx.scene.control.ProgressBar progress = new javafx.scene.control.ProgressBar();
     private final Label stage = new Label();
+    private final Label server = new Label();
 
     StatusBar() {
         super(22);
@@ -25,18 +26,22 @@ final class StatusBar extends HBox {
         facts.setId("status-facts");
         progress.setId("status-progress");
         stage.setId("status-stage");
+        server.setId("status-server");
+        server.setVisible(false);
+        server.setManaged(false);
         progress.setPrefWidth(120);
         progress.setVisible(false);
         progress.setManaged(false);
         stage.setVisible(false);
         stage.setManaged(false);
-        getChildren().setAll(model, device, latency, rate, rank, busy, progress, stage, facts);
+        getChildren().setAll(server, model, device, latency, rate, rank, busy, progress, stage, facts);
         // when the bar is full (a progress shown), the line of facts gives way first, never the figures
         for (Label l : new Label[] {model, device, latency, rate, rank, busy, stage}) {
             l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         }
         progress.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         facts.setMinWidth(0);
+        server.setMinWidth(0); // a long server name gives way (ellipsis) before the figures and the window's width
         javafx.scene.layout.HBox.setHgrow(facts, javafx.scene.layout.Priority.SOMETIMES);
         getStyleClass().add("status-bar");
         setPadding(new Insets(4, 12, 4, 12));
@@ -66,6 +71,19 @@ final class StatusBar extends HBox {
             progress.setProgress(a.fraction() < 0 ? javafx.scene.control.ProgressIndicator.INDETERMINATE_PROGRESS
                     : a.fraction());
             stage.setText(String.format(java.util.Locale.ROOT, "%s · %.1f s · Esc stops", a.what(), a.seconds()));
+        }
+    }
+
+    /** Where the computing happens (null: in this process): the server, its device, the round trip. */
+    void connection(String where) {
+        boolean remote = where != null;
+        if (server.isVisible() != remote) {
+            server.setVisible(remote);
+            server.setManaged(remote);
+        }
+        if (remote && !where.equals(server.getText())) {
+            server.setText(where);
+            server.setTooltip(new javafx.scene.control.Tooltip(where)); // the whole line where the bar cuts it
         }
     }
 

@@ -57,6 +57,17 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.leafwalk.geometry..", "org.leafwalk.model..", "org.leafwalk.io..",
                     "..cli..", "ai.djl..");
 
+    /** The window talks to the Exploration contract: it cannot tell the service in its process from a server's. */
+    @ArchTest
+    static final ArchRule uiKnowsNotWhichServiceItHas = noClasses().that().resideInAPackage("..ui..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("org.leafwalk.explore.service.ExplorationService")
+            .orShould().dependOnClassesThat().resideInAnyPackage("..explore.remote..", "io.grpc..");
+
+    /** gRPC stays in the remote room: nothing else of explore speaks the wire. */
+    @ArchTest
+    static final ArchRule grpcOnlyInRemote = noClasses().that().resideOutsideOfPackage("..explore.remote..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.grpc..");
+
     @ArchTest
     static final ArchRule cliSeesOnlyExploreAndUi = noClasses().that().resideInAPackage("..cli..")
             .should().dependOnClassesThat().resideInAnyPackage("org.leafwalk.geometry..", "org.leafwalk.model..", "org.leafwalk.io..",

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leafwalk.explore.export.Exports;
+import org.leafwalk.explore.service.Exploration;
 import org.leafwalk.explore.service.ExplorationService;
 import org.leafwalk.explore.service.ExportKind;
 import org.leafwalk.explore.service.Notice;
@@ -31,7 +32,7 @@ class ExplorationServiceTest {
     @TempDir
     Path tmp;
 
-    ExplorationService service;
+    Exploration service;
     final AtomicReference<Snapshot> last = new AtomicReference<>();
     final List<Notice> notices = new CopyOnWriteArrayList<>();
     Path model;
@@ -41,7 +42,7 @@ class ExplorationServiceTest {
         model = TinyVit.write(tmp, "m", TinyVit.small(), 9);
         Path img = tmp.resolve("blob.png");
         TinyVit.blobPng(img, 4);
-        service = new ExplorationService("cpu", s -> {
+        service = open(s -> {
             if (s != null) {
                 last.set(s);
             }
@@ -52,9 +53,19 @@ class ExplorationServiceTest {
         assertNotNull(last.get(), "a snapshot after opening");
     }
 
+    /** The service under test: this process's (a remote client in {@code RemoteExplorationServiceTest}). */
+    protected Exploration open(java.util.function.Consumer<Snapshot> snapshots,
+            java.util.function.Consumer<Notice> notices) throws Exception {
+        return new ExplorationService("cpu", snapshots, notices);
+    }
+
+    /** What closes after the service (a server). */
+    protected void closed() throws Exception { }
+
     @AfterEach
-    void close() {
+    void close() throws Exception {
         service.close();
+        closed();
     }
 
     @Test

@@ -30,15 +30,29 @@ class MainWindowTest {
     MainWindow window;
 
     @Start
-    void start(Stage stage) {
-        window = new MainWindow(stage,
-                new LeafwalkApp.Options(References.model("default"), "sample:14", "cpu", null, null, 0, "pixels"));
+    void start(Stage stage) throws Exception {
+        window = new MainWindow(stage, options(
+                new LeafwalkApp.Options(References.model("default"), "sample:14", "cpu", null, null, 0, "pixels")));
         window.show();
     }
 
+    /** The window under test: on this process's service (on a server's in {@code RemoteMainWindowTest}). */
+    protected LeafwalkApp.Options options(LeafwalkApp.Options local) throws Exception {
+        return local;
+    }
+
+    /** A model folder the test made, for the window to open (a server serves it too). */
+    protected Path served(Path model) throws Exception {
+        return model;
+    }
+
+    /** What closes after the window (a server). */
+    protected void closed() throws Exception { }
+
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         window.close();
+        closed();
     }
 
     /** The window opened its model and input (posted when it was shown) and drew the first state. */
@@ -261,6 +275,7 @@ class MainWindowTest {
         Path bad = Files.createDirectories(tmp.resolve("broken-vit"));
         Files.copy(References.model("default").resolve("config.json"), bad.resolve("config.json"));
         Files.write(bad.resolve("model.safetensors"), new byte[] {42, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3});
+        served(bad);
         WaitForAsyncUtils.asyncFx(() -> window.openModel(bad)).get();
         settle();
         assertTrue(window.notices().stream().anyMatch(n -> n.level() == Notice.Level.ERROR
@@ -285,6 +300,7 @@ class MainWindowTest {
         String cfg = Files.readString(m.resolve("config.json"));
         Files.writeString(m.resolve("config.json"), cfg.substring(0, cfg.lastIndexOf('}')) + ", \"id2label\": "
                 + labels + "}}");
+        served(m);
         WaitForAsyncUtils.asyncFx(() -> window.openModel(m)).get();
         Snapshot s = settle();
         assertEquals(1000, s.outputs().labels().size());
@@ -303,7 +319,7 @@ class MainWindowTest {
     /** The window on one of the family fixtures (after the default model's first state). */
     private Snapshot openFixture(String name) throws Exception {
         awaitFirst();
-        Path m = Path.of("src/test/resources/fixtures", name);
+        Path m = served(Path.of("src/test/resources/fixtures", name));
         WaitForAsyncUtils.asyncFx(() -> window.openModel(m)).get();
         return settle();
     }

@@ -54,8 +54,12 @@ public final class Match {
 
     /** A match from the image of {@code source} toward the image file {@code target}, on the model it was read by. */
     public static Match from(ImageSubject source, Path target, boolean keep, double stepSize, int budget) {
+        return from(source, source.model().loadImage(target), keep, stepSize, budget);
+    }
+
+    /** A match toward a target image already read by the source's model. */
+    public static Match from(ImageSubject source, ImageInput t, boolean keep, double stepSize, int budget) {
         Explorer model = source.model();
-        ImageInput t = model.loadImage(target);
         return new Match(model, source.image().pixels(), t.pixels(), source.layer(), keep, stepSize, budget);
     }
 

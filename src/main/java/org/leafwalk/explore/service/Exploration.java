@@ -3,11 +3,9 @@ package org.leafwalk.explore.service;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.leafwalk.explore.analysis.Analysis;
 import org.leafwalk.explore.export.Exports;
-import org.leafwalk.explore.session.SessionFiles;
 import org.leafwalk.explore.walk.Settings;
 import org.leafwalk.explore.walk.TrajectoryEntry;
 import org.leafwalk.explore.walk.WalkAlgorithm;
@@ -19,6 +17,27 @@ import org.leafwalk.explore.walk.WalkAlgorithm;
  * process; another implementation may serve it from elsewhere.
  */
 public interface Exploration extends AutoCloseable {
+    /** Makes the service a window talks to: this process's own, or a client of a server elsewhere. */
+    @FunctionalInterface
+    interface Opener {
+        /** See {@link ExplorationService#ExplorationService(String, int, int, Consumer, Consumer)}. */
+        Exploration open(String device, int computeThreads, int longStepThreads, Consumer<Snapshot> snapshots,
+                Consumer<Notice> notices);
+
+        /** The service in this process. */
+        static Opener local() {
+            return ExplorationService::new;
+        }
+    }
+
+    /**
+     * Where the computing happens, for a status bar: null in this process, else the server, its device and the last
+     * round trip (any thread, never waits).
+     */
+    default String connection() {
+        return null;
+    }
+
     /**
      * Stops what the worker computes (Esc): the drag, walk or match stops, and a step, Jacobian or estimate under
      * way is dropped at its next stage; the last computed state stays. Requests queued after it still run.
@@ -143,10 +162,11 @@ public interface Exploration extends AutoCloseable {
     /**
      * Opens a session file: its model (when not already open), its input and settings, and its trajectory at the
      * step it was saved, without recomputing the walk. When the model's weights changed since, {@code ask} is told
-     * (on the worker) with the loaded session and a callback for the answer, true to recompute the recorded outputs
-     * with the current weights; the worker goes on meanwhile and opens the session when the answer comes.
+     * (on the worker, or the client's receiving thread) with a callback for the answer, true to recompute the
+     * recorded outputs with the current weights; the worker goes on meanwhile and opens the session when the answer
+     * comes.
      */
-    void openSession(Path file, BiConsumer<SessionFiles.Loaded, Consumer<Boolean>> ask);
+    void openSession(Path file, Consumer<Consumer<Boolean>> ask);
 
     /** Opens a session file; when its model's weights changed, recomputes the outputs or not as {@code recompute}. */
     void openSession(Path file, boolean recompute);

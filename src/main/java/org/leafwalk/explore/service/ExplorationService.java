@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.leafwalk.explore.analysis.Analysis;
 import org.leafwalk.explore.export.Exports;
@@ -45,9 +44,8 @@ public final class ExplorationService implements Exploration {
 
     /**
      * @param computeThreads intra-op threads for the model where steps are short (0: the engine's default)
-     * @param longStepThreads the same where an exact step is long ({@link Session#longSteps}, ViT-Base): a window
-     *     gives the model every core there, since a step takes seconds and the display then draws previews, which
-     *     cost little, between the model's work
+     * @param longStepThreads the same where an exact step is long ({@link Session#longSteps}, ViT-Base: a window
+     *     gives the model every core, as the display draws cheap previews between its long steps)
      */
     public ExplorationService(String device, int computeThreads, int longStepThreads, Consumer<Snapshot> snapshots,
             Consumer<Notice> notices) {
@@ -60,16 +58,16 @@ public final class ExplorationService implements Exploration {
         this.exports = new WindowExports(workspace, analyses, notices);
         this.motion = new Motion();
         this.walking = new Walking(workspace, motion, matching, assembler, notices, a -> analysisListener.accept(a),
-                this::publish, () -> publish(true), this::closing);
+                () -> publish(false), () -> publish(true), this::closing);
         this.worker = new Worker("leafwalk-compute", () -> threads.fit(null), walking, e -> {
             stopMotion();
             notices.accept(Notice.error(Workspace.describe(e), e));
-            publish();
+            publish(false);
         });
         worker.onCancelled(() -> {
             stopMotion();
             notices.accept(Notice.info("Stopped: the last computed state is kept"));
-            publish();
+            publish(false);
         });
     }
 
@@ -94,16 +92,12 @@ public final class ExplorationService implements Exploration {
         walking.drawn(version);
     }
 
-    private void publish() {
-        publish(false);
-    }
-
     private void publish(boolean fresh) {
         snapshots.accept(assembler.assemble(workspace, motion, fresh));
     }
 
     /** A change of what is walked (a model, an input, tokens, labels): the motion stops, then it runs as a request. */
-    private void change(Consumer<Workspace> c) {
+    void change(Consumer<Workspace> c) {
         request(() -> {
             stopMotion();
             c.accept(workspace);
@@ -116,13 +110,13 @@ public final class ExplorationService implements Exploration {
     }
 
     /** Runs a request on the worker, then publishes the state it left. */
-    private void request(Runnable r) {
+    void request(Runnable r) {
         worker.post(() -> {
             try {
                 r.run();
             } finally {
                 threads.fit(workspace.session());
-                publish();
+                publish(false);
             }
         });
     }
@@ -158,7 +152,14 @@ public final class ExplorationService implements Exploration {
         worker.post(() -> analyse(analyses.layerSpectra()));
     }
 
-    private void analyse(Analysis a) {
+    /** What {@link ServedSession} reaches of the service: the parts requests run on, on the worker. */
+    record Parts(Worker worker, Workspace workspace, Matching matching, WindowExports exports, Runnable stopMotion) {}
+
+    Parts parts() {
+        return new Parts(worker, workspace, matching, exports, this::stopMotion);
+    }
+
+    void analyse(Analysis a) {
         if (a != null) {
             analysisListener.accept(a);
         }
@@ -336,27 +337,29 @@ public final class ExplorationService implements Exploration {
     }
 
     @Override
-    public void openSession(Path file, BiConsumer<SessionFiles.Loaded, Consumer<Boolean>> ask) {
-        worker.post(() -> {
-            SessionFiles.Loaded loaded = workspace.loadSession(file);
-            if (loaded != null && !loaded.modelChanged()) {
-                openLoaded(file, loaded, false);
-            } else if (loaded != null) {
-                ask.accept(loaded, yes -> request(() -> openLoaded(file, loaded, Boolean.TRUE.equals(yes))));
-            }
-        });
+    public void openSession(Path file, Consumer<Consumer<Boolean>> ask) {
+        worker.post(() -> opened(file.getFileName().toString(), workspace.loadSession(file), ask));
+    }
+
+    /** A session read (null: it could not be, a notice says why) opens, asking first when its model changed. */
+    void opened(String name, SessionFiles.Loaded loaded, Consumer<Consumer<Boolean>> ask) {
+        if (loaded != null && !loaded.modelChanged()) {
+            openLoaded(name, loaded, false);
+        } else if (loaded != null) {
+            ask.accept(yes -> request(() -> openLoaded(name, loaded, Boolean.TRUE.equals(yes))));
+        }
     }
 
     @Override
     public void openSession(Path file, boolean recompute) {
-        openSession(file, (loaded, answer) -> answer.accept(recompute));
+        openSession(file, answer -> answer.accept(recompute));
     }
 
-    private void openLoaded(Path file, SessionFiles.Loaded loaded, boolean recompute) {
+    private void openLoaded(String name, SessionFiles.Loaded loaded, boolean recompute) {
         stopMotion();
-        workspace.openSession(file, loaded, recompute);
+        workspace.openSession(name, loaded, recompute);
         assembler.restarted();
-        publish();
+        publish(false);
     }
 
     @Override
@@ -382,8 +385,7 @@ public final class ExplorationService implements Exploration {
         worker.awaitIdle(timeoutMillis);
     }
 
-    /** How often a moving walk's decoded sentence is redone (tests stretch it to see the reuse). */
-    void setTextViewInterval(java.time.Duration d) { // package-private: for tests
+    void setTextViewInterval(java.time.Duration d) { // tests stretch how often a moving sentence is decoded again
         assembler.setCostlyViewInterval(d);
     }
 

@@ -39,6 +39,15 @@ final class Matching {
 
     /** Starts a match toward {@code target}; returns its first progress, or null (a notice says why). */
     Analysis start(Path target, boolean keep, int budget, double stepSize) {
+        return start(source -> Match.from(source, target, keep, stepSize, budget));
+    }
+
+    /** Starts a match toward an image whose file's bytes came without the file (from a client of leafwalk serve). */
+    Analysis start(String name, byte[] target, boolean keep, int budget, double stepSize) {
+        return start(source -> Match.from(source, source.model().loadImage(name, target), keep, stepSize, budget));
+    }
+
+    private Analysis start(java.util.function.Function<ImageSubject, Match> matching) {
         Session s = workspace.session();
         if (s == null) {
             notices.accept(Notice.error("representation matching works on an image input of an image model"));
@@ -53,7 +62,7 @@ final class Matching {
             return null;
         }
         try {
-            match = Match.from(source, target, keep, stepSize, budget);
+            match = matching.apply(source);
         } catch (RuntimeException e) {
             notices.accept(Notice.error("cannot open the target: " + Workspace.describe(e), e));
             return null;

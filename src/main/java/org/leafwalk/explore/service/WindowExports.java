@@ -35,11 +35,38 @@ final class WindowExports {
             return;
         }
         try {
+            java.util.Map<Path, byte[]> files = render(s, kind, file, gif);
+            if (files == null) {
+                return;
+            }
+            // the command line's rules: checked against the model and the input, written all or nothing
+            plan(s).stageChecked("the export", files).commit();
+            notices.accept(Notice.info("saved " + file));
+        } catch (RuntimeException e) {
+            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e), e));
+        }
+    }
+
+    /**
+     * The files an export of the walk up to the current step consists of, by the paths they go to (a PNG export
+     * writes the step's picture beside its dashboard); null when there is nothing to export (a notice says why).
+     */
+    java.util.Map<Path, byte[]> render(ExportKind kind, Path file, Exports.GifOptions gif) {
+        Session s = workspace.session();
+        if (s == null) {
+            notices.accept(Notice.error("nothing to export yet"));
+            return null;
+        }
+        return render(s, kind, file, gif);
+    }
+
+    private java.util.Map<Path, byte[]> render(Session s, ExportKind kind, Path file, Exports.GifOptions gif) {
+        {
             java.util.Map<Path, byte[]> files = new java.util.LinkedHashMap<>();
             if (kind == ExportKind.LIPSCHITZ_CSV) {
                 if (analyses.lastCurves() == null) {
                     notices.accept(Notice.error("estimate the Lipschitz ratios first"));
-                    return;
+                    return null;
                 }
                 files.put(file, utf8(LipschitzExport.csv(analyses.lastCurves().curves())));
             } else {
@@ -63,11 +90,7 @@ final class WindowExports {
                     default -> throw new IllegalStateException(kind.name());
                 }
             }
-            // the command line's rules: checked against the model and the input, written all or nothing
-            plan(s).stageChecked("the export", files).commit();
-            notices.accept(Notice.info("saved " + file));
-        } catch (RuntimeException e) {
-            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + Workspace.describe(e), e));
+            return files;
         }
     }
 
@@ -92,19 +115,34 @@ final class WindowExports {
             return;
         }
         try {
-            Recording r = s.recording();
-            java.util.List<Chart> charts = new java.util.ArrayList<>(Figures.ofWalk(r, r.cursor()));
-            if (analyses.lastCurves() != null) {
-                charts.add(Figures.lipschitz(analyses.lastCurves()));
-            }
-            if (analyses.lastLayers() != null) {
-                charts.add(Figures.layers(analyses.lastLayers()));
-            }
-            plan(s).stageChecked("the plots:", Figures.files(dir, charts)).commit();
-            notices.accept(Notice.info("saved " + charts.size() + " plots as PNG and SVG in " + dir));
+            var files = renderPlots(s, dir);
+            plan(s).stageChecked("the plots:", files).commit();
+            notices.accept(Notice.info("saved " + files.size() / 2 + " plots as PNG and SVG in " + dir));
         } catch (RuntimeException e) {
             notices.accept(Notice.error("could not save the plots in " + dir + ": " + Workspace.describe(e), e));
         }
+    }
+
+    /** The window's plots as PNG and SVG files in {@code dir}, by their paths; null when nothing is open. */
+    java.util.Map<Path, byte[]> renderPlots(Path dir) {
+        Session s = workspace.session();
+        if (s == null) {
+            notices.accept(Notice.error("nothing to export yet"));
+            return null;
+        }
+        return renderPlots(s, dir);
+    }
+
+    private java.util.Map<Path, byte[]> renderPlots(Session s, Path dir) {
+        Recording r = s.recording();
+        java.util.List<Chart> charts = new java.util.ArrayList<>(Figures.ofWalk(r, r.cursor()));
+        if (analyses.lastCurves() != null) {
+            charts.add(Figures.lipschitz(analyses.lastCurves()));
+        }
+        if (analyses.lastLayers() != null) {
+            charts.add(Figures.layers(analyses.lastLayers()));
+        }
+        return Figures.files(dir, charts);
     }
 
     /** Saves a picture the window made (the dashboard). */

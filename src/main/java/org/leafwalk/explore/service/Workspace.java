@@ -17,7 +17,6 @@ import org.leafwalk.explore.subject.TextSubject;
 import org.leafwalk.explore.walk.Recording;
 import org.leafwalk.explore.walk.Settings;
 import org.leafwalk.explore.walk.TextSetup;
-import org.leafwalk.model.ImageInput;
 
 /**
  * What the window has open, on the compute thread: the model on its device, the walk's {@link Session}, and the
@@ -34,6 +33,9 @@ final class Workspace implements AutoCloseable {
     private volatile boolean open;
     private Settings settings = Settings.DEFAULTS;
     private TextSetup text; // the last sentence's set-up: its labels carry over to the next model
+    /** What a recording names its model by: the folder here, a server's catalogue name there. */
+    private java.util.function.Function<Path, String> references = Path::toString;
+    private boolean served;
 
     Workspace(String device, Consumer<Notice> notices) {
         this.device = device;
@@ -43,6 +45,19 @@ final class Workspace implements AutoCloseable {
     /** Runs when the model is replaced (what was computed on the old one is dropped). */
     void onModelChange(Runnable r) {
         modelChanges.add(r);
+    }
+
+    /**
+     * A server's workspace: recordings name models by {@code names} (the catalogue's), and every image it holds
+     * carries its bytes, so nothing is ever read from a path a client named (a session's input name).
+     */
+    void serve(java.util.function.Function<Path, String> names) {
+        this.references = names;
+        this.served = true;
+    }
+
+    Consumer<Notice> notices() {
+        return notices;
     }
 
     /** A walk is open (any thread). */
@@ -72,6 +87,33 @@ final class Workspace implements AutoCloseable {
 
     /** Opens model and input, or neither: returns null, or the message of the failure (already noticed). */
     String open(Path dir, String inputRef) {
+        return open(dir, inputRef, next -> Subject.open(next, dir, inputRef,
+                text == null ? null : text.withSelected(new int[0]),
+                settings().withLayer(next.layers() == 0 ? 0 : settings().layer())));
+    }
+
+    /** Opens a model and an image whose file's bytes came without the file (a client of leafwalk serve). */
+    String open(Path dir, String name, byte[] image) {
+        return open(dir, name, next -> {
+            if (next.isText()) {
+                throw new org.leafwalk.io.InvalidInputException("this is a text model: send a sentence");
+            }
+            return ImageSubject.open(next, name, image, settings().withLayer(settings().layer()));
+        });
+    }
+
+    /** Opens a text model on a sentence sent as text (an image model refuses it: a sentence names no file). */
+    String openSentence(Path dir, String sentence) {
+        return open(dir, "a sentence", next -> {
+            if (!next.isText()) {
+                throw new org.leafwalk.io.InvalidInputException("this is an image model: send an image, not a sentence");
+            }
+            return Subject.open(next, dir, "text:" + sentence, text == null ? null : text.withSelected(new int[0]),
+                    settings().withLayer(0));
+        });
+    }
+
+    private String open(Path dir, String inputRef, java.util.function.Function<Explorer, Subject> reading) {
         Explorer next;
         try {
             next = Explorer.open(dir, EngineSetup.device(device), DataType.FLOAT32);
@@ -82,8 +124,7 @@ final class Workspace implements AutoCloseable {
         }
         Subject subject;
         try {
-            subject = Subject.open(next, dir, inputRef, text == null ? null : text.withSelected(new int[0]),
-                    settings().withLayer(next.layers() == 0 ? 0 : settings().layer()));
+            subject = reading.apply(next);
         } catch (RuntimeException e) {
             next.close();
             String m = "cannot open input " + inputRef + ": " + describe(e);
@@ -135,6 +176,15 @@ final class Workspace implements AutoCloseable {
 
     /** Opens an image on the image model; on failure the walk stays as it was. */
     void openImage(Path file) {
+        openImage(() -> ImageSubject.open(model, file, model.loadImage(file), settings()));
+    }
+
+    /** Opens an image whose file's bytes came without the file (a client of leafwalk serve sent them). */
+    void openImage(String name, byte[] data) {
+        openImage(() -> ImageSubject.open(model, name, data, settings()));
+    }
+
+    private void openImage(java.util.function.Supplier<ImageSubject> reading) {
         if (model == null) {
             throw new IllegalStateException("open a model first");
         }
@@ -142,14 +192,14 @@ final class Workspace implements AutoCloseable {
             notices.accept(Notice.error("this is a text model: type a sentence, or open an image model for images"));
             return;
         }
-        ImageInput img;
+        ImageSubject img;
         try {
-            img = model.loadImage(file);
+            img = reading.get();
         } catch (RuntimeException e) {
             notices.accept(Notice.error("cannot open image: " + describe(e), e));
             return;
         }
-        adopt(ImageSubject.open(model, file, img, settings()));
+        adopt(img);
     }
 
     /** Opens a sentence (or new positions or labels of it); on failure the walk stays as it was. */
@@ -235,10 +285,9 @@ final class Workspace implements AutoCloseable {
      * Opens a session file: its model (when not already open), its input and settings, and its trajectory at the
      * step it was saved, recomputing the recorded outputs with the current weights when {@code recompute}.
      */
-    void openSession(Path file, SessionFiles.Loaded loaded, boolean recompute) {
+    void openSession(String name, SessionFiles.Loaded loaded, boolean recompute) {
         Recording r = loaded.recording();
         Path dir = Path.of(r.modelPath());
-        String name = file.getFileName().toString();
         boolean sameModel = model != null && dir.toAbsolutePath().equals(modelDir.toAbsolutePath());
         Explorer next;
         try {
@@ -299,9 +348,12 @@ final class Workspace implements AutoCloseable {
 
     /** Makes a subject the walk's, saying what was converted or filled in to read it. */
     private void adopt(Subject subject) {
+        if (served && subject instanceof ImageSubject image) {
+            subject = image.carryingPixels();
+        }
         Session next;
         try {
-            next = new Session(modelDir.toString(), modelDir, subject, settings());
+            next = new Session(references.apply(modelDir), modelDir, subject, settings());
         } catch (RuntimeException e) {
             subject.close();
             throw e;

@@ -10,10 +10,10 @@ import org.leafwalk.io.InvalidInputException;
 
 /** A session's fields, read with refusals that name the field ({@code model.path}, {@code steps[3].step}). */
 final class Fields {
-    private final Path file;
+    private final String file;
     private final Map<JsonElement, String> paths = new java.util.IdentityHashMap<>();
 
-    Fields(Path file) {
+    Fields(String file) {
         this.file = file;
     }
 

@@ -133,7 +133,33 @@ public final class SessionFiles {
      * {@link #requireFits}, which {@link Subject#fromRecording} makes.
      */
     public static Loaded load(Path file) {
-        JsonObject o = JsonFiles.readObject(file);
+        return load(file.toString(), JsonFiles.readObject(file), SessionFiles::modelFolder);
+    }
+
+    /**
+     * The model folder a session names: its recorded {@code model.path} and {@code model.reference} (either may be
+     * null) to the folder that is its model here, or a refusal saying why there is none.
+     */
+    @FunctionalInterface
+    public interface ModelFolders {
+        Path folder(String path, String reference);
+    }
+
+    /**
+     * A session file's contents that came without the file (a client of {@code leafwalk serve} sent them), read as
+     * {@link #load(Path)} reads a file, its model found by {@code models} (a server's catalogue).
+     */
+    public static Loaded load(String name, String json, ModelFolders models) {
+        JsonObject o;
+        try {
+            o = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new InvalidInputException(name + ": not a session file (not a JSON object)", e);
+        }
+        return load(name, o, models);
+    }
+
+    private static Loaded load(String file, JsonObject o, ModelFolders models) {
         Fields f = new Fields(file);
         Recording r;
         try {
@@ -145,19 +171,19 @@ public final class SessionFiles {
                 throw new InvalidInputException(file + ": written by a newer Leafwalk (session format " + version
                         + "; this version reads up to " + VERSION + "): update Leafwalk to open it");
             }
-            r = read(o, f);
+            r = read(o, f, models);
         } catch (InvalidInputException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new InvalidInputException(file + ": malformed session file (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
         }
-        SessionChecks.requireConsistent(r, file.toString());
+        SessionChecks.requireConsistent(r, file);
         String now = Weights.sha256(Path.of(r.modelPath()));
         return new Loaded(r, !now.equals(r.weightsSha256()), now);
     }
 
-    private static Recording read(JsonObject o, Fields f) {
+    private static Recording read(JsonObject o, Fields f, ModelFolders models) {
         JsonObject model = f.object(o, "model");
         JsonObject input = f.object(o, "input");
         JsonObject st = f.object(o, "settings");
@@ -227,8 +253,13 @@ public final class SessionFiles {
             text = new TextSetup(f.string(t, "sentence"), positions, zs,
                     t.has("pooling") ? f.parse(t, "pooling", org.leafwalk.model.Pooling::parse).id() : null);
         }
-        String folder = modelFolder(model, f).toString();
         String reference = f.optionalString(model, "reference");
+        String folder;
+        try {
+            folder = models.folder(f.optionalString(model, "path"), reference).toString();
+        } catch (InvalidInputException e) {
+            throw f.refuse(e.getMessage());
+        }
         return new Recording(reference == null ? folder : reference, folder, f.string(model, "weights_sha256"), f.string(input, "name"), f.base64(input, "png_base64"), settings,
                 labels, f.integer(input, "channels"), f.integer(input, "size"), cursor, trajectory, text);
     }
@@ -237,9 +268,7 @@ public final class SessionFiles {
      * The folder of the session's model: {@code model.path}, or where that is not a folder here (a session from
      * another machine, or written by hand), what {@code model.reference} names.
      */
-    private static Path modelFolder(JsonObject model, Fields f) {
-        String path = f.optionalString(model, "path");
-        String reference = f.optionalString(model, "reference");
+    private static Path modelFolder(String path, String reference) {
         if (path != null && Files.isDirectory(Path.of(path))) {
             return Path.of(path).toAbsolutePath();
         }
@@ -249,7 +278,7 @@ public final class SessionFiles {
                 return dir.toAbsolutePath();
             }
         }
-        throw f.refuse("the session's model is not here: "
+        throw new InvalidInputException("the session's model is not here: "
                 + (path == null ? "model.path is missing" : "model.path " + path + " is not a folder")
                 + (reference == null ? " and model.reference is missing" : " and model.reference '" + reference
                         + "' names no model (not found)")

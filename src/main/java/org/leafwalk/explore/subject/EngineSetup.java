@@ -96,6 +96,18 @@ public final class EngineSetup {
         return false;
     }
 
+    /** The device {@code choice} (auto, cpu, gpu) stands for, in words: "CPU" or the GPU's name. */
+    public static String deviceName(String choice) {
+        Device d = device(choice);
+        return d.isGpu() ? gpuName(d.getDeviceId()) : "CPU";
+    }
+
+    /** Leafwalk's version as its jar says ("dev" when run from classes). */
+    public static String version() {
+        String v = EngineSetup.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
     public static Device device(String choice) {
         ensure();
         String c = choice == null ? "auto" : choice.toLowerCase(Locale.ROOT);

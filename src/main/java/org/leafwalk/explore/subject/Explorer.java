@@ -180,6 +180,11 @@ public final class Explorer implements AutoCloseable {
         return ImageInput.load(file, model.config());
     }
 
+    /** An image file's bytes received without the file (from a client of {@code leafwalk serve}). */
+    public ImageInput loadImage(String name, byte[] data) {
+        return ImageInput.load(name, data, model.config());
+    }
+
     public double[] startPoint(ImageInput image, InputSpace space) {
         return space == InputSpace.PIXELS ? image.pixels().clone() : model.embeddingsOf(image.pixels());
     }

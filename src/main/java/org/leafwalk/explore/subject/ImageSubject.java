@@ -21,16 +21,27 @@ import org.leafwalk.model.ImageInput;
 public final class ImageSubject implements Subject {
     private final Explorer model;
     private final Path file;
+    /** The image file's bytes where they came without a file (a client of leafwalk serve sent them), else null. */
+    private final byte[] data;
     private final ImageInput image;
     private final Space space;
     private final int layer;
 
     private ImageSubject(Explorer model, Path file, ImageInput image, Space space, int layer) {
+        this(model, file, null, image, space, layer);
+    }
+
+    private ImageSubject(Explorer model, Path file, byte[] data, ImageInput image, Space space, int layer) {
         this.model = model;
         this.file = file;
+        this.data = data;
         this.image = image;
         this.space = space;
         this.layer = layer;
+    }
+
+    private ImageSubject(ImageSubject s, byte[] data) {
+        this(s.model, s.file, data, s.image, s.space, s.layer);
     }
 
     /** An image read for {@code model} from {@code file} (the file names it; a matched image has no file). */
@@ -40,6 +51,39 @@ public final class ImageSubject implements Subject {
                     + model.config().numLayers());
         }
         return new ImageSubject(model, file, image, settings.space(), settings.layer());
+    }
+
+    /**
+     * An image whose file's bytes came without the file (a client of {@code leafwalk serve} sent them): {@code name}
+     * is the client's name for it, which names the input in the window and the records.
+     */
+    public static ImageSubject open(Explorer model, String name, byte[] data, Settings settings) {
+        ImageSubject s = open(model, Path.of(name), model.loadImage(name, data), settings);
+        return new ImageSubject(model, s.file, data.clone(), s.image, s.space, s.layer);
+    }
+
+    /** Whether the image came as bytes, not from a file (see {@link #carryingPixels}). */
+    public boolean carriesData() {
+        return data != null;
+    }
+
+    /**
+     * The same subject carrying its image as PNG bytes (the pixels the model read), so that another model reads it
+     * from them, never from a file of its name: what a server holds of a client's image.
+     */
+    public ImageSubject carryingPixels() {
+        if (data != null) {
+            return this;
+        }
+        var cfg = model.config();
+        byte[] png = Images.encodePng(ImageInput.toImage(image.pixels(), cfg.numChannels(), cfg.imageSize()));
+        return new ImageSubject(model, file, png, image, space, layer);
+    }
+
+    /** The same image read again by another model (from its file, or from the bytes it came as). */
+    public ImageSubject on(Explorer next, Settings settings) {
+        return data != null ? open(next, file.toString(), data, settings)
+                : open(next, file, next.loadImage(file), settings);
     }
 
     /** The image read (pixels in [0,1], the model's channels and size). */
@@ -72,7 +116,8 @@ public final class ImageSubject implements Subject {
 
     @Override
     public Subject with(Settings s) {
-        return s.space() == space && s.layer() == layer ? this : open(model, file, image, s);
+        return s.space() == space && s.layer() == layer ? this
+                : new ImageSubject(open(model, file, image, s), data);
     }
 
     @Override
@@ -81,7 +126,7 @@ public final class ImageSubject implements Subject {
         if (t.zeroShotImage() && !t.config().labels().equals(labels())) {
             t.setZeroShotLabels(labels()); // the twin reads the same prompts
         }
-        return new ImageSubject(t, file, image, space, layer);
+        return new ImageSubject(t, file, data, image, space, layer);
     }
 
     @Override

@@ -58,7 +58,7 @@ public sealed interface Subject extends AutoCloseable permits ImageSubject, Text
                     settings.withLayer(0));
         }
         if (before instanceof ImageSubject image) {
-            return ImageSubject.open(next, image.file(), next.loadImage(image.file()), settings);
+            return image.on(next, settings);
         }
         return null;
     }
