@@ -59,6 +59,14 @@ class ExplorationServiceTest {
         return new ExplorationService("cpu", snapshots, notices);
     }
 
+    /**
+     * Whether the service's count of pending computations is its own, at once: a remote client counts requests on
+     * their way as one until the server says how many it holds, so for it the walk below is the check.
+     */
+    protected boolean countsPendingOnItsOwnThread() {
+        return true;
+    }
+
     /** What closes after the service (a server). */
     protected void closed() throws Exception { }
 
@@ -136,8 +144,10 @@ class ExplorationServiceTest {
         }
         // 999 more targets add nothing to wait for (the count only falls, as the worker takes up the gate)
         int afterAll = service.pendingComputations();
-        assertTrue(afterAll <= afterOne && afterAll >= 1, "pending after one target " + afterOne + ", after 1,000 "
-                + afterAll + ": the targets queued up instead of replacing each other");
+        if (countsPendingOnItsOwnThread()) {
+            assertTrue(afterAll <= afterOne && afterAll >= 1, "pending after one target " + afterOne + ", after 1,000 "
+                    + afterAll + ": the targets queued up instead of replacing each other");
+        }
         gate.countDown();
         HangGuard.awaitIdle(service);
         List<TrajectoryEntry> stormed = service.trajectory();

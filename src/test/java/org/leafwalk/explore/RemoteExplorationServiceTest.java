@@ -1,17 +1,10 @@
 package org.leafwalk.explore;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.Test;
 import org.leafwalk.explore.service.Exploration;
 import org.leafwalk.explore.service.Notice;
-import org.leafwalk.explore.service.SliderKind;
 import org.leafwalk.explore.service.Snapshot;
-import org.leafwalk.explore.walk.TrajectoryEntry;
-import org.leafwalk.testing.HangGuard;
 import org.leafwalk.testing.InProcessServer;
 
 /**
@@ -33,33 +26,8 @@ class RemoteExplorationServiceTest extends ExplorationServiceTest {
         server.close();
     }
 
-    /**
-     * As the in-process storm, less the count of pending computations: a client counts its requests on their way
-     * as one until the server says how many it holds, so the count is the server's, which the walk below checks.
-     */
     @Override
-    @Test
-    void latestTargetWinsUnderAStorm() throws Exception {
-        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-        service.holdWorkerUntil(gate);
-        for (int i = 1; i <= 1000; i++) {
-            service.drag(SliderKind.NULL, 0, 0.001 * i);
-        }
-        gate.countDown();
-        HangGuard.awaitIdle(service);
-        List<TrajectoryEntry> stormed = service.trajectory();
-        double walked = 0;
-        for (TrajectoryEntry e : stormed.subList(1, stormed.size())) {
-            walked += e.delta();
-        }
-        assertEquals(1.0, walked, 1e-9, "the walk ends exactly at the last target");
-        service.release();
-        service.reset();
-        HangGuard.awaitIdle(service);
-        service.drag(SliderKind.NULL, 0, 1.0);
-        HangGuard.awaitIdle(service);
-        List<TrajectoryEntry> direct = service.trajectory();
-        assertEquals(direct.size(), stormed.size(), "the storm walked other steps than a single drag to its end");
-        assertArrayEquals(direct.get(direct.size() - 1).point(), stormed.get(stormed.size() - 1).point(), 1e-12);
+    protected boolean countsPendingOnItsOwnThread() {
+        return false;
     }
 }
