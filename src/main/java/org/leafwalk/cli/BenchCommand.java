@@ -82,20 +82,6 @@ final class BenchCommand implements Callable<Integer> {
                     + "every 1,000 steps.")
     int soak;
 
-    /** Resident memory of this process in MiB (Linux /proc; -1 elsewhere). */
-    static double residentMiB() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Double.parseDouble(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux
-        }
-        return -1;
-    }
-
     private Map<String, Object> runSoak() throws InterruptedException {
         java.util.concurrent.atomic.AtomicReference<Snapshot> last =
                 new java.util.concurrent.atomic.AtomicReference<>();
@@ -131,14 +117,14 @@ final class BenchCommand implements Callable<Integer> {
                 svc.awaitIdle(120_000);
                 done += Math.max(1, last.get().walk().length() - before);
                 progress.stepTo(Math.min(done, soak));
-                progress.message(String.format(java.util.Locale.ROOT, "%.0f MiB resident", residentMiB()));
+                progress.message(String.format(java.util.Locale.ROOT, "%.0f MiB resident", org.leafwalk.explore.subject.EngineSetup.residentMiB()));
                 block++;
                 if (done / 1000 > samples.size() - 1 || samples.isEmpty()) {
                     Map<String, Object> r = Json.object();
                     Runtime rt = Runtime.getRuntime();
                     r.put("steps", done);
                     r.put("seconds", (System.nanoTime() - t0) / 1e9);
-                    r.put("resident_mib", residentMiB());
+                    r.put("resident_mib", org.leafwalk.explore.subject.EngineSetup.residentMiB());
                     r.put("heap_used_mib", (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
                     samples.add(r);
                     svc.reset(); // the recorded trajectory is the user's, not a leak: start over each 1,000 steps

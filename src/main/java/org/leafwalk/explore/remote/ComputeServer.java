@@ -169,20 +169,6 @@ public final class ComputeServer implements AutoCloseable {
         return choice.equals("cpu") || !device.equals("cpu");
     }
 
-    /** This process's resident memory in MiB (Linux /proc; -1 elsewhere). */
-    static double residentMiB() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Double.parseDouble(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return -1;
-    }
-
     static boolean loopback(String host) {
         try {
             for (InetAddress a : InetAddress.getAllByName(host)) {
@@ -305,7 +291,7 @@ public final class ComputeServer implements AutoCloseable {
             reply.onNext(CatalogueReply.newBuilder().addAllModels(catalogue.names())
                     .setDevice(EngineSetup.deviceName(device)).setDeviceNote(deviceNote)
                     .setVersion(EngineSetup.version()).setMaxImageBytes(l.maxImageBytes())
-                    .setMaxSentenceChars(l.maxSentenceChars()).setResidentMib(residentMiB())
+                    .setMaxSentenceChars(l.maxSentenceChars()).setResidentMib(EngineSetup.residentMiB())
                     .setHeapUsedMib((Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0)
                     .setSessions(sessions.size()).build());
             reply.onCompleted();

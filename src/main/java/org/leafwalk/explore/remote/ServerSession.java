@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.leafwalk.explore.export.Exports;
@@ -108,17 +107,19 @@ final class ServerSession implements StreamObserver<ClientMessage> {
 
     /** A status when what the session does changed since the last one (the worker went idle, a walk stopped). */
     void statusIfChanged() {
-        String now = service.busy() + " " + service.isPlaying() + " " + (service.activity() != null) + " "
-                + service.pendingComputations();
-        if (!now.equals(lastState)) {
+        if (!state().equals(lastState)) {
             status();
         }
     }
 
+    private String state() {
+        return service.busy() + " " + service.isPlaying() + " " + (service.activity() != null) + " "
+                + service.pendingComputations();
+    }
+
     /** Sends where the session stands: the last request taken, whether it computes, what. */
     void status() {
-        lastState = service.busy() + " " + service.isPlaying() + " " + (service.activity() != null) + " "
-                + service.pendingComputations();
+        lastState = state();
         var b = org.leafwalk.explore.remote.wire.Status.newBuilder().setTaken(taken).setBusy(service.busy())
                 .setPlaying(service.isPlaying()).setPending(service.pendingComputations())
                 .setComputeThreads(service.computeThreads());

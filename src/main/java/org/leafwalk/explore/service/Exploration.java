@@ -104,7 +104,9 @@ public interface Exploration extends AutoCloseable {
     void setZeroShotLabels(List<String> labels);
 
     /** Opens a model and an input (resolved against the model, for sample:N) together. */
-    void open(Path modelDir, String inputRef);
+    default void open(Path modelDir, String inputRef) {
+        open(modelDir, inputRef, false);
+    }
 
     /**
      * Opens a model and an input together. When either cannot be opened, what was open stays open; when nothing was
@@ -169,7 +171,9 @@ public interface Exploration extends AutoCloseable {
     void openSession(Path file, Consumer<Consumer<Boolean>> ask);
 
     /** Opens a session file; when its model's weights changed, recomputes the outputs or not as {@code recompute}. */
-    void openSession(Path file, boolean recompute);
+    default void openSession(Path file, boolean recompute) {
+        openSession(file, answer -> answer.accept(recompute));
+    }
 
     /**
      * Keeps the worker busy until {@code gate} opens, as a very long computation would (a ViT-Base step on a slow

@@ -152,11 +152,8 @@ public final class ExplorationService implements Exploration {
         worker.post(() -> analyse(analyses.layerSpectra()));
     }
 
-    /** What {@link ServedSession} reaches of the service: the parts requests run on, on the worker. */
-    record Parts(Worker worker, Workspace workspace, Matching matching, WindowExports exports, Runnable stopMotion) {}
-
-    Parts parts() {
-        return new Parts(worker, workspace, matching, exports, this::stopMotion);
+    ServiceParts parts() {
+        return new ServiceParts(worker, workspace, matching, exports, this::stopMotion);
     }
 
     void analyse(Analysis a) {
@@ -212,15 +209,15 @@ public final class ExplorationService implements Exploration {
     }
 
     @Override
-    public void open(Path modelDir, String inputRef) {
-        open(modelDir, inputRef, false);
+    public void open(Path modelDir, String inputRef, boolean fallBackToDefault) {
+        open(w -> w.open(modelDir, inputRef), fallBackToDefault);
     }
 
-    @Override
-    public void open(Path modelDir, String inputRef, boolean fallBackToDefault) {
+    /** Opens what {@code opening} opens (null, or the failure's words), else, if asked, the default model. */
+    void open(java.util.function.Function<Workspace, String> opening, boolean fallBackToDefault) {
         request(() -> {
             stopMotion();
-            String failure = workspace.open(modelDir, inputRef);
+            String failure = opening.apply(workspace);
             if (failure != null && workspace.model() == null && fallBackToDefault) {
                 Path def = References.model(References.DEFAULT_MODEL);
                 if (workspace.open(def, "sample:14") == null) {
@@ -348,11 +345,6 @@ public final class ExplorationService implements Exploration {
         } else if (loaded != null) {
             ask.accept(yes -> request(() -> openLoaded(name, loaded, Boolean.TRUE.equals(yes))));
         }
-    }
-
-    @Override
-    public void openSession(Path file, boolean recompute) {
-        openSession(file, answer -> answer.accept(recompute));
     }
 
     private void openLoaded(String name, SessionFiles.Loaded loaded, boolean recompute) {

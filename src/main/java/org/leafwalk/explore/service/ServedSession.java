@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.leafwalk.explore.export.Exports;
-import org.leafwalk.explore.subject.References;
 import org.leafwalk.io.InvalidInputException;
 
 /**
@@ -17,7 +16,7 @@ import org.leafwalk.io.InvalidInputException;
 public final class ServedSession {
     private static final Pattern SAMPLE = Pattern.compile("sample:\\d{1,6}");
     private final ExplorationService service;
-    private final ExplorationService.Parts parts;
+    private final ServiceParts parts;
 
     /** @param names what a recording names a model folder by (the server's catalogue name) */
     public ServedSession(ExplorationService service, java.util.function.Function<Path, String> names) {
@@ -58,20 +57,9 @@ public final class ServedSession {
         if (image == null && sentence == null && !sample.isEmpty() && !SAMPLE.matcher(sample).matches()) {
             throw new InvalidInputException("'" + sample + "': a sample is sample:N (files are sent, not named)");
         }
-        service.request(() -> {
-            parts.stopMotion().run();
-            Workspace w = parts.workspace();
-            String failure = image != null ? w.open(modelDir, imageName, image)
-                    : sentence != null ? w.openSentence(modelDir, sentence)
-                    : w.open(modelDir, sample.isEmpty() ? "sample:14" : sample);
-            if (failure != null && w.model() == null && fallBackToDefault) {
-                Path def = References.model(References.DEFAULT_MODEL);
-                if (w.open(def, "sample:14") == null) {
-                    w.notices().accept(Notice.banner(failure + ": showing the default model (" + def.getFileName()
-                            + ") instead"));
-                }
-            }
-        });
+        service.open(w -> image != null ? w.open(modelDir, imageName, image)
+                : sentence != null ? w.openSentence(modelDir, sentence)
+                : w.open(modelDir, sample.isEmpty() ? "sample:14" : sample), fallBackToDefault);
     }
 
     /** Opens an image from its file's bytes on the open model. */

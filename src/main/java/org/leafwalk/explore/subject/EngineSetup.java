@@ -102,6 +102,20 @@ public final class EngineSetup {
         return d.isGpu() ? gpuName(d.getDeviceId()) : "CPU";
     }
 
+    /** This process's resident memory in MiB (Linux /proc; -1 elsewhere). */
+    public static double residentMiB() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Double.parseDouble(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
     /** Leafwalk's version as its jar says ("dev" when run from classes). */
     public static String version() {
         String v = EngineSetup.class.getPackage().getImplementationVersion();
