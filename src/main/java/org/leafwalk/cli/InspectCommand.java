@@ -1,15 +1,9 @@
 package org.leafwalk.cli;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import org.leafwalk.explore.session.Session;
-import org.leafwalk.explore.subject.Explorer;
-import org.leafwalk.explore.walk.Json;
-import org.leafwalk.explore.walk.Readout;
-import org.leafwalk.explore.walk.Settings;
-import org.leafwalk.explore.walk.SpectrumSummary;
+import org.leafwalk.explore.export.Exports;
+import org.leafwalk.explore.session.CommandJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -22,70 +16,17 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     SubjectOptions options;
 
+    @Mixin
+    ConnectOptions remote;
+
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        Settings settings = options.settings().validate();
-        try (Explorer ex = Explorer.open(options.explore.model(), common.device);
-                Session session = new Session(options.explore.modelOption.ref, options.explore.model(),
-                        options.open(ex, settings), settings)) {
-            var subject = session.subject();
-            SpectrumSummary s = session.spectrum();
-            Readout r = session.readout();
-            List<String> notes = subject.notes();
-            Map<String, Object> o = Json.object();
-            o.put("model", options.explore.model().toString());
-            o.put("input", subject.inputReference());
-            o.put("notes", notes);
-            subject.describe(o, true);
-            o.put("device", ex.deviceName());
-            o.put("space", subject.space().id());
-            o.put("metric", session.settings().metric().id());
-            if (subject.layer() > 0) {
-                o.put("layer", subject.layer());
-            }
-            o.put("selected_outputs", Arrays.stream(s.selectedOutputs()).boxed().toList());
-            o.put("logits", Json.list(r.logits()));
-            o.put("probabilities", Json.list(r.probabilities()));
-            o.put("prediction", Json.prediction(r));
-            o.put("dimension", s.dimension());
-            o.put("rank", s.rank());
-            o.put("null_dimension", s.dimension() - s.rank());
-            o.put("tau", s.tau());
-            o.put("eigenvalues", Json.list(s.eigenvalues()));
-            o.put("gram_eigenvalues", Json.list(s.gramEigenvalues()));
-            subject.describeDecoding(o, session.trajectory().startPoint(), "decoding", false);
-            o.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
-            if (common.json) {
-                System.out.println(Json.text(o));
-            } else {
-                subject.describeLine().ifPresent(System.out::println);
-                printHuman(r, s, notes, subject.labels());
-            }
-        }
+        var server = remote.connection();
+        var r = options.request(CommandJob.Command.INSPECT, server, options.settings(), "0", 0, Set.of(),
+                Exports.GifOptions.defaults());
+        CommandJob.Result result = options.run(r, server, common.device, null, t0);
+        System.out.print(common.json ? result.document() + "\n" : result.text());
         return 0;
-    }
-
-    private void printHuman(Readout r, SpectrumSummary s, List<String> notes, List<String> labels) {
-        for (String n : notes) {
-            System.out.println("note: " + n);
-        }
-        if (r.prediction() < 0) {
-            System.out.println("prediction: none (no classifier: the representation metric only)");
-        } else {
-            System.out.printf("prediction: %s (p = %.4f)%n", r.label(), r.confidence());
-            System.out.print("probabilities:");
-            for (int i = 0; i < labels.size(); i++) {
-                System.out.printf(" %s=%.4f", labels.get(i), r.probabilities()[i]);
-            }
-            System.out.println();
-        }
-        System.out.printf("input dimension n = %d, rank G = %d, null space dimension = %d%n", s.dimension(),
-                s.rank(), s.dimension() - s.rank());
-        System.out.print("eigenvalues:");
-        for (double v : s.eigenvalues()) {
-            System.out.printf(" %.4g", v);
-        }
-        System.out.println();
     }
 }

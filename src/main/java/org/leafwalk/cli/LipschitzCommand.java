@@ -63,7 +63,7 @@ final class LipschitzCommand implements Callable<Integer> {
         String precision = precisionOption.checked();
         Settings settings = options.settings().validate();
         // every file is checked before the estimates start, and written together when they are done
-        OutputPlan plan = options.plan().force(force.force).output("--csv", csv).check();
+        OutputPlan plan = options.plan(null).force(force.force).output("--csv", csv).check();
         long t0 = System.nanoTime();
         try (Explorer ex = Explorer.open(options.explore.model(), common.device, precision);
                 Subject subject = options.open(ex, settings)) {

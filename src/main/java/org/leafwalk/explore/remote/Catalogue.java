@@ -29,6 +29,10 @@ final class Catalogue {
 
     private final List<String> order;
 
+    /** The shipped models by the names the command line knows them by. */
+    private static final List<String> SHIPPED = List.of(References.DEFAULT_MODEL, "fashion", "mnist-paper",
+            org.leafwalk.model.EmbeddedTextModel.REFERENCE);
+
     /** The catalogue of {@code dirs} and the shipped models; two folders of one name are refused, naming both. */
     static Catalogue of(List<Path> dirs) {
         Map<String, Supplier<Path>> m = new LinkedHashMap<>();
@@ -56,8 +60,7 @@ final class Catalogue {
                 m.put(name, () -> f);
             }
         }
-        for (String shipped : List.of(References.DEFAULT_MODEL, "fashion-mnist", "mnist-paper",
-                org.leafwalk.model.EmbeddedTextModel.REFERENCE)) {
+        for (String shipped : SHIPPED) {
             if (!m.containsKey(shipped) && available(shipped)) {
                 m.put(shipped, () -> References.model(shipped));
             }
@@ -125,11 +128,13 @@ final class Catalogue {
         if (models.containsKey(name)) {
             return models.get(name);
         }
+        if (name.equals("fashion-mnist")) { // the other name the command line knows
+            return models.get("fashion");
+        }
         if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
             return null;
         }
-        for (String shipped : List.of(References.DEFAULT_MODEL, "fashion-mnist", "mnist-paper",
-                org.leafwalk.model.EmbeddedTextModel.REFERENCE)) {
+        for (String shipped : SHIPPED) {
             if (models.containsKey(shipped)) {
                 try {
                     Path p = models.get(shipped).get();

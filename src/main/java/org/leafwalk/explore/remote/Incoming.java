@@ -36,6 +36,7 @@ final class Incoming implements ClientResponseObserver<ClientMessage, ServerMess
     private final AtomicLong snapshotBytes = new AtomicLong();
     private final AtomicLong snapshotCount = new AtomicLong();
     private volatile Consumer<Analysis> analyses = a -> { };
+    private volatile Consumer<org.leafwalk.explore.remote.wire.JobProgress> jobs = p -> { };
     private volatile Consumer<Consumer<Boolean>> asker = answer -> answer.accept(false);
     private volatile org.leafwalk.explore.remote.wire.Status status =
             org.leafwalk.explore.remote.wire.Status.getDefaultInstance();
@@ -70,6 +71,10 @@ final class Incoming implements ClientResponseObserver<ClientMessage, ServerMess
 
     void analyses(Consumer<Analysis> listener) {
         analyses = listener == null ? a -> { } : listener;
+    }
+
+    void jobProgress(Consumer<org.leafwalk.explore.remote.wire.JobProgress> listener) {
+        jobs = listener;
     }
 
     void asker(Consumer<Consumer<Boolean>> ask) {
@@ -150,6 +155,7 @@ final class Incoming implements ClientResponseObserver<ClientMessage, ServerMess
                         .setRecompute(Boolean.TRUE.equals(yes)))));
             }
             case REPLY -> out.answered(m.getReply());
+            case JOB_PROGRESS -> jobs.accept(m.getJobProgress());
             default -> { }
         }
     }

@@ -104,6 +104,17 @@ public final class RemoteExploration implements Exploration {
         return in.hello(millis);
     }
 
+    /** Runs a command's job on the server; its progress goes to {@code progress} (see {@link RemoteJobs}). */
+    java.util.concurrent.CompletableFuture<Reply> job(org.leafwalk.explore.remote.wire.Job job,
+            Consumer<org.leafwalk.explore.remote.wire.JobProgress> progress) {
+        in.jobProgress(progress);
+        return out.ask(msg().setJob(job));
+    }
+
+    void stopJob(String why) {
+        out.send(msg().setStopJob(why));
+    }
+
     private void sendWith(java.util.function.Supplier<ClientMessage.Builder> make) {
         out.sendWith(make, e -> notices.accept(Notice.error(e.getMessage() == null ? e.toString() : e.getMessage())));
     }

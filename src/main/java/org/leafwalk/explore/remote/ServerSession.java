@@ -38,6 +38,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
     private final Outbox out;
     private final ExplorationService service;
     private final ServedSession served;
+    private final ServedJob job;
     private final Chunks.Joiner joiner;
     private final ExecutorService syncs;
     private final ExecutorService answers;
@@ -61,6 +62,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         this.service = new ExplorationService(server.device(), 0, 0, this::snapshot,
                 n -> out.offer(ServerMessage.newBuilder().setNotice(Wire.notice(n)).build()));
         this.served = new ServedSession(service, server.catalogue()::nameOf);
+        this.job = new ServedJob(server, out, peer);
         service.setAnalysisListener(a -> out.offer(new Outbox.Item(ServerMessage.KindCase.ANALYSIS,
                 () -> ServerMessage.newBuilder().setAnalysis(Wire.analysis(a)).build())));
         out.offer(ServerMessage.newBuilder().setHello(server.hello()).build());
@@ -131,7 +133,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
     }
 
     boolean busy() {
-        return service.busy();
+        return service.busy() || job.running();
     }
 
     /** Nanoseconds since the client last sent anything. */
@@ -176,7 +178,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
     private void refuse(ClientMessage m, String why) {
         out.offer(ServerMessage.newBuilder().setNotice(Wire.notice(Notice.error(why))).build());
         switch (m.getKindCase()) {
-            case EXPORT, EXPORT_PLOTS, TRAJECTORY, SYNC -> reply(Reply.newBuilder().setSeq(m.getSeq()).setError(why));
+            case EXPORT, EXPORT_PLOTS, TRAJECTORY, SYNC, JOB -> reply(Reply.newBuilder().setSeq(m.getSeq()).setError(why));
             default -> { }
         }
     }
@@ -306,6 +308,8 @@ final class ServerSession implements StreamObserver<ClientMessage> {
                                     .build());
                         });
             }
+            case JOB -> job.start(m.getSeq(), m.getJob());
+            case STOP_JOB -> job.stop(m.getStopJob());
             case CHUNK, KIND_NOT_SET -> throw new InvalidInputException("a message of no kind");
         }
     }
@@ -362,6 +366,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         if (hold != null) {
             hold.countDown();
         }
+        job.stop("the client went away");
         syncs.shutdownNow();
         answers.shutdownNow();
         out.close(io.grpc.Status.CANCELLED.withDescription("the session ended").asRuntimeException());
