@@ -10,6 +10,7 @@ import javafx.scene.layout.Priority;
 /** What the user must know about what is shown (an open that failed and another model shown): it stays. */
 final class Banner extends HBox {
     private final Label text = new Label();
+    private final Button action = new Button();
 
     Banner() {
         super(12);
@@ -19,7 +20,10 @@ final class Banner extends HBox {
         text.setWrapText(true);
         text.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(text, Priority.ALWAYS);
-        getChildren().setAll(new Label("⚠"), text, dismiss);
+        action.setId("banner-action");
+        action.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the message wraps, the buttons keep their words
+        dismiss.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        getChildren().setAll(new Label("⚠"), text, action, dismiss);
         setAlignment(Pos.CENTER_LEFT);
         setPadding(new Insets(6, 12, 6, 12));
         getStyleClass().add("banner");
@@ -28,7 +32,21 @@ final class Banner extends HBox {
     }
 
     void show(String message) {
+        show(message, null, null);
+    }
+
+    /** Shows {@code message} with a button doing {@code run} (null: none), which hides the banner too. */
+    void show(String message, String actionText, Runnable run) {
         text.setText(message);
+        action.setVisible(run != null);
+        action.setManaged(run != null);
+        action.setText(actionText == null ? "" : actionText);
+        action.setOnAction(e -> {
+            hideBanner();
+            if (run != null) {
+                run.run();
+            }
+        });
         setVisible(true);
         setManaged(true);
     }

@@ -299,6 +299,13 @@ final class MainWindow {
             Platform.exit();
             return;
         }
+        if (n.level() == Notice.Level.BANNER && Notice.RECONNECT.equals(n.action())) {
+            // the compute service went away: what is shown stays, and the user may try it again
+            notices.log().add(n);
+            banner.show(n.message(), n.action(), service::reconnect);
+            status.stopped();
+            return;
+        }
         if (n.level() == Notice.Level.BANNER) {
             notices.log().add(n);
             banner.show(n.message());

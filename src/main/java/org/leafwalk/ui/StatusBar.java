@@ -74,6 +74,12 @@ final class StatusBar extends HBox {
         }
     }
 
+    /** The compute service went away: nothing walks until it is back (the last state stays shown). */
+    void stopped() {
+        walking = false;
+        busy.setText("stopped");
+    }
+
     /** Where the computing happens (null: in this process): the server, its device, the round trip. */
     void connection(String where) {
         boolean remote = where != null;

@@ -24,14 +24,27 @@ import org.leafwalk.explore.service.Snapshot;
 public final class InProcessServer implements AutoCloseable {
     public static final String TOKEN = "0123456789abcdef".repeat(4);
 
-    private final ComputeServer server;
-    private final Server grpc;
+    private volatile ComputeServer server;
+    private volatile Server grpc;
     private final String name = InProcessServerBuilder.generateName();
+    private final ComputeServer.Config config;
 
     public InProcessServer(List<Path> models, Limits limits) throws IOException {
-        server = ComputeServer.unbound(new ComputeServer.Config("127.0.0.1", 0, models, "cpu", TOKEN, null, null,
-                false, limits, System.err));
+        config = new ComputeServer.Config("127.0.0.1", 0, models, "cpu", TOKEN, null, null, false, limits, System.err);
+        startAgain();
+    }
+
+    /** Starts the server (again, after {@link #kill}) under the same name: its clients' channels reach it. */
+    public void startAgain() throws IOException {
+        server = ComputeServer.unbound(config);
         grpc = InProcessServerBuilder.forName(name).addService(server.definition()).build().start();
+    }
+
+    /** The server goes away at once, as a killed process does: every session and call ends. */
+    public void kill() throws InterruptedException {
+        grpc.shutdownNow();
+        server.close();
+        grpc.awaitTermination(1, TimeUnit.MINUTES);
     }
 
     public InProcessServer(List<Path> models) throws IOException {

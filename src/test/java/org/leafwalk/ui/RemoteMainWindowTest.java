@@ -1,7 +1,16 @@
 package org.leafwalk.ui;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.leafwalk.explore.service.Snapshot;
+import org.leafwalk.explore.walk.TrajectoryEntry;
+import org.leafwalk.testing.HangGuard;
 import org.leafwalk.testing.InProcessServer;
+import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * Every window test, with the window a client of {@code leafwalk serve} over an in-process gRPC channel: the same
@@ -33,5 +42,56 @@ class RemoteMainWindowTest extends MainWindowTest {
     @Override
     protected void closed() throws Exception {
         server.close();
+    }
+
+    @org.junit.jupiter.api.Test
+    void whenTheServerGoesMidDragTheWindowKeepsTheWalkAndResumesItOnReconnect(org.testfx.api.FxRobot robot)
+            throws Exception {
+        HangGuard.awaitIdle(window.service());
+        WaitForAsyncUtils.waitForFxEvents();
+        var drag = robot.drag("#null-slider-0").moveBy(120, 0); // held: the walk goes on while the server goes
+        try {
+            WaitForAsyncUtils.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS, () -> window.current() != null
+                    && window.current().walk().step() >= 3);
+            server.kill();
+        } finally {
+            drag.release(javafx.scene.input.MouseButton.PRIMARY);
+        }
+        var action = robot.lookup("#banner-action").queryAs(javafx.scene.control.Button.class);
+        WaitForAsyncUtils.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS, () -> action.isVisible()
+                && robot.lookup("#banner").queryAs(javafx.scene.Node.class).isVisible());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Reconnect", action.getText());
+        String said = robot.lookup("#banner").lookup(".label").queryAllAs(javafx.scene.control.Label.class).stream()
+                .map(javafx.scene.control.Label::getText).reduce("", String::concat);
+        assertTrue(said.contains("is gone") && said.contains("steps walked"), said);
+        Snapshot shown = window.current();
+        List<TrajectoryEntry> kept = window.service().trajectory();
+        assertEquals(shown.walk().step(), kept.get(kept.size() - 1).step(), "the last state shown is kept");
+        assertTrue(kept.size() >= 4, "the whole walk is kept: " + kept.size());
+        picture(robot, "remote-server-gone.png");
+
+        server.startAgain();
+        robot.clickOn("#banner-action");
+        HangGuard.awaitIdle(window.service());
+        WaitForAsyncUtils.waitForFxEvents();
+        List<TrajectoryEntry> resumed = window.service().trajectory();
+        assertEquals(kept.size(), resumed.size(), "the walk resumes with every step kept");
+        assertEquals(shown.walk().step(), window.current().walk().step(), "at the step shown when the server went");
+        assertFalse(robot.lookup("#banner").queryAs(javafx.scene.Node.class).isVisible());
+        robot.drag("#eigen-slider-0").moveBy(60, 0).release(javafx.scene.input.MouseButton.PRIMARY);
+        HangGuard.awaitIdle(window.service());
+        assertTrue(window.service().trajectory().size() > kept.size(), "and goes on from there");
+    }
+
+    /** The window as it is now, as a PNG under target/ when -Dleafwalk.test.pictures is set (to look at it). */
+    private void picture(org.testfx.api.FxRobot robot, String name) throws Exception {
+        if (System.getProperty("leafwalk.test.pictures") == null) {
+            return;
+        }
+        var image = WaitForAsyncUtils.asyncFx(() -> robot.window(0).getScene().snapshot(null))
+                .get(HangGuard.SECONDS, TimeUnit.SECONDS);
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png",
+                java.nio.file.Path.of("target", name).toFile());
     }
 }

@@ -79,6 +79,28 @@ final class ClientFiles {
                 .setData(com.google.protobuf.ByteString.copyFrom(data)).build();
     }
 
+    /**
+     * Writes an export from the walk kept here (the server is gone): the files that need only the walk; a GIF or a
+     * PNG needs the model to draw, and a notice says so.
+     */
+    void saveKept(org.leafwalk.explore.service.ExportKind kind, Path file,
+            org.leafwalk.explore.walk.Recording walk, Path input) {
+        byte[] made = walk == null ? null : org.leafwalk.explore.session.SessionFiles.recordedFile(
+                kind.name().toLowerCase(java.util.Locale.ROOT), walk, null);
+        if (made == null) {
+            notices.accept(Notice.error("could not save " + file.getFileName() + ": the server is gone, and "
+                    + (walk == null ? "nothing was walked" : "a " + kind.name() + " needs the model to draw it")
+                    + "; save the session, or reconnect"));
+            return;
+        }
+        try {
+            new OutputPlan().input("input image", input).stageChecked("the export", Map.of(file, made)).commit();
+            notices.accept(Notice.info("saved " + file + " from the walk kept here"));
+        } catch (RuntimeException e) {
+            notices.accept(Notice.error("could not save " + file.getFileName() + ": " + e.getMessage()));
+        }
+    }
+
     /** Saves a picture the window made, under the same rules. */
     void savePicture(Path file, java.awt.image.BufferedImage image, Path input) {
         try {

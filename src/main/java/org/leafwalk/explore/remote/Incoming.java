@@ -33,6 +33,7 @@ final class Incoming implements ClientResponseObserver<ClientMessage, ServerMess
     private final BooleanSupplier closed;
     private final Chunks.Joiner joiner = new Chunks.Joiner(2L << 30); // a ViT-Large snapshot is about 40 MB
     private final CompletableFuture<Hello> hello = new CompletableFuture<>();
+    private final KeptWalk kept;
     private final AtomicLong snapshotBytes = new AtomicLong();
     private final AtomicLong snapshotCount = new AtomicLong();
     private volatile Consumer<Analysis> analyses = a -> { };
@@ -44,8 +45,9 @@ final class Incoming implements ClientResponseObserver<ClientMessage, ServerMess
     private volatile String gone;
 
     Incoming(String address, Consumer<Snapshot> snapshots, Consumer<Notice> notices, Requests out,
-            BooleanSupplier closed) {
+            BooleanSupplier closed, KeptWalk kept) {
         this.address = address;
+        this.kept = kept;
         this.snapshots = snapshots;
         this.notices = notices;
         this.out = out;
@@ -69,7 +71,7 @@ final class Incoming implements ClientResponseObserver<ClientMessage, ServerMess
         return hello.getNow(null);
     }
 
-    void analyses(Consumer<Analysis> listener) {
+    void analyses(Consumer<Analysis> listener) { // null: none yet
         analyses = listener == null ? a -> { } : listener;
     }
 
@@ -128,7 +130,7 @@ final class Incoming implements ClientResponseObserver<ClientMessage, ServerMess
 
     @Override
     public void onCompleted() {
-        lost("the server ended the session");
+        lost("it ended the session");
     }
 
     private void receive(ServerMessage m) {
@@ -156,6 +158,7 @@ final class Incoming implements ClientResponseObserver<ClientMessage, ServerMess
             }
             case REPLY -> out.answered(m.getReply());
             case JOB_PROGRESS -> jobs.accept(m.getJobProgress());
+            case RECORDED -> kept.take(m.getRecorded());
             default -> { }
         }
     }
@@ -163,7 +166,7 @@ final class Incoming implements ClientResponseObserver<ClientMessage, ServerMess
     private static String describe(io.grpc.Status s) {
         return switch (s.getCode()) {
             case UNAUTHENTICATED -> "the server refused the token (" + s.getDescription() + ")";
-            case UNAVAILABLE -> "the server cannot be reached or is gone (" + s.getDescription() + ")";
+            case UNAVAILABLE -> "it cannot be reached (" + s.getDescription() + ")";
             default -> s.getCode() + (s.getDescription() != null ? ": " + s.getDescription() : "");
         };
     }
@@ -176,7 +179,10 @@ final class Incoming implements ClientResponseObserver<ClientMessage, ServerMess
         gone = why;
         hello.completeExceptionally(new IllegalStateException(why));
         out.end(why);
-        notices.accept(Notice.banner("the server at " + address + " is gone: " + why
-                + "; the last computed state is kept"));
+        int steps = kept.size() - 1; // the start is not a step
+        notices.accept(new Notice(Notice.Level.BANNER, "The server at " + address + " is gone (" + why
+                + "). The last computed state is kept" + (steps > 0 ? ", and the " + steps + (steps == 1 ? " step"
+                        : " steps") + " walked: save them as a session, or reconnect to go on" : "") + ".", false,
+                Notice.RECONNECT));
     }
 }

@@ -44,9 +44,14 @@ import org.leafwalk.io.InputFiles;
 public final class RemoteExploration implements Exploration {
     private final ManagedChannel channel;
     private final Consumer<Notice> notices;
-    private final Requests out;
+    private volatile Requests out; // replaced by a reconnect, as is what hears the server
     private final ClientFiles files;
-    private final Incoming in;
+    private volatile Incoming in;
+    private final KeptWalk kept = new KeptWalk();
+    private final Consumer<Snapshot> snapshots;
+    private final ExploreGrpc.ExploreStub stub;
+    private volatile Consumer<Analysis> analyses;
+    private volatile Consumer<Consumer<Boolean>> asker;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong dragIds = new AtomicLong();
     private Held held; // guarded by dragIds: one id while one slider is held
@@ -68,18 +73,59 @@ public final class RemoteExploration implements Exploration {
         this.token = token;
         this.address = address;
         this.notices = notices;
-        this.out = new Requests(address);
+        this.snapshots = snapshots;
         this.files = new ClientFiles(notices);
-        var stub = ExploreGrpc.newStub(channel).withCallCredentials(token);
-        this.in = new Incoming(address, snapshots, notices, out, closed::get);
-        out.start(() -> stub.session(in));
+        this.stub = ExploreGrpc.newStub(channel).withCallCredentials(token);
+        connect();
     }
+
+    /** Starts a session on the server: a new stream, heard by a new listener. */
+    private Requests connect() {
+        Requests next = new Requests(address);
+        Incoming heard = new Incoming(address, snapshots, notices, next, closed::get, kept);
+        heard.analyses(analyses);
+        if (asker != null) {
+            heard.asker(asker);
+        }
+        out = next;
+        in = heard;
+        next.start(() -> stub.session(heard));
+        return next;
+    }
+
+    /**
+     * A new session on the server, which resumes from the walk this client kept: its model, input and settings and
+     * every step up to the last one computed, opened as a session file is (the user is asked where the model's
+     * weights changed meanwhile). Nothing happens while the server still serves this client.
+     */
+    @Override
+    public void reconnect() {
+        if (closed.get() || in.gone() == null) {
+            return;
+        }
+        var walk = kept.recording();
+        Requests old = out;
+        Requests next = connect();
+        old.close();
+        if (walk == null) {
+            notices.accept(Notice.info("reconnecting to " + address));
+            return;
+        }
+        notices.accept(Notice.info("reconnecting to " + address + ": the walk resumes at step "
+                + walk.trajectory().get(walk.cursor()).step() + " (" + walk.trajectory().size() + " states kept)"));
+        String json = org.leafwalk.explore.session.SessionFiles.encode(walk, null);
+        next.send(msg().setOpenSession(SessionData.newBuilder().setName(KEPT).setData(ByteString.copyFromUtf8(json))
+                .setAsk(true)));
+    }
+
+    /** The name the walk kept here goes by when it is opened on the server again. */
+    private static final String KEPT = "kept-walk.leafwalk.json";
 
     /** The server as the status bar names it: its host, device and the round trip of the last request. */
     @Override
     public String connection() {
         if (in.gone() != null) {
-            return address + ": " + in.gone();
+            return address + " is gone: " + in.gone();
         }
         Hello h = in.helloNow();
         double ms = in.roundTripMillis();
@@ -135,7 +181,7 @@ public final class RemoteExploration implements Exploration {
     @Override
     public Activity activity() {
         var s = in.status();
-        return s.getActive() ? new Activity(s.getActivity(), s.getFraction(), s.getSeconds()) : null;
+        return in.gone() == null && s.getActive() ? new Activity(s.getActivity(), s.getFraction(), s.getSeconds()) : null;
     }
 
     @Override
@@ -160,6 +206,7 @@ public final class RemoteExploration implements Exploration {
 
     @Override
     public void setAnalysisListener(Consumer<Analysis> listener) {
+        analyses = listener;
         in.analyses(listener);
     }
 
@@ -322,6 +369,12 @@ public final class RemoteExploration implements Exploration {
 
     @Override
     public void export(ExportKind kind, Path file, Exports.GifOptions gif) {
+        if (in.gone() != null) { // what needs only the walk is written from the walk kept here
+            Path input = inputFile;
+            var walk = kept.recording();
+            out.run(() -> files.saveKept(kind, file, walk, input));
+            return;
+        }
         Exports.GifOptions g = gif == null ? Exports.GifOptions.defaults() : gif;
         Path input = inputFile;
         out.ask(msg().setExport(Export.newBuilder().setKind(kind.name()).setFileName(file.getFileName().toString())
@@ -347,6 +400,7 @@ public final class RemoteExploration implements Exploration {
 
     @Override
     public void openSession(Path file, Consumer<Consumer<Boolean>> ask) {
+        asker = ask;
         in.asker(ask);
         inputFile = null;
         sendWith(() -> msg().setOpenSession(SessionData.newBuilder().setName(file.getFileName().toString())
@@ -374,6 +428,9 @@ public final class RemoteExploration implements Exploration {
 
     @Override
     public List<TrajectoryEntry> trajectory() throws InterruptedException {
+        if (in.gone() != null) {
+            return kept.steps();
+        }
         Reply r = out.await(out.ask(msg().setTrajectory(empty())), TimeUnit.MINUTES.toMillis(10));
         return r.getTrajectoryList().stream().map(Wire::entry).toList();
     }

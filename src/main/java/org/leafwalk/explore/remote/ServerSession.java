@@ -39,6 +39,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
     private final ExplorationService service;
     private final ServedSession served;
     private final ServedJob job;
+    private final KeptWalk.Sender kept = new KeptWalk.Sender();
     private final Chunks.Joiner joiner;
     private final ExecutorService syncs;
     private final ExecutorService answers;
@@ -95,6 +96,11 @@ final class ServerSession implements StreamObserver<ClientMessage> {
     private void snapshot(Snapshot s) {
         if (s == null) {
             return;
+        }
+        // what the client keeps of the walk goes before the snapshot that shows it (this is the worker's thread)
+        var recorded = kept.next(served.sessionOnWorker());
+        if (recorded != null) {
+            out.offer(ServerMessage.newBuilder().setRecorded(recorded).build());
         }
         long dragId;
         synchronized (clientDrags) { // a drag's id is mapped before any state walked for it is published

@@ -39,6 +39,13 @@ public interface Exploration extends AutoCloseable {
     }
 
     /**
+     * Where the computing happens elsewhere and that place went away (a banner with {@link Notice#RECONNECT} said
+     * so): tries it again, and resumes there from the walk kept here (its model, input, settings and every step up
+     * to the last one computed); a notice says how it went. Nothing here waits for it. In this process: nothing to do.
+     */
+    default void reconnect() {}
+
+    /**
      * Stops what the worker computes (Esc): the drag, walk or match stops, and a step, Jacobian or estimate under
      * way is dropped at its next stage; the last computed state stays. Requests queued after it still run.
      */

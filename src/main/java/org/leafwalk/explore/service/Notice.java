@@ -7,8 +7,12 @@ import org.leafwalk.explore.failure.Errors;
  *
  * @param bug whether what went wrong is a bug in Leafwalk (its message says so and where its stack trace was written)
  *     rather than the user's to fix
+ * @param action what the user can do about it, a button's words beside the message ({@link #RECONNECT}), or null
  */
-public record Notice(Level level, String message, boolean bug) {
+public record Notice(Level level, String message, boolean bug, String action) {
+    /** The action of a banner saying the server is gone: {@link Exploration#reconnect()}. */
+    public static final String RECONNECT = "Reconnect";
+
     public enum Level {
         INFO,
         ERROR,
@@ -18,6 +22,10 @@ public record Notice(Level level, String message, boolean bug) {
 
     public Notice(Level level, String message) {
         this(level, message, false);
+    }
+
+    public Notice(Level level, String message, boolean bug) {
+        this(level, message, bug, null);
     }
 
     public static Notice banner(String message) {

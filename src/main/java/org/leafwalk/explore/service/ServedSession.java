@@ -43,6 +43,14 @@ public final class ServedSession {
         });
     }
 
+    /**
+     * The walk open now (null: none), for what the client keeps of it: to be read only on the worker thread, where
+     * snapshots are published.
+     */
+    public org.leafwalk.explore.session.Session sessionOnWorker() {
+        return parts.workspace().session();
+    }
+
     /** The service the session's other requests go to. */
     public ExplorationService service() {
         return service;

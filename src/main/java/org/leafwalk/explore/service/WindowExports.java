@@ -71,12 +71,9 @@ final class WindowExports {
                 files.put(file, utf8(LipschitzExport.csv(analyses.lastCurves().curves())));
             } else {
                 Recording r = s.recording();
+                byte[] recorded = SessionFiles.recordedFile(kind.name().toLowerCase(java.util.Locale.ROOT), r, null);
                 switch (kind) {
-                    case SESSION -> files.put(file, utf8(SessionFiles.encode(r, null)));
-                    case CSV -> files.put(file, utf8(TrajectoryExport.csv(r)));
-                    case JSON -> files.put(file, utf8(TrajectoryExport.json(r)));
-                    case SAFETENSORS -> files.put(file, TrajectoryExport.safetensors(r));
-                    case NPZ -> files.put(file, TrajectoryExport.npz(r));
+                    case SESSION, CSV, JSON, SAFETENSORS, NPZ -> files.put(file, recorded);
                     case GIF -> {
                         try (var drawer = Exports.drawer(s.subject(), r)) {
                             files.put(file, Exports.gifBytes(r, drawer, gif));

@@ -1,6 +1,5 @@
 package org.leafwalk.explore.session;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.leafwalk.explore.export.Exports;
-import org.leafwalk.explore.export.TrajectoryExport;
 import org.leafwalk.explore.failure.InvalidOption;
 import org.leafwalk.explore.failure.StepRefused;
 import org.leafwalk.explore.subject.Explorer;
@@ -407,18 +405,13 @@ public final class CommandJob {
             if (!r.files().contains(f)) {
                 continue;
             }
-            files.put(f, switch (f) {
-                case "csv" -> TrajectoryExport.csv(rec).getBytes(StandardCharsets.UTF_8);
-                case "trajectory-json" -> TrajectoryExport.json(rec).getBytes(StandardCharsets.UTF_8);
-                case "safetensors" -> TrajectoryExport.safetensors(rec);
-                case "npz" -> TrajectoryExport.npz(rec);
-                case "session" -> SessionFiles.encode(rec, incomplete).getBytes(StandardCharsets.UTF_8);
-                default -> {
-                    try (var drawer = Exports.drawer(walk.subject(), rec)) {
-                        yield Exports.gifBytes(rec, drawer, r.gif());
-                    }
+            byte[] made = SessionFiles.recordedFile(f, rec, incomplete);
+            if (made == null) { // the GIF: its frames drawn by the model
+                try (var drawer = Exports.drawer(walk.subject(), rec)) {
+                    made = Exports.gifBytes(rec, drawer, r.gif());
                 }
-            });
+            }
+            files.put(f, made);
         }
         return files;
     }

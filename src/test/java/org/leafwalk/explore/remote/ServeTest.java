@@ -232,6 +232,55 @@ class ServeTest {
     }
 
     @Test
+    void killedMidDragTheClientKeepsTheWalkSavesItAndResumesItOnAServerStartedAgain() throws Exception {
+        String token = Tokens.generate();
+        ComputeServer server = start(token, null, null, Limits.DEFAULTS);
+        int port = server.port();
+        AtomicReference<Snapshot> last = new AtomicReference<>();
+        List<Notice> notices = new CopyOnWriteArrayList<>();
+        Connection c = new Connection("127.0.0.1", port, token, false, null, false);
+        try (RemoteExploration client = c.open(last::set, notices::add)) {
+            client.open(Path.of("m"), "sample:1");
+            HangGuard.awaitIdle(client);
+            client.drag(SliderKind.NULL, 0, 1e6); // a drag that goes on until the server is gone
+            until(() -> last.get() != null && last.get().walk().step() >= 5, "the drag never moved");
+            server.close(); // the server is killed in the middle of the drag
+            until(() -> notices.stream().anyMatch(n -> Notice.RECONNECT.equals(n.action())),
+                    "the client never offered to reconnect: " + notices);
+            List<TrajectoryEntry> kept = client.trajectory();
+            assertTrue(kept.size() >= 6, "every step computed is kept: " + kept.size());
+            assertEquals(last.get().walk().step(), kept.get(kept.size() - 1).step(),
+                    "the kept walk ends at the last state shown");
+            Path saved = tmp.resolve("kept.leafwalk.json");
+            client.export(org.leafwalk.explore.service.ExportKind.SESSION, saved, null);
+            until(() -> Files.exists(saved), "the kept walk was never saved: " + notices);
+            var loaded = org.leafwalk.explore.session.SessionFiles.load(saved);
+            assertEquals(kept.size(), loaded.recording().trajectory().size(), "the session holds every step kept");
+
+            server = ComputeServer.start(new ComputeServer.Config("127.0.0.1", port, List.of(tmp.resolve("models")),
+                    "cpu", token, null, null, false, Limits.DEFAULTS, log));
+            client.reconnect();
+            HangGuard.awaitIdle(client);
+            List<TrajectoryEntry> resumed = client.trajectory();
+            assertEquals(kept.size(), resumed.size(), "the walk resumes with every step: " + notices);
+            for (int i = 0; i < kept.size(); i++) {
+                assertEquals(kept.get(i).step(), resumed.get(i).step());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(kept.get(i).point(), resumed.get(i).point(), 1e-6,
+                        "step " + i + " (a session keeps its points in float32)");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(kept.get(i).probabilities(),
+                        resumed.get(i).probabilities(), 0, "step " + i);
+            }
+            client.drag(SliderKind.EIGEN, 0, 0.2);
+            HangGuard.awaitIdle(client);
+            client.release();
+            HangGuard.awaitIdle(client);
+            assertTrue(client.trajectory().size() > kept.size(), "the walk goes on from where it was");
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void badRequestsGetAClearNoticeAndTheSessionGoesOn() throws Exception {
         String token = Tokens.generate();
         Limits small = new Limits(1 << 16, 1 << 20, 1_000, 1_000, 4, 60_000);
