@@ -3,7 +3,7 @@ package org.leafwalk.cli;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.leafwalk.explore.export.Exports;
-import org.leafwalk.explore.session.CommandJob;
+import org.leafwalk.explore.service.CommandJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

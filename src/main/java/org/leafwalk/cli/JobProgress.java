@@ -1,6 +1,6 @@
 package org.leafwalk.cli;
 
-import org.leafwalk.explore.session.CommandJob;
+import org.leafwalk.explore.service.CommandJob;
 
 /** A command's run as the user follows it: its stages as progress bars on stderr, Ctrl-C asking a walk to stop. */
 final class JobProgress implements CommandJob.Listener {

@@ -5,7 +5,7 @@ import java.util.Set;
 import org.leafwalk.explore.export.Exports;
 import org.leafwalk.explore.export.OutputPlan;
 import org.leafwalk.explore.remote.Connection;
-import org.leafwalk.explore.session.CommandJob;
+import org.leafwalk.explore.service.CommandJob;
 import org.leafwalk.explore.subject.Explorer;
 import org.leafwalk.explore.subject.References;
 import org.leafwalk.explore.subject.Subject;
@@ -64,7 +64,7 @@ final class SubjectOptions {
                     n -> System.err.println("leafwalk: " + n.message()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new org.leafwalk.io.InvalidInputException("interrupted while the server computed");
+            throw new org.leafwalk.explore.failure.InvalidOption("interrupted while the server computed");
         } finally {
             progress.end();
         }

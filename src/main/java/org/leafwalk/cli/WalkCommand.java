@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import org.leafwalk.explore.export.Exports;
 import org.leafwalk.explore.export.OutputPlan;
 import org.leafwalk.explore.failure.InvalidOption;
-import org.leafwalk.explore.session.CommandJob;
+import org.leafwalk.explore.service.CommandJob;
 import org.leafwalk.explore.walk.JacobianMode;
 import org.leafwalk.explore.walk.Settings;
 import org.leafwalk.explore.walk.StepLength;

@@ -189,4 +189,22 @@ public final class TrajectoryExport {
     private static String num(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.9g", v) : "";
     }
+
+    /**
+     * A walk's file that needs only its recording, by the name of the option that asks for it: {@code session},
+     * {@code csv}, {@code trajectory-json} (or {@code json}), {@code safetensors}, {@code npz}; null for another (a
+     * GIF or PNG needs its model to draw). {@code incomplete}: why a session ended early (null: it did not).
+     */
+    public static byte[] recordedFile(String kind, Recording r, String incomplete) {
+        return switch (kind) {
+            case "session" -> SessionFiles.encode(r, incomplete).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            case "csv" -> csv(r)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            case "trajectory-json", "json" -> json(r)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            case "safetensors" -> safetensors(r);
+            case "npz" -> npz(r);
+            default -> null;
+        };
+    }
 }

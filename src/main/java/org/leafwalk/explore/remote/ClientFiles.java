@@ -85,7 +85,7 @@ final class ClientFiles {
      */
     void saveKept(org.leafwalk.explore.service.ExportKind kind, Path file,
             org.leafwalk.explore.walk.Recording walk, Path input) {
-        byte[] made = walk == null ? null : org.leafwalk.explore.session.SessionFiles.recordedFile(
+        byte[] made = walk == null ? null : org.leafwalk.explore.export.TrajectoryExport.recordedFile(
                 kind.name().toLowerCase(java.util.Locale.ROOT), walk, null);
         if (made == null) {
             notices.accept(Notice.error("could not save " + file.getFileName() + ": the server is gone, and "

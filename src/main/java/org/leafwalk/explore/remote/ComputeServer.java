@@ -108,6 +108,7 @@ public final class ComputeServer implements AutoCloseable {
         }
         s.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()), creds)
                 .maxInboundMessageSize(Chunks.MAX_MESSAGE)
+                .directExecutor()
                 .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(20, TimeUnit.SECONDS)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
                 .addService(s.definition()).build();

@@ -84,7 +84,7 @@ public record Connection(String host, int port, String token, boolean tls, Path 
         } else {
             creds = InsecureChannelCredentials.create();
         }
-        return Grpc.newChannelBuilderForAddress(host, port, creds).maxInboundMessageSize(Chunks.MAX_MESSAGE)
+        return Grpc.newChannelBuilderForAddress(host, port, creds).maxInboundMessageSize(Chunks.MAX_MESSAGE).directExecutor()
                 .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(20, TimeUnit.SECONDS).build();
     }
 

@@ -10,7 +10,7 @@ import org.leafwalk.explore.remote.wire.File;
 import org.leafwalk.explore.remote.wire.GifOptions;
 import org.leafwalk.explore.remote.wire.Job;
 import org.leafwalk.explore.remote.wire.Reply;
-import org.leafwalk.explore.session.CommandJob;
+import org.leafwalk.explore.service.CommandJob;
 import org.leafwalk.explore.subject.References;
 import org.leafwalk.io.InvalidInputException;
 

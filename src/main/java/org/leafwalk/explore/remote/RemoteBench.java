@@ -24,6 +24,13 @@ import org.leafwalk.explore.walk.WalkAlgorithm;
 public final class RemoteBench {
     private static final long GUARD = 10 * 60_000L;
 
+    /**
+     * The pause after each step of the paired run, before the other service's: on a machine of few cores the
+     * threads of the step just taken (the engine's, the JIT's, the collector's) still run for a few ms, and the other
+     * process's step would pay for them, which no window pays (it walks on one service at a time).
+     */
+    static final long SETTLE_MILLIS = 25;
+
     private RemoteBench() {}
 
     /** One walk's step latencies (request to the state it made, drawn-ready) and what it received. */
@@ -36,6 +43,10 @@ public final class RemoteBench {
                 Exploration> open) {
             service = open.apply(s -> {
                 if (s != null) {
+                    if (s.walk() != null && (last.get() == null || last.get().walk() == null
+                            || s.walk().step() != last.get().walk().step())) {
+                        shownAt = System.nanoTime(); // a new step's state is here for the window to draw
+                    }
                     last.set(s);
                 }
             }, n -> {
@@ -46,22 +57,32 @@ public final class RemoteBench {
         }
 
         final List<Double> computeMillis = new CopyOnWriteArrayList<>();
+        final List<Double> idleMillis = new CopyOnWriteArrayList<>();
+        volatile long shownAt;
 
-        /** One SiMEC step and the wait until its state arrived: the latency a window sees. */
+        /**
+         * One SiMEC step: the time from the request to its state's arrival, the latency a window sees (the time
+         * until the service also says it is idle, one more round trip for a server, is kept beside it).
+         */
         double step() throws InterruptedException {
             long t0 = System.nanoTime();
             service.stepOnce(WalkAlgorithm.SIMEC);
             service.awaitIdle(GUARD);
-            double ms = (System.nanoTime() - t0) / 1e6;
+            long idle = System.nanoTime();
+            idleMillis.add((idle - t0) / 1e6);
             Snapshot s = last.get();
             if (s != null && s.timing() != null) {
                 computeMillis.add(s.timing().stepMillis()); // the step as the service that took it timed it
             }
-            return ms;
+            return (Math.min(idle, Math.max(shownAt, t0)) - t0) / 1e6;
         }
 
         double medianCompute() {
-            return median(computeMillis.stream().mapToDouble(Double::doubleValue).toArray());
+            return medianOf(computeMillis);
+        }
+
+        double medianOf(List<Double> ms) {
+            return median(ms.stream().mapToDouble(Double::doubleValue).toArray());
         }
 
         @Override
@@ -92,11 +113,15 @@ public final class RemoteBench {
             long[] before = ((RemoteExploration) remote.service).snapshotsReceived();
             local.computeMillis.clear();
             remote.computeMillis.clear();
+            local.idleMillis.clear();
+            remote.idleMillis.clear();
             double[] l = new double[steps];
             double[] r = new double[steps];
             for (int i = 0; i < steps; i++) {
                 l[i] = local.step();
+                Thread.sleep(SETTLE_MILLIS);
                 r[i] = remote.step();
+                Thread.sleep(SETTLE_MILLIS);
             }
             long[] after = ((RemoteExploration) remote.service).snapshotsReceived();
             Map<String, Object> o = new LinkedHashMap<>();
@@ -111,6 +136,8 @@ public final class RemoteBench {
             o.put("remote_compute_median_ms", remote.medianCompute());
             o.put("in_process_overhead_median_ms", median(minus(l, local.computeMillis)));
             o.put("remote_overhead_median_ms", median(minus(r, remote.computeMillis)));
+            o.put("in_process_until_idle_median_ms", local.medianOf(local.idleMillis));
+            o.put("remote_until_idle_median_ms", remote.medianOf(remote.idleMillis));
             o.put("in_process_p95_ms", percentile(l, 0.95));
             o.put("remote_p95_ms", percentile(r, 0.95));
             long n = after[0] - before[0];

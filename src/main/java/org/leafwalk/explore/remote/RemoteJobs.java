@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 import org.leafwalk.explore.remote.wire.JobProgress;
 import org.leafwalk.explore.remote.wire.Reply;
 import org.leafwalk.explore.service.Notice;
-import org.leafwalk.explore.session.CommandJob;
+import org.leafwalk.explore.service.CommandJob;
 import org.leafwalk.io.InvalidInputException;
 
 /**

@@ -5,7 +5,7 @@ import org.leafwalk.explore.remote.wire.Job;
 import org.leafwalk.explore.remote.wire.JobProgress;
 import org.leafwalk.explore.remote.wire.Reply;
 import org.leafwalk.explore.remote.wire.ServerMessage;
-import org.leafwalk.explore.session.CommandJob;
+import org.leafwalk.explore.service.CommandJob;
 import org.leafwalk.explore.subject.Explorer;
 import org.leafwalk.io.InvalidInputException;
 

@@ -80,6 +80,44 @@ final class Wire {
         return out;
     }
 
+    /** Float32, little-endian: what a picture or a preview needs, in half the bytes and without boxing. */
+    static com.google.protobuf.ByteString f32(double[] a) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * a.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (double v : a) {
+            b.putFloat((float) v);
+        }
+        return com.google.protobuf.UnsafeByteOperations.unsafeWrap(b.array());
+    }
+
+    static double[] f32(com.google.protobuf.ByteString s) {
+        if (s.size() % 4 != 0) {
+            throw new InvalidInputException("a float32 array of " + s.size() + " bytes");
+        }
+        java.nio.FloatBuffer f = s.asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        double[] out = new double[f.remaining()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = f.get(i);
+        }
+        return out;
+    }
+
+    /** Float64, little-endian: exact, without boxing. */
+    static com.google.protobuf.ByteString f64(double[] a) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * a.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.asDoubleBuffer().put(a);
+        return com.google.protobuf.UnsafeByteOperations.unsafeWrap(b.array());
+    }
+
+    static double[] f64(com.google.protobuf.ByteString s) {
+        if (s.size() % 8 != 0) {
+            throw new InvalidInputException("a float64 array of " + s.size() + " bytes");
+        }
+        java.nio.DoubleBuffer d = s.asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+        double[] out = new double[d.remaining()];
+        d.get(out);
+        return out;
+    }
+
     private static List<Integer> boxed(int[] a) {
         List<Integer> out = new ArrayList<>(a.length);
         for (int v : a) {
@@ -118,7 +156,7 @@ final class Wire {
             return b.setAbsent(true).build();
         }
         for (double[] row : m) {
-            b.addRows(Doubles.newBuilder().addAllValues(row == null ? List.of() : boxed(row)));
+            b.addRows(row == null ? com.google.protobuf.ByteString.EMPTY : f32(row));
             b.addMissing(row == null);
         }
         return b.build();
@@ -133,7 +171,7 @@ final class Wire {
         }
         double[][] out = new double[m.getRowsCount()][];
         for (int i = 0; i < out.length; i++) {
-            out[i] = m.getMissing(i) ? null : doubles(m.getRows(i).getValuesList());
+            out[i] = m.getMissing(i) ? null : f32(m.getRows(i));
         }
         return out;
     }
@@ -141,21 +179,22 @@ final class Wire {
     // ---- pictures and text ----
 
     private static Picture picture(InputView.Image i) {
-        Picture.Builder b = Picture.newBuilder().addAllPixels(boxed(i.pixels())).setChannels(i.channels())
+        Picture.Builder b = Picture.newBuilder().setPixels(f32(i.pixels())).setChannels(i.channels())
                 .setSize(i.size()).setRelativeResidual(i.relativeResidual());
         if (i.patchResidual() != null) {
-            b.setHasPatchResidual(true).addAllPatchResidual(boxed(i.patchResidual()));
+            b.setHasPatchResidual(true).setPatchResidual(f32(i.patchResidual()));
         }
         return b.build();
     }
 
     private static InputView.Image picture(Picture p) {
-        if ((long) p.getChannels() * p.getSize() * p.getSize() != p.getPixelsCount()) {
-            throw new InvalidInputException("a picture of " + p.getPixelsCount() + " values is not " + p.getChannels()
+        double[] pixels = f32(p.getPixels());
+        if ((long) p.getChannels() * p.getSize() * p.getSize() != pixels.length) {
+            throw new InvalidInputException("a picture of " + pixels.length + " values is not " + p.getChannels()
                     + "×" + p.getSize() + "×" + p.getSize());
         }
-        return new InputView.Image(doubles(p.getPixelsList()), p.getChannels(), p.getSize(),
-                p.getHasPatchResidual() ? doubles(p.getPatchResidualList()) : null, p.getRelativeResidual());
+        return new InputView.Image(pixels, p.getChannels(), p.getSize(),
+                p.getHasPatchResidual() ? f32(p.getPatchResidual()) : null, p.getRelativeResidual());
     }
 
     private static TextStrip text(TextView t) {
@@ -287,13 +326,13 @@ final class Wire {
 
     static Entry entry(TrajectoryEntry e) {
         return Entry.newBuilder().setStep(e.step()).setDirection(e.direction()).setDelta(e.delta())
-                .addAllPoint(boxed(e.point())).addAllProbabilities(boxed(e.probabilities()))
+                .setPoint(f64(e.point())).addAllProbabilities(boxed(e.probabilities()))
                 .setPrediction(e.prediction()).addAllTopEigenvalues(boxed(e.topEigenvalues())).setKl(e.kl())
                 .setDistance(e.distance()).setCarried(e.carried()).build();
     }
 
     static TrajectoryEntry entry(Entry e) {
-        return new TrajectoryEntry(e.getStep(), e.getDirection(), e.getDelta(), doubles(e.getPointList()),
+        return new TrajectoryEntry(e.getStep(), e.getDirection(), e.getDelta(), f64(e.getPoint()),
                 doubles(e.getProbabilitiesList()), e.getPrediction(), doubles(e.getTopEigenvaluesList()), e.getKl(),
                 e.getDistance(), e.getCarried());
     }

@@ -71,7 +71,7 @@ final class WindowExports {
                 files.put(file, utf8(LipschitzExport.csv(analyses.lastCurves().curves())));
             } else {
                 Recording r = s.recording();
-                byte[] recorded = SessionFiles.recordedFile(kind.name().toLowerCase(java.util.Locale.ROOT), r, null);
+                byte[] recorded = TrajectoryExport.recordedFile(kind.name().toLowerCase(java.util.Locale.ROOT), r, null);
                 switch (kind) {
                     case SESSION, CSV, JSON, SAFETENSORS, NPZ -> files.put(file, recorded);
                     case GIF -> {

@@ -49,24 +49,6 @@ public final class SessionFiles {
     }
 
     /**
-     * A walk's file that needs only its recording, by the name of the option that asks for it: {@code session},
-     * {@code csv}, {@code trajectory-json} (or {@code json}), {@code safetensors}, {@code npz}; null for another (a
-     * GIF or PNG needs its model to draw). {@code incomplete}: why a session ended early (null: it did not).
-     */
-    public static byte[] recordedFile(String kind, Recording r, String incomplete) {
-        return switch (kind) {
-            case "session" -> encode(r, incomplete).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            case "csv" -> org.leafwalk.explore.export.TrajectoryExport.csv(r)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            case "trajectory-json", "json" -> org.leafwalk.explore.export.TrajectoryExport.json(r)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            case "safetensors" -> org.leafwalk.explore.export.TrajectoryExport.safetensors(r);
-            case "npz" -> org.leafwalk.explore.export.TrajectoryExport.npz(r);
-            default -> null;
-        };
-    }
-
-    /**
      * The session file's text. {@code interrupted}: why the walk it records stopped before it was done (null: it
      * was not), kept in the file so that whoever opens it knows.
      */

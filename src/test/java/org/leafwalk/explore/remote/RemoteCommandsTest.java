@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leafwalk.explore.export.Exports;
-import org.leafwalk.explore.session.CommandJob;
+import org.leafwalk.explore.service.CommandJob;
 import org.leafwalk.explore.walk.Settings;
 import org.leafwalk.testing.Cli;
 import org.leafwalk.testing.HangGuard;

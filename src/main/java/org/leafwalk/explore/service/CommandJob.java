@@ -1,4 +1,4 @@
-package org.leafwalk.explore.session;
+package org.leafwalk.explore.service;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +11,8 @@ import java.util.Set;
 import org.leafwalk.explore.export.Exports;
 import org.leafwalk.explore.failure.InvalidOption;
 import org.leafwalk.explore.failure.StepRefused;
+import org.leafwalk.explore.session.Session;
+import org.leafwalk.explore.session.WalkReport;
 import org.leafwalk.explore.subject.Explorer;
 import org.leafwalk.explore.subject.ImageSubject;
 import org.leafwalk.explore.subject.KindOptions;
@@ -405,7 +407,7 @@ public final class CommandJob {
             if (!r.files().contains(f)) {
                 continue;
             }
-            byte[] made = SessionFiles.recordedFile(f, rec, incomplete);
+            byte[] made = org.leafwalk.explore.export.TrajectoryExport.recordedFile(f, rec, incomplete);
             if (made == null) { // the GIF: its frames drawn by the model
                 try (var drawer = Exports.drawer(walk.subject(), rec)) {
                     made = Exports.gifBytes(rec, drawer, r.gif());
