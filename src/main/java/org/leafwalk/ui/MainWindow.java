@@ -303,6 +303,10 @@ final class MainWindow {
             // the compute service went away: what is shown stays, and the user may try it again
             notices.log().add(n);
             banner.show(n.message(), n.action(), service::reconnect);
+            Snapshot last = current();
+            if (last != null) {
+                renderer.renderWhole(last); // every panel shows the last state, which no newer one will follow
+            }
             status.stopped();
             return;
         }

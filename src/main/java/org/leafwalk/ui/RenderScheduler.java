@@ -60,16 +60,25 @@ final class RenderScheduler {
     }
 
     void render(Snapshot s) {
+        render(s, !s.busy());
+    }
+
+    /** Draws {@code s} on every panel, the secondary ones too (what is shown stays: no newer state will come). */
+    void renderWhole(Snapshot s) {
+        render(s, true);
+    }
+
+    private void render(Snapshot s, boolean whole) {
         renders.incrementAndGet();
         long t0 = System.nanoTime();
         every.forEach(p -> p.accept(s));
         long now = System.nanoTime();
-        boolean secondary = !s.busy() || now - lastSecondary > SECONDARY_NANOS;
+        boolean secondary = whole || now - lastSecondary > SECONDARY_NANOS;
         if (secondary) {
             lastSecondary = now;
             int mine = turns.isEmpty() ? 0 : (int) (turn++ % turns.size());
             for (int i = 0; i < turns.size(); i++) {
-                if (!s.busy() || i == mine) {
+                if (whole || i == mine) {
                     turns.get(i).forEach(p -> p.accept(s));
                 }
             }

@@ -63,7 +63,7 @@ final class StatusBar extends HBox {
             stage.setManaged(longWork);
         }
         if (a == null) {
-            busy.setText(walking ? "walking…" : "ready");
+            busy.setText(stopped ? "stopped" : walking ? "walking…" : "ready");
             return;
         }
         busy.setText(walking ? "walking…" : "computing…");
@@ -77,8 +77,11 @@ final class StatusBar extends HBox {
     /** The compute service went away: nothing walks until it is back (the last state stays shown). */
     void stopped() {
         walking = false;
+        stopped = true;
         busy.setText("stopped");
     }
+
+    private boolean stopped; // the service went away: until it shows a state again
 
     /** Where the computing happens (null: in this process): the server, its device, the round trip. */
     void connection(String where) {
@@ -102,6 +105,7 @@ final class StatusBar extends HBox {
         rate.setText(String.format("%.1f steps/s", s.timing().stepsPerSecond()));
         rank.setText("Rank of G: " + s.spectrum().rank());
         walking = s.busy();
+        stopped = false;
         if (!progress.isVisible()) {
             busy.setText(s.busy() ? "walking…" : "ready");
         }

@@ -67,7 +67,8 @@ class RemoteMainWindowTest extends MainWindowTest {
         assertTrue(said.contains("is gone") && said.contains("steps walked"), said);
         Snapshot shown = window.current();
         List<TrajectoryEntry> kept = window.service().trajectory();
-        assertEquals(shown.walk().step(), kept.get(kept.size() - 1).step(), "the last state shown is kept");
+        // a step is kept before its state is shown: the server may go between the two
+        assertTrue(kept.get(kept.size() - 1).step() >= shown.walk().step(), "the last state shown is kept");
         assertTrue(kept.size() >= 4, "the whole walk is kept: " + kept.size());
         picture(robot, "remote-server-gone.png");
 
@@ -77,7 +78,7 @@ class RemoteMainWindowTest extends MainWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
         List<TrajectoryEntry> resumed = window.service().trajectory();
         assertEquals(kept.size(), resumed.size(), "the walk resumes with every step kept");
-        assertEquals(shown.walk().step(), window.current().walk().step(), "at the step shown when the server went");
+        assertEquals(kept.get(kept.size() - 1).step(), window.current().walk().step(), "at the last step kept");
         assertFalse(robot.lookup("#banner").queryAs(javafx.scene.Node.class).isVisible());
         robot.drag("#eigen-slider-0").moveBy(60, 0).release(javafx.scene.input.MouseButton.PRIMARY);
         HangGuard.awaitIdle(window.service());

@@ -249,8 +249,9 @@ class ServeTest {
                     "the client never offered to reconnect: " + notices);
             List<TrajectoryEntry> kept = client.trajectory();
             assertTrue(kept.size() >= 6, "every step computed is kept: " + kept.size());
-            assertEquals(last.get().walk().step(), kept.get(kept.size() - 1).step(),
-                    "the kept walk ends at the last state shown");
+            // a step is kept before its state is shown: the server may stop between the two
+            assertTrue(kept.get(kept.size() - 1).step() >= last.get().walk().step(),
+                    "the kept walk holds the last state shown");
             Path saved = tmp.resolve("kept.leafwalk.json");
             client.export(org.leafwalk.explore.service.ExportKind.SESSION, saved, null);
             until(() -> Files.exists(saved), "the kept walk was never saved: " + notices);
