@@ -33,7 +33,10 @@ final class Requests {
     private final String address;
     private volatile long sent;
     private volatile String ended;
-    private StreamObserver<ClientMessage> stream; // the sender thread only
+    private volatile StreamObserver<ClientMessage> stream; // written under wire
+    private final Object wire = new Object();
+    /** Tasks given to the sender thread and not yet done: while there are none, a request goes at once. */
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
 
     Requests(String address) {
         this.address = address;
@@ -63,7 +66,11 @@ final class Requests {
             long n = seq.incrementAndGet();
             m.setSeq(n);
             sent = n;
-            run(() -> write(m.build()));
+            if (queued.get() == 0 && stream != null) {
+                write(m.build()); // nothing is on its way before it: no hand-off to the sender thread
+            } else {
+                run(() -> write(m.build()));
+            }
             return n;
         }
     }
@@ -101,7 +108,11 @@ final class Requests {
                 return f;
             }
             replies.put(n, f);
-            run(() -> write(m.build()));
+            if (queued.get() == 0 && stream != null) {
+                write(m.build());
+            } else {
+                run(() -> write(m.build()));
+            }
         }
         return f;
     }
@@ -111,20 +122,30 @@ final class Requests {
             return;
         }
         sentAt.put(m.getSeq(), System.nanoTime());
-        if (m.getSerializedSize() <= Chunks.SIZE) {
-            stream.onNext(m);
-        } else {
-            for (var c : Chunks.split(m.toByteString())) {
-                stream.onNext(ClientMessage.newBuilder().setChunk(c).build());
+        synchronized (wire) {
+            if (m.getSerializedSize() <= Chunks.SIZE) {
+                stream.onNext(m);
+            } else {
+                for (var c : Chunks.split(m.toByteString())) {
+                    stream.onNext(ClientMessage.newBuilder().setChunk(c).build());
+                }
             }
         }
     }
 
     /** Runs on the sender thread, in order; once ended, nothing more runs. */
     void run(Runnable r) {
+        queued.incrementAndGet();
         try {
-            sender.execute(r);
+            sender.execute(() -> {
+                try {
+                    r.run();
+                } finally {
+                    queued.decrementAndGet();
+                }
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            queued.decrementAndGet();
             // closed: the request goes nowhere, as the window is going away
         }
     }
@@ -177,7 +198,9 @@ final class Requests {
         sender.execute(() -> {
             if (open) {
                 try {
-                    stream.onCompleted();
+                    synchronized (wire) {
+                        stream.onCompleted();
+                    }
                 } catch (IllegalStateException e) {
                     // already over
                 }
