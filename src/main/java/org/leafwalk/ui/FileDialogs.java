@@ -14,6 +14,19 @@ final class FileDialogs {
         this.owner = owner;
     }
 
+    /** One of a server's models, by name ({@code names}: its catalogue); null when none was chosen. */
+    Path catalogueModel(java.util.List<String> names) {
+        if (names.isEmpty()) {
+            return null;
+        }
+        var d = new javafx.scene.control.ChoiceDialog<>(names.get(0), names);
+        d.initOwner(owner);
+        d.setTitle("Open model");
+        d.setHeaderText("Open one of the server's models");
+        d.setContentText("Model:");
+        return d.showAndWait().map(Path::of).orElse(null);
+    }
+
     Path modelFolder() {
         DirectoryChooser c = new DirectoryChooser();
         c.setTitle("Open a model folder (ViT or BERT: config.json, model.safetensors; or an ONNX BERT export)");

@@ -12,7 +12,8 @@ final class WindowActions {
     /** Every command of the window, once: the menus, the toolbar and the shortcuts are built from this table. */
     static Actions of(MainWindow w, Exploration service, InputPanel input, FileDialogs dialogs) {
         return new Actions().add("open-model", "Open model…", "Shortcut+O", "Open a Hugging Face ViT or BERT folder, or an ONNX "
-                        + "BERT export (Ctrl+O)", "Open model", () -> chosen(dialogs.modelFolder(), w::openModel))
+                        + "BERT export (Ctrl+O)", "Open model", () -> chosen(service.catalogue() != null
+                                ? dialogs.catalogueModel(service.catalogue()) : dialogs.modelFolder(), w::openModel))
                 .add("open-image", "Open image…", "Shortcut+I", "Open a PNG, JPEG or BMP image (Ctrl+I)", "Open image",
                         () -> chosen(dialogs.image(), service::openImage))
                 .add("open-minilm", "Open the embedded text model (MiniLM)", "Shortcut+T", null, null,

@@ -85,6 +85,25 @@ class RemoteMainWindowTest extends MainWindowTest {
         assertTrue(window.service().trajectory().size() > kept.size(), "and goes on from there");
     }
 
+    @org.junit.jupiter.api.Test
+    void openModelOffersTheServersCatalogue(org.testfx.api.FxRobot robot) throws Exception {
+        HangGuard.awaitIdle(window.service());
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.push(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.O);
+        WaitForAsyncUtils.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS,
+                () -> robot.lookup(".choice-dialog").tryQuery().isPresent());
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<String> names = robot.lookup(".choice-dialog .combo-box")
+                .queryAs(javafx.scene.control.ComboBox.class);
+        assertTrue(names.getItems().containsAll(List.of("default", "fashion", "minilm")), names.getItems().toString());
+        WaitForAsyncUtils.asyncFx(() -> names.getSelectionModel().select("fashion")).get(HangGuard.SECONDS,
+                TimeUnit.SECONDS);
+        robot.clickOn("OK");
+        HangGuard.awaitIdle(window.service());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("fashion-mnist-vit", window.current().source().model(), "the chosen model is open");
+    }
+
     /** The window as it is now, as a PNG under target/ when -Dleafwalk.test.pictures is set (to look at it). */
     private void picture(org.testfx.api.FxRobot robot, String name) throws Exception {
         if (System.getProperty("leafwalk.test.pictures") == null) {

@@ -133,6 +133,13 @@ public final class RemoteExploration implements Exploration {
         return h == null ? "connecting to " + address : "Server: " + address + " (" + h.getDevice() + ")" + rtt;
     }
 
+    /** The server's models, as its greeting named them (null until it has greeted this client). */
+    @Override
+    public List<String> catalogue() {
+        Hello h = in.helloNow();
+        return h == null ? null : List.copyOf(h.getModelsList());
+    }
+
     /** Snapshots received so far and their bytes on the wire: {count, bytes}. */
     public long[] snapshotsReceived() {
         return in.snapshotsReceived();

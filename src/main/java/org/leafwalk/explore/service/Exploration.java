@@ -46,6 +46,15 @@ public interface Exploration extends AutoCloseable {
     default void reconnect() {}
 
     /**
+     * The models this service offers by name, where it chooses them (a server's catalogue; {@link #openModel}
+     * then takes a name as the folder's last part); null where any folder here can be opened (any thread, never
+     * waits).
+     */
+    default List<String> catalogue() {
+        return null;
+    }
+
+    /**
      * Stops what the worker computes (Esc): the drag, walk or match stops, and a step, Jacobian or estimate under
      * way is dropped at its next stage; the last computed state stays. Requests queued after it still run.
      */
