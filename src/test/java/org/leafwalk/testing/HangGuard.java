@@ -20,6 +20,15 @@ public final class HangGuard {
      * Waits until the compute service is idle. {@link Exploration#awaitIdle} throws IllegalStateException when the
      * bound passes; that is reported as a hang, so the failure says what happened.
      */
+    /** Polls {@code done} until it holds, failing as a hang ({@code what} did not happen) after the guard. */
+    public static void until(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
+        long end = System.nanoTime() + HANG_GUARD.toNanos();
+        while (!done.getAsBoolean()) {
+            org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < end, "hung: " + what);
+            Thread.sleep(20);
+        }
+    }
+
     public static void awaitIdle(Exploration service) throws InterruptedException {
         try {
             service.awaitIdle(MILLIS);

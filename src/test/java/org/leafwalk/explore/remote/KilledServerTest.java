@@ -64,13 +64,6 @@ class KilledServerTest {
         return p;
     }
 
-    private static void until(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
-        long end = System.nanoTime() + HangGuard.HANG_GUARD.toNanos();
-        while (!done.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, "hung: " + what);
-            Thread.sleep(20);
-        }
-    }
 
     @Test
     void aServerKilledMidDragLeavesTheWalkWithTheClientAndAServerStartedAgainResumesIt() throws Exception {
@@ -87,10 +80,10 @@ class KilledServerTest {
             client.open(Path.of("m"), "sample:1");
             HangGuard.awaitIdle(client);
             client.drag(SliderKind.NULL, 0, 1e6);
-            until(() -> last.get() != null && last.get().walk().step() >= 5, "the drag never moved");
+            HangGuard.until(() -> last.get() != null && last.get().walk().step() >= 5, "the drag never moved");
             server.destroyForcibly(); // SIGKILL: no goodbye, no shutdown hook
             assertTrue(server.waitFor(HangGuard.SECONDS, TimeUnit.SECONDS));
-            until(() -> notices.stream().anyMatch(n -> Notice.RECONNECT.equals(n.action())),
+            HangGuard.until(() -> notices.stream().anyMatch(n -> Notice.RECONNECT.equals(n.action())),
                     "the client never said the server was gone: " + notices);
             List<TrajectoryEntry> kept = client.trajectory();
             // a step is kept before its state is shown: the server may be killed between the two

@@ -88,14 +88,28 @@ class RemoteCommandsTest {
             Cli.Result far = Cli.run(remote(walk(there, input[0], rest)));
             assertEquals(0, far.code(), far.err());
             for (String f : FILES) {
-                assertArrayEquals(Files.readAllBytes(here.resolve("w." + f)), Files.readAllBytes(there.resolve("w."
-                        + f)), f + " differs between the walk here and on the server (" + input[0] + ")");
+                byte[] a = Files.readAllBytes(here.resolve("w." + f));
+                byte[] b = Files.readAllBytes(there.resolve("w." + f));
+                assertArrayEquals(a, b, () -> f + " differs between the walk here and on the server (" + input[0]
+                        + ")" + firstDifferentLine(a, b));
             }
             assertEquals(local.out().replaceAll("[0-9.]+ ms/step", ""), far.out().replaceAll("[0-9.]+ ms/step", ""));
             Files.walk(tmp.resolve("here")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             Files.walk(tmp.resolve("there")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile()
                     .delete());
         }
+    }
+
+    /** Where two text files first differ, line by line (empty for binary files). */
+    private static String firstDifferentLine(byte[] a, byte[] b) {
+        String[] x = new String(a, StandardCharsets.UTF_8).split("\n");
+        String[] y = new String(b, StandardCharsets.UTF_8).split("\n");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            if (!x[i].equals(y[i])) {
+                return ": line " + (i + 1) + "\n here:  " + x[i] + "\n there: " + y[i];
+            }
+        }
+        return "";
     }
 
     @Test
@@ -161,20 +175,10 @@ class RemoteCommandsTest {
         AtomicInteger seen = new AtomicInteger();
         client.hello(HangGuard.HANG_GUARD.toMillis());
         client.job(JobWire.job(walkOf(100_000), "m"), p -> seen.set(p.getDone()));
-        long end = System.nanoTime() + HangGuard.HANG_GUARD.toNanos();
-        while (seen.get() < 3) {
-            assertTrue(System.nanoTime() < end, "hung: the walk never moved");
-            Thread.sleep(20);
-        }
+        HangGuard.until(() -> seen.get() >= 3, "the walk never moved");
         channel.shutdownNow(); // the client dies mid-walk
-        while (!log().contains("(the client went away after")) {
-            assertTrue(System.nanoTime() < end, "hung: the walk went on without its client: " + log());
-            Thread.sleep(20);
-        }
-        while (server.sessions() != 0) {
-            assertTrue(System.nanoTime() < end, "hung: the session was never freed");
-            Thread.sleep(20);
-        }
+        HangGuard.until(() -> log().contains("(the client went away after"), "the walk went on without its client");
+        HangGuard.until(() -> server.sessions() == 0, "the session was never freed");
     }
 
     private String log() {

@@ -59,14 +59,6 @@ class ServeTest {
         return b.toString(StandardCharsets.UTF_8);
     }
 
-    /** Polls {@code done} until it holds, failing as a hang after the guard. */
-    private static void until(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
-        long end = System.nanoTime() + HangGuard.HANG_GUARD.toNanos();
-        while (!done.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, "hung: " + what);
-            Thread.sleep(20);
-        }
-    }
 
     @Test
     void aTokenIsWrittenOwnerOnlyAndKeptAcrossStarts() throws Exception {
@@ -199,12 +191,12 @@ class ServeTest {
             assertEquals(2, server.sessions());
             goes.play(org.leafwalk.explore.walk.WalkAlgorithm.SIMEC);
             killed.shutdownNow(); // the client dies mid-walk: its connection drops without a goodbye
-            until(() -> server.sessions() == 1, "the dead client's session was never freed");
+            HangGuard.until(() -> server.sessions() == 1, "the dead client's session was never freed");
             stays.drag(SliderKind.EIGEN, 0, 0.2);
             HangGuard.awaitIdle(stays);
             assertTrue(a.get().walk().step() > 0, "the other client still walks");
             stays.close();
-            until(() -> server.sessions() == 0, "a closed client's session was never freed");
+            HangGuard.until(() -> server.sessions() == 0, "a closed client's session was never freed");
         }
     }
 
@@ -219,9 +211,9 @@ class ServeTest {
             client.open(Path.of("m"), "sample:1");
             HangGuard.awaitIdle(client);
             client.play(org.leafwalk.explore.walk.WalkAlgorithm.SIMEC);
-            until(() -> last.get() != null && last.get().walk().step() >= 3, "the walk never moved");
+            HangGuard.until(() -> last.get() != null && last.get().walk().step() >= 3, "the walk never moved");
             server.close(); // the server stops in the middle of the walk
-            until(() -> notices.stream().anyMatch(n -> n.level() == Notice.Level.BANNER
+            HangGuard.until(() -> notices.stream().anyMatch(n -> n.level() == Notice.Level.BANNER
                     && n.message().contains("is gone")), "the client never said the server was gone: " + notices);
             Snapshot kept = last.get();
             assertTrue(kept.walk().step() >= 3, "the last computed state is kept");
@@ -243,9 +235,9 @@ class ServeTest {
             client.open(Path.of("m"), "sample:1");
             HangGuard.awaitIdle(client);
             client.drag(SliderKind.NULL, 0, 1e6); // a drag that goes on until the server is gone
-            until(() -> last.get() != null && last.get().walk().step() >= 5, "the drag never moved");
+            HangGuard.until(() -> last.get() != null && last.get().walk().step() >= 5, "the drag never moved");
             server.close(); // the server is killed in the middle of the drag
-            until(() -> notices.stream().anyMatch(n -> Notice.RECONNECT.equals(n.action())),
+            HangGuard.until(() -> notices.stream().anyMatch(n -> Notice.RECONNECT.equals(n.action())),
                     "the client never offered to reconnect: " + notices);
             List<TrajectoryEntry> kept = client.trajectory();
             assertTrue(kept.size() >= 6, "every step computed is kept: " + kept.size());
@@ -254,7 +246,7 @@ class ServeTest {
                     "the kept walk holds the last state shown");
             Path saved = tmp.resolve("kept.leafwalk.json");
             client.export(org.leafwalk.explore.service.ExportKind.SESSION, saved, null);
-            until(() -> Files.exists(saved), "the kept walk was never saved: " + notices);
+            HangGuard.until(() -> Files.exists(saved), "the kept walk was never saved: " + notices);
             var loaded = org.leafwalk.explore.session.SessionFiles.load(saved);
             assertEquals(kept.size(), loaded.recording().trajectory().size(), "the session holds every step kept");
 
@@ -356,7 +348,7 @@ class ServeTest {
             }
             pool.shutdown();
             assertEquals(List.of(), errors);
-            until(() -> server.sessions() == 0, "the sessions were never freed");
+            HangGuard.until(() -> server.sessions() == 0, "the sessions were never freed");
         }
     }
 
