@@ -216,6 +216,11 @@ public final class CommandJob {
      */
     public static Result run(Explorer model, Path modelDir, Request r, Listener l, long t0) {
         r.check();
+        // a float32 sum split over threads rounds by their number, and what sets that number is partly this thread's
+        // and partly the process's (another service of this process may have set it): every command's run sets the
+        // engine's default first, so a walk here and one on a server of this machine are one walk, bit for bit
+        org.leafwalk.explore.subject.EngineSetup.limitComputeThreads(
+                org.leafwalk.explore.subject.EngineSetup.defaultComputeThreads());
         Settings settings = r.settings();
         try (Session session = new Session(r.modelRef(), modelDir, open(model, modelDir, r, l), settings)) {
             return r.command() == Command.INSPECT ? inspect(session, r, t0) : walk(session, r, l, t0);

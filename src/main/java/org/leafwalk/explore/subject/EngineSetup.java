@@ -31,6 +31,31 @@ public final class EngineSetup {
         }
     }
 
+    private static volatile int defaultThreads;
+
+    /**
+     * The intra-op threads a thread that set none computes with: the engine's default, asked once on a fresh thread
+     * (the setting is partly per thread, OpenMP's, and partly per process, the BLAS library's).
+     */
+    public static int defaultComputeThreads() {
+        if (defaultThreads == 0) {
+            int[] n = new int[1];
+            Thread t = new Thread(() -> {
+                ensure();
+                n[0] = Engine.getInstance().getEngineName().equals("PyTorch")
+                        ? ai.djl.pytorch.jni.JniUtils.getNumThreads() : Runtime.getRuntime().availableProcessors();
+            }, "leafwalk-engine-threads");
+            t.start();
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            defaultThreads = Math.max(1, n[0]);
+        }
+        return defaultThreads;
+    }
+
     /** The GPU's name as nvidia-smi reports it ("GPU n" when it cannot be asked). */
     public static String gpuName(int id) {
         try {
