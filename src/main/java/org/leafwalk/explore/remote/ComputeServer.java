@@ -71,6 +71,7 @@ public final class ComputeServer implements AutoCloseable {
     private boolean testHooks; // an unbound server (tests) takes a hold on its workers
 
     private ComputeServer(Config config) {
+        jobs.release(config.limits().maxSessions());
         this.config = config;
         this.catalogue = Catalogue.of(config.models());
         String[] d = deviceOf(config.device());
@@ -223,6 +224,28 @@ public final class ComputeServer implements AutoCloseable {
         return config.limits();
     }
 
+    /**
+     * The jobs (walk and inspect for a client) that may run at once: as many as sessions, however many clients came
+     * and went (a job outlives its session until its next step).
+     */
+    private final java.util.concurrent.Semaphore jobs = new java.util.concurrent.Semaphore(0);
+
+    java.util.concurrent.Semaphore jobs() {
+        return jobs;
+    }
+
+    /** Threads that send what waited for a slow client (made as needed, gone when idle). */
+    private final java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+                Thread t = new Thread(r, "leafwalk-serve-send");
+                t.setDaemon(true);
+                return t;
+            });
+
+    java.util.concurrent.Executor senders() {
+        return senders;
+    }
+
     Catalogue catalogue() {
         return catalogue;
     }
@@ -269,6 +292,7 @@ public final class ComputeServer implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        senders.shutdown();
         for (ServerSession s : sessions) {
             s.end(Status.UNAVAILABLE.withDescription("the server is stopping"));
         }

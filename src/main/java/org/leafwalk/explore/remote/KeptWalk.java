@@ -18,7 +18,9 @@ import org.leafwalk.explore.walk.TrajectoryEntry;
  */
 final class KeptWalk {
     private RecordingHeader header; // guarded by this
-    private final List<TrajectoryEntry> steps = new ArrayList<>(); // guarded by this
+    private final List<TrajectoryEntry> steps = new ArrayList<>(); // guarded by this: every step, past the cursor too
+    private int cursor; // guarded by this
+    private long received; // guarded by this: steps received, for tests of what travels
 
     /** Takes what the server recorded since its last message. */
     synchronized void take(Recorded r) {
@@ -30,15 +32,22 @@ final class KeptWalk {
         for (var e : r.getEntriesList()) {
             steps.add(Wire.entry(e));
         }
+        received += r.getEntriesCount();
+        cursor = Math.max(0, Math.min(r.getCursor(), steps.size() - 1));
     }
 
-    /** The steps kept. */
+    synchronized long received() {
+        return received;
+    }
+
+    /** The states kept up to the one shown (the start among them). */
     synchronized int size() {
-        return steps.size();
+        return steps.isEmpty() ? 0 : cursor + 1;
     }
 
+    /** The walk kept: its states up to the one shown. */
     synchronized List<TrajectoryEntry> steps() {
-        return List.copyOf(steps);
+        return steps.isEmpty() ? List.of() : List.copyOf(steps.subList(0, cursor + 1));
     }
 
     /** The walk kept, as a recording at its last step; null when nothing was walked yet. */
@@ -52,7 +61,7 @@ final class KeptWalk {
                 : h.getPooling()) : null;
         return new Recording(h.getModelReference(), h.getModelPath(), h.getWeightsSha256(), h.getInputName(),
                 h.getInputPng().toByteArray(), Wire.settings(h.getSettings()), h.getLabelsList(), h.getChannels(),
-                h.getSize(), steps.size() - 1, List.copyOf(steps), text);
+                h.getSize(), cursor, List.copyOf(steps.subList(0, cursor + 1)), text);
     }
 
     static RecordingHeader header(Recording r) {
@@ -74,42 +83,69 @@ final class KeptWalk {
     }
 
     /**
-     * The server's side: on the worker thread, where a snapshot is published, what the client must be sent so that
-     * its kept walk is the one recorded (null: nothing changed). Steps are compared by identity: a recorded step is
-     * never changed, only dropped (undo, a new branch) or added.
+     * The server's side. On the worker thread, where a snapshot is published, {@link #note} takes the walk as it is
+     * now; when the message goes (any thread), {@link #delta} makes what the client lacks of the latest walk noted,
+     * so a message waiting may be replaced by a newer one and nothing is lost. Steps are compared by identity: a
+     * recorded step is never changed, only dropped (undo, a new branch) or added.
      */
     static final class Sender {
-        private Session session;
-        private Settings settings;
-        private List<TrajectoryEntry> sent = List.of();
+        private record State(Session session, Settings settings, RecordingHeader header, List<TrajectoryEntry> steps,
+                int cursor) {}
 
-        Recorded next(Session s) {
+        private State latest; // guarded by this
+        private State sent; // guarded by this
+
+        /** Notes the walk open now (worker thread); true when it changed since the last note. */
+        boolean note(Session s) {
             if (s == null) {
-                return null;
+                return false;
             }
-            var b = Recorded.newBuilder();
-            boolean changed = false;
-            if (s != session) {
-                sent = List.of();
+            State was;
+            synchronized (this) {
+                was = latest;
             }
-            if (s != session || !s.settings().equals(settings)) {
-                b.setHeader(header(s.recording()));
-                session = s;
-                settings = s.settings();
-                changed = true;
+            RecordingHeader h = was != null && was.session() == s && was.settings().equals(s.settings())
+                    ? was.header() : header(s.recording());
+            List<TrajectoryEntry> steps = s.trajectory().entries();
+            int cursor = s.trajectory().cursor();
+            boolean changed = was == null || was.header() != h || was.cursor() != cursor
+                    || !sameSteps(was.steps(), steps);
+            synchronized (this) {
+                latest = new State(s, s.settings(), h, steps, cursor);
             }
-            List<TrajectoryEntry> now = s.trajectory().recorded();
+            return changed;
+        }
+
+        private static boolean sameSteps(List<TrajectoryEntry> a, List<TrajectoryEntry> b) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = a.size() - 1; i >= 0; i--) { // a change is most likely at the end
+                if (a.get(i) != b.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** What the client lacks of the latest walk noted, as it goes; it then has it. */
+        synchronized Recorded delta() {
+            State now = latest;
+            State was = sent;
+            var b = Recorded.newBuilder().setCursor(now.cursor());
+            if (was == null || was.header() != now.header()) {
+                b.setHeader(now.header());
+            }
             int from = 0;
-            int n = Math.min(now.size(), sent.size());
-            while (from < n && now.get(from) == sent.get(from)) {
-                from++;
-            }
-            if (!changed && from == now.size() && from == sent.size()) {
-                return null;
+            if (was != null && was.session() == now.session()) {
+                int n = Math.min(was.steps().size(), now.steps().size());
+                while (from < n && was.steps().get(from) == now.steps().get(from)) {
+                    from++;
+                }
             }
             b.setFrom(from);
-            for (int i = from; i < now.size(); i++) {
-                b.addEntries(Wire.entry(now.get(i)));
+            for (int i = from; i < now.steps().size(); i++) {
+                b.addEntries(Wire.entry(now.steps().get(i)));
             }
             sent = now;
             return b.build();

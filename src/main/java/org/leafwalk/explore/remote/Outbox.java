@@ -7,7 +7,7 @@ import org.leafwalk.explore.remote.wire.ServerMessage;
 
 /**
  * What a session sends its client, paced by the client: gRPC's flow control says when the client can take more
- * ({@code isReady}), and only then is the next message sent. Snapshots, statuses and a job's progress are latest-wins: one waiting is
+ * ({@code isReady}), and only then is the next message sent. Snapshots, statuses, the kept walk and a job's progress are latest-wins: one waiting is
  * replaced by a newer one, so a slow client gets fewer, newer snapshots and the queue never grows past the messages
  * that must all arrive (notices, analyses, replies), which are few; everything keeps its order, so a reply to a sync
  * comes after the snapshot it follows.
@@ -41,11 +41,21 @@ final class Outbox {
     private final Runnable onClosed;
     private long queuedBytes; // guarded by this
 
-    /** @param closed told when the outbox ends the call itself (a client that reads nothing) */
-    Outbox(ServerCallStreamObserver<ServerMessage> call, Runnable closed) {
+    /**
+     * @param closed told when the outbox ends the call itself (a client that reads nothing)
+     * @param ready where the messages that waited for a slow client are made and sent: never the transport's own
+     *     thread, which every session's I/O shares (a ViT-Large snapshot takes long to encode)
+     */
+    Outbox(ServerCallStreamObserver<ServerMessage> call, Runnable closed, java.util.concurrent.Executor ready) {
         this.call = call;
         this.onClosed = closed;
-        call.setOnReadyHandler(this::drain);
+        call.setOnReadyHandler(() -> {
+            try {
+                ready.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the server is stopping: nothing more is sent
+            }
+        });
     }
 
     /** Queues a message; a snapshot or status replaces one of its kind waiting at the end of the queue. */
@@ -87,7 +97,7 @@ final class Outbox {
 
     private static boolean coalesces(Item m) {
         return m.kind() == ServerMessage.KindCase.SNAPSHOT || m.kind() == ServerMessage.KindCase.STATUS
-                || m.kind() == ServerMessage.KindCase.JOB_PROGRESS;
+                || m.kind() == ServerMessage.KindCase.JOB_PROGRESS || m.kind() == ServerMessage.KindCase.RECORDED;
     }
 
     /** Sends while the client can take more; one thread at a time. */

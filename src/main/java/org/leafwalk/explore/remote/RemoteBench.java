@@ -74,7 +74,9 @@ public final class RemoteBench {
             if (s != null && s.timing() != null) {
                 computeMillis.add(s.timing().stepMillis()); // the step as the service that took it timed it
             }
-            return (Math.min(idle, Math.max(shownAt, t0)) - t0) / 1e6;
+            long shown = shownAt;
+            // a step that showed no new state (refused) counts until the service was idle again
+            return ((shown > t0 ? Math.min(idle, shown) : idle) - t0) / 1e6;
         }
 
         double medianCompute() {

@@ -87,9 +87,9 @@ public final class RemoteExploration implements Exploration {
         if (asker != null) {
             heard.asker(asker);
         }
+        next.start(() -> stub.session(heard)); // open before anyone can send on it
         out = next;
         in = heard;
-        next.start(() -> stub.session(heard));
         return next;
     }
 
@@ -105,6 +105,7 @@ public final class RemoteExploration implements Exploration {
         }
         var walk = kept.recording();
         Requests old = out;
+        channel.resetConnectBackoff(); // try at once, not when gRPC's backoff after the last failure ends
         Requests next = connect();
         old.close();
         if (walk == null) {
@@ -113,9 +114,10 @@ public final class RemoteExploration implements Exploration {
         }
         notices.accept(Notice.info("reconnecting to " + address + ": the walk resumes at step "
                 + walk.trajectory().get(walk.cursor()).step() + " (" + walk.trajectory().size() + " states kept)"));
-        String json = org.leafwalk.explore.session.SessionFiles.encode(walk, null);
-        next.send(msg().setOpenSession(SessionData.newBuilder().setName(KEPT).setData(ByteString.copyFromUtf8(json))
-                .setAsk(true)));
+        next.sendWith(() -> msg().setOpenSession(SessionData.newBuilder().setName(KEPT) // encoded off the caller
+                .setData(ByteString.copyFromUtf8(org.leafwalk.explore.session.SessionFiles.encode(walk, null)))
+                .setAsk(true)), e -> notices.accept(Notice.error("could not resume the walk kept here: "
+                        + e.getMessage())));
     }
 
     /** The name the walk kept here goes by when it is opened on the server again. */
@@ -138,6 +140,11 @@ public final class RemoteExploration implements Exploration {
     public List<String> catalogue() {
         Hello h = in.helloNow();
         return h == null ? null : List.copyOf(h.getModelsList());
+    }
+
+    /** Steps of the kept walk received so far (each step travels once, however the cursor moves). */
+    long keptStepsReceived() {
+        return kept.received();
     }
 
     /** Snapshots received so far and their bytes on the wire: {count, bytes}. */

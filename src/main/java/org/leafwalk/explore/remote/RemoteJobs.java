@@ -46,7 +46,12 @@ public final class RemoteJobs {
                     if (!reply.getError().isEmpty()) {
                         throw new InvalidInputException(reply.getError());
                     }
-                    return JobWire.result(reply);
+                    CommandJob.Result result = JobWire.result(reply);
+                    if (!r.files().containsAll(result.files().keySet())) {
+                        throw new InvalidInputException("the server at " + c.address() + " sent files this walk did "
+                                + "not ask for: " + result.files().keySet());
+                    }
+                    return result;
                 } catch (TimeoutException e) {
                     String why = l.stopRequested();
                     if (why != null && !stopped) {

@@ -30,14 +30,27 @@ final class ServedJob {
 
     /** Starts the job {@code seq} asks for, or refuses it (another one runs, or the request is not one to run). */
     synchronized void start(long seq, Job job) {
+        if (closed) {
+            throw new InvalidInputException("this session has ended");
+        }
         if (running != null && running.isAlive()) {
             throw new InvalidInputException("this session runs a job already: one at a time");
         }
         Path dir = server.catalogue().folder(job.getModel());
         CommandJob.Request r = JobWire.request(job, server.catalogue().nameOf(dir), server.limits());
+        if (!server.jobs().tryAcquire()) {
+            throw new InvalidInputException("the server runs as many jobs as it has sessions ("
+                    + server.limits().maxSessions() + "): try again when one has ended");
+        }
         stop = null;
         long t0 = System.nanoTime();
-        running = new Thread(() -> run(seq, dir, r, t0), "leafwalk-serve-job");
+        running = new Thread(() -> {
+            try {
+                run(seq, dir, r, t0);
+            } finally {
+                server.jobs().release();
+            }
+        }, "leafwalk-serve-job");
         running.setDaemon(true);
         running.start();
     }
@@ -69,6 +82,17 @@ final class ServedJob {
         stop = why.isBlank() ? "the client's request" : Catalogue.abbreviated(why);
     }
 
+    private boolean closed; // guarded by this
+
+    /** A job's files travel in one answer, which must all arrive: at most this much of them (the outbox holds 512). */
+    static final long MAX_FILE_BYTES = 384L << 20;
+
+    /** The session ended: a walk running stops at its next step, and no job starts. */
+    synchronized void close() {
+        closed = true;
+        stop("the client went away");
+    }
+
     /** The job's progress, as the client's progress bar shows it: the latest state replaces one still waiting. */
     private final class Reporter implements CommandJob.Listener {
         private final JobProgress.Builder now = JobProgress.newBuilder();
@@ -94,6 +118,11 @@ final class ServedJob {
         @Override
         public String stopRequested() {
             return stop;
+        }
+
+        @Override
+        public long maxFileBytes() {
+            return MAX_FILE_BYTES;
         }
 
         private void send() {

@@ -54,7 +54,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
     ServerSession(ComputeServer server, ServerCallStreamObserver<ServerMessage> call, String peer) {
         this.server = server;
         this.peer = peer;
-        this.out = new Outbox(call, this::close);
+        this.out = new Outbox(call, this::close, server.senders());
         this.joiner = new Chunks.Joiner(server.limits().maxMessageBytes());
         this.syncs = waiting("leafwalk-serve-sync");
         this.answers = waiting("leafwalk-serve-answer");
@@ -98,9 +98,9 @@ final class ServerSession implements StreamObserver<ClientMessage> {
             return;
         }
         // what the client keeps of the walk goes before the snapshot that shows it (this is the worker's thread)
-        var recorded = kept.next(served.sessionOnWorker());
-        if (recorded != null) {
-            out.offer(ServerMessage.newBuilder().setRecorded(recorded).build());
+        if (kept.note(served.sessionOnWorker())) {
+            out.offer(new Outbox.Item(ServerMessage.KindCase.RECORDED,
+                    () -> ServerMessage.newBuilder().setRecorded(kept.delta()).build()));
         }
         long dragId;
         synchronized (clientDrags) { // a drag's id is mapped before any state walked for it is published
@@ -372,7 +372,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         if (hold != null) {
             hold.countDown();
         }
-        job.stop("the client went away");
+        job.close();
         syncs.shutdownNow();
         answers.shutdownNow();
         out.close(io.grpc.Status.CANCELLED.withDescription("the session ended").asRuntimeException());

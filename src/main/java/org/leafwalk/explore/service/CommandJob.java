@@ -148,6 +148,11 @@ public final class CommandJob {
         default String stopRequested() {
             return null;
         }
+
+        /** The most bytes the walk's files may take where they travel in one answer (a server's); none here. */
+        default long maxFileBytes() {
+            return Long.MAX_VALUE;
+        }
     }
 
     /**
@@ -294,6 +299,14 @@ public final class CommandJob {
             throw new InvalidOption("--direction " + slider + ": " + algorithm.id() + " has " + directions
                     + (algorithm == WalkAlgorithm.SIMEC ? " null directions" : " eigendirections") + " here (0 to "
                     + (directions - 1) + ")");
+        }
+        long points = r.files().stream().filter(f -> f.equals("npz") || f.equals("safetensors") || f.equals("session"))
+                .count() * (r.steps() + 1L) * walk.dimension() * Float.BYTES; // each holds every point in float32
+        if (points > l.maxFileBytes()) {
+            throw new InvalidOption(String.format(java.util.Locale.ROOT, "the files asked for would hold %.0f MB of "
+                    + "points (%d steps of %d numbers), more than this server sends in one answer (%.0f MB): ask for "
+                    + "fewer steps or files, or save the session in parts", points / 1e6, r.steps(), walk.dimension(),
+                    l.maxFileBytes() / 1e6));
         }
         Readout start = walk.trajectory().startReadout();
         Walked walked = steps(walk, algorithm, slider, start, r.steps(), l);

@@ -90,6 +90,11 @@ public final class Trajectory {
         return start;
     }
 
+    /** Every step recorded, those past the cursor (undone, scrubbed back over) too. */
+    public List<TrajectoryEntry> entries() {
+        return List.copyOf(entries);
+    }
+
     /** The walk up to the cursor: what is exported and saved (steps undone past it are not). */
     public List<TrajectoryEntry> recorded() {
         return List.copyOf(entries.subList(0, cursor + 1));

@@ -135,6 +135,10 @@ class RemoteCommandsTest {
                 "--device", "serve --device");
         Cli.assertRefused(Cli.run(remote("walk", "--model", "m", "--input", tmp.resolve("none.png").toString())),
                 "none.png");
+        // files that would not fit in one answer are refused before the first step, not after the last
+        Cli.assertRefused(Cli.run(remote("walk", "--model", "default", "--input", "sample:1", "--steps", "100000",
+                "--npz", tmp.resolve("a.npz").toString(), "--session", tmp.resolve("a.leafwalk.json").toString())),
+                "MB of points", "100000 steps of 784 numbers");
     }
 
     private CommandJob.Request walkOf(int steps) {

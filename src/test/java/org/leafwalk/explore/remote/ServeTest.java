@@ -224,6 +224,31 @@ class ServeTest {
     }
 
     @Test
+    void aStepTravelsToTheKeptWalkOnceHoweverTheCursorMoves() throws Exception {
+        String token = Tokens.generate();
+        try (ComputeServer server = start(token, null, null, Limits.DEFAULTS);
+                RemoteExploration client = new Connection("127.0.0.1", server.port(), token, false, null, false)
+                        .open(s -> { }, n -> { })) {
+            client.open(Path.of("m"), "sample:1");
+            HangGuard.awaitIdle(client);
+            for (int i = 0; i < 6; i++) {
+                client.stepOnce(org.leafwalk.explore.walk.WalkAlgorithm.SIMEC);
+                HangGuard.awaitIdle(client);
+            }
+            long received = client.keptStepsReceived();
+            assertEquals(7, received, "the start and six steps");
+            client.scrubTo(2);
+            HangGuard.awaitIdle(client);
+            client.scrubTo(6);
+            HangGuard.awaitIdle(client);
+            client.undo();
+            HangGuard.awaitIdle(client);
+            assertEquals(received, client.keptStepsReceived(), "moving the cursor sends no step again");
+            assertEquals(6, client.trajectory().size(), "the walk up to the cursor");
+        }
+    }
+
+    @Test
     void killedMidDragTheClientKeepsTheWalkSavesItAndResumesItOnAServerStartedAgain() throws Exception {
         String token = Tokens.generate();
         ComputeServer server = start(token, null, null, Limits.DEFAULTS);
