@@ -224,6 +224,9 @@ public final class ComputeServer implements AutoCloseable {
         return config.limits();
     }
 
+    /** What this server takes, as its greeting says (see Hello.protocol): 2, jobs and the kept walk. */
+    static final int PROTOCOL = 2;
+
     /**
      * The jobs (walk and inspect for a client) that may run at once: as many as sessions, however many clients came
      * and went (a job outlives its session until its next step).
@@ -261,7 +264,7 @@ public final class ComputeServer implements AutoCloseable {
     Hello hello() {
         return Hello.newBuilder().setServer(host() + " (Leafwalk " + EngineSetup.version() + ")")
                 .setDevice(EngineSetup.deviceName(device)).setDeviceNote(deviceNote)
-                .addAllModels(catalogue.names()).build();
+                .addAllModels(catalogue.names()).setProtocol(PROTOCOL).build();
     }
 
     private static String host() {

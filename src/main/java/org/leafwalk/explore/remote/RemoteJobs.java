@@ -37,7 +37,12 @@ public final class RemoteJobs {
                 notices.accept(n);
             }
         })) {
-            x.hello(HELLO_MILLIS);
+            var hello = x.hello(HELLO_MILLIS);
+            if (hello.getProtocol() < ComputeServer.PROTOCOL) { // it would never answer the job
+                throw new InvalidInputException("the server at " + c.address() + " (" + hello.getServer() + ") runs "
+                        + "no walk or inspect for a client: it is an older Leafwalk; update it, or run without "
+                        + "--connect");
+            }
             CompletableFuture<Reply> f = x.job(job, new Shown(l));
             boolean stopped = false;
             while (true) {
