@@ -72,6 +72,34 @@ final class ClientFiles {
         }
     }
 
+    /**
+     * What a client sends for an input named here: {@code sample:N} (the server's samples; none: its default), a
+     * sentence ({@code text:...}, or a .txt file read here), or an image file read here, as its bytes.
+     */
+    record Input(String sample, String sentence, org.leafwalk.explore.remote.wire.ImageData image) {
+        static Input of(String ref) {
+            if (ref == null || ref.isBlank()) {
+                return new Input("", null, null);
+            }
+            if (ref.startsWith("sample:")) {
+                return new Input(ref, null, null);
+            }
+            if (isSentence(ref)) {
+                return new Input(null, org.leafwalk.explore.subject.References.text(ref), null);
+            }
+            return new Input(null, null, ClientFiles.image(Path.of(ref)));
+        }
+
+        static boolean isSentence(String ref) {
+            return ref.startsWith("text:") || ref.toLowerCase(java.util.Locale.ROOT).endsWith(".txt");
+        }
+
+        /** The image file a reference names here, which exports must not replace (null: none). */
+        static Path file(String ref) {
+            return ref == null || ref.isBlank() || ref.startsWith("sample:") || isSentence(ref) ? null : Path.of(ref);
+        }
+    }
+
     /** An image file read here, to be sent as its bytes. */
     static org.leafwalk.explore.remote.wire.ImageData image(Path file) {
         byte[] data = org.leafwalk.io.InputFiles.readBytes(file, "image", 32L << 20);

@@ -1,17 +1,13 @@
 package org.leafwalk.explore.remote;
 
 import com.google.protobuf.ByteString;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.leafwalk.explore.export.Exports;
 import org.leafwalk.explore.remote.wire.File;
-import org.leafwalk.explore.remote.wire.GifOptions;
 import org.leafwalk.explore.remote.wire.Job;
 import org.leafwalk.explore.remote.wire.Reply;
 import org.leafwalk.explore.service.CommandJob;
-import org.leafwalk.explore.subject.References;
 import org.leafwalk.io.InvalidInputException;
 
 /**
@@ -21,39 +17,30 @@ import org.leafwalk.io.InvalidInputException;
 final class JobWire {
     private JobWire() {}
 
-    static GifOptions gif(Exports.GifOptions g) {
-        return GifOptions.newBuilder().setEvery(g.every()).setDelayMillis(g.delayMillis()).setLoops(g.loops())
-                .setScale(g.scale()).setWithBars(g.withBars()).build();
-    }
-
-    static Exports.GifOptions gif(GifOptions g) {
-        var o = new Exports.GifOptions(g.getEvery(), g.getDelayMillis(), g.getLoops(), g.getScale(), g.getWithBars());
-        o.validate();
-        return o;
-    }
-
     /** The request as the client sends it: the input named by a reference here is read here. */
     static Job job(CommandJob.Request r, String model) {
         var b = Job.newBuilder().setCommand(r.command().name()).setModel(model)
                 .setSettings(Wire.settings(r.settings())).setSpaceGiven(r.spaceGiven())
                 .addAllTokens(r.text().tokens()).addAllLabels(r.text().labels())
-                .setDirection(r.direction()).setSteps(r.steps()).addAllFiles(r.files()).setGif(gif(r.gif()));
+                .setDirection(r.direction()).setSteps(r.steps()).addAllFiles(r.files()).setGif(Wire.gif(r.gif()));
         if (r.text().pooling() != null) {
             b.setPooling(r.text().pooling()).setHasPooling(true);
         }
         var in = r.input();
-        String ref = in.ref();
         if (in.sentence() != null) {
             b.setSentence(in.sentence());
         } else if (in.image() != null) {
             b.setImage(org.leafwalk.explore.remote.wire.ImageData.newBuilder().setName(in.imageName())
                     .setData(ByteString.copyFrom(in.image())));
-        } else if (ref.startsWith("sample:")) {
-            b.setSample(ref);
-        } else if (ref.startsWith("text:") || ref.toLowerCase(java.util.Locale.ROOT).endsWith(".txt")) {
-            b.setSentence(References.text(ref));
         } else {
-            b.setImage(ClientFiles.image(Path.of(ref)));
+            var sent = ClientFiles.Input.of(in.ref());
+            if (sent.sample() != null) {
+                b.setSample(sent.sample());
+            } else if (sent.sentence() != null) {
+                b.setSentence(sent.sentence());
+            } else {
+                b.setImage(sent.image());
+            }
         }
         return b.build();
     }
@@ -81,7 +68,7 @@ final class JobWire {
                 : lim.labels(j.getLabelsList()), j.getHasPooling() ? j.getPooling() : null);
         return new CommandJob.Request(Wire.name(CommandJob.Command.class, j.getCommand()), name, name, input, text,
                 Wire.settings(j.getSettings()), j.getSpaceGiven(), j.getDirection(), j.getSteps(),
-                new HashSet<>(j.getFilesList()), gif(j.getGif())).check();
+                new HashSet<>(j.getFilesList()), Wire.gif(j.getGif())).check();
     }
 
     static Reply.Builder reply(long seq, CommandJob.Result r) {

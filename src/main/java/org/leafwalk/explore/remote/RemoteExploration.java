@@ -29,7 +29,6 @@ import org.leafwalk.explore.service.ExportKind;
 import org.leafwalk.explore.service.Notice;
 import org.leafwalk.explore.service.SliderKind;
 import org.leafwalk.explore.service.Snapshot;
-import org.leafwalk.explore.subject.References;
 import org.leafwalk.explore.walk.Settings;
 import org.leafwalk.explore.walk.TrajectoryEntry;
 import org.leafwalk.explore.walk.WalkAlgorithm;
@@ -289,18 +288,16 @@ public final class RemoteExploration implements Exploration {
     @Override
     public void open(Path modelDir, String inputRef, boolean fallBackToDefault) {
         String name = modelDir.getFileName().toString();
-        boolean text = inputRef != null && (inputRef.startsWith("text:") || inputRef.endsWith(".txt"));
-        inputFile = inputRef == null || inputRef.startsWith("sample:") || text ? null : Path.of(inputRef);
+        inputFile = ClientFiles.Input.file(inputRef);
         sendWith(() -> {
             Open.Builder o = Open.newBuilder().setModel(name).setFallBackToDefault(fallBackToDefault);
-            if (inputRef == null || inputRef.isBlank()) {
-                o.setSample("");
-            } else if (inputRef.startsWith("sample:")) {
-                o.setSample(inputRef);
-            } else if (text) {
-                o.setSentence(References.text(inputRef));
+            var in = ClientFiles.Input.of(inputRef);
+            if (in.sample() != null) {
+                o.setSample(in.sample());
+            } else if (in.sentence() != null) {
+                o.setSentence(in.sentence());
             } else {
-                o.setImage(ClientFiles.image(Path.of(inputRef)));
+                o.setImage(in.image());
             }
             return msg().setOpen(o);
         });
@@ -392,8 +389,7 @@ public final class RemoteExploration implements Exploration {
         Exports.GifOptions g = gif == null ? Exports.GifOptions.defaults() : gif;
         Path input = inputFile;
         out.ask(msg().setExport(Export.newBuilder().setKind(kind.name()).setFileName(file.getFileName().toString())
-                .setGif(GifOptions.newBuilder().setEvery(g.every()).setDelayMillis(g.delayMillis()).setLoops(g.loops())
-                        .setScale(g.scale()).setWithBars(g.withBars()))))
+                .setGif(Wire.gif(g))))
                 .whenCompleteAsync((r, e) -> files.write(r, e, input, file.getFileName().toString(), file,
                         file::resolveSibling, ClientFiles.madeFor(file), "saved " + file), out::run);
     }

@@ -255,10 +255,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
             case ADOPT_MATCH -> service.adoptMatch();
             case EXPORT -> {
                 var e = m.getExport();
-                var g = e.getGif();
-                var gif = e.hasGif() ? new Exports.GifOptions(g.getEvery(), g.getDelayMillis(), g.getLoops(),
-                        g.getScale(), g.getWithBars()) : Exports.GifOptions.defaults();
-                gif.validate();
+                var gif = e.hasGif() ? Wire.gif(e.getGif()) : Exports.GifOptions.defaults();
                 long seq = m.getSeq();
                 served.export(Wire.name(ExportKind.class, e.getKind()), lim.fileName(e.getFileName()), gif,
                         files -> replyFiles(seq, files));

@@ -62,6 +62,20 @@ final class Wire {
         }
     }
 
+    /** A GIF's options on the wire, and back, checked. */
+    static org.leafwalk.explore.remote.wire.GifOptions gif(org.leafwalk.explore.export.Exports.GifOptions g) {
+        return org.leafwalk.explore.remote.wire.GifOptions.newBuilder().setEvery(g.every())
+                .setDelayMillis(g.delayMillis()).setLoops(g.loops()).setScale(g.scale()).setWithBars(g.withBars())
+                .build();
+    }
+
+    static org.leafwalk.explore.export.Exports.GifOptions gif(org.leafwalk.explore.remote.wire.GifOptions g) {
+        var o = new org.leafwalk.explore.export.Exports.GifOptions(g.getEvery(), g.getDelayMillis(), g.getLoops(),
+                g.getScale(), g.getWithBars());
+        o.validate();
+        return o;
+    }
+
     // ---- arrays ----
 
     private static List<Double> boxed(double[] a) {
