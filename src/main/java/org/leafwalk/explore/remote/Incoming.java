@@ -137,6 +137,9 @@ final class Incoming implements ClientResponseObserver<ClientMessage, ServerMess
         switch (m.getKindCase()) {
             case HELLO -> hello.complete(m.getHello());
             case SNAPSHOT -> {
+                if (m.getSnapshot().hasKept()) {
+                    kept.take(m.getSnapshot().getKept()); // kept before it is shown
+                }
                 snapshotBytes.addAndGet(m.getSerializedSize());
                 snapshotCount.incrementAndGet();
                 snapshots.accept(Wire.snapshot(m.getSnapshot()));

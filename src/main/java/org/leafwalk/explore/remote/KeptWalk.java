@@ -110,8 +110,10 @@ final class KeptWalk {
             int cursor = s.trajectory().cursor();
             boolean changed = was == null || was.header() != h || was.cursor() != cursor
                     || !sameSteps(was.steps(), steps);
-            synchronized (this) {
-                latest = new State(s, s.settings(), h, steps, cursor);
+            if (changed) {
+                synchronized (this) {
+                    latest = new State(s, s.settings(), h, steps, cursor);
+                }
             }
             return changed;
         }
@@ -126,6 +128,11 @@ final class KeptWalk {
                 }
             }
             return true;
+        }
+
+        /** What the client lacks of the latest walk noted, as it goes (null: nothing); it then has it. */
+        synchronized Recorded news() {
+            return latest == null || latest == sent ? null : delta();
         }
 
         /** What the client lacks of the latest walk noted, as it goes; it then has it. */

@@ -98,16 +98,13 @@ final class ServerSession implements StreamObserver<ClientMessage> {
             return;
         }
         // what the client keeps of the walk goes before the snapshot that shows it (this is the worker's thread)
-        if (kept.note(served.sessionOnWorker())) {
-            out.offer(new Outbox.Item(ServerMessage.KindCase.RECORDED,
-                    () -> ServerMessage.newBuilder().setRecorded(kept.delta()).build()));
-        }
+        kept.note(served.sessionOnWorker());
         long dragId;
         synchronized (clientDrags) { // a drag's id is mapped before any state walked for it is published
             dragId = s.walk() == null ? -1 : clientDrags.getOrDefault(s.walk().dragId(), -1L);
         }
         out.offer(new Outbox.Item(ServerMessage.KindCase.SNAPSHOT,
-                () -> ServerMessage.newBuilder().setSnapshot(Wire.snapshot(s, dragId)).build()));
+                () -> ServerMessage.newBuilder().setSnapshot(Wire.snapshot(s, dragId, kept.news())).build()));
         status();
     }
 

@@ -247,6 +247,12 @@ final class Wire {
     // ---- snapshots ----
 
     static org.leafwalk.explore.remote.wire.Snapshot snapshot(Snapshot s, long dragId) {
+        return snapshot(s, dragId, null);
+    }
+
+    /** The snapshot, with what the client lacks of the kept walk ({@code kept}; null: nothing). */
+    static org.leafwalk.explore.remote.wire.Snapshot snapshot(Snapshot s, long dragId,
+            org.leafwalk.explore.remote.wire.Recorded kept) {
         var b = org.leafwalk.explore.remote.wire.Snapshot.newBuilder().setVersion(s.version()).setBusy(s.busy())
                 .setPreview(s.preview());
         if (s.source() != null) {
@@ -296,6 +302,9 @@ final class Wire {
         }
         if (s.settings() != null) {
             b.setHasSettings(true).setSettings(settings(s.settings()));
+        }
+        if (kept != null) {
+            b.setKept(kept);
         }
         return b.build();
     }
