@@ -161,7 +161,6 @@ final class Incoming implements ClientResponseObserver<ClientMessage, ServerMess
             }
             case REPLY -> out.answered(m.getReply());
             case JOB_PROGRESS -> jobs.accept(m.getJobProgress());
-            case RECORDED -> kept.take(m.getRecorded());
             default -> { }
         }
     }

@@ -84,7 +84,7 @@ final class KeptWalk {
 
     /**
      * The server's side. On the worker thread, where a snapshot is published, {@link #note} takes the walk as it is
-     * now; when the message goes (any thread), {@link #delta} makes what the client lacks of the latest walk noted,
+     * now; when the snapshot goes (any thread), {@link #news} makes what the client lacks of the latest walk noted,
      * so a message waiting may be replaced by a newer one and nothing is lost. Steps are compared by identity: a
      * recorded step is never changed, only dropped (undo, a new branch) or added.
      */
@@ -136,7 +136,7 @@ final class KeptWalk {
         }
 
         /** What the client lacks of the latest walk noted, as it goes; it then has it. */
-        synchronized Recorded delta() {
+        private Recorded delta() {
             State now = latest;
             State was = sent;
             var b = Recorded.newBuilder().setCursor(now.cursor());

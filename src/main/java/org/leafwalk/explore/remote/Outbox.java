@@ -7,7 +7,7 @@ import org.leafwalk.explore.remote.wire.ServerMessage;
 
 /**
  * What a session sends its client, paced by the client: gRPC's flow control says when the client can take more
- * ({@code isReady}), and only then is the next message sent. Snapshots, statuses, the kept walk and a job's progress are latest-wins: one waiting is
+ * ({@code isReady}), and only then is the next message sent. Snapshots (with the kept walk inside), statuses and a job's progress are latest-wins: one waiting is
  * replaced by a newer one, so a slow client gets fewer, newer snapshots and the queue never grows past the messages
  * that must all arrive (notices, analyses, replies), which are few; everything keeps its order, so a reply to a sync
  * comes after the snapshot it follows.
@@ -97,7 +97,7 @@ final class Outbox {
 
     private static boolean coalesces(Item m) {
         return m.kind() == ServerMessage.KindCase.SNAPSHOT || m.kind() == ServerMessage.KindCase.STATUS
-                || m.kind() == ServerMessage.KindCase.JOB_PROGRESS || m.kind() == ServerMessage.KindCase.RECORDED;
+                || m.kind() == ServerMessage.KindCase.JOB_PROGRESS;
     }
 
     /** Sends while the client can take more; one thread at a time. */
